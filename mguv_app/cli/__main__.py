@@ -1,0 +1,7 @@
+"""``python -m mguv_app.cli`` runs the ``mguv`` command."""
+
+import sys
+
+from . import main
+
+sys.exit(main())

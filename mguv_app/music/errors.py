@@ -1,0 +1,48 @@
+"""Typed, user-facing errors for MIDI input.
+
+Every error carries the path and a one-line human reason; ``str(err)`` is what the
+CLI prints and the GUI shows, so it must read well without a traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class MidiImportError(Exception):
+    """Base class: this file could not be turned into a melody."""
+
+    kind = "unreadable"
+
+    def __init__(self, path: str | Path, reason: str):
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")
+
+
+class NotMidiError(MidiImportError):
+    """Empty file, text file, or anything that is not a Standard MIDI File."""
+
+    kind = "not_midi"
+
+
+class CorruptMidiError(MidiImportError):
+    """A MIDI file whose structure is broken: truncated, wrong chunk lengths, bad events."""
+
+    kind = "corrupt"
+
+
+class FileTooLargeError(MidiImportError):
+    kind = "too_large"
+
+
+class NoMelodyError(MidiImportError):
+    """Valid MIDI, but nothing to use as a melody (no notes, drums only)."""
+
+    kind = "no_melody"
+
+
+class AbsurdTimingError(MidiImportError):
+    """Valid MIDI, but timing values no real piece has (enormous delta times, tempo 0)."""
+
+    kind = "absurd_timing"

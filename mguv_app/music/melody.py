@@ -1,0 +1,147 @@
+"""The melody data model shared by every layer (core, model, player, editor).
+
+Times are integer MIDI ticks at a fixed resolution of ``TICKS_PER_QUARTER``
+(480, divisible by 3 and by 32) so the editor can place triplets and 32nds
+exactly, while the model works on the 16th-note grid (``TICKS_PER_STEP``).
+Integers keep round-trips exact: no float drift between import, edit and export.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+TICKS_PER_QUARTER = 480
+STEPS_PER_QUARTER = 4
+TICKS_PER_STEP = TICKS_PER_QUARTER // STEPS_PER_QUARTER  # 120 ticks = one 16th note
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Note:
+    """One note. ``start``/``end`` are ticks (end exclusive); ordering is by start."""
+
+    start: int
+    end: int
+    pitch: int
+    velocity: int = 100
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.pitch <= 127:
+            raise ValueError(f"pitch {self.pitch} outside MIDI range 0-127")
+        if not 1 <= self.velocity <= 127:
+            raise ValueError(f"velocity {self.velocity} outside 1-127")
+        if self.start < 0 or self.end <= self.start:
+            raise ValueError(f"note needs 0 <= start < end, got {self.start}..{self.end}")
+
+    @property
+    def duration(self) -> int:
+        return self.end - self.start
+
+    def moved(self, dt: int = 0, dp: int = 0) -> Note:
+        return replace(self, start=self.start + dt, end=self.end + dt, pitch=self.pitch + dp)
+
+
+@dataclass(slots=True)
+class Melody:
+    """A monophonic line plus the metadata a MIDI file needs to play it back faithfully.
+
+    The class does not force monophony (the editor may hold overlapping notes while a
+    user works); :meth:`monophonic` returns the cut-overlaps version the model uses.
+    """
+
+    notes: list[Note] = field(default_factory=list)
+    qpm: float = 120.0
+    time_signature: tuple[int, int] = (4, 4)
+    program: int = 0
+    name: str = "Melody"
+
+    def __post_init__(self) -> None:
+        self.notes = sorted(self.notes)
+
+    # --- geometry -------------------------------------------------------------------
+    @property
+    def ticks_per_bar(self) -> int:
+        num, den = self.time_signature
+        return TICKS_PER_QUARTER * 4 * num // den
+
+    @property
+    def steps_per_bar(self) -> int:
+        return self.ticks_per_bar // TICKS_PER_STEP
+
+    @property
+    def end_tick(self) -> int:
+        return max((n.end for n in self.notes), default=0)
+
+    @property
+    def num_bars(self) -> int:
+        """Whole bars needed to hold every note (0 for an empty melody)."""
+        return -(-self.end_tick // self.ticks_per_bar)
+
+    @property
+    def pitch_range(self) -> tuple[int, int] | None:
+        if not self.notes:
+            return None
+        pitches = [n.pitch for n in self.notes]
+        return min(pitches), max(pitches)
+
+    # --- transformations (each returns a new Melody) -------------------------------
+    def copy(self, notes: list[Note] | None = None) -> Melody:
+        return Melody(list(self.notes if notes is None else notes), self.qpm,
+                      self.time_signature, self.program, self.name)
+
+    def monophonic(self) -> Melody:
+        """Keep the highest note at each onset and cut every note at the next onset."""
+        by_start: dict[int, Note] = {}
+        for n in self.notes:
+            kept = by_start.get(n.start)
+            if kept is None or n.pitch > kept.pitch:
+                by_start[n.start] = n
+        ordered = [by_start[s] for s in sorted(by_start)]
+        out = []
+        for i, n in enumerate(ordered):
+            end = n.end if i + 1 == len(ordered) else min(n.end, ordered[i + 1].start)
+            out.append(replace(n, end=end))
+        return self.copy(out)
+
+    def quantized(self, grid: int = TICKS_PER_STEP) -> Melody:
+        """Snap starts and ends to ``grid`` ticks (notes keep at least one grid cell)."""
+        out = []
+        for n in self.notes:
+            start = round(n.start / grid) * grid
+            end = max(start + grid, round(n.end / grid) * grid)
+            out.append(replace(n, start=start, end=end))
+        return self.copy(out)
+
+    def transposed(self, semitones: int) -> Melody:
+        return self.copy([n.moved(dp=semitones) for n in self.notes])
+
+    def shifted(self, ticks: int) -> Melody:
+        return self.copy([n.moved(dt=ticks) for n in self.notes])
+
+    def window(self, start: int, end: int) -> Melody:
+        """Notes starting in ``[start, end)`` ticks, clipped at ``end`` and moved to tick 0."""
+        out = [replace(n, start=n.start - start, end=min(n.end, end) - start)
+               for n in self.notes if start <= n.start < end]
+        return self.copy(out)
+
+    def bars(self, first: int, count: int) -> Melody:
+        return self.window(first * self.ticks_per_bar, (first + count) * self.ticks_per_bar)
+
+    def concatenated(self, other: Melody, at: int | None = None) -> Melody:
+        """This melody followed by ``other`` starting at tick ``at`` (default: next barline)."""
+        if at is None:
+            at = self.num_bars * self.ticks_per_bar
+        return self.copy(self.notes + [n.moved(dt=at) for n in other.notes])
+
+    def summary(self) -> dict:
+        """A JSON-friendly description used by ``mguv inspect`` and the status bar."""
+        rng = self.pitch_range
+        return {
+            "name": self.name,
+            "notes": len(self.notes),
+            "bars": self.num_bars,
+            "pitch_min": rng[0] if rng else None,
+            "pitch_max": rng[1] if rng else None,
+            "qpm": round(self.qpm, 3),
+            "time_signature": f"{self.time_signature[0]}/{self.time_signature[1]}",
+            "program": self.program,
+        }

@@ -1,0 +1,53 @@
+"""Start the GUI (``mguv``) or take a screenshot of it (``mguv --screenshot``)."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def _application():
+    from PySide6.QtWidgets import QApplication
+
+    from mguv_app import APP_NAME, __version__
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName("MGU-V")
+    app.setApplicationVersion(__version__)
+    return app
+
+
+def _open_window(path: str | None):
+    from .main_window import MainWindow
+
+    window = MainWindow()
+    if path:
+        window.open_path(path)
+    return window
+
+
+def run(path: str | None = None) -> int:
+    app = _application()
+    window = _open_window(path)
+    window.show()
+    return app.exec()
+
+
+def screenshot(out: str, path: str | None = None) -> int:
+    """Render the main window (offscreen unless a display is set) to ``out`` and exit."""
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    app = _application()
+    window = _open_window(path)
+    window.resize(1400, 860)
+    window.show()
+    for _ in range(5):
+        app.processEvents()
+    ok = window.grab().save(out)
+    window.close()
+    if not ok:
+        print(f"could not save screenshot to {out}", file=sys.stderr)
+        return 1
+    print(out)
+    return 0
