@@ -1,0 +1,13 @@
+"""Qt-free editing model behind the piano roll: an editable note document, grids and scales.
+
+The window's widgets only draw and edit a :class:`NoteDocument`; every rule about what an
+edit does (clamping, snapping, paste positions, selection after an edit) lives here so it
+can be tested without Qt and reused by the CLI or scripts.
+"""
+
+from .grid import DEFAULT_GRID, GRIDS, grid_ticks, snap_floor, snap_nearest
+from .note_document import Change, NoteDocument
+from .scales import KEY_NAMES, SCALES, in_scale, pitch_name
+
+__all__ = ["GRIDS", "DEFAULT_GRID", "grid_ticks", "snap_floor", "snap_nearest", "Change", "NoteDocument",
+           "KEY_NAMES", "SCALES", "in_scale", "pitch_name"]

@@ -1,0 +1,110 @@
+"""The Qt-free editing model: ids, ranges, every planned edit and its undo, clipboard, grids."""
+
+import pytest
+
+from mguv_app.editing import GRIDS, NoteDocument, grid_ticks, in_scale, pitch_name, snap_floor, snap_nearest
+from mguv_app.music import Melody, Note
+
+
+def doc_with(*notes):
+    return NoteDocument(Melody(list(notes), qpm=100, time_signature=(3, 4), program=5, name="t"))
+
+
+def test_round_trip_keeps_notes_and_metadata():
+    d = doc_with(Note(0, 480, 60, 90), Note(480, 960, 64, 70))
+    m = d.to_melody()
+    assert m.notes == [Note(0, 480, 60, 90), Note(480, 960, 64, 70)]
+    assert (m.qpm, m.time_signature, m.program, m.name) == (100, (3, 4), 5, "t")
+    assert d.ticks_per_bar == 1440
+
+
+def test_range_query_finds_only_overlapping_notes():
+    notes = [Note(i * 120, i * 120 + 120, 40 + i % 40) for i in range(5000)]
+    d = doc_with(*notes, Note(0, 100_000, 100))  # one very long note overlaps everything
+    ids = d.ids_in_range(12_000, 12_240, 0, 127)
+    got = sorted((d.notes[i].start, d.notes[i].pitch) for i in ids)
+    assert got == [(0, 100), (12_000, 40 + 100 % 40), (12_120, 40 + 101 % 40)]
+    assert d.ids_in_range(12_000, 12_240, 101, 127) == []
+    nid = d.note_at(12_050, 60)
+    assert d.notes[nid] == Note(12_000, 12_120, 60)
+    assert d.note_at(12_050, 61) is None
+
+
+def test_change_apply_undo_redo_and_notifications():
+    d = doc_with(Note(0, 480, 60))
+    seen = []
+    d.subscribe(seen.append)
+    ch = d.plan_add([Note(480, 960, 62)])
+    d.redo(ch)
+    assert len(d.notes) == 2 and d.selection == set(ch.after)  # new notes get selected
+    assert "notes" in seen and "selection" in seen
+    d.undo(ch)
+    assert d.to_melody().notes == [Note(0, 480, 60)] and d.selection == set()
+    d.redo(ch)
+    assert len(d.notes) == 2
+
+
+def test_move_is_clamped_to_the_roll():
+    d = doc_with(Note(240, 480, 120), Note(480, 960, 60))
+    d.select_all()
+    ch = d.plan_move(d.selection, dt=-1000, dp=+12)
+    d.redo(ch)
+    assert sorted(d.to_melody().notes) == [Note(0, 240, 127), Note(240, 720, 67)]
+    d.undo(ch)
+    assert d.to_melody().notes == [Note(240, 480, 120), Note(480, 960, 60)]
+
+
+def test_resize_velocity_quantize_delete():
+    d = doc_with(Note(10, 130, 60, 100))
+    (nid,) = d.notes
+    d.redo(d.plan_resize([nid], -500, min_len=60))
+    assert d.notes[nid].duration == 60  # never shorter than the minimum
+    d.redo(d.plan_velocity([nid], delta=+50))
+    assert d.notes[nid].velocity == 127  # clamped
+    d.redo(d.plan_velocity([nid], value=0))
+    assert d.notes[nid].velocity == 1
+    d.redo(d.plan_quantize([nid], 120))
+    assert (d.notes[nid].start, d.notes[nid].end) == (0, 120)
+    d.select([nid])
+    ch = d.plan_delete([nid])
+    d.redo(ch)
+    assert d.notes == {} and d.selection == set()
+    d.undo(ch)
+    assert d.notes[nid] == Note(0, 120, 60, 1) and d.selection == {nid}
+
+
+def test_copy_paste_and_duplicate():
+    d = doc_with(Note(480, 960, 60), Note(960, 1200, 62), Note(5000, 5100, 70))
+    a, b, _ = sorted(d.notes)
+    d.select([a, b])
+    assert d.copy() == 2
+    d.redo(d.plan_paste(1920))
+    assert sorted((n.start, n.pitch) for n in d.selected_notes()) == [(1920, 60), (2400, 62)]
+    d.select([a, b])
+    d.redo(d.plan_duplicate(grid=480))
+    assert [(n.start, n.end) for n in d.selected_notes()] == [(1440, 1920), (1920, 2160)]
+    assert len(d.notes) == 7
+
+
+def test_merged_change_is_one_step():
+    d = doc_with(Note(0, 480, 60))
+    (nid,) = d.notes
+    first = d.plan_move([nid], dp=1)
+    d.redo(first)
+    second = d.plan_move([nid], dp=1)
+    d.redo(second)
+    both = first.merged(second)
+    d.undo(both)
+    assert d.notes[nid].pitch == 60
+    d.redo(both)
+    assert d.notes[nid].pitch == 62
+
+
+def test_grids_scales_and_names():
+    assert grid_ticks("1/16") == 120 and GRIDS["1/8T"] == 160 and GRIDS["1/32T"] == 40
+    assert all(isinstance(v, int) and 1920 % v == 0 for v in GRIDS.values())
+    with pytest.raises(ValueError, match="unknown grid"):
+        grid_ticks("1/5")
+    assert snap_floor(239, 120) == 120 and snap_nearest(179, 120) == 120 and snap_nearest(181, 120) == 240
+    assert in_scale(62, 0, "Major") and not in_scale(61, 0, "Major") and in_scale(61, 1, "Major")
+    assert pitch_name(60) == "C4" and pitch_name(69) == "A4"
