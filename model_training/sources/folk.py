@@ -1,0 +1,107 @@
+"""Folk tunes that ship with music21 (Essen, O'Neill's 1850, Ryan's Mammoth, Aird's Airs), from ABC.
+
+Collection files hold many tunes; they are split on ``X:`` here (cheap, in the main
+process) so each tune is one task and one bad tune is one rejection. Tunes whose every
+``M:`` field is 4/4, C, 2/2, C| or 2/4 are parsed with music21 (about 30 ms a tune); a
+pickup is shifted so it ends on a barline, ties are merged, chords keep their top note,
+grace notes are dropped, repeats are not expanded (as in the lead-sheet sets). Tunes with
+more than 10% of onsets off the 16th grid (triplet-heavy hornpipes) are dropped rather
+than mangled by quantization.
+"""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+from pathlib import Path
+
+from mguv_app.music import TICKS_PER_QUARTER, Melody, Note
+
+from ..songs import Rejected, Song, melody_tokens
+
+COLLECTIONS = {"essen": "essenFolksong", "oneills": "oneills1850", "ryans": "ryansMammoth", "airds": "airdsAirs"}
+DUPLE = {"4/4": 4, "C": 4, "2/2": 4, "C|": 4, "2/4": 2}
+MAX_OFF_GRID = 0.10
+_METER = re.compile(r"(?m)^M:\s*([^\n%]*)|\[M:\s*([^\]]*)\]")
+
+
+def corpus_root() -> Path:
+    import music21
+
+    return Path(music21.__file__).parent / "corpus"
+
+
+def split_tunes(text: str) -> tuple[str, list[str]]:
+    """(file header, tunes) of an ABC file; each tune starts at its ``X:`` line."""
+    parts = re.split(r"(?m)^(?=X:)", text)
+    return parts[0], parts[1:]
+
+
+def tune_meter(tune: str) -> str | None:
+    """The single duple meter of a tune, or None when any M: field is something else."""
+    meters = {(a or b).strip() for a, b in _METER.findall(tune)}
+    if not meters or not all(m in DUPLE for m in meters):
+        return None
+    beats = {DUPLE[m] for m in meters}
+    return meters.pop() if len(beats) == 1 else None
+
+
+def list_tunes(limit_per_collection: int | None = None):
+    """Yield (source, song_id, header + tune text, meter-or-None) for every tune, in a fixed order.
+
+    ``limit_per_collection`` caps the duple-meter tunes taken from each collection (the first N).
+    """
+    root = corpus_root()
+    for short, folder in COLLECTIONS.items():
+        count = 0
+        for path in sorted((root / folder).glob("*.abc")):
+            header, tunes = split_tunes(path.read_text(encoding="latin-1"))
+            for i, tune in enumerate(tunes):
+                meter = tune_meter(tune)
+                if meter is not None:  # the limit counts usable tunes only
+                    if limit_per_collection is not None and count >= limit_per_collection:
+                        continue
+                    count += 1
+                yield f"folk_{short}", f"{path.stem}#{i}", header + tune, meter
+
+
+def _measure_quarters(meter: str) -> Fraction:
+    return Fraction(DUPLE[meter])
+
+
+def load_tune(source: str, song_id: str, text: str, meter: str | None) -> Song | Rejected:
+    where = f"music21:{song_id}"
+    if meter is None:
+        return Rejected(source, where, "meter is not 4/4, 2/2 or 2/4 throughout")
+    try:
+        from music21 import converter, stream
+
+        score = converter.parseData(text, format="abc")
+        part = score.parts[0] if getattr(score, "parts", None) else score
+        measures = list(part.getElementsByClass(stream.Measure))
+        flat = part.flatten().stripTies()
+        title = (score.metadata.title if score.metadata else None) or song_id
+        bar = _measure_quarters(meter)
+        shift = Fraction(0)
+        if len(measures) > 1:
+            shift = (bar - Fraction(measures[1].offset).limit_denominator(96)) % bar
+        notes, off_grid = [], 0
+        for el in flat.notes:
+            dur = Fraction(el.duration.quarterLength).limit_denominator(96)
+            if dur <= 0 or el.duration.isGrace:
+                continue
+            start = Fraction(el.offset).limit_denominator(96) + shift
+            if (start * 4).denominator != 1:
+                off_grid += 1
+            pitch = max(p.midi for p in el.pitches)
+            s = round(start * TICKS_PER_QUARTER)
+            if 0 <= pitch <= 127:
+                notes.append(Note(s, s + max(1, round(dur * TICKS_PER_QUARTER)), pitch))
+    except Exception as exc:  # noqa: BLE001 - music21 raises many kinds; one bad tune is one rejection
+        return Rejected(source, where, f"music21 could not parse the tune ({type(exc).__name__}: {exc})"[:200])
+    if not notes:
+        return Rejected(source, where, "no notes")
+    if off_grid > MAX_OFF_GRID * len(notes):
+        return Rejected(source, where, f"too many onsets off the 16th grid ({off_grid} of {len(notes)}, triplets)")
+    melody = Melody(notes, time_signature=(4, 4)).quantized().monophonic()
+    return Song(source, song_id, str(title).strip(), [melody_tokens(melody)], where)
