@@ -31,6 +31,7 @@ def run(path: str | None = None) -> int:
     app = _application()
     window = _open_window(path)
     window.show()
+    window.offer_restore()
     return app.exec()
 
 

@@ -1,39 +1,313 @@
-"""The main window: menus, status bar and the room the panels live in."""
+"""The main window: menus, toolbars, status bar, the piano roll, docks for later panels, files.
+
+The window holds one :class:`NoteDocument` (the melody being edited) and one ``QUndoStack``;
+the piano roll edits the document, the undo stack's clean state is the "unsaved changes"
+flag, and every question the window asks (unsaved changes, restore after a crash, where
+to save, errors) goes through an attribute holding a callable, so tests replace the modal
+dialog with a plain function.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QStyleFactory,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
 
 from mguv_app import APP_NAME
-from mguv_app.music import Melody, MidiImportError, read_midi
+from mguv_app.editing import NoteDocument, pitch_name
+from mguv_app.music import Melody, MidiImportError, read_midi, write_midi
+from mguv_app.music.midi_read import MIDI_SUFFIXES
+
+from . import dialogs
+from .autosave import Autosaver, Recovery
+from .drag_out import DragOutHandle
+from .piano_roll import PianoRoll
+from .roll_toolbar import RollToolBar
+from .settings import Settings
+from .themes import THEMES, palette
+
+AUTOSAVE_MS = 60_000
+MIDI_FILTER = "MIDI files (*.mid *.midi *.kar *.rmi *.smf)"
+
+
+def _placeholder(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setWordWrap(True)
+    label.setEnabled(False)
+    label.setMinimumWidth(220)
+    return label
 
 
 class MainWindow(QMainWindow):
-    def __init__(self) -> None:
+    def __init__(self, settings: Settings | None = None, autosaver: Autosaver | None = None) -> None:
         super().__init__()
-        self.melody = Melody()
+        self.settings = settings or Settings()
+        self.autosaver = autosaver or Autosaver()
         self.path: str | None = None
+        self.docks: dict[str, QDockWidget] = {}
+        self.transport = None
+        # questions the window asks: replace these in tests or headless use
+        self.ask_unsaved: Callable[[QWidget], str] = dialogs.ask_unsaved
+        self.ask_restore: Callable[[QWidget, Recovery], bool] = dialogs.ask_restore
+        self.ask_open_path: Callable[[QWidget, str], str | None] = dialogs.ask_open_path
+        self.ask_save_path: Callable[[QWidget, str, str], str | None] = dialogs.ask_save_path
+        self.show_error: Callable[[QWidget, str, str], None] = dialogs.show_error
+
+        self.doc = NoteDocument()
+        self.undo_stack = QUndoStack(self)
+        theme = THEMES.get(self.settings.get("theme", "dark"), THEMES["dark"])
+        self.roll = PianoRoll(self.doc, self.undo_stack, theme)
+        self.roll.set_grid(self.settings.get("grid", self.roll.grid_label))
+        self._autosave_dirty = False
+        self.doc.subscribe(self._doc_changed)
+        self.undo_stack.cleanChanged.connect(lambda _clean: self._update_title())
+
         self.setWindowTitle(APP_NAME)
+        self.setAcceptDrops(True)
+        self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks)
+        self._build_central()
+        self._build_actions()
+        self._build_menus()
+        self._build_toolbars()
+        self._build_status()
+        self._build_docks()
+        self.apply_theme(theme.name)
+        self._connect_transport()
+
+        self.autosave_timer = QTimer(self)
+        self.autosave_timer.setInterval(AUTOSAVE_MS)
+        self.autosave_timer.timeout.connect(self._autosave_tick)
+        self.autosave_timer.start()
+        self.resize(1400, 860)
+        geometry = self.settings.q.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        self._update_title()
+        self._update_summary()
+
+    # --- building -------------------------------------------------------------------------------
+    def _build_central(self) -> None:
         self.tabs = QTabWidget()
-        self.summary = QLabel("Open a MIDI file (Ctrl+O) or click Generate.")
-        self.tabs.addTab(self.summary, "Compose")
+        self.tabs.setDocumentMode(True)
+        compose = QWidget()
+        lay = QVBoxLayout(compose)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.roll)
+        self.tabs.addTab(compose, "Compose")
+        self.training_tab = _placeholder("Training: train the model on your own MIDI folder (coming soon).")
+        self.tabs.addTab(self.training_tab, "Training")
         self.setCentralWidget(self.tabs)
-        file_menu = self.menuBar().addMenu("&File")
-        open_action = QAction("&Open MIDI…", self, shortcut=QKeySequence.StandardKey.Open)
-        open_action.triggered.connect(self._ask_open)
-        file_menu.addAction(open_action)
-        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
-        self.statusBar().showMessage("Ready")
 
-    def _ask_open(self) -> None:
-        from PySide6.QtWidgets import QFileDialog
+    def _action(self, text: str, slot, shortcut=None, tip: str | None = None) -> QAction:
+        a = QAction(text, self)
+        if shortcut is not None:
+            a.setShortcut(QKeySequence(shortcut))
+        if tip:
+            a.setStatusTip(tip)
+            a.setToolTip(tip)
+        a.triggered.connect(lambda _=False: slot())
+        return a
 
-        path, _ = QFileDialog.getOpenFileName(self, "Open MIDI", "", "MIDI files (*.mid *.midi *.kar *.rmi)")
-        if path:
-            self.open_path(path)
+    def _build_actions(self) -> None:
+        K = QKeySequence.StandardKey
+        roll = self.roll
+        self.act_new = self._action("&New", self.file_new, K.New, "Start a new, empty melody")
+        self.act_open = self._action("&Open MIDI…", self.file_open, K.Open, "Open a MIDI file")
+        self.act_save = self._action("&Save", self.save, K.Save, "Save the melody as MIDI")
+        self.act_save_as = self._action("Save &As…", self.save_as, K.SaveAs, "Save under a new name")
+        self.act_export_sel = self._action("&Export Selection…", self.export_selection, "Ctrl+Shift+E",
+                                           "Save only the selected notes as a MIDI file")
+        self.act_quit = self._action("&Quit", self.close, K.Quit)
+        self.act_undo = self.undo_stack.createUndoAction(self, "&Undo")
+        self.act_undo.setShortcut(QKeySequence(K.Undo))
+        self.act_redo = self.undo_stack.createRedoAction(self, "&Redo")
+        self.act_redo.setShortcuts([QKeySequence(K.Redo), QKeySequence("Ctrl+Shift+Z")])
+        self.act_cut = self._action("Cu&t", roll.cut, K.Cut)
+        self.act_copy = self._action("&Copy", roll.copy, K.Copy)
+        self.act_paste = self._action("&Paste", roll.paste, K.Paste, "Paste at the edit cursor")
+        self.act_duplicate = self._action("D&uplicate", roll.duplicate, "Ctrl+D")
+        self.act_delete = self._action("&Delete", roll.delete_selection, K.Delete)
+        self.act_select_all = self._action("Select &All", roll.select_all, K.SelectAll)
+        self.act_zoom_in = self._action("Zoom &In", lambda: roll.zoom_x(1.5), K.ZoomIn)
+        self.act_zoom_out = self._action("Zoom &Out", lambda: roll.zoom_x(1 / 1.5), K.ZoomOut)
+        self.act_autosave = self._action("Autosave &Now", self.autosave_now, None,
+                                         "Write the crash-recovery autosave now")
+        self.act_dark = self._action("&Dark Theme", lambda: self.apply_theme("dark"))
+        self.act_light = self._action("&Light Theme", lambda: self.apply_theme("light"))
+        self.act_about = self._action("&About", self._about)
+
+    def _build_menus(self) -> None:
+        mb = self.menuBar()
+        m = mb.addMenu("&File")
+        m.addActions([self.act_new, self.act_open])
+        self.recent_menu = m.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        m.addSeparator()
+        m.addActions([self.act_save, self.act_save_as, self.act_export_sel])
+        m.addSeparator()
+        m.addAction(self.act_autosave)
+        m.addSeparator()
+        m.addAction(self.act_quit)
+        m = mb.addMenu("&Edit")
+        m.addActions([self.act_undo, self.act_redo])
+        m.addSeparator()
+        m.addActions([self.act_cut, self.act_copy, self.act_paste, self.act_duplicate, self.act_delete])
+        m.addSeparator()
+        m.addAction(self.act_select_all)
+        self.edit_menu = m
+        self.view_menu = mb.addMenu("&View")
+        self.view_menu.addActions([self.act_zoom_in, self.act_zoom_out])
+        self.view_menu.addSeparator()
+        self.view_menu.addActions([self.act_dark, self.act_light])
+        self.view_menu.addSeparator()
+        mb.addMenu("&Help").addAction(self.act_about)
+
+    def _build_toolbars(self) -> None:
+        tb = QToolBar("File")
+        tb.setObjectName("file_toolbar")
+        tb.addActions([self.act_new, self.act_open, self.act_save])
+        tb.addSeparator()
+        tb.addActions([self.act_undo, self.act_redo])
+        tb.addSeparator()
+        tb.addWidget(DragOutHandle(lambda: self.melody, tb))
+        self.addToolBar(tb)
+        self.roll_toolbar = RollToolBar(self.roll, self)
+        self.addToolBar(self.roll_toolbar)
+        rt = self.roll_toolbar
+        self.edit_menu.addSeparator()
+        self.edit_menu.addActions([rt.quantize_action, rt.snap_action])
+        self.view_menu.addActions([rt.fit_action, rt.follow_action])
+
+    def _build_status(self) -> None:
+        self.summary_label = QLabel()
+        self.position_label = QLabel()
+        self.position_label.setMinimumWidth(170)
+        self.statusBar().addPermanentWidget(self.position_label)
+        self.statusBar().addPermanentWidget(self.summary_label)
+        self.roll.hoverChanged.connect(self._show_position)
+        self.statusBar().showMessage("Ready: draw notes, or open a MIDI file (Ctrl+O)")
+
+    def _build_docks(self) -> None:
+        self.add_panel_dock(_placeholder("Generate: melodies from the model appear here."), "Generate",
+                            Qt.DockWidgetArea.RightDockWidgetArea)
+        self.add_panel_dock(_placeholder("Latent map: interpolate between melodies."), "Latent map",
+                            Qt.DockWidgetArea.RightDockWidgetArea)
+
+    def add_panel_dock(self, widget: QWidget, title: str,
+                       area: Qt.DockWidgetArea = Qt.DockWidgetArea.RightDockWidgetArea) -> QDockWidget:
+        """Put ``widget`` in the dock titled ``title`` (replacing a placeholder there) and return it."""
+        dock = self.docks.get(title)
+        if dock is None:
+            dock = QDockWidget(title, self)
+            dock.setObjectName("dock_" + title.lower().replace(" ", "_"))
+            self.addDockWidget(area, dock)
+            self.docks[title] = dock
+            self.view_menu.addAction(dock.toggleViewAction())
+        old = dock.widget()
+        dock.setWidget(widget)
+        if old is not None and old is not widget:
+            old.deleteLater()
+        return dock
+
+    # --- the melody -------------------------------------------------------------------------------
+    @property
+    def melody(self) -> Melody:
+        return self.doc.to_melody()
+
+    @property
+    def modified(self) -> bool:
+        return not self.undo_stack.isClean()
+
+    def load_melody(self, melody: Melody, path: str | None = None, modified: bool = False) -> None:
+        """Show ``melody`` as a fresh document (no undo history)."""
+        self.undo_stack.clear()
+        self.doc.load(melody)
+        self.path = path
+        if modified:
+            self.undo_stack.resetClean()
+        else:
+            self.undo_stack.setClean()
+        self.roll.set_edit_cursor(0)
+        self.roll.set_loop(None, None)
+        self.roll.fit_to_content()
+        self._update_title()
+        self._update_summary()
+        if self.transport is not None:
+            self.transport.set_melody(self.melody)
+
+    def replace_melody(self, melody: Melody, label: str = "Generate") -> None:
+        """Replace every note by ``melody``'s as one undoable step (for Generate and friends)."""
+        from . import commands
+
+        change = self.doc.plan_delete(list(self.doc.notes), label)
+        add = self.doc.plan_add(melody.notes, label)
+        change.before.update(add.before)
+        change.after.update(add.after)
+        change.select_after = set()
+        commands.push(self.undo_stack, self.doc, change)
+
+    def _doc_changed(self, kind: str) -> None:
+        if kind != "notes":
+            return
+        self._autosave_dirty = True
+        self._update_summary()
+        if self.transport is not None:
+            self.transport.set_melody(self.melody)
+
+    def _update_title(self) -> None:
+        name = Path(self.path).name if self.path else "Untitled"
+        self.setWindowTitle(f"{name}[*] — {APP_NAME}")
+        self.setWindowModified(self.modified)
+
+    def _update_summary(self) -> None:
+        m = self.melody
+        num, den = m.time_signature
+        self.summary_label.setText(f"{len(m.notes)} notes · {m.num_bars} bars · {m.qpm:g} BPM · {num}/{den}")
+
+    def _show_position(self, tick: int, pitch: int) -> None:
+        bar = self.doc.ticks_per_bar
+        beat = bar // self.doc.time_signature[0]
+        self.position_label.setText(f"bar {tick // bar + 1} · beat {tick % bar // beat + 1} · {pitch_name(pitch)}")
+
+    # --- files ------------------------------------------------------------------------------------
+    def maybe_save(self) -> bool:
+        """Before losing the melody: ask about unsaved changes. True when it is fine to go on."""
+        if not self.modified:
+            return True
+        answer = self.ask_unsaved(self)
+        if answer == "save":
+            return self.save()
+        return answer == "discard"
+
+    def file_new(self) -> bool:
+        if not self.maybe_save():
+            return False
+        m = self.melody
+        self.load_melody(Melody(qpm=m.qpm, time_signature=m.time_signature, program=m.program, name="Untitled"))
+        self.statusBar().showMessage("New melody")
+        return True
+
+    def file_open(self) -> bool:
+        if not self.maybe_save():
+            return False
+        path = self.ask_open_path(self, self.settings.get("last_dir", ""))
+        return bool(path) and self.open_path(path)
 
     def open_path(self, path: str) -> bool:
         """Load a MIDI file; a bad file leaves the current melody untouched and says why."""
@@ -42,11 +316,158 @@ class MainWindow(QMainWindow):
         except MidiImportError as err:
             self.statusBar().showMessage(f"Could not open: {err.reason}")
             if self.isVisible():
-                QMessageBox.warning(self, "Could not open MIDI file", str(err))
+                self.show_error(self, "Could not open MIDI file", str(err))
             return False
-        self.melody, self.path = imported.melody, path
+        self.load_melody(imported.melody, os.path.abspath(path))
+        self._remember(path)
         s = imported.melody.summary()
-        self.summary.setText(f"{s['name']}: {s['notes']} notes, {s['bars']} bars, track '{imported.track}'")
-        self.setWindowTitle(f"{s['name']} — {APP_NAME}")
-        self.statusBar().showMessage(f"Opened {path}")
+        self.statusBar().showMessage(f"Opened {Path(path).name}: {s['notes']} notes, {s['bars']} bars, "
+                                     f"track '{imported.track}'")
         return True
+
+    def _remember(self, path: str) -> None:
+        self.settings.add_recent(path)
+        self.settings.set("last_dir", str(Path(path).resolve().parent))
+
+    def save(self) -> bool:
+        if not self.path:
+            return self.save_as()
+        return self._write(self.path)
+
+    def save_as(self, path: str | None = None) -> bool:
+        if path is None:
+            suggested = self.path or str(Path(self.settings.get("last_dir", "")) / f"{self.doc.name or 'melody'}.mid")
+            path = self.ask_save_path(self, "Save melody as MIDI", suggested)
+            if not path:
+                return False
+        if Path(path).suffix.lower() not in MIDI_SUFFIXES:
+            path += ".mid"
+        if not self._write(path):
+            return False
+        self.path = os.path.abspath(path)
+        self._update_title()
+        return True
+
+    def _write(self, path: str, melody: Melody | None = None, mark_clean: bool = True) -> bool:
+        try:
+            write_midi(melody or self.melody, path)
+        except OSError as err:
+            msg = f"Could not save {path}: {err.strerror or err}"
+            self.statusBar().showMessage(msg)
+            self.show_error(self, "Could not save", msg)
+            return False
+        if mark_clean:
+            self.undo_stack.setClean()
+        self._remember(path)
+        self.statusBar().showMessage(f"Saved {path}")
+        return True
+
+    def export_selection(self, path: str | None = None) -> bool:
+        if not self.doc.selection:
+            self.statusBar().showMessage("Select some notes to export first")
+            return False
+        if path is None:
+            path = self.ask_save_path(self, "Export selection as MIDI",
+                                      str(Path(self.settings.get("last_dir", "")) / "selection.mid"))
+            if not path:
+                return False
+        part = self.doc.to_melody(self.doc.selection)
+        start = min(n.start for n in part.notes)
+        bar = self.doc.ticks_per_bar
+        return self._write(path, part.shifted(-(start // bar) * bar), mark_clean=False)
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        files = self.settings.recent_files()
+        for f in files:
+            self.recent_menu.addAction(Path(f).name, lambda f=f: self.open_recent(f)).setToolTip(f)
+        if not files:
+            self.recent_menu.addAction("(none)").setEnabled(False)
+
+    def open_recent(self, path: str) -> bool:
+        if not self.maybe_save():
+            return False
+        if not Path(path).exists():
+            self.settings.remove_recent(path)
+            self.statusBar().showMessage(f"{path} no longer exists")
+            return False
+        return self.open_path(path)
+
+    # --- drag and drop ------------------------------------------------------------------------------
+    @staticmethod
+    def _dropped_midi(mime) -> str | None:
+        for url in mime.urls() if mime.hasUrls() else []:
+            if url.isLocalFile() and Path(url.toLocalFile()).suffix.lower() in MIDI_SUFFIXES:
+                return url.toLocalFile()
+        return None
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802
+        if self._dropped_midi(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802
+        path = self._dropped_midi(event.mimeData())
+        if path and self.maybe_save():
+            event.acceptProposedAction()
+            self.open_path(path)
+
+    # --- autosave and recovery ----------------------------------------------------------------------
+    def autosave_now(self) -> Path:
+        """Write the crash-recovery autosave now (the timer calls this; so does Generate)."""
+        path = self.autosaver.save(self.melody, self.path)
+        self._autosave_dirty = False
+        self.statusBar().showMessage("Autosaved", 2000)
+        return path
+
+    def _autosave_tick(self) -> None:
+        if self._autosave_dirty:
+            self.autosave_now()
+
+    def offer_restore(self) -> bool:
+        """At start: if the last session crashed, offer its autosave. True if it was restored."""
+        recovery = self.autosaver.pending_recovery()
+        restored = False
+        if recovery is not None:
+            if self.ask_restore(self, recovery):
+                self.load_melody(recovery.melody, recovery.source_path, modified=True)
+                self.statusBar().showMessage("Restored the autosave of the last session")
+                restored = True
+            else:
+                self.autosaver.discard()
+        self.autosaver.start_session(self.path)
+        return restored
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        if not self.maybe_save():
+            event.ignore()
+            return
+        self.autosave_timer.stop()
+        self.autosaver.end_session()
+        self.settings.set("window/geometry", self.saveGeometry())
+        self.settings.set("theme", self.roll.theme.name)
+        self.settings.set("grid", self.roll.grid_label)
+        self.settings.sync()
+        if self.transport is not None and hasattr(self.transport, "close"):
+            self.transport.close()
+        event.accept()
+
+    # --- look ---------------------------------------------------------------------------------------
+    def apply_theme(self, name: str) -> None:
+        theme = THEMES.get(name, THEMES["dark"])
+        app = QApplication.instance()
+        if app is not None:
+            app.setStyle(QStyleFactory.create("Fusion"))
+            app.setPalette(palette(theme))
+        self.roll.set_theme(theme)
+        self.settings.set("theme", theme.name)
+
+    def _about(self) -> None:
+        from mguv_app import __version__
+
+        QMessageBox.about(self, APP_NAME, f"{APP_NAME} {__version__}\nCompose melodies with a music VAE.")
+
+    # --- the transport (another module; optional) ----------------------------------------------------
+    def _connect_transport(self) -> None:
+        from .transport_link import attach_transport
+
+        self.transport = attach_transport(self)

@@ -1,0 +1,76 @@
+"""QUndoCommands over the Qt-free :class:`NoteDocument`: every edit in the roll is one of these.
+
+A command wraps a :class:`~mguv_app.editing.Change` (note values before and after), so
+undo/redo is exact. Drags apply their preview to the document live and push one command on
+release (its first redo re-applies the final state, a no-op), so a whole drag is one undo
+step; repeated wheel ticks on the same notes merge through ``mergeWith``.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QUndoCommand
+
+from mguv_app.editing import Change, NoteDocument
+
+
+class NoteChangeCommand(QUndoCommand):
+    """Apply a Change; merges with the next command of the same kind on the same notes."""
+
+    MERGE_ID = -1  # -1: never merge
+
+    def __init__(self, doc: NoteDocument, change: Change) -> None:
+        super().__init__(change.label)
+        self.doc, self.change = doc, change
+
+    def redo(self) -> None:
+        self.doc.redo(self.change)
+
+    def undo(self) -> None:
+        self.doc.undo(self.change)
+
+    def id(self) -> int:  # noqa: A003 - Qt's name
+        return self.MERGE_ID
+
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt's name
+        if not isinstance(other, NoteChangeCommand) or other.id() != self.id() or self.id() < 0:
+            return False
+        if set(other.change.after) != set(self.change.after):
+            return False
+        self.change = self.change.merged(other.change)
+        return True
+
+
+class AddNotesCommand(NoteChangeCommand):
+    pass
+
+
+class RemoveNotesCommand(NoteChangeCommand):
+    pass
+
+
+class MoveNotesCommand(NoteChangeCommand):
+    pass
+
+
+class ResizeNotesCommand(NoteChangeCommand):
+    pass
+
+
+class VelocityCommand(NoteChangeCommand):
+    MERGE_ID = 1  # a run of wheel ticks over the same notes is one undo step
+
+
+class PasteCommand(NoteChangeCommand):
+    pass
+
+
+class QuantizeCommand(NoteChangeCommand):
+    pass
+
+
+def push(stack, doc: NoteDocument, change: Change, cls: type[NoteChangeCommand] = NoteChangeCommand) -> bool:
+    """Push ``change`` as a ``cls`` command unless it changes nothing; True when pushed."""
+    if change.empty:
+        return False
+    stack.push(cls(doc, change))
+    return True

@@ -1,0 +1,46 @@
+"""The window's modal questions, as plain functions the window holds in attributes.
+
+Keeping them here (rather than inline ``QMessageBox`` calls) lets tests and headless runs
+swap in a function that answers at once.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+MIDI_FILTER = "MIDI files (*.mid *.midi *.kar *.rmi *.smf)"
+
+
+def ask_unsaved(parent: QWidget) -> str:
+    """"save", "discard" or "cancel"."""
+    B = QMessageBox.StandardButton
+    answer = QMessageBox.question(parent, "Unsaved changes", "The melody has unsaved changes. Save them first?",
+                                  B.Save | B.Discard | B.Cancel, B.Save)
+    return {B.Save: "save", B.Discard: "discard"}.get(answer, "cancel")
+
+
+def ask_restore(parent: QWidget, recovery) -> bool:
+    when = _dt.datetime.fromtimestamp(recovery.saved_at).strftime("%Y-%m-%d %H:%M") if recovery.saved_at else "?"
+    src = f"\n(It was editing {recovery.source_path}.)" if recovery.source_path else ""
+    B = QMessageBox.StandardButton
+    answer = QMessageBox.question(
+        parent, "Restore after a crash",
+        f"MGU-V Studio did not close cleanly last time. Restore the autosave from {when} "
+        f"({len(recovery.melody.notes)} notes)?{src}", B.Yes | B.No, B.Yes)
+    return answer == B.Yes
+
+
+def ask_open_path(parent: QWidget, start_dir: str) -> str | None:
+    path, _ = QFileDialog.getOpenFileName(parent, "Open MIDI", start_dir, MIDI_FILTER)
+    return path or None
+
+
+def ask_save_path(parent: QWidget, title: str, suggested: str) -> str | None:
+    path, _ = QFileDialog.getSaveFileName(parent, title, suggested, MIDI_FILTER)
+    return path or None
+
+
+def show_error(parent: QWidget, title: str, text: str) -> None:
+    QMessageBox.warning(parent, title, text)

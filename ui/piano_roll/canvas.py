@@ -1,0 +1,234 @@
+"""The note grid: paints rows, grid lines, notes, selection, loop, cursor and playhead.
+
+Painting is custom (no QGraphicsScene): each paint asks the document for the notes in the
+damaged rectangle only (a bisect over sorted starts) and draws them in a few batched
+``drawRects`` calls grouped by velocity colour, which keeps a 5,000-note melody well inside
+one 60 Hz frame. Mouse gestures are delegated to the drag objects in ``drags.py``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtWidgets import QWidget
+
+from mguv_app.editing import SCALES, pitch_name
+
+from . import drags
+from .geometry import NUM_PITCHES
+
+if TYPE_CHECKING:
+    from .roll import PianoRoll
+
+BLACK_KEYS = {1, 3, 6, 8, 10}
+VELOCITY_BUCKETS = 16
+EDGE_PX = 6  # grab zone at a note's end for resizing
+LABEL_LIMIT = 400  # above this many visible notes, skip note-name labels (text is slow)
+
+
+class NoteCanvas(QWidget):
+    def __init__(self, roll: PianoRoll) -> None:
+        super().__init__(roll)
+        self.roll = roll
+        self.drag: drags.Drag | None = None
+        self.rubber: QRectF | None = None
+        self.setMouseTracking(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self.setMinimumSize(200, 120)
+        self._label_font = QFont()
+        self._label_font.setPixelSize(9)
+
+    # --- painting ------------------------------------------------------------------------
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        self.roll.viewport_resized()
+        super().resizeEvent(event)
+
+    def paintEvent(self, event) -> None:  # noqa: N802
+        roll, geo, th = self.roll, self.roll.geo, self.roll.theme
+        r = event.rect()
+        p = QPainter(self)
+        x0, x1 = r.left(), r.right() + 1
+        t0, t1 = geo.visible_ticks(x0, x1)
+        plo, phi = geo.visible_pitches(r.top(), r.bottom() + 1)
+        self._paint_rows(p, r, plo, phi)
+        self._paint_grid(p, r, t0, t1)
+        if roll.loop is not None:
+            lx0, lx1 = geo.tick_to_x(roll.loop[0]), geo.tick_to_x(roll.loop[1])
+            c = QColor(th.loop)
+            c.setAlpha(28)
+            p.fillRect(QRectF(lx0, r.top(), lx1 - lx0, r.height()), c)
+        self._paint_notes(p, t0, t1, plo, phi)
+        if self.rubber is not None:
+            c = QColor(th.rubber)
+            p.setPen(QPen(c, 1))
+            c.setAlpha(40)
+            p.setBrush(c)
+            p.drawRect(self.rubber.normalized())
+        cx = geo.tick_to_x(roll.edit_cursor)
+        if x0 - 2 <= cx <= x1 + 2:
+            p.setPen(QPen(QColor(th.cursor), 1, Qt.PenStyle.DashLine))
+            p.drawLine(QPointF(cx, r.top()), QPointF(cx, r.bottom() + 1))
+        if roll.playhead is not None:
+            px = geo.tick_to_x(roll.playhead)
+            if x0 - 2 <= px <= x1 + 2:
+                p.setPen(QPen(QColor(th.playhead), 2))
+                p.drawLine(QPointF(px, r.top()), QPointF(px, r.bottom() + 1))
+        p.end()
+
+    def _paint_rows(self, p: QPainter, r, plo: int, phi: int) -> None:
+        roll, geo, th = self.roll, self.roll.geo, self.roll.theme
+        p.fillRect(r, QColor(th.background))
+        chromatic = roll.scale == "Chromatic"
+        steps = SCALES[roll.scale]
+        c_in, c_root = QColor(th.row_in_scale), QColor(th.row_root)
+        sep = QColor(th.grid_beat)
+        for pitch in range(plo, phi + 1):
+            y = geo.pitch_to_y(pitch)
+            deg = (pitch - roll.key) % 12
+            if chromatic:
+                color = None if pitch % 12 in BLACK_KEYS else c_in
+            elif deg == 0:
+                color = c_root
+            else:
+                color = c_in if deg in steps else None
+            if color is not None:
+                p.fillRect(QRectF(r.left(), y, r.width(), geo.row - 1), color)
+            if pitch % 12 == 0 and geo.row >= 5:  # octave separator under each C
+                p.fillRect(QRectF(r.left(), y + geo.row - 1, r.width(), 1), sep)
+
+    def _paint_grid(self, p: QPainter, r, t0: float, t1: float) -> None:
+        roll, geo, th = self.roll, self.roll.geo, self.roll.theme
+        bar = roll.doc.ticks_per_bar
+        beat = bar // roll.doc.time_signature[0]
+        top, h = r.top(), r.height()
+        levels = [(roll.grid(), th.grid_sub), (beat, th.grid_beat), (bar, th.grid_bar)]
+        for step, color in levels:
+            if step * geo.ppt < 5:  # too dense to read: skip this level
+                continue
+            p.setPen(QColor(color))
+            first = max(0, math.floor(t0 / step))
+            last = math.ceil(t1 / step)
+            for k in range(first, last + 1):
+                x = round(geo.tick_to_x(k * step))
+                p.drawLine(x, top, x, top + h)
+        if bar * geo.ppt < 5:  # very far out: still show every 4th/16th bar
+            step = bar * (4 if bar * geo.ppt * 4 >= 5 else 16)
+            p.setPen(QColor(th.grid_bar))
+            for k in range(max(0, math.floor(t0 / step)), math.ceil(t1 / step) + 1):
+                x = round(geo.tick_to_x(k * step))
+                p.drawLine(x, top, x, top + h)
+
+    def _paint_notes(self, p: QPainter, t0: float, t1: float, plo: int, phi: int) -> None:
+        roll, geo, th, doc = self.roll, self.roll.geo, self.roll.theme, self.roll.doc
+        ids = doc.ids_in_range(t0, t1, plo, phi)
+        if not ids:
+            return
+        buckets: list[list[QRectF]] = [[] for _ in range(VELOCITY_BUCKETS)]
+        selected: list[QRectF] = []
+        notes, sel, ppt, sx, row, sy = doc.notes, doc.selection, geo.ppt, geo.sx, geo.row, geo.sy
+        h = max(1.0, row - 1)
+        for nid in ids:
+            n = notes[nid]
+            rect = QRectF(n.start * ppt - sx, (NUM_PITCHES - 1 - n.pitch) * row - sy,
+                          max(2.0, (n.end - n.start) * ppt - 1), h)
+            if nid in sel:
+                selected.append(rect)
+            else:
+                buckets[(n.velocity - 1) * VELOCITY_BUCKETS // 127].append(rect)
+        border = QPen(QColor(th.note_border), 1) if row >= 6 else Qt.PenStyle.NoPen
+        p.setPen(border)
+        for b, rects in enumerate(buckets):
+            if rects:
+                p.setBrush(roll.bucket_colors[b])
+                p.drawRects(rects)
+        if selected:
+            p.setPen(QPen(QColor(th.selected_border), 1.5))
+            p.setBrush(QColor(th.selected))
+            p.drawRects(selected)
+        if len(ids) <= LABEL_LIMIT and row >= 11:
+            self._paint_labels(p, ids)
+
+    def _paint_labels(self, p: QPainter, ids: list[int]) -> None:
+        geo, doc = self.roll.geo, self.roll.doc
+        p.setFont(self._label_font)
+        dark, light = QColor("#101216"), QColor("#101216")
+        for nid in ids:
+            n = doc.notes[nid]
+            w = (n.end - n.start) * geo.ppt
+            if w < 24:
+                continue
+            p.setPen(dark if nid in doc.selection else light)
+            p.drawText(QRectF(geo.tick_to_x(n.start) + 3, geo.pitch_to_y(n.pitch), w - 4, geo.row - 1),
+                       Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, pitch_name(n.pitch))
+
+    # --- hit testing -------------------------------------------------------------------------
+    def hit(self, pos: QPointF) -> tuple[int | None, bool]:
+        """(note id under ``pos``, whether ``pos`` is on that note's resize edge)."""
+        geo, doc = self.roll.geo, self.roll.doc
+        tick, pitch = geo.x_to_tick(pos.x()), geo.y_to_pitch(pos.y())
+        nid = doc.note_at(tick, pitch)
+        if nid is None:  # the grab edge may stick out a little past the note's end
+            nid = doc.note_at(geo.x_to_tick(pos.x() - EDGE_PX / 2), pitch)
+            if nid is None:
+                return None, False
+        n = doc.notes[nid]
+        right = geo.tick_to_x(n.end)
+        width = (n.end - n.start) * geo.ppt
+        return nid, abs(pos.x() - right) <= min(EDGE_PX, width / 3) or pos.x() > right
+
+    # --- mouse -----------------------------------------------------------------------------
+    def mousePressEvent(self, event) -> None:  # noqa: N802
+        self.setFocus()
+        if self.drag is not None:
+            return
+        self.drag = drags.start(self, event)
+        self.update()
+
+    def mouseMoveEvent(self, event) -> None:  # noqa: N802
+        pos = event.position()
+        self.roll.hover(pos.x(), pos.y())
+        if self.drag is not None:
+            self.drag.move(event)
+            return
+        nid, edge = self.hit(pos)
+        if self.roll.tool == "erase":
+            shape = Qt.CursorShape.ForbiddenCursor if nid else Qt.CursorShape.CrossCursor
+        elif nid is not None:
+            shape = Qt.CursorShape.SizeHorCursor if edge else Qt.CursorShape.SizeAllCursor
+        else:
+            shape = Qt.CursorShape.CrossCursor if self.roll.tool == "draw" else Qt.CursorShape.ArrowCursor
+        self.setCursor(shape)
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802
+        if self.drag is not None:
+            drag, self.drag = self.drag, None
+            drag.finish(event)
+            self.rubber = None
+            self.update()
+
+    def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802
+        self.mousePressEvent(event)
+
+    def wheelEvent(self, event) -> None:  # noqa: N802
+        self.roll.wheel(event, self)
+
+    # --- keys ------------------------------------------------------------------------------
+    def event(self, event) -> bool:
+        # claim the keys the roll handles before window-wide shortcuts see them
+        if event.type() == QEvent.Type.ShortcutOverride and self.roll.handles_key(event):
+            event.accept()
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        if event.key() == Qt.Key.Key_Escape and self.drag is not None:
+            self.drag.cancel()
+            self.drag, self.rubber = None, None
+            self.update()
+            return
+        if not self.roll.key_press(event):
+            super().keyPressEvent(event)

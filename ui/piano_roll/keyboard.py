@@ -1,0 +1,73 @@
+"""The piano keyboard at the roll's left: one key per row, C labels, click to hear a pitch."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtWidgets import QWidget
+
+from mguv_app.editing import pitch_name
+
+from .canvas import BLACK_KEYS
+
+if TYPE_CHECKING:
+    from .roll import PianoRoll
+
+WIDTH = 64
+
+
+class PianoKeyboard(QWidget):
+    def __init__(self, roll: PianoRoll) -> None:
+        super().__init__(roll)
+        self.roll = roll
+        self.pressed: int | None = None
+        self.setFixedWidth(WIDTH)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self._font = QFont()
+        self._font.setPixelSize(9)
+
+    def paintEvent(self, event) -> None:  # noqa: N802
+        geo, th = self.roll.geo, self.roll.theme
+        p = QPainter(self)
+        p.fillRect(self.rect(), QColor(th.key_white))
+        lo, hi = geo.visible_pitches(0, self.height())
+        black, sep = QColor(th.key_black), QColor(th.grid_bar)
+        hot = QColor(th.selected)
+        p.setFont(self._font)
+        for pitch in range(lo, hi + 1):
+            y = geo.pitch_to_y(pitch)
+            if pitch % 12 in BLACK_KEYS:
+                p.fillRect(QRectF(0, y, WIDTH * 0.62, geo.row), black)
+            if pitch == self.pressed:
+                p.fillRect(QRectF(0, y, WIDTH, geo.row), hot)
+            if pitch % 12 in (0, 5):  # borders between white-key pairs E|F and B|C
+                p.fillRect(QRectF(0, y + geo.row - 1, WIDTH, 1), sep)
+            if pitch % 12 == 0 and geo.row >= 7:
+                p.setPen(QColor(th.key_text))
+                p.drawText(QRectF(0, y, WIDTH - 4, geo.row), Qt.AlignmentFlag.AlignRight
+                           | Qt.AlignmentFlag.AlignVCenter, pitch_name(pitch))
+        p.fillRect(QRectF(WIDTH - 1, 0, 1, self.height()), sep)
+        p.end()
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.pressed = self.roll.geo.y_to_pitch(event.position().y())
+            self.roll.auditionRequested.emit(self.pressed, 100)
+            self.update()
+
+    def mouseMoveEvent(self, event) -> None:  # noqa: N802
+        if self.pressed is not None:  # glissando along the keys
+            pitch = self.roll.geo.y_to_pitch(event.position().y())
+            if pitch != self.pressed:
+                self.pressed = pitch
+                self.roll.auditionRequested.emit(pitch, 100)
+                self.update()
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802
+        self.pressed = None
+        self.update()
+
+    def wheelEvent(self, event) -> None:  # noqa: N802
+        self.roll.wheel(event, self)

@@ -1,0 +1,107 @@
+"""The bar/beat ruler: bar numbers, beat ticks, the loop region (drag to set) and the playhead.
+
+Click to move the edit cursor (where Paste lands) and ask the player to seek there;
+drag to set a loop region (snapped to the grid); double-click or right-click clears it.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPolygonF
+from PySide6.QtWidgets import QWidget
+
+from mguv_app.editing import snap_nearest
+
+if TYPE_CHECKING:
+    from .roll import PianoRoll
+
+HEIGHT = 30
+
+
+class Ruler(QWidget):
+    def __init__(self, roll: PianoRoll) -> None:
+        super().__init__(roll)
+        self.roll = roll
+        self.press_tick: int | None = None
+        self.dragging = False
+        self.setFixedHeight(HEIGHT)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self._font = QFont()
+        self._font.setPixelSize(11)
+
+    def _tick(self, x: float) -> int:
+        t = self.roll.geo.x_to_tick(x)
+        return max(0, snap_nearest(t, self.roll.grid()) if self.roll.snap_enabled else int(t))
+
+    def paintEvent(self, event) -> None:  # noqa: N802
+        roll, geo, th = self.roll, self.roll.geo, self.roll.theme
+        p = QPainter(self)
+        w, h = self.width(), self.height()
+        p.fillRect(self.rect(), QColor(th.ruler_bg))
+        if roll.loop is not None:
+            x0, x1 = geo.tick_to_x(roll.loop[0]), geo.tick_to_x(roll.loop[1])
+            c = QColor(th.loop)
+            p.fillRect(QRectF(x0, 0, x1 - x0, 8), c)
+            c.setAlpha(50)
+            p.fillRect(QRectF(x0, 8, x1 - x0, h - 8), c)
+        bar = roll.doc.ticks_per_bar
+        beat = bar // roll.doc.time_signature[0]
+        t0, t1 = geo.visible_ticks(0, w)
+        bar_px = bar * geo.ppt
+        label_every = max(1, 2 ** math.ceil(math.log2(max(1.0, 34 / bar_px))))  # keep labels apart
+        text, line = QColor(th.ruler_text), QColor(th.grid_bar)
+        p.setFont(self._font)
+        if beat * geo.ppt >= 6:
+            p.setPen(QColor(th.grid_beat))
+            for k in range(max(0, math.floor(t0 / beat)), math.ceil(t1 / beat) + 1):
+                x = round(geo.tick_to_x(k * beat))
+                p.drawLine(x, h - 6, x, h)
+        for k in range(max(0, math.floor(t0 / bar)), math.ceil(t1 / bar) + 1):
+            if k % label_every:
+                continue
+            x = round(geo.tick_to_x(k * bar))
+            p.setPen(line)
+            p.drawLine(x, 10, x, h)
+            p.setPen(text)
+            p.drawText(x + 4, 22, str(k + 1))
+        cx = geo.tick_to_x(roll.edit_cursor)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(QColor(th.cursor))
+        p.drawPolygon(QPolygonF([QPointF(cx - 5, h - 7), QPointF(cx + 5, h - 7), QPointF(cx, h)]))
+        if roll.playhead is not None:
+            px = geo.tick_to_x(roll.playhead)
+            p.setBrush(QColor(th.playhead))
+            p.drawPolygon(QPolygonF([QPointF(px - 6, 9), QPointF(px + 6, 9), QPointF(px, h)]))
+        p.fillRect(QRectF(0, h - 1, w, 1), line)
+        p.end()
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802
+        if event.button() == Qt.MouseButton.RightButton:
+            self.roll.set_loop(None, None)
+            return
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.press_tick = self._tick(event.position().x())
+            self.dragging = False
+
+    def mouseMoveEvent(self, event) -> None:  # noqa: N802
+        if self.press_tick is None:
+            return
+        t = self._tick(event.position().x())
+        if t != self.press_tick:
+            self.dragging = True
+            self.roll.set_loop(min(t, self.press_tick), max(t, self.press_tick))
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802
+        if self.press_tick is not None and not self.dragging:
+            self.roll.set_edit_cursor(self.press_tick)
+            self.roll.seekRequested.emit(self.press_tick)
+        self.press_tick = None
+
+    def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802
+        self.roll.set_loop(None, None)
+
+    def wheelEvent(self, event) -> None:  # noqa: N802
+        self.roll.wheel(event, self)

@@ -1,0 +1,70 @@
+"""The piano roll's toolbar: tools, snap grid, snap toggle, quantize, key and scale, follow, fit."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QComboBox, QLabel, QToolBar
+
+from mguv_app.editing import GRIDS, KEY_NAMES, SCALES
+
+from .piano_roll import PianoRoll
+
+TOOL_KEYS = {"select": ("Select", "S"), "draw": ("Draw", "D"), "erase": ("Erase", "E")}
+
+
+class RollToolBar(QToolBar):
+    def __init__(self, roll: PianoRoll, parent=None) -> None:
+        super().__init__("Piano roll", parent)
+        self.setObjectName("roll_toolbar")
+        self.roll = roll
+        self.tool_actions: dict[str, QAction] = {}
+        group = QActionGroup(self)
+        for tool, (label, key) in TOOL_KEYS.items():
+            a = QAction(label, self, checkable=True, shortcut=QKeySequence(key))
+            a.setToolTip(f"{label} tool ({key})")
+            a.triggered.connect(lambda _=False, t=tool: roll.set_tool(t))
+            group.addAction(a)
+            self.addAction(a)
+            self.tool_actions[tool] = a
+        self.tool_actions[roll.tool].setChecked(True)
+        roll.toolChanged.connect(lambda t: self.tool_actions[t].setChecked(True))
+        self.addSeparator()
+
+        self.addWidget(QLabel(" Grid "))
+        self.grid_box = QComboBox()
+        self.grid_box.addItems(list(GRIDS))
+        self.grid_box.setCurrentText(roll.grid_label)
+        self.grid_box.currentTextChanged.connect(roll.set_grid)
+        self.grid_box.setToolTip("Snap grid (T = triplets)")
+        self.addWidget(self.grid_box)
+        self.snap_action = QAction("Snap", self, checkable=True, checked=roll.snap_enabled,
+                                   shortcut=QKeySequence("Ctrl+G"))
+        self.snap_action.setToolTip("Snap to grid (Ctrl+G); hold Alt while dragging to move freely")
+        self.snap_action.toggled.connect(roll.set_snap)
+        self.addAction(self.snap_action)
+        self.quantize_action = QAction("Quantize", self, shortcut=QKeySequence("Q"))
+        self.quantize_action.setToolTip("Quantize the selection (or everything) to the grid (Q)")
+        self.quantize_action.triggered.connect(roll.quantize_selection)
+        self.addAction(self.quantize_action)
+        self.addSeparator()
+
+        self.addWidget(QLabel(" Scale "))
+        self.key_box = QComboBox()
+        self.key_box.addItems(list(KEY_NAMES))
+        self.scale_box = QComboBox()
+        self.scale_box.addItems(list(SCALES))
+        for box in (self.key_box, self.scale_box):
+            box.currentIndexChanged.connect(self._scale_changed)
+            self.addWidget(box)
+        self.addSeparator()
+        self.follow_action = QAction("Follow", self, checkable=True, checked=roll.follow)
+        self.follow_action.setToolTip("Scroll with the playhead while playing")
+        self.follow_action.toggled.connect(roll.set_follow)
+        self.addAction(self.follow_action)
+        self.fit_action = QAction("Fit", self, shortcut=QKeySequence("F"))
+        self.fit_action.setToolTip("Zoom to fit the whole melody (F)")
+        self.fit_action.triggered.connect(roll.fit_to_content)
+        self.addAction(self.fit_action)
+
+    def _scale_changed(self, _=None) -> None:
+        self.roll.set_scale(self.key_box.currentIndex(), self.scale_box.currentText())
