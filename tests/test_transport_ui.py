@@ -1,0 +1,114 @@
+"""The transport panel (offscreen): plays through a null sink, moves the playhead, remembers fonts."""
+
+import pytest
+
+from mguv_app.audio import Player
+from mguv_app.audio.soundfonts import bundled_soundfont
+from mguv_app.music.melody import Melody, Note
+
+
+@pytest.fixture
+def settings(tmp_path):
+    from ui.settings import Settings
+
+    return Settings(tmp_path / "settings.ini")
+
+
+@pytest.fixture
+def panel(qtbot, settings):
+    from ui.transport import TransportPanel
+
+    p = TransportPanel(player=Player(output="null"), settings=settings)
+    qtbot.addWidget(p)
+    yield p
+    p.shutdown()
+
+
+def tune() -> Melody:
+    return Melody([Note(i * 240, i * 240 + 200, 60 + i) for i in range(16)], qpm=150.0, program=40)
+
+
+def test_play_moves_the_playhead_and_stop_returns_to_start(qtbot, panel):
+    panel.set_melody(tune())
+    assert panel.bpm.value() == 150.0 and panel.instrument.currentIndex() == 40
+    seen = []
+    panel.positionChanged.connect(seen.append)
+    with qtbot.waitSignal(panel.playingChanged, timeout=2000) as started:
+        panel.toggle_play()
+    assert started.args == [True] and panel.play_button.text() == "⏸"
+    qtbot.waitUntil(lambda: seen and seen[-1] >= 480, timeout=5000)  # a beat has been heard
+    assert seen == sorted(seen)  # the playhead only moves forward
+    with qtbot.waitSignal(panel.playingChanged, timeout=2000) as stopped:
+        panel.stop()
+    assert stopped.args == [False]
+    assert seen[-1] == 0 and panel.player.position_ticks() == 0 and panel.time_label.text() == "1:1"
+
+
+def test_controls_drive_the_player(panel):
+    panel.set_melody(tune())
+    panel.bpm.setValue(90)
+    assert panel.player.qpm == 90
+    panel.instrument.setCurrentIndex(73)
+    assert panel.player.program == 73
+    panel.volume.setValue(50)
+    assert panel.player.volume == 0.5
+    panel.metronome_button.setChecked(True)
+    assert panel.player.metronome
+    panel.set_loop(480, 1440)
+    assert panel.loop_button.isChecked() and panel.player.loop == (480, 1440)
+    panel.loop_button.setChecked(False)
+    assert panel.player.loop is None
+    panel.set_loop(0, None)
+    panel.loop_button.setChecked(True)  # no region: loop the whole melody in bars
+    assert panel.player.loop == (0, 2 * 1920)
+    panel.audition(64, 90, 100)  # must not raise, sounds on its own channel
+    panel.seek(960)
+    assert panel.player.position_ticks() == 960
+
+
+def test_soundfont_choice_is_remembered_and_bad_ones_refused(qtbot, panel, settings, tmp_path):
+    from ui.transport import TransportPanel
+
+    tim = bundled_soundfont()
+    assert panel.choose_soundfont(str(tim))
+    bad = tmp_path / "bad.sf2"
+    bad.write_text("not a soundfont")
+    with qtbot.waitSignal(panel.statusMessage) as msg:
+        assert not panel.choose_soundfont(str(bad))
+    assert "RIFF" in msg.args[0] and panel.player.synth.soundfont == tim
+    again = TransportPanel(player=None, settings=settings)
+    qtbot.addWidget(again)
+    try:
+        assert again.player.synth.soundfont == tim
+        assert again.soundfont.currentData() == str(tim)
+    finally:
+        again.shutdown()
+
+
+def test_no_device_is_reported_once(qtbot, settings, monkeypatch):
+    from ui.transport import NO_DEVICE, TransportPanel
+
+    monkeypatch.setenv("MGUV_AUDIO", "none")
+    p = TransportPanel(settings=settings)
+    qtbot.addWidget(p)
+    try:
+        with qtbot.waitSignal(p.statusMessage, timeout=2000) as msg:
+            pass
+        assert msg.args == [NO_DEVICE] and not p.player.available
+    finally:
+        p.shutdown()
+
+
+def test_unusable_remembered_soundfont_falls_back_and_says_so(qtbot, settings, tmp_path):
+    from ui.transport import TransportPanel
+
+    settings.set("audio/soundfont", str(tmp_path / "gone.sf2"))
+    p = TransportPanel(player=None, settings=settings)
+    qtbot.addWidget(p)
+    try:
+        with qtbot.waitSignal(p.statusMessage, timeout=2000,
+                              check_params_cb=lambda m: "SoundFont unusable" in m):
+            pass
+        assert p.player.synth.soundfont is not None
+    finally:
+        p.shutdown()

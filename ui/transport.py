@@ -1,0 +1,244 @@
+"""The transport bar: a thin Qt face on the Qt-free :class:`mguv_app.audio.Player`.
+
+All timing lives in the player; this widget only forwards clicks and polls the
+player's audio-derived position about 30 times a second, emitting
+``positionChanged(tick)`` so the piano roll's playhead follows what is heard.
+
+API used by the main window: ``set_melody``, ``set_loop(start, end | None)``,
+``toggle_play``, ``seek``, ``audition(pitch, velocity, duration_ms)`` and the signals
+``positionChanged(int)``, ``playingChanged(bool)``, ``statusMessage(str)``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QSlider,
+    QToolButton,
+    QWidget,
+)
+
+from mguv_app.audio import GM_PROGRAMS, Player, SoundFontError, find_soundfonts, program_name
+from mguv_app.music.melody import TICKS_PER_QUARTER, Melody
+
+POLL_MS = 33
+NO_DEVICE = "No audio device: playback is silent; rendering still works"
+OTHER_FONT = "Other SoundFont…"
+
+
+class TransportPanel(QWidget):
+    positionChanged = Signal(int)
+    playingChanged = Signal(bool)
+    statusMessage = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None, player: Player | None = None, settings=None) -> None:
+        super().__init__(parent)
+        if settings is None:
+            from .settings import Settings
+
+            settings = Settings()
+        self.settings = settings
+        self.player = player or self._make_player()
+        self._melody = Melody()
+        self._loop_region: tuple[int, int] | None = None
+        self._last_pos = -1
+        self._was_playing = False
+        self._build()
+        self._timer = QTimer(self)
+        self._timer.setInterval(POLL_MS)
+        self._timer.timeout.connect(self._poll)
+        self.status_text = "" if self.player.available else NO_DEVICE
+        if self.status_text:  # after the window has connected our signals
+            QTimer.singleShot(0, self, lambda: self.statusMessage.emit(self.status_text))
+        app = QApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.shutdown)
+
+    # --- construction -------------------------------------------------------------
+    def _make_player(self) -> Player:
+        """A player with the remembered SoundFont, falling back to the default one."""
+        saved = self.settings.get("audio/soundfont", "")
+        if saved:
+            try:
+                return Player(saved)
+            except SoundFontError as err:
+                msg = f"SoundFont unusable, using the default: {err}"
+                QTimer.singleShot(0, self, lambda: self.statusMessage.emit(msg))
+        return Player()
+
+    def _button(self, text: str, tip: str, slot, checkable: bool = False) -> QToolButton:
+        b = QToolButton(self)
+        b.setText(text)
+        b.setToolTip(tip)
+        b.setCheckable(checkable)
+        (b.toggled if checkable else b.clicked).connect(slot)
+        return b
+
+    def _build(self) -> None:
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(4, 2, 4, 2)
+        self.start_button = self._button("⏮", "Return to start", self.return_to_start)
+        self.play_button = self._button("▶", "Play / pause (Space)", self.toggle_play)
+        self.stop_button = self._button("⏹", "Stop and return to start", self.stop)
+        self.loop_button = self._button("⟲ Loop", "Repeat the loop region (or the whole melody)",
+                                        self._loop_toggled, checkable=True)
+        self.metronome_button = self._button("Click", "Metronome", self.player.set_metronome, checkable=True)
+        self.time_label = QLabel("1:1", self)
+        self.time_label.setMinimumWidth(48)
+        self.bpm = QDoubleSpinBox(self)
+        self.bpm.setRange(20, 400)
+        self.bpm.setDecimals(1)
+        self.bpm.setSuffix(" BPM")
+        self.bpm.setValue(self.player.qpm)
+        self.bpm.valueChanged.connect(self.player.set_tempo)
+        self.volume = QSlider(Qt.Orientation.Horizontal, self)
+        self.volume.setRange(0, 100)
+        self.volume.setMaximumWidth(110)
+        self.volume.setToolTip("Master volume")
+        self.volume.valueChanged.connect(self._volume_changed)
+        self.volume.setValue(self.settings.get("audio/volume", 80, int))
+        self.instrument = QComboBox(self)
+        self.instrument.addItems([program_name(i) for i in range(len(GM_PROGRAMS))])
+        self.instrument.setToolTip("General MIDI instrument")
+        self.instrument.currentIndexChanged.connect(self.player.set_program)
+        self.soundfont = QComboBox(self)
+        self.soundfont.setToolTip("SoundFont")
+        self._fill_fonts()
+        self.soundfont.activated.connect(self._font_chosen)
+        for w in (self.start_button, self.play_button, self.stop_button, self.loop_button, self.time_label,
+                  self.bpm, self.metronome_button, QLabel("Vol", self), self.volume, self.instrument,
+                  self.soundfont):
+            lay.addWidget(w)
+        lay.addStretch(1)
+        if not self.player.available:
+            self.play_button.setToolTip("Play / pause (Space) — silent: " + self.player.reason)
+
+    def _fill_fonts(self) -> None:
+        self.soundfont.blockSignals(True)
+        self.soundfont.clear()
+        current = Path(self.player.synth.soundfont)
+        fonts = find_soundfonts()
+        if current not in fonts:
+            fonts.insert(0, current)
+        for f in fonts:
+            self.soundfont.addItem(f.name, str(f))
+        self.soundfont.addItem(OTHER_FONT, "")
+        self.soundfont.setCurrentIndex(fonts.index(current))
+        self.soundfont.blockSignals(False)
+
+    # --- API ----------------------------------------------------------------------
+    def set_melody(self, melody: Melody) -> None:
+        """Play ``melody`` from now on (position kept while playing); takes its tempo and instrument."""
+        self._melody = melody
+        self.player.set_melody(melody)
+        self.bpm.blockSignals(True)
+        self.bpm.setValue(melody.qpm)
+        self.bpm.blockSignals(False)
+        self.instrument.blockSignals(True)
+        self.instrument.setCurrentIndex(melody.program)
+        self.instrument.blockSignals(False)
+        self.player.set_tempo(melody.qpm)
+        self.player.set_program(melody.program)
+        self._apply_loop()
+
+    def set_loop(self, start_tick: int, end_tick: int | None) -> None:
+        """The loop region in ticks; ``None`` clears it. A region turns looping on."""
+        self._loop_region = None if end_tick is None or end_tick <= start_tick else (int(start_tick), int(end_tick))
+        self.loop_button.blockSignals(True)
+        self.loop_button.setChecked(self._loop_region is not None)
+        self.loop_button.blockSignals(False)
+        self._apply_loop()
+
+    def toggle_play(self) -> None:
+        self.pause() if self.player.is_playing else self.play()
+
+    def play(self) -> None:
+        self.player.play()
+        self._timer.start()
+        self._poll()
+
+    def pause(self) -> None:
+        self.player.pause()
+        self._poll()
+
+    def stop(self) -> None:
+        self.player.stop()
+        self._poll()
+
+    def return_to_start(self) -> None:
+        self.seek(self._loop_region[0] if self._loop_region and self.loop_button.isChecked() else 0)
+
+    def seek(self, tick: int) -> None:
+        self.player.seek(tick)
+        self._poll()
+
+    def audition(self, pitch: int, velocity: int = 100, duration_ms: int = 300) -> None:
+        """Sound one note now (a clicked key or a placed note)."""
+        self.player.audition(pitch, velocity, duration_ms)
+
+    def shutdown(self) -> None:
+        self._timer.stop()
+        self.player.close()
+
+    # --- internals ----------------------------------------------------------------
+    def _apply_loop(self) -> None:
+        if not self.loop_button.isChecked():
+            self.player.set_loop(None)
+        elif self._loop_region:
+            self.player.set_loop(*self._loop_region)
+        else:  # loop the whole melody, whole bars
+            bar = self._melody.ticks_per_bar
+            self.player.set_loop(0, max(1, self._melody.num_bars) * bar)
+
+    def _loop_toggled(self, _on: bool) -> None:
+        self._apply_loop()
+
+    def _volume_changed(self, value: int) -> None:
+        self.player.set_volume(value / 100)
+        self.settings.set("audio/volume", value)
+
+    def _font_chosen(self, index: int) -> None:
+        path = self.soundfont.itemData(index)
+        if not path:
+            path, _ = QFileDialog.getOpenFileName(self, "Choose a SoundFont", "", "SoundFonts (*.sf2 *.sf3)")
+        if path:
+            self.choose_soundfont(path)
+        else:
+            self._fill_fonts()
+
+    def choose_soundfont(self, path: str) -> bool:
+        """Switch to ``path`` and remember it; a bad file keeps the old font and says why."""
+        try:
+            self.player.set_soundfont(path)
+        except SoundFontError as err:
+            self.statusMessage.emit(f"Cannot use SoundFont: {err}")
+            self._fill_fonts()
+            return False
+        self.settings.set("audio/soundfont", str(path))
+        self._fill_fonts()
+        self.statusMessage.emit(f"SoundFont: {Path(path).name}")
+        return True
+
+    def _poll(self) -> None:
+        pos = self.player.position_ticks()
+        playing = self.player.is_playing
+        if pos != self._last_pos:
+            self._last_pos = pos
+            num, den = self._melody.time_signature
+            beat = TICKS_PER_QUARTER * 4 // den
+            self.time_label.setText(f"{pos // (beat * num) + 1}:{pos // beat % num + 1}")
+            self.positionChanged.emit(pos)
+        if playing != self._was_playing:
+            self._was_playing = playing
+            self.play_button.setText("⏸" if playing else "▶")
+            self.playingChanged.emit(playing)
+        if not playing:
+            self._timer.stop()
