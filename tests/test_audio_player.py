@@ -149,3 +149,13 @@ def test_alsa_null_device_runs_the_device_path(monkeypatch):
         while player.is_playing and time.monotonic() < deadline:
             time.sleep(0.01)
         assert not player.is_playing and player.output.delivered >= 4 * SR
+
+
+def test_a_closed_player_ignores_further_calls(pumped):
+    player, out = pumped
+    player.close()
+    player.close()
+    player.set_melody(staccato(1))
+    player.play()
+    player.audition(60)
+    assert not player.is_playing

@@ -185,8 +185,13 @@ class TransportPanel(QWidget):
         self.player.audition(pitch, velocity, duration_ms)
 
     def shutdown(self) -> None:
+        """Stop polling and release the audio device (idempotent)."""
         self._timer.stop()
         self.player.close()
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        self.shutdown()
+        super().closeEvent(event)
 
     # --- internals ----------------------------------------------------------------
     def _apply_loop(self) -> None:

@@ -79,6 +79,7 @@ class Player:
         self.available = False
         self.reason = ""
         self._started = False
+        self._closed = False
         if output == "auto":
             try:
                 self.output = open_device(self.render_block, self.sample_rate, block_frames)
@@ -140,7 +141,7 @@ class Player:
 
     def play(self) -> None:
         with self._lock:
-            if self._playing:
+            if self._playing or self._closed:
                 return
             start = self._loop[0] if self._loop else 0
             if self._tick >= self.end_tick and not self._loop:
@@ -236,7 +237,7 @@ class Player:
 
     def audition(self, pitch: int, velocity: int = 100, duration_ms: int = 300) -> None:
         """Sound one note now (clicking a key, placing a note), on its own channel."""
-        if not 0 <= pitch <= 127:
+        if not 0 <= pitch <= 127 or self._closed:
             return
         with self._lock:
             self.synth.note_off(AUDITION_CHANNEL, pitch)
@@ -327,18 +328,21 @@ class Player:
 
     # --- lifetime -----------------------------------------------------------------
     def _ensure_output(self) -> None:
-        if not self._started:
+        if not self._started and not self._closed:
             self._started = True
             self.output.start(self.render_block)
 
     def close(self) -> None:
-        """Stop the output (device or thread) and free the synthesizer."""
+        """Stop the output (device or thread) and free the synthesizer; idempotent.
+
+        A closed player stays closed: later ``play()`` or ``audition()`` calls are ignored."""
         with self._lock:
             self._playing = False
+            self._closed = True
         if self._started:
-            self.output.stop()
-            self._started = False
-        self.synth.close()
+            self.output.stop()  # joins the audio thread: nothing renders after this
+        with self._lock:
+            self.synth.close()
 
     def __enter__(self) -> Player:
         return self

@@ -160,7 +160,9 @@ class Synth:
     def render_into(self, out: np.ndarray) -> None:
         """Fill a C-contiguous float32 ``(n, 2)`` array with the next ``n`` frames."""
         n = out.shape[0]
-        if n:
+        if self._synth is None:  # closed: silence rather than a call on a freed synth
+            out[:] = 0
+        elif n:
             ptr = out.ctypes.data
             lib().fluid_synth_write_float(self._synth, n, ptr, 0, 2, ptr + 4, 0, 2)
 
