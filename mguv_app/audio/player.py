@@ -55,7 +55,7 @@ class Player:
     """
 
     def __init__(self, soundfont=None, sample_rate: int = DEFAULT_SAMPLE_RATE, output="auto",
-                 block_frames: int = 512, gain: float = 0.8):
+                 block_frames: int = 512, gain: float = 1.0):
         self.sample_rate = int(sample_rate)
         self.synth = Synth(soundfont, self.sample_rate, gain)
         self._lock = threading.RLock()

@@ -50,7 +50,7 @@ def metronome_events(melody: Melody, end_tick: int | None = None) -> list[tuple[
     for i, t in enumerate(range(0, end, beat)):
         accent = i % num == 0
         pitch = CLICK_ACCENT if accent else CLICK_BEAT
-        out.append((t, Event(NOTE_ON, METRONOME_CHANNEL, pitch, 110 if accent else 80)))
+        out.append((t, Event(NOTE_ON, METRONOME_CHANNEL, pitch, 100 if accent else 70)))
         out.append((t + click, Event(NOTE_OFF, METRONOME_CHANNEL, pitch)))
     return out
 
