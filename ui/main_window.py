@@ -76,7 +76,7 @@ class MainWindow(QMainWindow):
         self.roll.set_grid(self.settings.get("grid", self.roll.grid_label))
         self._autosave_dirty = False
         self.doc.subscribe(self._doc_changed)
-        self.undo_stack.cleanChanged.connect(lambda _clean: self._update_title())
+        self.undo_stack.cleanChanged.connect(self._clean_changed)
 
         self.setWindowTitle(APP_NAME)
         self.setAcceptDrops(True)
@@ -269,6 +269,9 @@ class MainWindow(QMainWindow):
         self._update_summary()
         if self.transport is not None:
             self.transport.set_melody(self.melody)
+
+    def _clean_changed(self, _clean: bool) -> None:
+        self._update_title()
 
     def _update_title(self) -> None:
         name = Path(self.path).name if self.path else "Untitled"

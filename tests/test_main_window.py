@@ -1,0 +1,227 @@
+"""The main window: files, unsaved changes, recent files, drag in/out, autosave and crash recovery."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication, QLabel
+
+from mguv_app.music import Melody, Note, read_midi, write_midi
+
+TUNE = [Note(0, 480, 60, 90), Note(480, 720, 62, 70), Note(960, 1920, 67, 110)]
+
+
+@pytest.fixture
+def window(qtbot):
+    from ui.main_window import MainWindow
+
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.ask_unsaved = lambda parent: "discard"  # tests that care about the question set their own
+    w.ask_restore = lambda parent, rec: pytest.fail("unexpected restore question")
+    w.show_error = lambda parent, title, text: None
+    return w
+
+
+@pytest.fixture
+def tune(tmp_path):
+    p = tmp_path / "tune.mid"
+    write_midi(Melody(TUNE, qpm=90), p)
+    return str(p)
+
+
+def test_edit_save_and_reimport_round_trip(window, tune, tmp_path, qtbot):
+    assert window.open_path(tune)
+    assert window.melody.notes == TUNE and not window.modified
+    window.show()
+    qtbot.waitExposed(window)
+    roll = window.roll
+    roll.geo.ppt, roll.geo.row, roll.geo.sx, roll.geo.sy = 0.1, 14.0, 0.0, (127 - 80) * 14.0
+    roll._sync_scrollbars()
+    at = QPoint(int(roll.geo.tick_to_x(1920)) + 3, int(roll.geo.pitch_to_y(72) + 7))
+    qtbot.mouseClick(roll.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier(0), at)
+    assert window.modified and window.isWindowModified()
+    out = tmp_path / "edited"
+    assert window.save_as(str(out))
+    assert window.path.endswith("edited.mid") and not window.modified
+    back = read_midi(window.path).melody
+    assert back.notes == TUNE + [Note(1920, 2040, 72, 100)]
+    assert back.qpm == 90
+    assert window.settings.recent_files()[0] == os.path.abspath(window.path)
+
+
+def test_unsaved_changes_prompt(window, tune):
+    window.open_path(tune)
+    window.roll.select_all()
+    window.roll.delete_selection()
+    window.ask_unsaved = lambda parent: "cancel"
+    assert not window.file_new()
+    assert window.melody.notes == []  # still the edited melody
+    assert not window.close()  # closing is refused too
+    before = os.path.getmtime(tune)
+    os.utime(tune, (before - 100, before - 100))
+    window.ask_unsaved = lambda parent: "save"  # saves to its path, then goes on
+    assert window.file_new()
+    assert os.path.getmtime(tune) > before - 100  # it was written
+    assert window.melody.notes == [] and window.path is None and not window.modified
+    window.roll.doc.redo(window.roll.doc.plan_add([Note(0, 120, 60)]))
+    window.undo_stack.resetClean()
+    window.ask_unsaved = lambda parent: "discard"
+    assert window.file_new() and window.melody.notes == []
+
+
+def test_save_via_prompt_and_cancelled_save(window, tmp_path):
+    window.replace_melody(Melody(TUNE))
+    assert window.modified
+    window.ask_save_path = lambda parent, title, suggested: None  # the user cancels the dialog
+    assert not window.save()
+    target = tmp_path / "via_dialog.mid"
+    window.ask_save_path = lambda parent, title, suggested: str(target)
+    assert window.save() and read_midi(target).melody.notes == TUNE
+    window.undo_stack.undo()  # Generate/replace is one undoable step
+    assert window.melody.notes == [] and window.modified
+
+
+def test_bad_file_and_missing_recent_file(window, tune, tmp_path):
+    window.open_path(tune)
+    bad = tmp_path / "bad.mid"
+    bad.write_bytes(b"MThd\x00")
+    assert not window.open_path(str(bad))
+    assert window.melody.notes == TUNE
+    gone = tmp_path / "gone.mid"
+    window.settings.add_recent(str(gone))
+    assert not window.open_recent(str(gone))
+    assert str(gone) not in window.settings.recent_files()
+    assert "no longer exists" in window.statusBar().currentMessage()
+
+
+def test_export_selection_writes_only_selected_notes(window, tune, tmp_path):
+    window.open_path(tune)
+    assert not window.export_selection(str(tmp_path / "none.mid"))  # nothing selected
+    doc = window.doc
+    doc.select([i for i, n in doc.notes.items() if n.pitch != 60])
+    out = tmp_path / "sel.mid"
+    assert window.export_selection(str(out))
+    assert [(n.start, n.pitch) for n in read_midi(out).melody.notes] == [(480, 62), (960, 67)]
+    assert not window.modified  # exporting a part does not count as saving the melody
+
+
+@pytest.mark.filterwarnings("ignore:Function.*QDragEnterEvent:DeprecationWarning")
+def test_drop_a_midi_file_opens_it(window, tune):
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(tune)])
+    enter = QDragEnterEvent(QPoint(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                            Qt.KeyboardModifier(0))
+    QApplication.sendEvent(window, enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                      Qt.KeyboardModifier(0))
+    QApplication.sendEvent(window, drop)
+    assert window.melody.notes == TUNE
+    text = QMimeData()
+    text.setUrls([QUrl.fromLocalFile("/tmp/notes.txt")])
+    enter = QDragEnterEvent(QPoint(10, 10), Qt.DropAction.CopyAction, text, Qt.MouseButton.LeftButton,
+                            Qt.KeyboardModifier(0))
+    enter.ignore()
+    QApplication.sendEvent(window, enter)
+    assert not enter.isAccepted()
+
+
+def test_drag_out_offers_a_real_midi_file(window, tune):
+    from ui.drag_out import melody_mime
+
+    window.open_path(tune)
+    mime = melody_mime(window.melody)
+    (url,) = mime.urls()
+    assert url.isLocalFile() and url.toLocalFile().endswith(".mid")
+    assert read_midi(url.toLocalFile()).melody.notes == TUNE
+
+
+def test_autosave_is_atomic_and_restored_after_a_crash(qtbot, tune, tmp_path, monkeypatch):
+    from ui.autosave import Autosaver
+    from ui.main_window import MainWindow
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    crashed = Autosaver(pid=dead.pid)  # a session that never exited cleanly
+    crashed.start_session(tune)
+    crashed.save(Melody(TUNE), tune)
+    first = crashed.melody_path.read_bytes()
+    # a failing write (disk full, crash mid-rename) leaves the previous autosave intact
+    with monkeypatch.context() as m, pytest.raises(OSError):
+        m.setattr("mguv_app.fileio.os.replace", lambda a, b: (_ for _ in ()).throw(OSError(28, "disk full")))
+        crashed.save(Melody(TUNE[:1]), tune)
+    assert crashed.melody_path.read_bytes() == first
+    assert sorted(p.name for p in crashed.folder.iterdir()) == ["autosave.mid", "session.json"]
+
+    w = MainWindow()
+    qtbot.addWidget(w)
+    asked = []
+    w.ask_restore = lambda parent, rec: asked.append(rec) or True
+    assert w.offer_restore()
+    assert asked[0].source_path == tune and w.melody.notes == TUNE
+    assert w.modified  # restored work is unsaved work
+    w.ask_unsaved = lambda parent: "discard"
+    w.close()
+    assert not crashed.melody_path.exists()  # clean exit: nothing to restore next time
+    w2 = MainWindow()
+    qtbot.addWidget(w2)
+    w2.ask_restore = lambda parent, rec: pytest.fail("nothing to restore")
+    assert not w2.offer_restore()
+
+
+def test_declined_restore_is_discarded_and_live_sessions_are_left_alone(qtbot, tune):
+    from ui.autosave import Autosaver
+    from ui.main_window import MainWindow
+
+    live = Autosaver(pid=os.getppid())  # another window that is still running
+    live.save(Melody(TUNE), tune)
+    assert Autosaver().pending_recovery() is None
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    Autosaver(pid=dead.pid).save(Melody(TUNE), tune)
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.ask_restore = lambda parent, rec: False
+    assert not w.offer_restore()
+    assert Autosaver().pending_recovery() is None and w.melody.notes == []
+
+
+def test_autosave_now_and_timer_only_when_changed(window, tune):
+    window.open_path(tune)
+    path = window.autosave_now()
+    assert read_midi(path).melody.notes == TUNE
+    path.unlink()
+    window._autosave_tick()  # nothing changed since: no write
+    assert not path.exists()
+    window.roll.select_all()
+    window.roll.move_selection(dp=1)
+    window._autosave_tick()
+    assert [n.pitch for n in read_midi(path).melody.notes] == [61, 63, 68]
+
+
+def test_panel_docks_settings_and_theme(window, qtbot):
+    from ui.main_window import MainWindow
+
+    assert {"Generate", "Latent map"} <= set(window.docks)
+    panel = QLabel("real generate panel")
+    dock = window.add_panel_dock(panel, "Generate")
+    assert dock.widget() is panel and window.docks["Generate"] is dock
+    assert window.tabs.tabText(1) == "Training"
+    window.apply_theme("light")
+    window.roll.set_grid("1/8T")
+    window.close()
+    w2 = MainWindow()
+    qtbot.addWidget(w2)
+    assert w2.roll.theme.name == "light" and w2.roll.grid_label == "1/8T"
+
+
+def test_many_qt_calls_do_not_kill_the_interpreter():
+    code = ("import ui\nfrom PySide6.QtWidgets import QApplication, QWidget\napp = QApplication([])\n"
+            "w = QWidget()\nfor _ in range(300_000): w.update()\nprint('ok')")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                       env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert r.returncode == 0 and "ok" in r.stdout, r.stderr[-500:]
