@@ -12,7 +12,7 @@ import math
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QPainter, QPen, QTransform
 from PySide6.QtWidgets import QWidget
 
 from mguv_app.editing import SCALES, pitch_name
@@ -39,6 +39,7 @@ class NoteCanvas(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setMinimumSize(200, 120)
+        self._rect_cache: dict[int, tuple] = {}  # id -> (note, rect in tick/row units, colour bucket)
         self._label_font = QFont()
         self._label_font.setPixelSize(9)
 
@@ -129,27 +130,41 @@ class NoteCanvas(QWidget):
             return
         buckets: list[list[QRectF]] = [[] for _ in range(VELOCITY_BUCKETS)]
         selected: list[QRectF] = []
-        notes, sel, ppt, sx, row, sy = doc.notes, doc.selection, geo.ppt, geo.sx, geo.row, geo.sy
-        h = max(1.0, row - 1)
+        notes, sel, cache = doc.notes, doc.selection, self._rect_cache
         for nid in ids:
             n = notes[nid]
-            rect = QRectF(n.start * ppt - sx, (NUM_PITCHES - 1 - n.pitch) * row - sy,
-                          max(2.0, (n.end - n.start) * ppt - 1), h)
+            entry = cache.get(nid)
+            if entry is None or entry[0] is not n:  # notes are immutable: identity means unchanged
+                entry = (n, QRectF(n.start, NUM_PITCHES - 1 - n.pitch, n.end - n.start, 1.0),
+                         (n.velocity - 1) * VELOCITY_BUCKETS // 127)
+                cache[nid] = entry
             if nid in sel:
-                selected.append(rect)
+                selected.append(entry[1])
             else:
-                buckets[(n.velocity - 1) * VELOCITY_BUCKETS // 127].append(rect)
-        border = QPen(QColor(th.note_border), 1) if row >= 6 else Qt.PenStyle.NoPen
-        p.setPen(border)
+                buckets[entry[2]].append(entry[1])
+        if len(cache) > 2 * len(notes) + 1000:  # forget deleted notes now and then
+            self._rect_cache = {i: e for i, e in cache.items() if i in notes}
+        # draw in (tick, row) units: the rectangles above survive zoom and scroll unchanged
+        p.save()
+        p.setTransform(QTransform(geo.ppt, 0, 0, geo.row, -geo.sx, -geo.sy))
+        if geo.row >= 6 and len(ids) < 3000:
+            pen = QPen(QColor(th.note_border), 1)
+            pen.setCosmetic(True)
+            p.setPen(pen)
+        else:
+            p.setPen(Qt.PenStyle.NoPen)
         for b, rects in enumerate(buckets):
             if rects:
                 p.setBrush(roll.bucket_colors[b])
                 p.drawRects(rects)
         if selected:
-            p.setPen(QPen(QColor(th.selected_border), 1.5))
+            pen = QPen(QColor(th.selected_border), 1 if len(selected) > 300 else 2)
+            pen.setCosmetic(True)
+            p.setPen(pen)
             p.setBrush(QColor(th.selected))
             p.drawRects(selected)
-        if len(ids) <= LABEL_LIMIT and row >= 11:
+        p.restore()
+        if len(ids) <= LABEL_LIMIT and geo.row >= 11:
             self._paint_labels(p, ids)
 
     def _paint_labels(self, p: QPainter, ids: list[int]) -> None:

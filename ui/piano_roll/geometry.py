@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-MIN_PPT, MAX_PPT = 0.004, 2.0   # pixels per tick (a quarter note: 1.9 px .. 960 px)
+MIN_PPT, MAX_PPT = 0.0005, 2.0  # pixels per tick (a quarter note: 0.24 px .. 960 px)
 MIN_ROW, MAX_ROW = 4.0, 40.0    # pixels per semitone row
 NUM_PITCHES = 128
 

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPen, QTransform
 from PySide6.QtWidgets import QWidget
 
 from mguv_app.editing import Change
 
 from .. import commands
+from .canvas import VELOCITY_BUCKETS
 
 if TYPE_CHECKING:
     from .roll import PianoRoll
@@ -29,6 +30,7 @@ class VelocityLane(QWidget):
         super().__init__(roll)
         self.roll = roll
         self.originals: dict | None = None
+        self._cache: dict[int, tuple] = {}  # id -> (note, stem line, top point, colour bucket)
         self.setFixedHeight(HEIGHT)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self._font = QFont()
@@ -52,18 +54,38 @@ class VelocityLane(QWidget):
             p.drawLine(0, y, w, y)
         t0, t1 = geo.visible_ticks(-4, w + 4)
         ids = doc.ids_in_range(t0, t1)
-        stem_w = 3 if len(ids) < 2000 else 1
-        for selected in (False, True):  # selected stems on top
-            for nid in ids:
-                if (nid in doc.selection) != selected:
-                    continue
-                n = doc.notes[nid]
-                x = geo.tick_to_x(n.start)
-                y = self.y_for(n.velocity)
-                color = QColor(th.selected) if selected else roll.bucket_colors[(n.velocity - 1) * 16 // 127]
-                p.fillRect(QRectF(x, y, stem_w, h - PAD - y), color)
-                if stem_w > 1:
-                    p.fillRect(QRectF(x - 2, y - 2, stem_w + 4, 4), color)
+        groups: list[list[QLineF]] = [[] for _ in range(VELOCITY_BUCKETS + 1)]  # last: selected
+        tops: list[list[QPointF]] = [[] for _ in range(VELOCITY_BUCKETS + 1)]
+        cache, notes, sel = self._cache, doc.notes, doc.selection
+        for nid in ids:
+            n = notes[nid]
+            entry = cache.get(nid)
+            if entry is None or entry[0] is not n:  # lines in (tick, velocity) units survive zoom/scroll
+                entry = (n, QLineF(n.start, 0, n.start, n.velocity), QPointF(n.start, n.velocity),
+                         (n.velocity - 1) * VELOCITY_BUCKETS // 127)
+                cache[nid] = entry
+            g = VELOCITY_BUCKETS if nid in sel else entry[3]
+            groups[g].append(entry[1])
+            tops[g].append(entry[2])
+        if len(cache) > 2 * len(notes) + 1000:
+            self._cache = {i: e for i, e in cache.items() if i in notes}
+        p.save()
+        p.setTransform(QTransform(geo.ppt, 0, 0, -(h - 2 * PAD) / 127, -geo.sx, h - PAD))
+        many = len(ids) > 1500
+        for g, lines in enumerate(groups):
+            if not lines:
+                continue
+            color = QColor(th.selected) if g == VELOCITY_BUCKETS else roll.bucket_colors[g]
+            pen = QPen(color, 1 if many else 3, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap)
+            pen.setCosmetic(True)
+            p.setPen(pen)
+            p.drawLines(lines)
+            if not many:
+                pen.setWidth(7)
+                pen.setCapStyle(Qt.PenCapStyle.SquareCap)
+                p.setPen(pen)
+                p.drawPoints(tops[g])
+        p.restore()
         p.setPen(QColor(th.ruler_text))
         p.setFont(self._font)
         p.drawText(4, 12, "velocity")
