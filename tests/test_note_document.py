@@ -2,7 +2,16 @@
 
 import pytest
 
-from mguv_app.editing import GRIDS, NoteDocument, grid_ticks, in_scale, pitch_name, snap_floor, snap_nearest
+from mguv_app.editing import (
+    GRIDS,
+    NoteDocument,
+    grid_ticks,
+    guess_key,
+    in_scale,
+    pitch_name,
+    snap_floor,
+    snap_nearest,
+)
 from mguv_app.music import Melody, Note
 
 
@@ -108,3 +117,12 @@ def test_grids_scales_and_names():
     assert snap_floor(239, 120) == 120 and snap_nearest(179, 120) == 120 and snap_nearest(181, 120) == 240
     assert in_scale(62, 0, "Major") and not in_scale(61, 0, "Major") and in_scale(61, 1, "Major")
     assert pitch_name(60) == "C4" and pitch_name(69) == "A4"
+
+
+def test_guess_key_prefers_the_tonic_that_sounds():
+    c_major = [Note(i * 480, i * 480 + 480, p) for i, p in enumerate([60, 62, 64, 65, 67, 69, 71, 72, 67, 60])]
+    assert guess_key(c_major) == (0, "Major")
+    line = [57, 60, 64, 62, 57, 59, 57]
+    a_minor = [Note(i * 480, i * 480 + (960 if p == 57 else 240), p) for i, p in enumerate(line)]
+    assert guess_key(a_minor) == (9, "Natural minor")
+    assert guess_key([]) == (0, "Chromatic")

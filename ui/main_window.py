@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from mguv_app import APP_NAME
-from mguv_app.editing import NoteDocument, pitch_name
+from mguv_app.editing import NoteDocument, guess_key, pitch_name
 from mguv_app.music import Melody, MidiImportError, read_midi, write_midi
 from mguv_app.music.midi_read import MIDI_SUFFIXES
 
@@ -245,6 +245,7 @@ class MainWindow(QMainWindow):
             self.undo_stack.setClean()
         self.roll.set_edit_cursor(0)
         self.roll.set_loop(None, None)
+        self.roll_toolbar.set_scale(*guess_key(melody.notes))  # highlight the melody's likely key
         self.roll.fit_to_content()
         self._update_title()
         self._update_summary()

@@ -66,5 +66,11 @@ class RollToolBar(QToolBar):
         self.fit_action.triggered.connect(roll.fit_to_content)
         self.addAction(self.fit_action)
 
+    def set_scale(self, key: int, scale: str) -> None:
+        """Show ``key``/``scale`` in the choosers (which update the roll)."""
+        self.key_box.setCurrentIndex(key % 12)
+        self.scale_box.setCurrentText(scale)
+        self._scale_changed()
+
     def _scale_changed(self, _=None) -> None:
         self.roll.set_scale(self.key_box.currentIndex(), self.scale_box.currentText())

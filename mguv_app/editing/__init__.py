@@ -7,7 +7,7 @@ can be tested without Qt and reused by the CLI or scripts.
 
 from .grid import DEFAULT_GRID, GRIDS, grid_ticks, snap_floor, snap_nearest
 from .note_document import Change, NoteDocument
-from .scales import KEY_NAMES, SCALES, in_scale, pitch_name
+from .scales import KEY_NAMES, SCALES, guess_key, in_scale, pitch_name
 
 __all__ = ["GRIDS", "DEFAULT_GRID", "grid_ticks", "snap_floor", "snap_nearest", "Change", "NoteDocument",
-           "KEY_NAMES", "SCALES", "in_scale", "pitch_name"]
+           "KEY_NAMES", "SCALES", "guess_key", "in_scale", "pitch_name"]
