@@ -15,3 +15,21 @@ def _isolated(tmp_path_factory, monkeypatch):
     random.seed(1234)
     np.random.seed(1234)
     yield
+
+
+@pytest.fixture(scope="session")
+def tiny_trained_model(tmp_path_factory):
+    """A tiny 4-bar hierarchical model trained for real on generated melodies (shared by tests)."""
+    from mguv_app.training.loop import TrainingRun
+
+    from .tiny_data import tiny_model_config, tiny_train_config, write_folder
+
+    root = tmp_path_factory.mktemp("tiny_model")
+    os.environ.setdefault("MGUV_CACHE_DIR", str(root / "cache"))
+    write_folder(root / "songs", 24, 8, seed=11)
+    events = []
+    cfg = tiny_train_config(max_steps=400, eval_every=200, ckpt_every=200)
+    code = TrainingRun(root / "songs", root / "run", tiny_model_config(), cfg,
+                       emit=events.append).run()
+    assert code == 0, events[-1]
+    return root / "run" / "model"

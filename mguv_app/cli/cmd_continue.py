@@ -1,0 +1,33 @@
+"""``mguv continue PROMPT.mid``: keep the prompt and add new bars that follow it."""
+
+from __future__ import annotations
+
+from .common import CliError, add_model_arguments, load_trained_model, read_melody, run_guarded
+
+HELP = "continue a melody: the prompt is kept exactly and N new bars follow it"
+
+
+def add_arguments(p) -> None:
+    p.add_argument("prompt", help="the melody to continue (MIDI)")
+    p.add_argument("--bars", type=int, default=8, help="new bars to add (default 8)")
+    p.add_argument("--temperature", type=float, default=1.0)
+    p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--out", required=True, metavar="OUT.mid")
+    add_model_arguments(p)
+
+
+def _run(args) -> int:
+    from ..music import write_midi
+
+    if args.bars < 1:
+        raise CliError("--bars must be at least 1")
+    prompt = read_melody(args.prompt)
+    tm = load_trained_model(args)
+    result = tm.continue_(prompt, args.bars, args.temperature, args.seed)
+    write_midi(result, args.out)
+    print(f"{args.out}: {prompt.num_bars} prompt bars + {args.bars} new bars, {len(result.notes)} notes")
+    return 0
+
+
+def run(args) -> int:
+    return run_guarded(_run, args)

@@ -1,0 +1,74 @@
+"""``mguv train DATA --out RUN``: train (or fine-tune, or resume) a model; progress as JSON lines."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .common import CliError, run_guarded
+
+HELP = "train a model on a folder of MIDI files (or a corpus .npz); prints JSON-lines progress"
+
+
+def add_arguments(p) -> None:
+    p.add_argument("data", help="folder of MIDI files, or a corpus .npz from model_training.build_corpus")
+    p.add_argument("--out", required=True, metavar="RUN_DIR", help="run folder (checkpoints, progress, model)")
+    p.add_argument("--config", metavar="JSON", help='file with {"model": {...}, "train": {...}} settings')
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                   help="override one setting, e.g. --set batch_size=32 --set model.bars=2")
+    p.add_argument("--steps", type=int, help="total training steps")
+    p.add_argument("--resume", action="store_true", help="continue the run in RUN_DIR from its last checkpoint")
+    p.add_argument("--init-from", metavar="MODEL", help="fine-tune: start from this model's weights")
+    p.add_argument("--device", default=None, help="auto, cpu or cuda")
+
+
+def _parse_value(raw: str):
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw
+
+
+def build_configs(args):
+    from ..model.config import ModelConfig, TrainConfig
+
+    model, train = {}, {}
+    if args.config:
+        try:
+            cfg = json.loads(Path(args.config).read_text())
+        except (OSError, ValueError) as exc:
+            raise CliError(f"cannot read --config {args.config}: {exc}") from None
+        model, train = dict(cfg.get("model", {})), dict(cfg.get("train", {}))
+    for item in args.set:
+        if "=" not in item:
+            raise CliError(f"--set needs KEY=VALUE, got {item!r}")
+        key, value = item.split("=", 1)
+        if key.startswith("model."):
+            model[key[6:]] = _parse_value(value)
+        else:
+            train[key.removeprefix("train.")] = _parse_value(value)
+    if args.steps:
+        train["max_steps"] = args.steps
+    if args.device:
+        train["device"] = args.device
+    try:
+        return ModelConfig.from_dict(model), TrainConfig.from_dict(train)
+    except (TypeError, ValueError) as exc:
+        raise CliError(str(exc)) from None
+
+
+def _run(args) -> int:
+    from ..training.loop import TrainingRun
+
+    mcfg, tcfg = build_configs(args)
+    if args.resume and not (Path(args.out) / "checkpoint" / "state.json").exists():
+        print(json.dumps({"event": "note", "message": "nothing to resume: starting a new run"}), flush=True)
+    try:
+        run = TrainingRun(args.data, args.out, mcfg, tcfg, resume=args.resume, init_from=args.init_from)
+        return run.run()
+    except FileNotFoundError as exc:
+        raise CliError(str(exc)) from None
+
+
+def run(args) -> int:
+    return run_guarded(_run, args)

@@ -1,0 +1,205 @@
+"""``TrainedModel``: the facade the GUI, the CLI and Lo-Fi mode call (after MusicVAE's TrainedModel).
+
+It speaks melodies, not tensors: ``encode``, ``decode``, ``sample``, ``interpolate``,
+``continue_``, ``reconstruct`` and attribute shifts all take and return :class:`Melody`.
+The model is loaded once; every call holds a lock, so a GUI worker thread and the main
+thread can share one instance safely.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from ..model.checkpoint import load_model
+from ..music.events import HOLD, events_to_notes, melody_to_events
+from ..music.melody import TICKS_PER_STEP, Melody
+from ..paths import resources_dir
+from .attributes import ATTRIBUTES_FILE, load_attribute_vectors
+from .device import pick_device
+
+DEFAULT_MODEL_NAME = "melody_16bar"
+
+
+def default_model_dir() -> Path:
+    return resources_dir() / "models" / DEFAULT_MODEL_NAME
+
+
+def slerp(a: np.ndarray, b: np.ndarray, t: float) -> np.ndarray:
+    """Spherical interpolation (falls back to linear when a and b are nearly parallel)."""
+    na, nb = np.linalg.norm(a), np.linalg.norm(b)
+    if na < 1e-8 or nb < 1e-8:
+        return (1 - t) * a + t * b
+    omega = math.acos(float(np.clip(np.dot(a / na, b / nb), -1.0, 1.0)))
+    if omega < 1e-4:
+        return (1 - t) * a + t * b
+    return (math.sin((1 - t) * omega) * a + math.sin(t * omega) * b) / math.sin(omega)
+
+
+class TrainedModel:
+    def __init__(self, folder: str | Path | None = None, device: str | None = "auto"):
+        self.folder = Path(folder) if folder else default_model_dir()
+        self.device = pick_device(device)
+        self.model, self.config = load_model(self.folder, self.device)
+        self.cfg = self.model.cfg
+        self.attribute_vectors = load_attribute_vectors(self.folder / ATTRIBUTES_FILE)
+        self._lock = threading.RLock()
+
+    # ------------------------------------------------------------------ geometry helpers
+    @property
+    def bars(self) -> int:
+        return self.cfg.bars
+
+    @property
+    def steps_per_bar(self) -> int:
+        return self.cfg.steps_per_bar
+
+    @property
+    def name(self) -> str:
+        return self.config.get("name", self.folder.name)
+
+    def _tokens(self, melody: Melody, first_bar: int = 0, bars: int | None = None) -> np.ndarray:
+        bars = self.bars if bars is None else bars
+        return melody_to_events(melody, bars * self.steps_per_bar, first_bar * self.steps_per_bar)
+
+    def _melody(self, tokens, like: Melody | None = None) -> Melody:
+        like = like or Melody()
+        return Melody(events_to_notes(np.asarray(tokens)), like.qpm, like.time_signature, like.program, like.name)
+
+    def _generator(self, seed: int | None) -> torch.Generator:
+        g = torch.Generator(device=self.device)
+        g.manual_seed(int(seed) if seed is not None else int(torch.randint(0, 2**31 - 1, (1,)).item()))
+        return g
+
+    # ------------------------------------------------------------------ core operations
+    def encode_tokens(self, tokens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        with self._lock, torch.no_grad():
+            t = torch.as_tensor(np.asarray(tokens), dtype=torch.long, device=self.device)
+            mu, sigma = self.model.encode(t)
+        return mu.cpu().numpy(), sigma.cpu().numpy()
+
+    def encode(self, melodies: list[Melody]) -> tuple[np.ndarray, np.ndarray]:
+        """Latent means and std-devs of each melody's first model-length window."""
+        return self.encode_tokens(np.stack([self._tokens(m) for m in melodies]))
+
+    def decode_tokens(self, z: np.ndarray, temperature: float = 0.0, seed: int | None = None,
+                      force: np.ndarray | None = None) -> np.ndarray:
+        with self._lock, torch.no_grad():
+            zt = torch.as_tensor(np.atleast_2d(z), dtype=torch.float32, device=self.device)
+            f = None if force is None else torch.as_tensor(np.atleast_2d(force), dtype=torch.long, device=self.device)
+            out = self.model.decode(zt, temperature, self._generator(seed), f)
+        return out.cpu().numpy()
+
+    def decode(self, z: np.ndarray, temperature: float = 0.0, seed: int | None = None,
+               like: Melody | None = None) -> list[Melody]:
+        return [self._melody(t, like) for t in self.decode_tokens(z, temperature, seed)]
+
+    def sample(self, n: int = 1, bars: int | None = None, temperature: float = 1.0,
+               seed: int | None = None, qpm: float = 120.0, program: int = 0) -> list[Melody]:
+        """``n`` melodies from the prior; longer than the model's length continues each one."""
+        bars = bars or self.bars
+        rng = np.random.default_rng(seed)
+        z = rng.standard_normal((n, self.cfg.latent_dim)).astype(np.float32)
+        like = Melody(qpm=qpm, program=program)
+        out = self.decode(z, temperature, seed, like)
+        if bars < self.bars:
+            return [m.bars(0, bars) for m in out]
+        if bars > self.bars:
+            return [self.continue_(m, bars - self.bars, temperature, None if seed is None else seed + i + 1)
+                    for i, m in enumerate(out)]
+        return out
+
+    def interpolate(self, a: Melody, b: Melody, steps: int = 7, temperature: float = 0.0,
+                    seed: int | None = None) -> list[Melody]:
+        """``steps`` melodies along the great circle between the latent means of a and b (ends included)."""
+        if steps < 2:
+            raise ValueError("an interpolation needs at least 2 steps")
+        mu, _ = self.encode([a, b])
+        z = np.stack([slerp(mu[0], mu[1], t) for t in np.linspace(0.0, 1.0, steps)]).astype(np.float32)
+        return self.decode(z, temperature, seed, a)
+
+    def reconstruct(self, melody: Melody) -> Melody:
+        """Encode each model-length window and decode it greedily, keeping bar positions."""
+        n_bars = max(1, melody.num_bars)
+        windows = list(range(0, n_bars, self.bars))
+        toks = np.stack([self._tokens(melody, w) for w in windows])
+        mu, _ = self.encode_tokens(toks)
+        out = self.decode_tokens(mu)
+        flat = np.concatenate(list(out))[: n_bars * self.steps_per_bar]
+        return self._melody(flat, melody)
+
+    # ------------------------------------------------------------------ continuation
+    def fit_latent(self, prompt_tokens: np.ndarray, prompt_steps: int, restarts: int = 4,
+                   iterations: int = 30, seed: int = 0) -> np.ndarray:
+        """The latent under which the decoder best reproduces the first ``prompt_steps`` tokens.
+
+        Starts from the encoder's guess and a few prior samples, then climbs
+        log p(prompt | z) - |z|^2 / 2 with Adam; returns the best z found.
+        """
+        T = self.cfg.num_steps
+        tokens = np.full(T, HOLD, dtype=np.int64)
+        tokens[:prompt_steps] = prompt_tokens[:prompt_steps]
+        tiled = np.resize(prompt_tokens[:prompt_steps], T)  # the prompt repeated: a plausible full window
+        with self._lock:
+            rng = np.random.default_rng(seed)
+            mu, _ = self.encode_tokens(np.stack([tokens, tiled]))
+            starts = np.concatenate([mu, rng.standard_normal((max(0, restarts - 2), mu.shape[1]))]).astype(np.float32)
+            z = torch.tensor(starts, device=self.device, requires_grad=True)
+            tok = torch.as_tensor(tokens, device=self.device).expand(len(starts), -1)
+            mask = torch.zeros(T, device=self.device)
+            mask[:prompt_steps] = 1.0
+            opt = torch.optim.Adam([z], lr=0.05)
+            for p in self.model.parameters():
+                p.requires_grad_(False)
+            try:
+                for _ in range(iterations):
+                    opt.zero_grad()
+                    score = self.model.prompt_log_likelihood(z, tok, mask) - 0.5 * z.pow(2).sum(-1)
+                    (-score.sum()).backward()
+                    opt.step()
+                with torch.no_grad():
+                    score = self.model.prompt_log_likelihood(z, tok, mask) - 0.5 * z.pow(2).sum(-1)
+            finally:
+                for p in self.model.parameters():
+                    p.requires_grad_(True)
+            return z[int(score.argmax())].detach().cpu().numpy()
+
+    def continue_(self, prompt: Melody, bars: int = 8, temperature: float = 1.0, seed: int | None = None) -> Melody:
+        """The prompt (kept exactly, padded to a whole bar) followed by ``bars`` new bars."""
+        if bars <= 0:
+            return prompt.copy()
+        spb = self.steps_per_bar
+        have = max(1, prompt.num_bars)
+        tokens = list(self._tokens(prompt, 0, have))
+        seed_base = seed if seed is not None else int(np.random.default_rng().integers(2**31))
+        remaining, round_no = bars, 0
+        while remaining > 0:
+            total = len(tokens) // spb
+            ctx = min(total, self.bars - 1, max(self.bars - remaining, self.bars // 2))
+            new = min(remaining, self.bars - ctx)
+            context = np.asarray(tokens[(total - ctx) * spb:], dtype=np.int64)
+            z = self.fit_latent(context, ctx * spb, seed=seed_base + round_no)
+            force = np.full(self.cfg.num_steps, -1, dtype=np.int64)
+            force[: ctx * spb] = context
+            out = self.decode_tokens(z, temperature, seed_base + round_no, force)[0]
+            tokens += list(out[ctx * spb: (ctx + new) * spb])
+            remaining -= new
+            round_no += 1
+        result = self._melody(np.asarray(tokens[have * spb:]), prompt)
+        head = [n for n in prompt.notes]
+        offset = have * spb * TICKS_PER_STEP
+        return prompt.copy(head + [n.moved(dt=offset) for n in result.notes])
+
+    # ------------------------------------------------------------------ attributes
+    def shift_attribute(self, melody: Melody, attribute: str, amount: float) -> Melody:
+        """Move the melody's latent along an attribute vector (e.g. ``note_density``) and decode."""
+        if attribute not in self.attribute_vectors:
+            known = ", ".join(sorted(self.attribute_vectors)) or "none"
+            raise KeyError(f"unknown attribute {attribute!r} (this model has: {known})")
+        mu, _ = self.encode([melody])
+        z = mu[0] + amount * self.attribute_vectors[attribute]
+        return self.decode(z[None], 0.0, None, melody)[0]

@@ -1,0 +1,83 @@
+"""Configuration dataclasses for the VAE and its training (saved in a checkpoint's config.json)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+
+from ..music.events import VOCAB_SIZE
+
+
+@dataclass
+class ModelConfig:
+    """Everything needed to rebuild the network. MusicVAE's 16-bar melody model is
+    ``decoder="hierarchical"``, 16 bars of 16 steps; its 2-bar model is ``"flat"``, 2 bars."""
+
+    decoder: str = "hierarchical"  # "flat" | "hierarchical"
+    bars: int = 16
+    steps_per_bar: int = 16
+    vocab_size: int = VOCAB_SIZE
+    embed_dim: int = 48
+    enc_hidden: int = 384
+    enc_layers: int = 1
+    latent_dim: int = 128
+    conductor_hidden: int = 256
+    conductor_layers: int = 1
+    dec_hidden: int = 384
+    dec_layers: int = 2
+    dropout: float = 0.0
+
+    @property
+    def num_steps(self) -> int:
+        return self.bars * self.steps_per_bar
+
+    def __post_init__(self) -> None:
+        if self.decoder not in ("flat", "hierarchical"):
+            raise ValueError(f"decoder must be 'flat' or 'hierarchical', not {self.decoder!r}")
+
+    @classmethod
+    def from_dict(cls, d: dict) -> ModelConfig:
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in d.items() if k in names})
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class TrainConfig:
+    """Optimisation settings (MusicVAE's recipe: Adam, exponential LR decay, KL annealing, free bits)."""
+
+    batch_size: int = 64
+    max_steps: int = 20000
+    lr: float = 1e-3
+    lr_min: float = 1e-5
+    lr_decay: float = 0.9998  # lr = (lr - lr_min) * decay**step + lr_min
+    weight_decay: float = 0.0
+    grad_clip: float = 1.0
+    beta_max: float = 0.2
+    beta_rate: float = 0.9995  # beta = beta_max * (1 - rate**step)
+    free_bits: float = 48.0  # nats of KL per sequence not penalised
+    scheduled_sampling: float = 0.0  # max probability of feeding the model its own prediction
+    scheduled_sampling_steps: int = 5000  # steps to ramp it up
+    augment_shift: int = 5  # random transposition within +-N semitones
+    min_pitch: int = 21
+    max_pitch: int = 108
+    seed: int = 0
+    log_every: int = 25
+    eval_every: int = 500
+    ckpt_every: int = 500
+    valid_fraction: float = 0.1
+    eval_windows: int = 512
+    device: str = "auto"
+    num_workers: int = 0
+
+    @classmethod
+    def from_dict(cls, d: dict) -> TrainConfig:
+        names = {f.name for f in fields(cls)}
+        unknown = set(d) - names
+        if unknown:
+            raise ValueError(f"unknown training setting(s): {', '.join(sorted(unknown))}")
+        return cls(**d)
+
+    def to_dict(self) -> dict:
+        return asdict(self)

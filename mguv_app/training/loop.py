@@ -1,0 +1,271 @@
+"""The training loop behind ``mguv train``, the Training tab and ``model_training/``.
+
+One run lives in one folder::
+
+    RUN/run.json          model + training config and the data source (written once)
+    RUN/progress.jsonl    every progress event, appended (the same JSON lines go to ``emit``)
+    RUN/checkpoint/       model.safetensors, config.json, optimizer.safetensors, state.json
+    RUN/model/            the finished model (a folder ``TrainedModel`` loads)
+
+Every random choice (batch, transposition, latent noise) is derived from ``(seed, step)``, so
+a run killed and resumed from its checkpoint continues exactly as if it had never stopped.
+Checkpoints are written to ``checkpoint.tmp`` and swapped in, so a kill mid-write keeps the
+previous one. A non-finite loss stops the run with a message and keeps the last good checkpoint.
+
+Multi-GPU: run the same command under ``torchrun --nproc_per_node N -m mguv_app train ...``;
+each rank draws its own batch from ``(seed, step, rank)``, gradients are averaged by
+DistributedDataParallel, and only rank 0 writes files.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from ..engine.attributes import ATTRIBUTES_FILE, compute_attribute_vectors, save_attribute_vectors
+from ..engine.device import pick_device
+from ..fileio import atomic_write
+from ..model.checkpoint import OPTIMIZER, load_model, load_optimizer, save_model, save_optimizer
+from ..model.config import ModelConfig, TrainConfig
+from ..model.vae import MusicVAE, vae_loss
+from ..music.events import PITCH_OFFSET
+from .data import WindowSet, load_windows, summary_json
+from .evaluate import evaluate
+
+EXIT_OK, EXIT_NAN, EXIT_OOM, EXIT_DATA = 0, 3, 4, 2
+
+
+class Transposer:
+    """Random transposition of token windows within +-max_shift, keeping pitches in range."""
+
+    def __init__(self, windows: np.ndarray, low: int, high: int, max_shift: int):
+        pitch = windows.astype(np.int16) - PITCH_OFFSET
+        is_note = windows >= PITCH_OFFSET
+        lo = np.where(is_note, pitch, 999).min(1)
+        hi = np.where(is_note, pitch, -999).max(1)
+        self.down = np.clip(lo - low, 0, max_shift)  # how far each window may go down
+        self.up = np.clip(high - hi, 0, max_shift)
+        self.down[~is_note.any(1)] = 0
+        self.up[~is_note.any(1)] = 0
+
+    def __call__(self, batch: np.ndarray, idx: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        shift = np.floor(rng.random(len(idx)) * (self.down[idx] + self.up[idx] + 1)).astype(np.int64) - self.down[idx]
+        out = batch.astype(np.int64)
+        return np.where(out >= PITCH_OFFSET, out + shift[:, None], out)
+
+
+def _emit_stdout(event: dict) -> None:
+    print(json.dumps(event), flush=True)
+
+
+class TrainingRun:
+    def __init__(self, data: str | Path | WindowSet, out_dir: str | Path, model_cfg: ModelConfig | None = None,
+                 train_cfg: TrainConfig | None = None, resume: bool = False, init_from: str | Path | None = None,
+                 emit: Callable[[dict], None] = _emit_stdout, stop_event: threading.Event | None = None):
+        self.out = Path(out_dir)
+        self.emit_fn = emit
+        self.stop_event = stop_event or threading.Event()
+        self.resume = resume and (self.out / "checkpoint" / "state.json").exists()
+        self.rank = int(os.environ.get("RANK", "0"))
+        self.world = int(os.environ.get("WORLD_SIZE", "1"))
+        if self.resume:
+            saved = json.loads((self.out / "run.json").read_text())
+            model_cfg = ModelConfig.from_dict(saved["model"])
+            base = TrainConfig.from_dict(saved["train"])
+            if train_cfg is not None:  # a resume may extend the run
+                base.max_steps = max(base.max_steps, train_cfg.max_steps)
+            train_cfg = base
+        self.init_from = Path(init_from) if init_from else None
+        if self.init_from and not self.resume:
+            model_cfg = ModelConfig.from_dict(json.loads((self.init_from / "config.json").read_text())["model"])
+        self.mcfg = model_cfg or ModelConfig()
+        self.tcfg = train_cfg or TrainConfig()
+        self.data = data
+
+    # ------------------------------------------------------------------ helpers
+    def emit(self, event: dict) -> None:
+        if self.rank != 0:
+            return
+        line = json.dumps(event)
+        with open(self.out / "progress.jsonl", "a") as f:
+            f.write(line + "\n")
+        self.emit_fn(event)
+
+    def _lr(self, step: int) -> float:
+        t = self.tcfg
+        return (t.lr - t.lr_min) * t.lr_decay ** step + t.lr_min
+
+    def _beta(self, step: int) -> float:
+        return self.tcfg.beta_max * (1.0 - self.tcfg.beta_rate ** step)
+
+    def _sampling_prob(self, step: int) -> float:
+        t = self.tcfg
+        if t.scheduled_sampling <= 0:
+            return 0.0
+        return t.scheduled_sampling * min(1.0, step / max(1, t.scheduled_sampling_steps))
+
+    def _save_checkpoint(self, model: MusicVAE, opt, step: int) -> None:
+        if self.rank != 0:
+            return
+        tmp, final, old = self.out / "checkpoint.tmp", self.out / "checkpoint", self.out / "checkpoint.old"
+        shutil.rmtree(tmp, ignore_errors=True)
+        save_model(model, tmp, {"name": self.out.name, "steps": step})
+        save_optimizer(opt, tmp / OPTIMIZER)
+        atomic_write(tmp / "state.json", json.dumps({"step": step, "time": time.time()}))
+        shutil.rmtree(old, ignore_errors=True)
+        if final.exists():
+            final.rename(old)
+        tmp.rename(final)
+        shutil.rmtree(old, ignore_errors=True)
+        self.emit({"event": "checkpoint", "step": step, "path": str(final)})
+
+    # ------------------------------------------------------------------ main
+    def run(self) -> int:
+        self.out.mkdir(parents=True, exist_ok=True)
+        t = self.tcfg
+        ddp = self.world > 1
+        if ddp:
+            import torch.distributed as dist
+
+            dist.init_process_group("nccl" if torch.cuda.is_available() else "gloo")
+            local = int(os.environ.get("LOCAL_RANK", "0"))
+            device = f"cuda:{local}" if torch.cuda.is_available() else "cpu"
+            if device.startswith("cuda"):
+                torch.cuda.set_device(local)
+        else:
+            device = pick_device(t.device)
+
+        ws = self.data if isinstance(self.data, WindowSet) else load_windows(
+            self.data, self.mcfg.bars, self.mcfg.steps_per_bar, t.valid_fraction,
+            progress=lambda d, n, r: self.emit({"event": "scan", "done": d, "total": n,
+                                                "refused": len(r.refused)}) if d % 50 == 0 or d == n else None)
+        if self.rank == 0:
+            self.emit(json.loads(summary_json(ws)))
+        if len(ws.train) == 0:
+            self.emit({"event": "error", "reason": "no_data",
+                       "message": f"no {self.mcfg.bars}-bar training windows found in {ws.source}"})
+            return EXIT_DATA
+        if not self.resume and self.rank == 0:
+            atomic_write(self.out / "run.json", json.dumps(
+                {"model": self.mcfg.to_dict(), "train": t.to_dict(), "data": ws.source,
+                 "init_from": str(self.init_from) if self.init_from else None}, indent=2))
+
+        torch.manual_seed(t.seed)
+        step = 0
+        if self.resume:
+            model, _ = load_model(self.out / "checkpoint", device)
+            step = json.loads((self.out / "checkpoint" / "state.json").read_text())["step"]
+        elif self.init_from:
+            model, _ = load_model(self.init_from, device)
+        else:
+            model = MusicVAE(self.mcfg).to(device)
+        model.train()
+        opt = torch.optim.AdamW(model.parameters(), lr=self._lr(step), weight_decay=t.weight_decay)
+        if self.resume:
+            load_optimizer(opt, self.out / "checkpoint" / OPTIMIZER)
+        net = model
+        if ddp:
+            from torch.nn.parallel import DistributedDataParallel
+
+            net = DistributedDataParallel(model, device_ids=[int(os.environ.get("LOCAL_RANK", 0))]
+                                          if device.startswith("cuda") else None)
+
+        train = ws.train
+        transpose = Transposer(train, t.min_pitch, t.max_pitch, t.augment_shift)
+        valid = ws.valid[: t.eval_windows] if len(ws.valid) else train[: min(len(train), 128)]
+        use_amp = device.startswith("cuda")
+        self.emit({"event": "start", "step": step, "max_steps": t.max_steps, "device": device,
+                   "params": sum(p.numel() for p in model.parameters()), "resumed": self.resume})
+
+        prev_handlers = {}
+        if threading.current_thread() is threading.main_thread():
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                prev_handlers[sig] = signal.signal(sig, lambda *_: self.stop_event.set())
+        try:
+            return self._loop(model, net, opt, train, valid, transpose, device, use_amp, step)
+        except torch.cuda.OutOfMemoryError:
+            self.emit({"event": "error", "reason": "oom", "message":
+                       f"out of GPU memory at batch size {t.batch_size}: try a smaller batch "
+                       f"(--set batch_size={max(1, t.batch_size // 2)}) or --device cpu"})
+            return EXIT_OOM
+        finally:
+            for sig, h in prev_handlers.items():
+                signal.signal(sig, h)
+            if ddp:
+                import torch.distributed as dist
+
+                dist.destroy_process_group()
+
+    def _loop(self, model, net, opt, train, valid, transpose, device, use_amp, step) -> int:
+        t = self.tcfg
+        last_time, last_step = time.perf_counter(), step
+        while step < t.max_steps:
+            if self.stop_event.is_set():
+                self._save_checkpoint(model, opt, step)
+                self.emit({"event": "stopped", "step": step})
+                return EXIT_OK
+            rng = np.random.default_rng([t.seed, step, self.rank])
+            idx = rng.integers(0, len(train), t.batch_size)
+            batch = torch.as_tensor(transpose(train[idx], idx, rng), device=device)
+            gen = torch.Generator(device=device)
+            gen.manual_seed(t.seed * 1_000_003 + step * 31 + self.rank)
+            for group in opt.param_groups:
+                group["lr"] = self._lr(step)
+            beta = self._beta(step)
+            with torch.autocast("cuda", dtype=torch.bfloat16, enabled=use_amp):
+                figures = vae_loss(net, batch, beta, t.free_bits, gen, self._sampling_prob(step))
+            loss = figures["loss"]
+            if not torch.isfinite(loss):
+                self.emit({"event": "error", "reason": "nan", "step": step, "message":
+                           f"the loss became {loss.item()} at step {step}; training stopped. The last "
+                           "checkpoint is kept: lower the learning rate and resume."})
+                return EXIT_NAN
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), t.grad_clip)
+            opt.step()
+            step += 1
+            if step % t.log_every == 0 or step == t.max_steps:
+                now = time.perf_counter()
+                rate = (step - last_step) / max(now - last_time, 1e-9)
+                last_time, last_step = now, step
+                self.emit({"event": "progress", "step": step, "max_steps": t.max_steps,
+                           **{k: round(float(v.detach()), 5) for k, v in figures.items()},
+                           "beta": round(beta, 5), "lr": self._lr(step),
+                           "windows_per_s": round(rate * t.batch_size * self.world, 2),
+                           "eta_s": round((t.max_steps - step) / max(rate, 1e-9), 1)})
+            if step % t.eval_every == 0 or step == t.max_steps:
+                figures = evaluate(model, valid, device, sampled_limit=min(len(valid), 256), seed=t.seed)
+                self.emit({"event": "eval", "step": step, **{f"val_{k}": v for k, v in figures.items()}})
+                model.train()
+            if step % t.ckpt_every == 0 and step < t.max_steps:
+                self._save_checkpoint(model, opt, step)
+        self._save_checkpoint(model, opt, step)
+        self._finish(model, train, device, step)
+        self.emit({"event": "done", "step": step, "model": str(self.out / "model")})
+        return EXIT_OK
+
+    def _finish(self, model: MusicVAE, train: np.ndarray, device: str, step: int) -> None:
+        if self.rank != 0:
+            return
+        final = self.out / "model"
+        save_model(model, final, {"name": self.out.name, "steps": step, "data": str(self.data if not
+                                  isinstance(self.data, WindowSet) else self.data.source)})
+        sample = train[np.random.default_rng(0).permutation(len(train))[:4096]]
+        model.eval()
+        with torch.no_grad():
+            mus = [model.encode(torch.as_tensor(sample[i: i + 256].astype(np.int64), device=device))[0].cpu().numpy()
+                   for i in range(0, len(sample), 256)]
+        vectors = compute_attribute_vectors(sample.astype(np.int64), np.concatenate(mus))
+        if vectors:
+            save_attribute_vectors(vectors, final / ATTRIBUTES_FILE)
+
