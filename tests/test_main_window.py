@@ -225,3 +225,20 @@ def test_many_qt_calls_do_not_kill_the_interpreter():
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
                        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     assert r.returncode == 0 and "ok" in r.stdout, r.stderr[-500:]
+
+
+def test_transport_is_docked_and_wired_to_the_roll(window, tune, qtbot):
+    panel = window.transport
+    if panel is None:
+        pytest.skip("ui/transport.py is not importable here")
+    assert window.docks["Transport"].widget() is panel
+    window.open_path(tune)
+    panel.positionChanged.emit(960)
+    assert window.roll.playhead == 960  # the player drives the playhead
+    window.roll.set_loop(1920, 3840)
+    assert panel._loop_region == (1920, 3840)
+    window.roll.set_loop(None, None)
+    assert panel._loop_region is None
+    window.roll.select_all()
+    window.roll.move_selection(dp=2)
+    qtbot.waitUntil(lambda: [n.pitch for n in panel._melody.notes] == [62, 64, 69], timeout=2000)

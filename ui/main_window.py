@@ -42,7 +42,7 @@ from .settings import Settings
 from .themes import THEMES, palette
 
 AUTOSAVE_MS = 60_000
-MIDI_FILTER = "MIDI files (*.mid *.midi *.kar *.rmi *.smf)"
+TRANSPORT_SYNC_MS = 40  # edits reach the player this long after the last change
 
 
 def _placeholder(text: str) -> QLabel:
@@ -88,6 +88,10 @@ class MainWindow(QMainWindow):
         self._build_status()
         self._build_docks()
         self.apply_theme(theme.name)
+        self._transport_sync = QTimer(self)
+        self._transport_sync.setSingleShot(True)
+        self._transport_sync.setInterval(TRANSPORT_SYNC_MS)
+        self._transport_sync.timeout.connect(self._push_to_transport)
         self._connect_transport()
 
         self.autosave_timer = QTimer(self)
@@ -268,6 +272,10 @@ class MainWindow(QMainWindow):
             return
         self._autosave_dirty = True
         self._update_summary()
+        if self.transport is not None:  # coalesce a drag's many changes into one player update
+            self._transport_sync.start()
+
+    def _push_to_transport(self) -> None:
         if self.transport is not None:
             self.transport.set_melody(self.melody)
 
@@ -451,8 +459,8 @@ class MainWindow(QMainWindow):
         self.settings.set("theme", self.roll.theme.name)
         self.settings.set("grid", self.roll.grid_label)
         self.settings.sync()
-        if self.transport is not None and hasattr(self.transport, "close"):
-            self.transport.close()
+        if self.transport is not None:
+            getattr(self.transport, "shutdown", self.transport.close)()  # release the audio device
         event.accept()
 
     # --- look ---------------------------------------------------------------------------------------
