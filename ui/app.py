@@ -35,6 +35,24 @@ def run(path: str | None = None) -> int:
     return app.exec()
 
 
+def _capture(app, window):
+    """What the display server shows for the window (on X11/Wayland), else Qt's own rendering."""
+    if app.platformName() not in ("offscreen", "minimal"):
+        import time
+
+        deadline = time.monotonic() + 2.0
+        while time.monotonic() < deadline:  # let the server map and draw the window
+            app.processEvents()
+            time.sleep(0.02)
+            if window.isActiveWindow() or time.monotonic() > deadline - 1.5:
+                break
+        app.processEvents()
+        pix = window.screen().grabWindow(window.winId())
+        if not pix.isNull() and pix.size() == window.size():
+            return pix
+    return window.grab()
+
+
 def screenshot(out: str, path: str | None = None) -> int:
     """Render the main window (offscreen unless a display is set) to ``out`` and exit."""
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
@@ -45,7 +63,7 @@ def screenshot(out: str, path: str | None = None) -> int:
     window.show()
     for _ in range(5):
         app.processEvents()
-    ok = window.grab().save(out)
+    ok = _capture(app, window).save(out)
     window.close()
     if not ok:
         print(f"could not save screenshot to {out}", file=sys.stderr)
