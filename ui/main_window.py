@@ -102,6 +102,10 @@ class MainWindow(QMainWindow):
         geometry = self.settings.q.value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
+        state = self.settings.q.value("window/state")
+        if state is not None:
+            self.restoreState(state)
+        self.roll.canvas.setFocus()
         self._update_title()
         self._update_summary()
 
@@ -187,7 +191,15 @@ class MainWindow(QMainWindow):
         tb.setObjectName("file_toolbar")
         tb.addActions([self.act_new, self.act_open, self.act_save])
         tb.addSeparator()
-        tb.addActions([self.act_undo, self.act_redo])
+        # plain-text twins of Undo/Redo: the menu ones rename themselves per step, which would shake the toolbar
+        for text, twin, signal in (("Undo", self.act_undo, self.undo_stack.canUndoChanged),
+                                   ("Redo", self.act_redo, self.undo_stack.canRedoChanged)):
+            a = QAction(text, self)
+            a.setToolTip(f"{text} ({twin.shortcut().toString()})")
+            a.setEnabled(twin.isEnabled())
+            a.triggered.connect(twin.trigger)
+            signal.connect(a.setEnabled)
+            tb.addAction(a)
         tb.addSeparator()
         tb.addWidget(DragOutHandle(lambda: self.melody, tb))
         self.addToolBar(tb)
@@ -456,6 +468,7 @@ class MainWindow(QMainWindow):
         self.autosave_timer.stop()
         self.autosaver.end_session()
         self.settings.set("window/geometry", self.saveGeometry())
+        self.settings.set("window/state", self.saveState())
         self.settings.set("theme", self.roll.theme.name)
         self.settings.set("grid", self.roll.grid_label)
         self.settings.sync()
