@@ -22,7 +22,8 @@ key                    dtype, shape                      what
 =====================  ================================  ==========================================
 
 plus ``OUT.json`` (counts per source, de-duplication, pitch range, timings, the exact
-command) and ``OUT.rejected.tsv`` (every file or tune that was skipped, with the reason).
+command), ``OUT.rejected.tsv`` (every file or tune that was skipped, with the reason) and
+``OUT.duplicates.tsv`` (every song removed as a duplicate, and the song kept instead).
 
 Pipeline: read every source in worker processes (one task per file or tune) -> Songs of
 16-step 4/4 bars -> de-duplicate across sets in priority order (POP909, OpenEWLD,
@@ -34,6 +35,7 @@ windows (``windows.py``: hop ``--hop`` bars, at least half the bars with notes, 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -103,12 +105,18 @@ def collect_tasks(args) -> tuple[list, list[Rejected]]:
     return tasks, missing
 
 
-def load_all(tasks, workers: int) -> tuple[list[Song], list[Rejected]]:
-    if workers > 1 and len(tasks) > 1:
-        with ProcessPoolExecutor(workers) as pool:
-            results = list(pool.map(_run_task, tasks, chunksize=8))
-    else:
-        results = [_run_task(t) for t in tasks]
+def load_all(tasks, workers: int, progress: bool = False) -> tuple[list[Song], list[Rejected]]:
+    results, t0 = [], time.time()
+    with contextlib.ExitStack() as stack:
+        if workers > 1 and len(tasks) > 1:
+            pool = stack.enter_context(ProcessPoolExecutor(workers))
+            stream = pool.map(_run_task, tasks, chunksize=8)
+        else:
+            stream = map(_run_task, tasks)
+        for i, r in enumerate(stream, start=1):
+            results.append(r)
+            if progress and (i % 1000 == 0 or i == len(tasks)):
+                print(f"read {i}/{len(tasks)} files/tunes ({time.time() - t0:.0f} s)", file=sys.stderr, flush=True)
     songs = [r for r in results if isinstance(r, Song)]
     rejected = [r for r in results if isinstance(r, Rejected)]
     order = {s: i for i, s in enumerate(SOURCE_ORDER)}
@@ -126,11 +134,12 @@ def build(args) -> dict:
     tasks, rejected = collect_tasks(args)
     if not tasks:
         raise SystemExit("error: no input files found (give at least one dataset folder that exists)")
-    songs, bad = load_all(tasks, args.workers)
+    songs, bad = load_all(tasks, args.workers, progress=len(tasks) > 2000)
     rejected += bad
     t_read = time.time() - t0
-    kept, removed = deduplicate(songs)
-    split = {s.key: split_of(s.key, args.seed) for s in kept}
+    kept, removed, family = deduplicate(songs)
+    split = {s.key: split_of(family[s.key], args.seed) for s in kept}
+    family_sizes = Counter(family.values())
 
     arrays: dict[str, list] = defaultdict(list)
     per_source: dict[str, dict] = defaultdict(lambda: defaultdict(int))
@@ -195,7 +204,10 @@ def build(args) -> dict:
         "rejected_by_reason": {k: dict(v.most_common()) for k, v in sorted(reasons.items())},
         "dedup": {"removed": len(removed), "by_match": dict(Counter(d["match"] for d in removed)),
                   "cross_source": sum(d["removed"].split("/")[0] != d["kept"].split("/")[0] for d in removed),
-                  "examples": removed[:40]},
+                  "examples": removed[:40],
+                  "families": {"groups": sum(n > 1 for n in family_sizes.values()),
+                               "songs": sum(n for n in family_sizes.values() if n > 1),
+                               "rule": "same title within one source: all kept, one split"}},
         "windows_dropped": dict(window_drops),
         "splits": {sp: {"songs": int((out["song_split"] == sp).sum()),
                         **{f"windows_{b}": len(out[f"{sp}_{b}"]) for b in args.bars}} for sp in SPLITS},
@@ -208,6 +220,8 @@ def build(args) -> dict:
         np.savez_compressed(f, **out)
     meta["seconds"]["total"] = round(time.time() - t0, 1)
     atomic_write(target.with_suffix(".json"), json.dumps(meta, indent=1, ensure_ascii=False) + "\n")
+    atomic_write(target.with_suffix(".duplicates.tsv"), "removed\tkept\tmatch\ttitle\tkept_title\n" + "".join(
+        f"{d['removed']}\t{d['kept']}\t{d['match']}\t{d['title']}\t{d['kept_title']}\n" for d in removed))
     atomic_write(target.with_suffix(".rejected.tsv"),
                  "source\tpath\treason\n" + "".join(f"{r.source}\t{r.path}\t{r.reason}\n" for r in rejected))
     return meta
@@ -242,7 +256,7 @@ def main(argv=None) -> int:
     print(json.dumps({"sources": meta["sources"], "splits": meta["splits"], "dedup_removed": meta["dedup"]["removed"],
                       "seconds": meta["seconds"]}, indent=1, ensure_ascii=False))
     n_rej = sum(sum(v.values()) for v in meta["rejected_by_reason"].values())
-    print(f"wrote {args.out} (+ .json, .rejected.tsv); {n_rej} files/tunes skipped", file=sys.stderr)
+    print(f"wrote {args.out} (+ .json, .rejected.tsv, .duplicates.tsv); {n_rej} files/tunes skipped", file=sys.stderr)
     return 0
 
 

@@ -4,9 +4,11 @@ Two songs are the same song when their normalised titles match (accents, case,
 punctuation, a leading "the/a/an" ignored; generic titles like "untitled" never match)
 or when their first 16 notes have the same intervals and the same rhythm (transposition
 invariant, so the C-major chord_melody copy of a song matches OpenEWLD's original key).
+Titles only make duplicates across sources: within one source a shared title marks
+variants (Essen has many), which are kept as a family that goes to a single split.
 Groups are found with union-find; from each group the song from the highest-priority
-source is kept. The split is a seeded hash of the kept song's key, so it is stable when
-other songs are added or removed.
+source is kept. The split is a seeded hash of the family's first song key, so it is
+stable when other songs are added or removed.
 """
 
 from __future__ import annotations
@@ -62,34 +64,58 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)  # the earlier (higher-priority) song is the root
 
 
-def deduplicate(songs: list[Song]) -> tuple[list[Song], list[dict]]:
+def _title_key(song: Song) -> str | None:
+    k = normalise_title(song.title)
+    return None if k in GENERIC_TITLES or len(k) < 3 or k.isdigit() else k
+
+
+def deduplicate(songs: list[Song]) -> tuple[list[Song], list[dict], dict[str, str]]:
     """Keep one song per duplicate group; ``songs`` must be in priority order.
 
-    Returns the kept songs and one record per removed song (what it duplicated and why).
+    Duplicates are songs with the same opening (any sources) or the same title in
+    *different* sources. Songs sharing a title within one source (Essen's variants of one
+    song, a lead-sheet set's two arrangements) are all kept but form a *family* that goes
+    to one split, so variants never leak between train and test.
+
+    Returns the kept songs, one record per removed song (what it duplicated and why), and
+    ``song key -> family key`` (the key to split by) for the kept songs.
     """
-    uf = _UnionFind(len(songs))
+    dup, family = _UnionFind(len(songs)), _UnionFind(len(songs))
     why: dict[int, str] = {}
-    for kind, keyfn in (("title", lambda s: normalise_title(s.title)), ("opening", opening_signature)):
-        first: dict = {}
-        for i, s in enumerate(songs):
-            k = keyfn(s)
-            if k is None or (kind == "title" and (k in GENERIC_TITLES or len(k) < 3 or k.isdigit())):
-                continue
-            if k in first:
-                if uf.find(i) != uf.find(first[k]):
-                    why.setdefault(i, kind)
-                uf.union(first[k], i)
-            else:
-                first[k] = i
-    kept, removed = [], []
+    first_title: dict[str, dict[str, int]] = {}
+    first_opening: dict[tuple, int] = {}
     for i, s in enumerate(songs):
-        root = uf.find(i)
+        k = _title_key(s)
+        if k is not None:
+            seen = first_title.setdefault(k, {})
+            other = [j for src, j in seen.items() if src != s.source]
+            if other:
+                if dup.find(i) != dup.find(min(other)):
+                    why.setdefault(i, "title")
+                dup.union(min(other), i)
+            if s.source in seen:
+                family.union(seen[s.source], i)
+            seen.setdefault(s.source, i)
+        sig = opening_signature(s)
+        if sig is not None:
+            if sig in first_opening:
+                if dup.find(i) != dup.find(first_opening[sig]):
+                    why.setdefault(i, "opening")
+                dup.union(first_opening[sig], i)
+            else:
+                first_opening[sig] = i
+    for i in range(len(songs)):  # a removed song's family joins its survivor's family
+        family.union(dup.find(i), i)
+    kept, removed, fam = [], [], {}
+    for i, s in enumerate(songs):
+        root = dup.find(i)
         if root == i:
             kept.append(s)
+            fam[s.key] = songs[family.find(i)].key
         else:
             removed.append({"removed": s.key, "title": s.title, "kept": songs[root].key,
                             "kept_title": songs[root].title, "match": why.get(i, "title")})
-    return kept, removed
+    return kept, removed, fam
 
 
 def split_of(key: str, seed: int, fractions=(0.90, 0.05, 0.05)) -> str:

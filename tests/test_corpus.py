@@ -95,6 +95,7 @@ def fake_tree(tmp_path_factory):
     # OpenEWLD: 8 songs of 20 bars in 4/4 (one titled like a chord_melody song), one 3/4, one irregular
     ow = [(f"{i:03d}_Tune_{i}", f"Tune Number {i}", random_melody(rng, 20), (4, 4), (0,)) for i in range(8)]
     ow[0] = ("000_All_the_Things", "All the Things You Are", ow[0][2], (4, 4), (0,))
+    ow[5] = ("005_Variant", "Tune Number 4", ow[5][2], (4, 4), (0,))  # same title, same source: a variant
     ow.append(("008_Waltz", "A Waltz", random_melody(rng, 12), (3, 4), (0,)))
     ow.append(("009_Odd", "Odd Bars", random_melody(rng, 12), (4, 4), (1,)))
     ow.append(("010_Two_Four", "Two Four", random_melody(rng, 10), (2, 4), (0,)))  # 20 bars of 2/4
@@ -168,6 +169,12 @@ def test_splits_are_by_song(fake_tree):
                 assert seen.setdefault(i, split) == split
                 assert data["song_split"][i] == split
     assert len(seen) == len(data["song_key"])
+    # a within-source title match is kept (a variant) but lands in the same split as its sibling
+    keys = data["song_key"].tolist()
+    a, b = keys.index("openewld/004_Tune_4"), keys.index("openewld/005_Variant")
+    assert data["song_split"][a] == data["song_split"][b]
+    meta = json.loads(str(data["meta_json"]))
+    assert meta["dedup"]["families"]["groups"] == 1 and meta["dedup"]["families"]["songs"] == 2
 
 
 def test_pop909_quantized_from_beats_exactly(fake_tree):
@@ -203,8 +210,11 @@ def test_dedup_title_and_transposed_opening():
     d = Song("chord_melody", "d", "Misspelt", [melody_to_events(mel.transposed(5)).astype(np.int16)])
     e = Song("folk", "e", "Untitled", [melody_to_events(random_melody(rng, 4)).astype(np.int16)])
     f = Song("folk", "f", "Untitled", [melody_to_events(random_melody(rng, 4)).astype(np.int16)])
-    kept, removed = deduplicate([a, b, c, d, e, f])
-    assert [s.song_id for s in kept] == ["a", "c", "e", "f"]  # generic titles never match
+    g = Song("openewld", "g", "Original", [melody_to_events(random_melody(rng, 4)).astype(np.int16)])
+    kept, removed, family = deduplicate([a, b, c, d, e, f, g])
+    assert [s.song_id for s in kept] == ["a", "c", "e", "f", "g"]  # generic titles never match
+    assert family["openewld/g"] == family["openewld/c"] == "openewld/c"  # same-source title: a family
+    assert family["folk/e"] == "folk/e" and family["folk/f"] == "folk/f"
     assert {(r["removed"], r["kept"], r["match"]) for r in removed} == {
         ("chord_melody/b", "openewld/a", "title"), ("chord_melody/d", "openewld/c", "opening")}
     assert normalise_title("Liza (All the Clouds'll Roll Away)") == normalise_title("liza")
