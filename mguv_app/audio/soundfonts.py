@@ -16,6 +16,8 @@ import os
 import struct
 from pathlib import Path
 
+from ..paths import resources_dir
+
 SYSTEM_DIRS = (
     Path("/usr/share/sounds/sf2"),
     Path("/usr/share/sounds/sf3"),
@@ -25,6 +27,11 @@ SYSTEM_DIRS = (
 )
 PREFERRED = Path("/usr/share/sounds/sf2/FluidR3_GM.sf2")
 SUFFIXES = (".sf2", ".sf3")
+
+
+def _search_dirs() -> tuple[Path, ...]:
+    """``resources/soundfonts`` (where the standalone app ships its font), then the system folders."""
+    return (resources_dir() / "soundfonts", *SYSTEM_DIRS)
 
 
 class SoundFontError(Exception):
@@ -64,7 +71,7 @@ def find_soundfonts() -> list[Path]:
     found: list[Path] = []
     seen: set[Path] = set()
     candidates = [default_soundfont()]
-    for folder in SYSTEM_DIRS:
+    for folder in _search_dirs():
         if folder.is_dir():
             candidates += sorted(p for p in folder.iterdir() if p.suffix.lower() in SUFFIXES)
     candidates.append(bundled_soundfont())
@@ -87,7 +94,7 @@ def default_soundfont() -> Path | None:
     bundled = bundled_soundfont()
     if bundled is not None:
         return bundled
-    for folder in SYSTEM_DIRS:
+    for folder in _search_dirs():
         if folder.is_dir():
             for p in sorted(folder.iterdir()):
                 if p.suffix.lower() in SUFFIXES and p.is_file():
