@@ -15,7 +15,36 @@ def _application():
     app.setApplicationName(APP_NAME)
     app.setOrganizationName("MGU-V")
     app.setApplicationVersion(__version__)
+    _set_icon(app)
     return app
+
+
+def _set_icon(app) -> None:
+    """The app icon (resources/icons/mguv_*.png, drawn by packaging/make_icon.py) for every window."""
+    from PySide6.QtGui import QIcon
+
+    from mguv_app.paths import resources_dir
+
+    icon = QIcon()
+    for png in sorted((resources_dir() / "icons").glob("mguv_*.png")):
+        icon.addFile(str(png))
+    if not icon.isNull():
+        app.setWindowIcon(icon)
+
+
+def _report_when_shown(app, window) -> None:
+    """``MGUV_STARTUP_PROBE=1`` (benchmarks/bench_startup.py): print a line once the window is exposed, quit."""
+    from PySide6.QtCore import QTimer
+
+    def check():
+        handle = window.windowHandle()
+        if handle is not None and handle.isExposed():
+            print(f"mguv: window shown, torch imported: {'torch' in sys.modules}", flush=True)
+            app.quit()
+        else:
+            QTimer.singleShot(5, check)
+
+    QTimer.singleShot(0, check)
 
 
 def _open_window(path: str | None):
@@ -31,6 +60,8 @@ def run(path: str | None = None) -> int:
     app = _application()
     window = _open_window(path)
     window.show()
+    if os.environ.get("MGUV_STARTUP_PROBE"):
+        _report_when_shown(app, window)
     window.offer_restore()
     return app.exec()
 
