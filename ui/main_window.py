@@ -42,7 +42,7 @@ from .settings import Settings
 from .themes import THEMES, palette
 
 AUTOSAVE_MS = 60_000
-TRANSPORT_SYNC_MS = 40  # edits reach the player this long after the last change
+TRANSPORT_SYNC_MS = 40  # edits reach the player and status bar this long after the last change
 
 
 def _placeholder(text: str) -> QLabel:
@@ -283,13 +283,14 @@ class MainWindow(QMainWindow):
         if kind != "notes":
             return
         self._autosave_dirty = True
-        self._update_summary()
-        if self.transport is not None:  # coalesce a drag's many changes into one player update
-            self._transport_sync.start()
+        self._transport_sync.start()  # coalesce a drag's many changes into one update
 
     def _push_to_transport(self) -> None:
+        """After edits settle: refresh the status-bar summary and give the player the melody."""
+        melody = self.melody
+        self._update_summary(melody)
         if self.transport is not None:
-            self.transport.set_melody(self.melody)
+            self.transport.set_melody(melody)
 
     def _clean_changed(self, _clean: bool) -> None:
         self._update_title()
@@ -299,8 +300,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{name}[*] — {APP_NAME}")
         self.setWindowModified(self.modified)
 
-    def _update_summary(self) -> None:
-        m = self.melody
+    def _update_summary(self, melody: Melody | None = None) -> None:
+        m = melody or self.melody
         num, den = m.time_signature
         self.summary_label.setText(f"{len(m.notes)} notes · {m.num_bars} bars · {m.qpm:g} BPM · {num}/{den}")
 
