@@ -57,6 +57,7 @@ class NoteDocument:
         self.qpm, self.time_signature, self.program, self.name = 120.0, (4, 4), 0, "Melody"
         self._ids = itertools.count(1)
         self._listeners: list[Callable[[str], None]] = []
+        self.version = 0  # bumped on every notification: views cache what they drew per version
         self._index: tuple | None = None
         self.load(melody or Melody())
 
@@ -66,6 +67,7 @@ class NoteDocument:
         self._listeners.append(callback)
 
     def _notify(self, kind: str) -> None:
+        self.version += 1
         for cb in list(self._listeners):
             cb(kind)
 

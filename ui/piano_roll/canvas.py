@@ -40,6 +40,8 @@ class NoteCanvas(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setMinimumSize(200, 120)
         self._rect_cache: dict[int, tuple] = {}  # id -> (note, rect in tick/row units, colour bucket)
+        self._groups_key: tuple | None = None  # (document version, visible ids) of the last paint
+        self._groups: tuple = ([], [])
         self._label_font = QFont()
         self._label_font.setPixelSize(9)
 
@@ -128,22 +130,11 @@ class NoteCanvas(QWidget):
         ids = doc.ids_in_range(t0, t1, plo, phi)
         if not ids:
             return
-        buckets: list[list[QRectF]] = [[] for _ in range(VELOCITY_BUCKETS)]
-        selected: list[QRectF] = []
-        notes, sel, cache = doc.notes, doc.selection, self._rect_cache
-        for nid in ids:
-            n = notes[nid]
-            entry = cache.get(nid)
-            if entry is None or entry[0] is not n:  # notes are immutable: identity means unchanged
-                entry = (n, QRectF(n.start, NUM_PITCHES - 1 - n.pitch, n.end - n.start, 1.0),
-                         (n.velocity - 1) * VELOCITY_BUCKETS // 127)
-                cache[nid] = entry
-            if nid in sel:
-                selected.append(entry[1])
-            else:
-                buckets[entry[2]].append(entry[1])
-        if len(cache) > 2 * len(notes) + 1000:  # forget deleted notes now and then
-            self._rect_cache = {i: e for i, e in cache.items() if i in notes}
+        if self._groups_key == (doc.version, ids):  # same notes as last paint (a scroll or zoom)
+            buckets, selected = self._groups
+        else:
+            buckets, selected = self._group(ids)
+            self._groups_key, self._groups = (doc.version, ids), (buckets, selected)
         # draw in (tick, row) units: the rectangles above survive zoom and scroll unchanged
         p.save()
         p.setTransform(QTransform(geo.ppt, 0, 0, geo.row, -geo.sx, -geo.sy))
@@ -166,6 +157,27 @@ class NoteCanvas(QWidget):
         p.restore()
         if len(ids) <= LABEL_LIMIT and geo.row >= 11:
             self._paint_labels(p, ids)
+
+    def _group(self, ids: list[int]) -> tuple[list[list[QRectF]], list[QRectF]]:
+        """Tick-space rectangles of ``ids`` grouped by velocity colour, plus the selected ones."""
+        doc = self.roll.doc
+        buckets: list[list[QRectF]] = [[] for _ in range(VELOCITY_BUCKETS)]
+        selected: list[QRectF] = []
+        notes, sel, cache = doc.notes, doc.selection, self._rect_cache
+        for nid in ids:
+            n = notes[nid]
+            entry = cache.get(nid)
+            if entry is None or entry[0] is not n:  # notes are immutable: identity means unchanged
+                entry = (n, QRectF(n.start, NUM_PITCHES - 1 - n.pitch, n.end - n.start, 1.0),
+                         (n.velocity - 1) * VELOCITY_BUCKETS // 127)
+                cache[nid] = entry
+            if nid in sel:
+                selected.append(entry[1])
+            else:
+                buckets[entry[2]].append(entry[1])
+        if len(cache) > 2 * len(notes) + 1000:  # forget deleted notes now and then
+            self._rect_cache = {i: e for i, e in cache.items() if i in notes}
+        return buckets, selected
 
     def _paint_labels(self, p: QPainter, ids: list[int]) -> None:
         geo, doc = self.roll.geo, self.roll.doc

@@ -31,6 +31,8 @@ class VelocityLane(QWidget):
         self.roll = roll
         self.originals: dict | None = None
         self._cache: dict[int, tuple] = {}  # id -> (note, stem line, top point, colour bucket)
+        self._groups_key: tuple | None = None  # (document version, visible ids) of the last paint
+        self._groups: tuple = ([], [])
         self.setFixedHeight(HEIGHT)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self._font = QFont()
@@ -54,21 +56,11 @@ class VelocityLane(QWidget):
             p.drawLine(0, y, w, y)
         t0, t1 = geo.visible_ticks(-4, w + 4)
         ids = doc.ids_in_range(t0, t1)
-        groups: list[list[QLineF]] = [[] for _ in range(VELOCITY_BUCKETS + 1)]  # last: selected
-        tops: list[list[QPointF]] = [[] for _ in range(VELOCITY_BUCKETS + 1)]
-        cache, notes, sel = self._cache, doc.notes, doc.selection
-        for nid in ids:
-            n = notes[nid]
-            entry = cache.get(nid)
-            if entry is None or entry[0] is not n:  # lines in (tick, velocity) units survive zoom/scroll
-                entry = (n, QLineF(n.start, 0, n.start, n.velocity), QPointF(n.start, n.velocity),
-                         (n.velocity - 1) * VELOCITY_BUCKETS // 127)
-                cache[nid] = entry
-            g = VELOCITY_BUCKETS if nid in sel else entry[3]
-            groups[g].append(entry[1])
-            tops[g].append(entry[2])
-        if len(cache) > 2 * len(notes) + 1000:
-            self._cache = {i: e for i, e in cache.items() if i in notes}
+        if self._groups_key == (doc.version, ids):  # same stems as last paint (a scroll or zoom)
+            groups, tops = self._groups
+        else:
+            groups, tops = self._group(ids)
+            self._groups_key, self._groups = (doc.version, ids), (groups, tops)
         p.save()
         p.setTransform(QTransform(geo.ppt, 0, 0, -(h - 2 * PAD) / 127, -geo.sx, h - PAD))
         many = len(ids) > 1500
@@ -90,6 +82,26 @@ class VelocityLane(QWidget):
         p.setFont(self._font)
         p.drawText(4, 12, "velocity")
         p.end()
+
+    def _group(self, ids: list[int]) -> tuple[list[list[QLineF]], list[list[QPointF]]]:
+        """Stems (tick/velocity-space lines) and their tops grouped by colour; the last group is selected."""
+        doc = self.roll.doc
+        groups: list[list[QLineF]] = [[] for _ in range(VELOCITY_BUCKETS + 1)]
+        tops: list[list[QPointF]] = [[] for _ in range(VELOCITY_BUCKETS + 1)]
+        cache, notes, sel = self._cache, doc.notes, doc.selection
+        for nid in ids:
+            n = notes[nid]
+            entry = cache.get(nid)
+            if entry is None or entry[0] is not n:  # lines in (tick, velocity) units survive zoom/scroll
+                entry = (n, QLineF(n.start, 0, n.start, n.velocity), QPointF(n.start, n.velocity),
+                         (n.velocity - 1) * VELOCITY_BUCKETS // 127)
+                cache[nid] = entry
+            g = VELOCITY_BUCKETS if nid in sel else entry[3]
+            groups[g].append(entry[1])
+            tops[g].append(entry[2])
+        if len(cache) > 2 * len(notes) + 1000:
+            self._cache = {i: e for i, e in cache.items() if i in notes}
+        return groups, tops
 
     def _ids_at(self, x: float) -> list[int]:
         geo, doc = self.roll.geo, self.roll.doc
