@@ -261,3 +261,27 @@ def test_every_theme_and_scale_paints(qtbot, roll):
             roll.set_scale(9, scale)
             img = roll.grab().toImage()
             assert img.width() == roll.width()
+
+
+def test_wheel_over_empty_space_scrolls(qtbot, roll):
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    w = roll.viewport()
+    roll.geo.sx = 2000.0
+    roll._sync_scrollbars()
+
+    def wheel(delta, mods=NOMOD):
+        p = QPointF(300, 200)
+        QApplication.sendEvent(w, QWheelEvent(p, QPointF(w.mapToGlobal(p.toPoint())), QPoint(), delta,
+                                              Qt.MouseButton.NoButton, mods, Qt.ScrollPhase.NoScrollPhase, False))
+
+    sy, sx = roll.geo.sy, roll.geo.sx
+    wheel(QPoint(0, -120))
+    assert roll.geo.sy > sy and roll.geo.sx == sx  # down the pitches
+    wheel(QPoint(0, 120), SHIFT)
+    assert roll.geo.sx < sx  # sideways, back in time
+    wheel(QPoint(-120, 0))  # a trackpad's horizontal swipe
+    assert roll.geo.sx >= sx - 1
+    assert roll.undo_stack.count() == 0

@@ -182,13 +182,12 @@ class NoteCanvas(QWidget):
     def _paint_labels(self, p: QPainter, ids: list[int]) -> None:
         geo, doc = self.roll.geo, self.roll.doc
         p.setFont(self._label_font)
-        dark, light = QColor("#101216"), QColor("#101216")
+        p.setPen(QColor("#101216"))  # every note colour is light enough for dark text
         for nid in ids:
             n = doc.notes[nid]
             w = (n.end - n.start) * geo.ppt
             if w < 24:
                 continue
-            p.setPen(dark if nid in doc.selection else light)
             p.drawText(QRectF(geo.tick_to_x(n.start) + 3, geo.pitch_to_y(n.pitch), w - 4, geo.row - 1),
                        Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, pitch_name(n.pitch))
 

@@ -253,6 +253,7 @@ class PianoRoll(QWidget):
         if not delta:
             return
         mods = event.modifiers()
+        sideways = not d.y() and not mods & _M.AltModifier  # a trackpad's horizontal swipe (Alt swaps axes)
         pos = event.position()
         steps = delta / 120
         if mods & _M.ControlModifier:
@@ -260,9 +261,9 @@ class PianoRoll(QWidget):
                 self.zoom_y(ZOOM_STEP ** steps, pos.y())
             else:
                 self.zoom_x(ZOOM_STEP ** steps, pos.x())
-        elif source is self.canvas and not mods & _M.ShiftModifier and self._wheel_velocity(pos, steps):
+        elif source is self.canvas and not (sideways or mods & _M.ShiftModifier) and self._wheel_velocity(pos, steps):
             pass
-        elif mods & _M.ShiftModifier or source in (self.ruler, self.lane):
+        elif sideways or mods & _M.ShiftModifier or source in (self.ruler, self.lane):
             self.scroll_by(dx=-steps * self.geo.view_w / 8)
         else:
             self.scroll_by(dy=-steps * self.geo.row * 3)
