@@ -1,0 +1,354 @@
+"""Harmony for Lo-Fi mode: the melody's key, chords that fit it, and smooth voicings.
+
+Why this shape: a Lo-Fi backing is only pleasant when the chords agree with the melody
+the model just produced, so chords are *chosen* per half bar, not looped. Each candidate
+diatonic seventh chord is scored by how much of the melody in its slot (weighted by
+duration and metric position: beats 1 and 3 most) are chord tones, and a Viterbi pass adds
+a progression prior (falling fifths as in ii-V-I and vi-ii-V-I, stepwise descents as in
+IV-iii-ii-I, a penalty for holding one chord too long, a preference for changing on
+barlines). Voicings sit in a mellow mid register and move by the smallest total distance
+from the previous chord, so common tones stay put.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import product
+
+import numpy as np
+
+from ..music.melody import TICKS_PER_QUARTER, Melody, Note
+
+# Krumhansl-Kessler key profiles (C major / C minor), index = pitch class above the tonic
+KK_MAJOR = np.array([6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88])
+KK_MINOR = np.array([6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17])
+MAJOR_SCALE = (0, 2, 4, 5, 7, 9, 11)
+MINOR_SCALE = (0, 2, 3, 5, 7, 8, 10)  # natural minor: every chord stays diatonic
+NAMES = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
+
+
+@dataclass(frozen=True)
+class Key:
+    tonic: int  # pitch class 0-11
+    mode: str  # "major" | "minor"
+
+    @property
+    def scale(self) -> tuple[int, ...]:
+        return MAJOR_SCALE if self.mode == "major" else MINOR_SCALE
+
+    @property
+    def pitch_classes(self) -> frozenset[int]:
+        return frozenset((self.tonic + s) % 12 for s in self.scale)
+
+    def __str__(self) -> str:
+        return f"{NAMES[self.tonic]} {self.mode}"
+
+
+def pitch_class_weights(notes) -> np.ndarray:
+    w = np.zeros(12)
+    for n in notes:
+        w[n.pitch % 12] += n.end - n.start
+    return w
+
+
+def key_scores(weights: np.ndarray) -> list[tuple[float, Key]]:
+    """Krumhansl-Schmuckler: correlation of the duration profile with each of the 24 rotated profiles."""
+    out = []
+    for mode, prof in (("major", KK_MAJOR), ("minor", KK_MINOR)):
+        for tonic in range(12):
+            rotated = np.roll(prof, tonic)
+            r = 0.0 if weights.std() < 1e-9 else float(np.corrcoef(weights, rotated)[0, 1])
+            out.append((r, Key(tonic, mode)))
+    return out
+
+
+def estimate_key(notes) -> Key:
+    """The best-correlating key (C major for an empty melody)."""
+    weights = pitch_class_weights(notes)
+    if not weights.any():
+        return Key(0, "major")
+    return max(key_scores(weights), key=lambda s: s[0])[1]
+
+
+def best_transposition(notes, key: Key, limit: int = 6) -> int:
+    """The shift in -5..+6 semitones that puts most of the melody's sounding time into ``key``'s scale
+    (ties: the smallest move). Lo-Fi mode moves each new phrase into the session's key this way."""
+    weights = pitch_class_weights(notes)
+    pcs = key.pitch_classes
+    best = max(range(-limit + 1, limit + 1),
+               key=lambda s: (sum(weights[(pc - s) % 12] for pc in pcs), -abs(s), s))
+    return best
+
+
+# ---------------------------------------------------------------------------------------- chords
+@dataclass(frozen=True)
+class Chord:
+    root: int  # pitch class
+    intervals: tuple[int, ...]  # above the root: 3rd, 5th, 7th (and 9th when extended)
+    degree: int  # 0-6 in the key
+    quality: str  # "maj7", "m7", "7", "m7b5" (+ "9" suffix when it has a 9th)
+
+    @property
+    def tones(self) -> frozenset[int]:
+        """Chord tones proper: root, third, fifth, seventh (not the 9th)."""
+        return frozenset((self.root + i) % 12 for i in (0, *self.intervals[:3]))
+
+    @property
+    def pitch_classes(self) -> tuple[int, ...]:
+        return tuple((self.root + i) % 12 for i in (0, *self.intervals))
+
+    @property
+    def name(self) -> str:
+        return NAMES[self.root] + self.quality
+
+
+_QUALITY = {(4, 7, 11): "maj7", (3, 7, 10): "m7", (4, 7, 10): "7", (3, 6, 10): "m7b5"}
+
+
+def diatonic_seventh(key: Key, degree: int, ninth: bool = False) -> Chord:
+    """The seventh chord stacked in thirds on ``degree`` of the key (optionally with its 9th)."""
+    sc = key.scale
+    root = sc[degree % 7]
+    ints = tuple((sc[(degree + k) % 7] - root) % 12 for k in (2, 4, 6))
+    quality = _QUALITY.get(ints, "7")
+    if ninth:
+        nine = (sc[(degree + 1) % 7] - root) % 12
+        if nine == 2:  # only a major 9th sounds mellow; a b9 (iii, vii in major) is left out
+            ints = (*ints, 14)
+            quality = {"maj7": "maj9", "m7": "m9", "7": "9"}.get(quality, quality)
+    return Chord((key.tonic + root) % 12, ints, degree % 7, quality)
+
+
+# Progression prior: bonus for moving from degree a to degree b (0 = I / i)
+_FALLING_FIFTH = 3  # a -> a+3 scale steps (vi-ii, ii-V, V-I, iii-vi, I-IV)
+_STEP_DOWN = 6  # a -> a-1 (IV-iii-ii-I)
+
+
+def transition_score(a: int, b: int) -> float:
+    move = (b - a) % 7
+    if move == 0:
+        return 0.0
+    if move == _FALLING_FIFTH:
+        return 1.0 if a != 6 else 0.2  # vii-iii is diatonic but rare
+    if move == _STEP_DOWN:
+        return 0.6
+    if move == 1:  # step up (IV-V, ii-iii)
+        return 0.3
+    if move == 4:  # rising fifth (I-V, ii-vi)
+        return 0.25
+    return 0.0
+
+
+@dataclass(frozen=True)
+class ChordSlot:
+    start: int  # ticks, phrase-local
+    end: int
+    chord: Chord
+
+
+BEAT = TICKS_PER_QUARTER
+
+
+def metric_weight(tick: int, ticks_per_bar: int) -> float:
+    """How much a melody note starting at ``tick`` should count: beat 1 most, then 3, 2/4, off-beats."""
+    pos = tick % ticks_per_bar
+    if pos == 0:
+        return 2.0
+    if pos == 2 * BEAT and ticks_per_bar >= 4 * BEAT:
+        return 1.6
+    if pos % BEAT == 0:
+        return 1.0
+    return 0.6 if pos % (BEAT // 2) == 0 else 0.4
+
+
+def fit_matrix(melody: Melody, key: Key, slots: list[tuple[int, int]], chords: list[Chord]) -> np.ndarray:
+    """score[slot, chord]: weighted share of the slot's melody that the chord explains.
+
+    Chord tones count +1, the chord's 9th +0.4, other scale notes -0.3 (passing tones are
+    fine but should not decide), notes outside the key -0.6.
+    """
+    tpb = melody.ticks_per_bar
+    out = np.zeros((len(slots), len(chords)))
+    scale = key.pitch_classes
+    for s, (a, b) in enumerate(slots):
+        parts = []
+        for n in melody.notes:
+            lo, hi = max(a, n.start), min(b, n.end)
+            if hi <= lo:
+                continue
+            onset_here = n.start >= a
+            w = (hi - lo) / BEAT * (metric_weight(n.start, tpb) if onset_here else 0.7)
+            parts.append((n.pitch % 12, w))
+        total = sum(w for _, w in parts) or 1.0
+        for c, ch in enumerate(chords):
+            tones, pcs = ch.tones, set(ch.pitch_classes)
+            score = 0.0
+            for pc, w in parts:
+                if pc in tones:
+                    score += w
+                elif pc in pcs:
+                    score += 0.4 * w
+                elif pc in scale:
+                    score -= 0.3 * w
+                else:
+                    score -= 0.6 * w
+            out[s, c] = score / total
+    return out
+
+
+def choose_chords(melody: Melody, key: Key, length_ticks: int | None = None, prev_degree: int | None = None,
+                  rng: np.random.Generator | None = None, fit_weight: float = 3.0) -> list[ChordSlot]:
+    """One chord per half bar (merged into whole bars where the same chord holds), fitted to ``melody``.
+
+    Viterbi over half-bar slots; state = (degree, how many slots it has held, capped). A change
+    in the middle of a bar costs a little, holding a chord past two bars costs more and more,
+    the first slot prefers the tonic (or, after ``prev_degree``, a good move from it) and the
+    last bar leans toward a dominant or tonic (a cadence into the next phrase).
+    """
+    rng = rng or np.random.default_rng(0)
+    tpb = melody.ticks_per_bar
+    length = length_ticks or max(tpb, melody.num_bars * tpb)
+    bars = -(-length // tpb)
+    half = tpb // 2
+    slots = [(b * tpb + h * half, b * tpb + (h + 1) * half) for b in range(bars) for h in range(2)]
+    base = [diatonic_seventh(key, d) for d in range(7)]
+    fit = fit_matrix(melody, key, slots, base)
+    # the 9th (where diatonic-major) as a tie-breaker: fit again with 9ths included
+    fit9 = fit_matrix(melody, key, slots, [diatonic_seventh(key, d, True) for d in range(7)])
+    n_slots, max_run = len(slots), 8
+    neg = -1e9
+    tonic_deg = 0
+    score = np.full((n_slots, 7, max_run), neg)
+    back = np.zeros((n_slots, 7, max_run, 2), dtype=np.int64)
+    for d in range(7):
+        if prev_degree is None:  # open on the tonic (or, in major, its relative minor)
+            start_bonus = 0.8 if d == tonic_deg else (0.4 if d == 5 and key.mode == "major" else 0.0)
+        else:  # carry on from the previous phrase's last chord
+            start_bonus = -0.5 if d == prev_degree else transition_score(prev_degree, d)
+        score[0, d, 0] = fit_weight * fit[0, d] + start_bonus
+    for s in range(1, n_slots):
+        mid_bar = s % 2 == 1
+        cadence = s >= n_slots - 2
+        for d in range(7):
+            emit = fit_weight * fit[s, d]
+            if cadence and d in (0, 4):
+                emit += 0.3
+            if d == 6:  # the half-diminished vii: colourful, used sparingly
+                emit -= 0.4
+            # change of chord
+            best, arg = neg, (0, 0)
+            for p in range(7):
+                if p == d:
+                    continue
+                prev = score[s - 1, p].max()
+                val = prev + transition_score(p, d) - (0.9 if mid_bar else 0.0)
+                if val > best:
+                    best, arg = val, (p, int(score[s - 1, p].argmax()))
+            score[s, d, 0] = best + emit
+            back[s, d, 0] = arg
+            # hold the same chord
+            for r in range(1, max_run):
+                prev = score[s - 1, d, r - 1]
+                if prev <= neg / 2:
+                    continue
+                hold_pen = 0.0 if r < 4 else 0.5 * (r - 3)  # beyond two bars it gets stale
+                score[s, d, r] = prev + emit - hold_pen + (0.15 if mid_bar else 0.0)
+                back[s, d, r] = (d, r - 1)
+    d, r = np.unravel_index(int(score[-1].argmax()), score[-1].shape)
+    path = [0] * n_slots
+    for s in range(n_slots - 1, -1, -1):
+        path[s] = int(d)
+        d, r = back[s, d, r]
+    out: list[ChordSlot] = []
+    for s, deg in enumerate(path):
+        a, b = slots[s]
+        if out and out[-1].chord.degree == deg and a % tpb != 0:
+            out[-1] = ChordSlot(out[-1].start, b, out[-1].chord)  # merge a held half bar
+            continue
+        use_ninth = fit9[s, deg] > fit[s, deg] + 1e-9 or rng.random() < 0.35
+        out.append(ChordSlot(a, b, diatonic_seventh(key, deg, use_ninth)))
+    return out
+
+
+def random_progression(key: Key, length_ticks: int, ticks_per_bar: int, rng: np.random.Generator) -> list[ChordSlot]:
+    """The baseline: one uniformly random diatonic seventh chord per bar."""
+    bars = -(-length_ticks // ticks_per_bar)
+    return [ChordSlot(b * ticks_per_bar, (b + 1) * ticks_per_bar, diatonic_seventh(key, int(rng.integers(7))))
+            for b in range(bars)]
+
+
+def chord_at(slots: list[ChordSlot], tick: int) -> Chord | None:
+    for s in slots:
+        if s.start <= tick < s.end:
+            return s.chord
+    return None
+
+
+def strong_beat_fit(melody: Melody, slots: list[ChordSlot]) -> tuple[int, int]:
+    """(chord tones, melody notes) over the notes starting on beats 1 and 3: the fit measure."""
+    tpb = melody.ticks_per_bar
+    hit = total = 0
+    for n in melody.notes:
+        if n.start % tpb in (0, tpb // 2):
+            ch = chord_at(slots, n.start)
+            if ch is None:
+                continue
+            total += 1
+            hit += n.pitch % 12 in ch.tones
+    return hit, total
+
+
+# ---------------------------------------------------------------------------------------- voicings
+VOICING_LOW, VOICING_HIGH = 50, 72  # D3..C5: warm electric-piano register
+
+
+def voicing_candidates(chord: Chord, low: int = VOICING_LOW, high: int = VOICING_HIGH) -> list[tuple[int, ...]]:
+    """Every placement of the chord's pitch classes (root left to the bass when there are 5)
+    in ``[low, high]`` with no muddy seconds low down and a span of at most 14 semitones."""
+    pcs = list(chord.pitch_classes)
+    if len(pcs) > 4:
+        pcs = pcs[1:]  # 3-5-7-9: the bass has the root, the voicing stays light
+    options = [[p for p in range(low, high + 1) if p % 12 == pc] for pc in pcs]
+    out = []
+    for combo in product(*options):
+        v = tuple(sorted(combo))
+        if len(set(v)) < len(v) or v[-1] - v[0] > 14:
+            continue
+        if any(b - a < 3 and a < 57 for a, b in zip(v, v[1:], strict=False)):
+            continue
+        out.append(v)
+    return out
+
+
+def voice_lead(prev: tuple[int, ...] | None, chord: Chord) -> tuple[int, ...]:
+    """The candidate voicing closest to ``prev`` (sum of sorted voice moves), near the register centre."""
+    cands = voicing_candidates(chord)
+    if not cands:
+        return tuple(sorted(VOICING_LOW + (pc - VOICING_LOW) % 12 for pc in chord.pitch_classes[:4]))
+    centre = (VOICING_LOW + VOICING_HIGH) / 2
+
+    def cost(v):
+        drift = abs(sum(v) / len(v) - centre) * 0.3
+        if prev is None:
+            return drift
+        moves = sum(abs(a - b) for a, b in zip(v, prev, strict=False)) + 2 * abs(len(v) - len(prev))
+        return moves + drift
+
+    return min(cands, key=lambda v: (cost(v), v))
+
+
+def voice_progression(slots: list[ChordSlot], prev: tuple[int, ...] | None = None) -> list[tuple[int, ...]]:
+    out = []
+    for s in slots:
+        prev = voice_lead(prev, s.chord)
+        out.append(prev)
+    return out
+
+
+def chord_notes(slots: list[ChordSlot], voicings, velocity: int = 58) -> list[Note]:
+    """Held chords (released just before the next one so the piano re-strikes cleanly)."""
+    notes = []
+    for s, v in zip(slots, voicings, strict=True):
+        for p in v:
+            notes.append(Note(s.start, max(s.start + 1, s.end - 20), p, velocity))
+    return notes

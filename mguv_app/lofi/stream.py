@@ -1,0 +1,306 @@
+"""The endless phrase generator behind Lo-Fi mode.
+
+Each phrase is one model window of melody (4 bars for a 4-bar model, 16 for the default
+model), moved into the session's key, given chords that fit it and a band around it.
+Consecutive phrases connect in one of two ways:
+
+* ``"walk"``: a slow random walk in latent space, ``z <- normalise(z + speed * noise)``,
+  pulled toward the user's melody by ``z <- (1 - a) z + a z_anchor``; cheap (one decode).
+* ``"continue"``: the second half of the previous phrase is forced as the decoder's
+  prefix and a latent fitted to it continues it (the algorithm of
+  :meth:`TrainedModel.continue_`, with a smaller search budget so it keeps up in real time).
+
+A background thread keeps up to ``ahead`` phrases ready in a bounded queue, so playback
+never waits on the model; no phrase is ever repeated exactly (a digest of every phrase is
+kept; a duplicate is resampled, and as a last resort nudged by one scale step).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import queue
+import threading
+import time
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from ..music.events import events_to_notes, melody_to_events
+from ..music.melody import TICKS_PER_QUARTER, Melody, Note
+from .band import BandParts, BandStyle, arrange
+from .harmony import ChordSlot, Key, best_transposition, choose_chords, estimate_key
+
+MODES = ("walk", "continue")
+LEAD_LOW, LEAD_HIGH = 62, 82  # the phrase's median pitch is kept in this range (by octaves)
+
+
+@dataclass
+class Phrase:
+    """One generated phrase on the session timeline (ticks at 480 per quarter)."""
+
+    index: int
+    start_tick: int
+    length_ticks: int
+    melody: Melody  # straight (unswung), phrase-local, in the session key: what "freeze" hands out
+    slots: list[ChordSlot]
+    parts: BandParts  # the four arranged parts, phrase-local
+    key: Key
+    digest: str
+    source: str
+    gen_seconds: float
+    tokens: np.ndarray = field(repr=False, default=None)
+
+    @property
+    def end_tick(self) -> int:
+        return self.start_tick + self.length_ticks
+
+    def seconds(self, bpm: float) -> float:
+        return self.length_ticks * 60.0 / (bpm * TICKS_PER_QUARTER)
+
+
+def melody_digest(melody: Melody) -> str:
+    data = ",".join(f"{n.start}:{n.end}:{n.pitch}" for n in melody.notes)
+    return hashlib.blake2b(data.encode(), digest_size=12).hexdigest()
+
+
+def normalise(z: np.ndarray) -> np.ndarray:
+    """Back onto the shell where a standard-normal latent lives (|z| = sqrt(dim))."""
+    n = float(np.linalg.norm(z))
+    return z if n < 1e-8 else (z * math.sqrt(z.size) / n).astype(np.float32)
+
+
+class LofiStream:
+    """Endless Lo-Fi phrases from a :class:`~mguv_app.engine.TrainedModel`.
+
+    ``next_phrase()`` returns the next phrase (from the background queue when
+    :meth:`start` was called, else generated on the spot). Settings (mode, speed, anchor
+    strength, temperature) may change at any time and apply to phrases generated after.
+    """
+
+    def __init__(self, model, seed: int = 0, mode: str = "walk", speed: float = 0.35,
+                 anchor_melody: Melody | None = None, anchor_strength: float = 0.0,
+                 style: BandStyle | None = None, temperature: float = 0.7, ahead: int = 2,
+                 key: Key | None = None, fit_iterations: int = 6):
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+        self.model = model
+        self.seed = int(seed)
+        self.mode = mode
+        self.speed = float(speed)
+        self.anchor_strength = float(anchor_strength)
+        self.style = style or BandStyle()
+        self.temperature = float(temperature)
+        self.fit_iterations = int(fit_iterations)
+        self.rng = np.random.default_rng(self.seed)
+        self.bars = model.bars
+        self.spb = model.steps_per_bar
+        self.ticks_per_bar = Melody().ticks_per_bar
+        self.z_anchor = None
+        self.key = key
+        if anchor_melody is not None and anchor_melody.notes:
+            self.z_anchor = model.encode([anchor_melody])[0][0].astype(np.float32)
+            self.key = self.key or estimate_key(anchor_melody.notes)
+        self.z = self.z_anchor.copy() if self.z_anchor is not None else None
+        self.seen: set[str] = set()
+        self.stats = {"phrases": 0, "resampled": 0, "nudged": 0, "empty": 0}
+        self._prev: Phrase | None = None
+        self._next_index = 0
+        self._next_start = 0
+        self._gen_lock = threading.Lock()
+        self._queue: queue.Queue = queue.Queue(maxsize=max(1, int(ahead)))
+        self._thread: threading.Thread | None = None
+        self._stop = threading.Event()
+        self.error: BaseException | None = None
+        self.taken: list[Phrase] = []  # everything handed out: the recorded session
+
+    # ------------------------------------------------------------------ latent moves
+    def _step_z(self, scale: float = 1.0) -> np.ndarray:
+        dim = self.model.cfg.latent_dim
+        if self.z is None:
+            z = self.rng.standard_normal(dim).astype(np.float32)
+        else:
+            z = normalise(self.z + self.speed * scale * self.rng.standard_normal(dim).astype(np.float32))
+        if self.z_anchor is not None and self.anchor_strength > 0:
+            a = min(1.0, self.anchor_strength)
+            z = ((1 - a) * z + a * self.z_anchor).astype(np.float32)
+        return z
+
+    def _walk_tokens(self, scale: float) -> tuple[np.ndarray, np.ndarray]:
+        z = self._step_z(scale)
+        seed = int(self.rng.integers(2**31))
+        return self.model.decode_tokens(z[None], self.temperature, seed)[0], z
+
+    def _continue_tokens(self, scale: float) -> tuple[np.ndarray, np.ndarray]:
+        """Continue the previous phrase: its last half bar-aligned as the forced prefix, 2 rounds."""
+        if self._prev is None or self._prev.tokens is None:
+            return self._walk_tokens(scale)
+        spb, bars = self.spb, self.bars
+        ctx = max(1, bars // 2)
+        history = list(self._prev.tokens)
+        new_tokens: list[int] = []
+        z = self.z
+        while len(new_tokens) < bars * spb:
+            context = np.asarray((history + new_tokens)[-ctx * spb:], dtype=np.int64)
+            z = self.model.fit_latent(context, ctx * spb, restarts=2, iterations=self.fit_iterations,
+                                      seed=int(self.rng.integers(2**31)))
+            if scale > 1.0:  # a resample after a duplicate: shake the fitted latent a little
+                z = z + 0.3 * scale * self.rng.standard_normal(z.shape).astype(np.float32)
+            if self.z_anchor is not None and self.anchor_strength > 0:
+                a = min(1.0, self.anchor_strength)
+                z = ((1 - a) * z + a * self.z_anchor).astype(np.float32)
+            force = np.full(self.model.cfg.num_steps, -1, dtype=np.int64)
+            force[: ctx * spb] = context
+            out = self.model.decode_tokens(z, self.temperature, int(self.rng.integers(2**31)), force)[0]
+            new_tokens += list(out[ctx * spb:])
+        return np.asarray(new_tokens[: bars * spb], dtype=np.int64), np.asarray(z, dtype=np.float32)
+
+    # ------------------------------------------------------------------ one phrase
+    def _place(self, notes: list[Note]) -> list[Note]:
+        """Into the session key (smallest transposition) and a comfortable lead register."""
+        if self.key is None:
+            self.key = estimate_key(notes)
+        shift = best_transposition(notes, self.key)
+        notes = [n.moved(dp=shift) for n in notes]
+        median = float(np.median([n.pitch for n in notes]))
+        octave = 12 * math.ceil((LEAD_LOW - median) / 12) if median < LEAD_LOW else (
+            -12 * math.ceil((median - LEAD_HIGH) / 12) if median > LEAD_HIGH else 0)
+        return [n.moved(dp=octave) for n in notes if 0 <= n.pitch + octave <= 127]
+
+    def _nudge(self, melody: Melody) -> Melody:
+        """Move the last note one scale step up: the last resort against an exact repeat."""
+        notes = list(melody.notes)
+        last = notes[-1]
+        scale = sorted(self.key.pitch_classes)
+        up = next(p for p in range(last.pitch + 1, last.pitch + 13) if p % 12 in scale)
+        notes[-1] = replace(last, pitch=min(127, up))
+        return melody.copy(notes)
+
+    def _generate(self) -> Phrase:
+        t0 = time.perf_counter()
+        length = self.bars * self.ticks_per_bar
+        like = dict(qpm=self.style.bpm, program=self.style.lead_program, name="Melody")
+        melody, tokens, z, source = None, None, None, self.mode
+        for attempt in range(8):
+            scale = 1.0 + attempt
+            if self.mode == "continue" and self._prev is not None:
+                tokens, z = self._continue_tokens(scale)
+            else:
+                tokens, z = self._walk_tokens(scale)
+            notes = [n for n in events_to_notes(tokens) if n.start < length]
+            if len(notes) < 2:
+                self.stats["empty"] += 1
+                continue
+            cand = Melody(self._place(notes), **like)
+            if melody_digest(cand) in self.seen:
+                self.stats["resampled"] += 1
+                continue
+            melody = cand
+            break
+        if melody is None:  # eight tries without a fresh phrase: nudge the last one heard
+            base = self._prev.melody if self._prev is not None else Melody([Note(0, 960, 72)], **like)
+            melody = self._nudge(base)
+            while melody_digest(melody) in self.seen:
+                melody = self._nudge(melody)
+            self.stats["nudged"] += 1
+            tokens = melody_to_events(melody, self.bars * self.spb)
+            source += " (nudged)"
+        self.z = z if z is not None else self.z
+        digest = melody_digest(melody)
+        self.seen.add(digest)
+        prev = self._prev
+        slots = choose_chords(melody, self.key, length, prev.slots[-1].chord.degree if prev else None, self.rng)
+        parts = arrange(melody, slots, length, self.style, self.rng,
+                        prev.parts.voicing_end if prev else None, next_root=self.key.tonic)
+        phrase = Phrase(self._next_index, self._next_start, length, melody, slots, parts, self.key, digest,
+                        source, time.perf_counter() - t0, np.asarray(melody_to_events(melody, self.bars * self.spb)))
+        self._next_index += 1
+        self._next_start += length
+        self._prev = phrase
+        self.stats["phrases"] += 1
+        return phrase
+
+    def generate(self) -> Phrase:
+        """One new phrase, now, in timeline order (thread-safe)."""
+        with self._gen_lock:
+            return self._generate()
+
+    # ------------------------------------------------------------------ streaming
+    def start(self) -> None:
+        """Generate ahead in a background thread (idempotent)."""
+        if self._thread is not None and self._thread.is_alive():
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="mguv-lofi-stream", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            while not self._stop.is_set():
+                phrase = self.generate()
+                while not self._stop.is_set():
+                    try:
+                        self._queue.put(phrase, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+        except BaseException as exc:  # surfaced to the consumer by next_phrase()
+            self.error = exc
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+            self._thread = None
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def ready(self) -> int:
+        """Phrases generated and waiting."""
+        return self._queue.qsize()
+
+    def next_phrase(self, timeout: float | None = None) -> Phrase | None:
+        """The next phrase in order (None only if ``timeout`` passed with none ready)."""
+        if self.running or not self._queue.empty():
+            try:
+                phrase = self._queue.get(timeout=timeout)
+            except queue.Empty:
+                if self.error is not None:
+                    raise RuntimeError(f"Lo-Fi generation failed: {self.error}") from self.error
+                return None
+        else:
+            if self.error is not None:
+                raise RuntimeError(f"Lo-Fi generation failed: {self.error}") from self.error
+            phrase = self.generate()
+        self.taken.append(phrase)
+        return phrase
+
+    def ahead_of(self, playhead_tick: int) -> int:
+        """Ticks of music already generated (handed out or waiting) past ``playhead_tick``."""
+        return max(0, self._next_start - int(playhead_tick))
+
+    def ticks_to_seconds(self, ticks: float) -> float:
+        return ticks * 60.0 / (self.style.bpm * TICKS_PER_QUARTER)
+
+    # ------------------------------------------------------------------ the session
+    def freeze(self, index: int | None = None) -> Melody:
+        """A handed-out phrase's melody (the last one by default), ready for the piano roll."""
+        if not self.taken:
+            raise LookupError("no phrase has been played yet")
+        phrase = self.taken[-1] if index is None else next((p for p in self.taken if p.index == index), None)
+        if phrase is None:
+            raise LookupError(f"phrase {index} is not in this session")
+        return phrase.melody.copy()
+
+    def phrase_at(self, tick: int) -> Phrase | None:
+        for p in reversed(self.taken):
+            if p.start_tick <= tick < p.end_tick:
+                return p
+        return None
+
+    def repeats(self) -> int:
+        """Exact repeats among the handed-out phrases (0 by construction; measured by tests)."""
+        return len(self.taken) - len({melody_digest(p.melody) for p in self.taken})
+
