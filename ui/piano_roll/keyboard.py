@@ -23,6 +23,7 @@ class PianoKeyboard(QWidget):
         super().__init__(roll)
         self.roll = roll
         self.pressed: int | None = None
+        self.hovered: int | None = None  # the pitch row under the mouse in the grid
         self.setFixedWidth(WIDTH)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self._font = QFont()
@@ -35,6 +36,8 @@ class PianoKeyboard(QWidget):
         lo, hi = geo.visible_pitches(0, self.height())
         black, sep = QColor(th.key_black), QColor(th.grid_bar)
         hot = QColor(th.selected)
+        hover = QColor(th.cursor)
+        hover.setAlpha(110)
         p.setFont(self._font)
         for pitch in range(lo, hi + 1):
             y = geo.pitch_to_y(pitch)
@@ -42,6 +45,8 @@ class PianoKeyboard(QWidget):
                 p.fillRect(QRectF(0, y, WIDTH * 0.62, geo.row), black)
             if pitch == self.pressed:
                 p.fillRect(QRectF(0, y, WIDTH, geo.row), hot)
+            elif pitch == self.hovered:
+                p.fillRect(QRectF(0, y, WIDTH, geo.row), hover)
             if pitch % 12 in (0, 5):  # borders between white-key pairs E|F and B|C
                 p.fillRect(QRectF(0, y + geo.row - 1, WIDTH, 1), sep)
             if pitch % 12 == 0 and geo.row >= 7:

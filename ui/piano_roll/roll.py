@@ -281,7 +281,11 @@ class PianoRoll(QWidget):
         return True
 
     def hover(self, x: float, y: float) -> None:
-        self.hoverChanged.emit(int(self.geo.x_to_tick(x)), self.geo.y_to_pitch(y))
+        pitch = self.geo.y_to_pitch(y)
+        if pitch != self.keyboard.hovered:  # light up the key under the pointer
+            self.keyboard.hovered = pitch
+            self.keyboard.update()
+        self.hoverChanged.emit(int(self.geo.x_to_tick(x)), pitch)
 
     # --- edit operations (keys, menus and the toolbar call these) ---------------------------------
     def _push(self, change, cls=commands.NoteChangeCommand) -> bool:
