@@ -236,6 +236,11 @@ class NoteCanvas(QWidget):
             self.rubber = None
             self.update()
 
+    def leaveEvent(self, event) -> None:  # noqa: N802
+        self.roll.keyboard.hovered = None
+        self.roll.keyboard.update()
+        super().leaveEvent(event)
+
     def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802
         self.mousePressEvent(event)
 
