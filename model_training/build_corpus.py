@@ -133,7 +133,8 @@ def build(args) -> dict:
     t0 = time.time()
     tasks, rejected = collect_tasks(args)
     if not tasks:
-        raise SystemExit("error: no input files found (give at least one dataset folder that exists)")
+        why = "; ".join(f"{r.path}: {r.reason}" for r in rejected) or "give at least one dataset folder"
+        raise SystemExit(f"error: no input files found ({why})")
     songs, bad = load_all(tasks, args.workers, progress=len(tasks) > 2000)
     rejected += bad
     t_read = time.time() - t0

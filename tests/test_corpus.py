@@ -257,5 +257,7 @@ def test_xlsx_round_trip(tmp_path):
 
 
 def test_cli_refuses_missing_inputs(tmp_path, capsys):
-    with pytest.raises(SystemExit):
+    with pytest.raises(SystemExit, match="nope: folder not found"):
         build_corpus.main(["--pop909", str(tmp_path / "nope"), "--out", str(tmp_path / "c.npz")])
+    with pytest.raises(SystemExit):  # argparse: --out must be an .npz
+        build_corpus.main(["--openewld", str(tmp_path), "--out", str(tmp_path / "c.txt")])
