@@ -88,6 +88,16 @@ def main() -> int:
     for _ in range(120):
         roll.scroll_by(dx=roll.geo.view_w / 10)
         scroll.append(timed_repaint(app, roll))
+    playhead = []  # what playback costs per frame: the line moves, two thin strips repaint
+    roll.set_follow(False)
+    t = int(roll.geo.x_to_tick(100))
+    for _ in range(120):
+        t += 40
+        app.processEvents()
+        t0 = time.perf_counter()
+        roll.set_playhead(t)
+        app.processEvents()
+        playhead.append(time.perf_counter() - t0)
     roll.fit_to_content()  # every note on screen at once: the worst case
     fit = [timed_repaint(app, roll) for _ in range(20)]
     fit_scroll = []
@@ -104,6 +114,7 @@ def main() -> int:
         "python": platform.python_version(),
         "after_zoom": stats(zoom),
         "after_scroll": stats(scroll),
+        "playhead_step": stats(playhead),
         "all_notes_visible": stats(fit),
         "all_notes_visible_scroll": stats(fit_scroll),
         "target_median_ms": TARGET_MS,
