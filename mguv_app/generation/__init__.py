@@ -1,0 +1,16 @@
+"""Qt-free generation jobs the GUI runs on a worker thread (variations, continue, interpolate, ...)."""
+
+from .jobs import (
+    Cancelled,
+    CancelToken,
+    JobResult,
+    continue_melody,
+    decode_latent,
+    encode_melodies,
+    generate_variations,
+    interpolate,
+    shift_attribute,
+)
+
+__all__ = ["Cancelled", "CancelToken", "JobResult", "generate_variations", "continue_melody", "interpolate",
+           "shift_attribute", "decode_latent", "encode_melodies"]

@@ -1,0 +1,169 @@
+"""Generation jobs: each takes a ``TrainedModel`` and parameters and returns melodies.
+
+Why a layer between the panel and ``TrainedModel``: the GUI runs these on a worker thread and
+must be able to cancel them, so every job splits its work into several model calls and checks
+a :class:`CancelToken` between them; and every job also returns the latent mean of each
+result, so the latent map can place it without another round trip. Nothing here knows Qt.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..engine.trained_model import slerp
+from ..music.melody import Melody
+
+ATTRIBUTES = {  # slider name -> (attribute vector, what + means)
+    "density": ("note_density", "denser"),
+    "pitch": ("average_pitch", "higher"),
+    "syncopation": ("syncopation", "more syncopated"),
+}
+
+
+class Cancelled(Exception):
+    """The user cancelled the job; no result."""
+
+
+class CancelToken:
+    """Set from the GUI thread, checked by the job between model calls."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def cancel(self) -> None:
+        self._event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+    def check(self) -> None:
+        if self._event.is_set():
+            raise Cancelled()
+
+
+@dataclass
+class JobResult:
+    """Melodies, their labels and latent means (n, latent) in the same order."""
+
+    melodies: list[Melody]
+    labels: list[str]
+    latents: np.ndarray
+    meta: dict = field(default_factory=dict)
+
+
+def _token(cancel: CancelToken | None) -> CancelToken:
+    return cancel or CancelToken()
+
+
+def encode_melodies(model, melodies: list[Melody], cancel: CancelToken | None = None) -> np.ndarray:
+    """Latent means of each melody's first model-length window (empty input: shape (0, latent))."""
+    _token(cancel).check()
+    if not melodies:
+        return np.zeros((0, model.cfg.latent_dim), np.float32)
+    mu, _ = model.encode(melodies)
+    return mu
+
+
+def generate_variations(model, count: int = 4, bars: int | None = None, temperature: float = 1.0,
+                        seed: int = 0, qpm: float = 120.0, program: int = 0,
+                        cancel: CancelToken | None = None) -> JobResult:
+    """``count`` prior samples of ``bars`` bars; variation i uses seed ``seed + i`` (reproducible one by one)."""
+    if count < 1:
+        raise ValueError("ask for at least one variation")
+    if temperature < 0:
+        raise ValueError("temperature must be 0 or more")
+    token = _token(cancel)
+    melodies, labels = [], []
+    for i in range(count):
+        token.check()
+        m = model.sample(1, bars, temperature, seed + i, qpm, program)[0]
+        m.name = f"Variation {i + 1} (seed {seed + i})"
+        melodies.append(m)
+        labels.append(m.name)
+    latents = encode_melodies(model, melodies, token)
+    return JobResult(melodies, labels, latents, {"seed": seed, "temperature": temperature})
+
+
+def continue_melody(model, prompt: Melody, bars: int = 4, temperature: float = 1.0, seed: int = 0,
+                    cancel: CancelToken | None = None) -> JobResult:
+    """The prompt kept exactly, followed by ``bars`` new bars; generated in chunks of half the model length."""
+    if not prompt.notes:
+        raise ValueError("the prompt has no notes: draw or select some first")
+    if bars < 1:
+        raise ValueError("continue by at least one bar")
+    token = _token(cancel)
+    chunk = max(1, model.bars // 2)
+    out, done, round_no = prompt, 0, 0
+    while done < bars:
+        token.check()
+        step = min(chunk, bars - done)
+        out = model.continue_(out, step, temperature, seed + round_no)
+        done += step
+        round_no += 1
+    out.name = f"{prompt.name} + {bars} bars"
+    return JobResult([out], [out.name], encode_melodies(model, [out], token), {"prompt_notes": len(prompt.notes)})
+
+
+def interpolate(model, a: Melody | np.ndarray, b: Melody | np.ndarray, steps: int = 5, temperature: float = 0.0,
+                seed: int = 0, keep_ends: bool = True, cancel: CancelToken | None = None) -> JobResult:
+    """``steps`` melodies from A to B along the great circle between their latents.
+
+    A and B are melodies (encoded first) or latents. With ``keep_ends`` a melody endpoint is
+    returned as itself (its first model-length window) rather than as its reconstruction.
+    """
+    if steps < 2:
+        raise ValueError("an interpolation needs at least 2 steps")
+    token = _token(cancel)
+    ends = []
+    for end in (a, b):
+        token.check()
+        if isinstance(end, Melody):
+            if not end.notes:
+                raise ValueError("an interpolation end has no notes")
+            ends.append(model.encode([end])[0][0])
+        else:
+            z = np.asarray(end, dtype=np.float32).reshape(-1)
+            if z.shape[0] != model.cfg.latent_dim:
+                raise ValueError(f"latent has {z.shape[0]} values, the model expects {model.cfg.latent_dim}")
+            ends.append(z)
+    ts = np.linspace(0.0, 1.0, steps)
+    latents = np.stack([slerp(ends[0], ends[1], float(t)) for t in ts]).astype(np.float32)
+    like = a if isinstance(a, Melody) else None
+    melodies = []
+    for i, z in enumerate(latents):
+        token.check()
+        end = a if i == 0 else b if i == steps - 1 else None
+        if keep_ends and isinstance(end, Melody):
+            m = end.bars(0, model.bars)
+        else:
+            m = model.decode(z[None], temperature, seed + i, like)[0]
+        m.name = f"Step {i + 1}/{steps}"
+        melodies.append(m)
+    return JobResult(melodies, [m.name for m in melodies], latents, {"t": ts.tolist()})
+
+
+def shift_attribute(model, melody: Melody, slider: str, amount: float,
+                    cancel: CancelToken | None = None) -> JobResult:
+    """Move the melody's latent by ``amount`` times an attribute vector (slider: density/pitch/syncopation)."""
+    if slider not in ATTRIBUTES:
+        raise ValueError(f"unknown attribute slider {slider!r} (one of {', '.join(ATTRIBUTES)})")
+    if not melody.notes:
+        raise ValueError("the melody has no notes to change")
+    name = ATTRIBUTES[slider][0]
+    if name not in model.attribute_vectors:
+        raise ValueError(f"this model has no '{name}' attribute vector")
+    token = _token(cancel)
+    token.check()
+    out = model.shift_attribute(melody, name, float(amount))
+    out.name = f"{melody.name} ({ATTRIBUTES[slider][1]} {amount:+.2f})"
+    return JobResult([out], [out.name], encode_melodies(model, [out], token), {"amount": amount})
+
+
+def decode_latent(model, z: np.ndarray, like: Melody | None = None, cancel: CancelToken | None = None) -> Melody:
+    """The greedy melody of one latent (what the map's handle plays)."""
+    _token(cancel).check()
+    return model.decode(np.asarray(z, dtype=np.float32)[None], 0.0, None, like)[0]
