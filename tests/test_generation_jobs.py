@@ -98,3 +98,18 @@ def test_a_cancelled_job_stops_between_model_calls(model):
     with pytest.raises(ValueError, match="at least one"):
         generate_variations(model, count=0)
     assert decode_latent(model, np.zeros(model.cfg.latent_dim), like=Melody([Note(0, 1, 60)], qpm=80)).qpm == 80
+
+
+def test_all_sliders_at_once_decode_one_latent(model):
+    from mguv_app.generation import shift_attributes
+
+    base = tune(3)
+    still = shift_attributes(model, base, {"density": 0.0, "pitch": 0.0})
+    assert still.melodies[0].notes == decode_latent(model, model.encode([base])[0][0]).notes
+    if "average_pitch" in model.attribute_vectors:
+        up = shift_attributes(model, base, {"pitch": 3.0}).melodies[0]
+        down = shift_attributes(model, base, {"pitch": -3.0}).melodies[0]
+        mean = lambda m: np.mean([n.pitch for n in m.notes]) if m.notes else 0
+        assert mean(up) >= mean(down)
+    with pytest.raises(ValueError, match="unknown attribute"):
+        shift_attributes(model, base, {"tempo": 1.0})

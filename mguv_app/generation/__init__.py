@@ -10,7 +10,8 @@ from .jobs import (
     generate_variations,
     interpolate,
     shift_attribute,
+    shift_attributes,
 )
 
 __all__ = ["Cancelled", "CancelToken", "JobResult", "generate_variations", "continue_melody", "interpolate",
-           "shift_attribute", "decode_latent", "encode_melodies"]
+           "shift_attribute", "shift_attributes", "decode_latent", "encode_melodies"]

@@ -163,6 +163,27 @@ def shift_attribute(model, melody: Melody, slider: str, amount: float,
     return JobResult([out], [out.name], encode_melodies(model, [out], token), {"amount": amount})
 
 
+def shift_attributes(model, melody: Melody, amounts: dict[str, float],
+                     cancel: CancelToken | None = None) -> JobResult:
+    """All sliders at once: the melody's latent plus the sum of ``amount * vector`` (one decode)."""
+    if not melody.notes:
+        raise ValueError("the melody has no notes to change")
+    token = _token(cancel)
+    z = encode_melodies(model, [melody], token)[0].copy()
+    for slider, amount in amounts.items():
+        if slider not in ATTRIBUTES:
+            raise ValueError(f"unknown attribute slider {slider!r} (one of {', '.join(ATTRIBUTES)})")
+        name = ATTRIBUTES[slider][0]
+        if amount and name not in model.attribute_vectors:
+            raise ValueError(f"this model has no '{name}' attribute vector")
+        if amount:
+            z += float(amount) * model.attribute_vectors[name]
+    token.check()
+    out = model.decode(z[None], 0.0, None, melody)[0]
+    out.name = melody.name
+    return JobResult([out], [out.name], z[None].astype(np.float32), {"amounts": dict(amounts)})
+
+
 def decode_latent(model, z: np.ndarray, like: Melody | None = None, cancel: CancelToken | None = None) -> Melody:
     """The greedy melody of one latent (what the map's handle plays)."""
     _token(cancel).check()

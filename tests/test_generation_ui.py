@@ -1,0 +1,207 @@
+"""The Generate dock on the tiny model: variations, continue, interpolate, cancel, no model, no stalls."""
+
+import threading
+import time
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt, QTimer
+
+from mguv_app.music import Melody
+from tests.tiny_data import make_melody
+
+
+@pytest.fixture
+def window(qtbot, tiny_trained_model):
+    from mguv_app.engine import TrainedModel
+    from ui.generation_link import attach_generation
+    from ui.main_window import MainWindow
+
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.ask_unsaved = lambda parent: "discard"
+    w.show_error = lambda parent, title, text: None
+    session = attach_generation(w, model_loader=lambda: TrainedModel(tiny_trained_model, device="cpu"))
+    w.show()
+    qtbot.waitExposed(w)
+    qtbot.waitUntil(lambda: session.model is not None and session.store.pca is not None and not session.busy,
+                    timeout=20000)
+    return w
+
+
+def click(qtbot, button):
+    assert button.isEnabled(), button.text()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def wait_idle(qtbot, session, timeout=20000):
+    qtbot.waitUntil(lambda: not session.busy, timeout=timeout)
+
+
+def test_generate_gives_distinct_variations_that_can_be_placed(qtbot, window):
+    panel, session = window.generate_panel, window.generation
+    panel.count.setValue(3)
+    panel.bars.setValue(4)
+    panel.seed.setValue(42)
+    panel.seed_lock.setChecked(True)
+    before = len(session.store.points)
+    click(qtbot, panel.generate_button)
+    assert panel.busy_bar.isVisibleTo(panel) and not panel.generate_button.isEnabled()  # busy while it runs
+    wait_idle(qtbot, session)
+    ms = panel.results.melodies
+    assert panel.results.count() == 3 and len({tuple(m.notes) for m in ms}) == 3
+    assert all(m.notes for m in ms) and panel.seed.value() == 42  # locked seed kept
+    assert len(session.store.of_source("generated")) == 3 and len(session.store.points) == before + 3
+    first = panel.results.item(1)
+    rect = panel.results.visualItemRect(first)
+    qtbot.mouseClick(panel.results.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())  # listen
+    qtbot.mouseDClick(panel.results.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())  # place
+    assert window.melody.notes == ms[1].notes
+    window.undo_stack.undo()
+    assert window.melody.notes == []
+    window.roll.set_edit_cursor(window.doc.ticks_per_bar * 2)
+    panel.results.setCurrentRow(0)
+    click(qtbot, panel.insert_button)
+    assert window.melody.notes == ms[0].shifted(window.doc.ticks_per_bar * 2).notes
+    panel.seed_lock.setChecked(False)
+    click(qtbot, panel.generate_button)  # unlocked: a fresh seed, new melodies
+    wait_idle(qtbot, session)
+    assert panel.results.melodies[0].notes != ms[0].notes or panel.seed.value() != 42
+
+
+def test_continue_the_selection_keeps_the_prompt(qtbot, window):
+    panel, session = window.generate_panel, window.generation
+    song = make_melody(np.random.default_rng(4), 4)
+    window.load_melody(song)
+    bar = song.ticks_per_bar
+    window.doc.select([i for i, n in window.doc.notes.items() if n.start < 2 * bar])  # bars 1-2
+    panel.continue_bars.setValue(2)
+    click(qtbot, panel.continue_button)
+    wait_idle(qtbot, session)
+    out = panel.results.melodies[0]
+    prompt = song.bars(0, 2).notes
+    assert out.notes[: len(prompt)] == prompt and 2 < out.num_bars <= 4
+    click(qtbot, panel.replace_button)
+    assert window.melody.notes == out.notes
+    window.load_melody(Melody())
+    assert not panel.continue_() and "Draw or select" in panel.status.text()
+
+
+def test_interpolate_between_two_variations(qtbot, window):
+    panel, session = window.generate_panel, window.generation
+    panel.count.setValue(2)
+    panel.bars.setValue(4)
+    panel.seed_lock.setChecked(True)
+    click(qtbot, panel.generate_button)
+    wait_idle(qtbot, session)
+    a, b = panel.results.melodies
+    box = panel.interpolate_box
+    panel.results.item(0).setSelected(True)
+    assert not box.run() and "two results" in panel.status.text()  # only one picked
+    panel.results.item(1).setSelected(True)
+    box.steps.setValue(4)
+    click(qtbot, box.button)
+    wait_idle(qtbot, session)
+    steps = panel.results.melodies
+    assert len(steps) == 4 and steps[0].notes == a.notes and steps[-1].notes == b.notes
+    assert len(session.store.trail) == 4
+    click(qtbot, panel.sequence_button)  # all in sequence, one after another
+    bar = window.doc.ticks_per_bar
+    assert window.melody.notes == [n.moved(dt=k * 4 * bar) for k, m in enumerate(steps) for n in m.notes]
+
+
+def test_interpolate_from_the_selection_to_a_file(qtbot, window, tmp_path):
+    from mguv_app.music import write_midi
+
+    panel, session = window.generate_panel, window.generation
+    song, other = make_melody(np.random.default_rng(1), 4), make_melody(np.random.default_rng(9), 4)
+    write_midi(other, tmp_path / "b.mid")
+    window.load_melody(song)
+    window.doc.select_all()
+    box = panel.interpolate_box
+    box.source_a.setCurrentIndex(box.source_a.findData("selection"))
+    box.source_b.setCurrentIndex(box.source_b.findData("file"))
+    box.ask_open_path = lambda parent, start: str(tmp_path / "b.mid")
+    box.steps.setValue(3)
+    assert box.run()
+    wait_idle(qtbot, session)
+    steps = panel.results.melodies
+    assert steps[0].notes == song.notes and steps[-1].notes == other.notes
+    (tmp_path / "bad.mid").write_text("not midi")
+    box.ask_open_path = lambda parent, start: str(tmp_path / "bad.mid")
+    assert not box.run() and "could not read" in panel.status.text()
+
+
+def test_attribute_sliders_change_the_melody_and_undo(qtbot, window):
+    panel, session = window.generate_panel, window.generation
+    song = make_melody(np.random.default_rng(2), 4)
+    window.load_melody(song)
+    box = panel.attributes_box
+    slider = next(s for s in box.sliders.values() if s.isEnabled())
+    slider.setValue(100)
+    qtbot.waitUntil(lambda: window.melody.notes != song.notes, timeout=10000)
+    wait_idle(qtbot, session)
+    window.undo_stack.undo()
+    assert window.melody.notes == song.notes
+
+
+def test_cancel_stops_a_long_job(qtbot, window):
+    panel, session = window.generate_panel, window.generation
+    panel.count.setValue(16)
+    panel.bars.setValue(64)  # 16 long continuations: many seconds of work
+    click(qtbot, panel.generate_button)
+    click(qtbot, panel.cancel_button)
+    wait_idle(qtbot, session)
+    assert "cancelled" in panel.status.text() and panel.results.count() == 0
+    assert panel.generate_button.isEnabled() and not panel.cancel_button.isEnabled()
+
+
+def test_without_a_model_the_panel_says_so_and_stays_disabled(qtbot):
+    from ui.generation_link import attach_generation
+    from ui.main_window import MainWindow
+
+    w = MainWindow()
+    qtbot.addWidget(w)
+
+    def missing():
+        raise FileNotFoundError("no model at /nowhere/melody_16bar")
+
+    session = attach_generation(w, model_loader=missing)
+    qtbot.waitUntil(lambda: session.model_error is not None, timeout=5000)
+    panel = w.generate_panel
+    assert "No model installed yet" in panel.status.text()
+    assert not panel.generate_button.isEnabled() and not panel.continue_button.isEnabled()
+    assert not w.latent_map.widget.pin_a.isEnabled()
+    assert not panel.generate() and "No model installed yet" in panel.status.text()
+
+
+def test_the_event_loop_keeps_ticking_while_generating(qtbot, window):
+    """Model calls run on the worker; the GUI thread's longest gap between 5 ms ticks stays short."""
+    panel, session = window.generate_panel, window.generation
+    model_threads = set()
+    model = session.model
+    original = model.decode_tokens
+
+    def spy(*args, **kw):  # the real decode, noting which thread ran it
+        model_threads.add(threading.current_thread().name)
+        return original(*args, **kw)
+
+    model.decode_tokens = spy
+    ticks = []
+    timer = QTimer()
+    timer.setInterval(5)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start()
+    try:
+        panel.count.setValue(6)
+        panel.bars.setValue(8)
+        click(qtbot, panel.generate_button)
+        wait_idle(qtbot, session, timeout=60000)
+    finally:
+        timer.stop()
+        del model.decode_tokens
+    gaps = np.diff(ticks)
+    assert model_threads and all(name.startswith("mguv-generate") for name in model_threads)
+    assert len(ticks) > 10
+    print(f"longest event-loop gap while generating: {gaps.max() * 1000:.1f} ms over {len(ticks)} ticks")
+    assert gaps.max() < 0.050

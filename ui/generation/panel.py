@@ -1,0 +1,215 @@
+"""The Generate dock: Generate (bars, variations, temperature, seed), results, Continue, Interpolate, attributes.
+
+The panel only gathers parameters and shows results; the work runs in ``mguv_app.generation``
+on the session's worker thread. While a job runs, the action buttons are disabled, a busy
+bar runs and Cancel is enabled.
+"""
+
+from __future__ import annotations
+
+import random
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mguv_app.generation import continue_melody, generate_variations
+
+from .attributes_box import AttributesBox
+from .interpolate_box import InterpolateBox
+from .placing import in_sequence
+from .results import ResultList
+from .session import NO_MODEL, GenerationSession
+
+
+def _button(text: str, tip: str, slot) -> QPushButton:
+    b = QPushButton(text)
+    b.setToolTip(tip)
+    b.clicked.connect(lambda _=False: slot())
+    return b
+
+
+class GeneratePanel(QWidget):
+    def __init__(self, session: GenerationSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.model_actions: list[QWidget] = []
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 6, 6, 6)
+        self.status = QLabel(NO_MODEL if not session.loading else "Loading the model…")
+        self.status.setWordWrap(True)
+        lay.addWidget(self.status)
+        lay.addWidget(self._build_generate())
+        lay.addWidget(self._build_results(), 1)
+        lay.addWidget(self._build_continue())
+        self.interpolate_box = InterpolateBox(session, self)
+        lay.addWidget(self.interpolate_box)
+        self.attributes_box = AttributesBox(session, self)
+        lay.addWidget(self.attributes_box)
+        busy_row = QHBoxLayout()
+        self.busy_bar = QProgressBar()
+        self.busy_bar.setRange(0, 0)
+        self.busy_bar.setTextVisible(False)
+        self.busy_bar.setMaximumHeight(10)
+        self.busy_bar.hide()
+        self.cancel_button = _button("Cancel", "Stop the running job", session.cancel)
+        self.cancel_button.setEnabled(False)
+        busy_row.addWidget(self.busy_bar, 1)
+        busy_row.addWidget(self.cancel_button)
+        lay.addLayout(busy_row)
+        self.model_actions += self.interpolate_box.actions + self.attributes_box.actions
+        session.modelChanged.connect(self._model_changed)
+        session.busyChanged.connect(self._busy_changed)
+        session.message.connect(self.status.setText)
+        session.resultsChanged.connect(self._show_results)
+        self._model_changed(session.model)
+
+    # --- building -------------------------------------------------------------------------------
+    def _build_generate(self) -> QGroupBox:
+        box = QGroupBox("Generate")
+        form = QFormLayout(box)
+        self.bars = QSpinBox()
+        self.bars.setRange(1, 64)
+        self.bars.setValue(16)
+        self.bars.setSuffix(" bars")
+        self.count = QSpinBox()
+        self.count.setRange(1, 16)
+        self.count.setValue(4)
+        self.temperature = QDoubleSpinBox()
+        self.temperature.setRange(0.0, 2.0)
+        self.temperature.setSingleStep(0.1)
+        self.temperature.setValue(1.0)
+        self.temperature.setToolTip("0 = the most likely notes; higher = more surprising")
+        self.seed = QSpinBox()
+        self.seed.setRange(0, 2**31 - 1)
+        self.seed_lock = QCheckBox("lock")
+        self.seed_lock.setToolTip("Locked: the same seed gives the same variations. Unlocked: a new seed each time.")
+        seed_row = QHBoxLayout()
+        seed_row.addWidget(self.seed, 1)
+        seed_row.addWidget(self.seed_lock)
+        form.addRow("Length", self.bars)
+        form.addRow("Variations", self.count)
+        form.addRow("Temperature", self.temperature)
+        form.addRow("Seed", seed_row)
+        self.generate_button = _button("Generate", "Sample new melodies from the model", self.generate)
+        form.addRow(self.generate_button)
+        self.model_actions.append(self.generate_button)
+        return box
+
+    def _build_results(self) -> QGroupBox:
+        box = QGroupBox("Results")
+        lay = QVBoxLayout(box)
+        self.results = ResultList()
+        self.results.itemClicked.connect(lambda item: self.audition(self.results.row(item)))
+        self.results.itemDoubleClicked.connect(lambda item: self.place(self.results.row(item), "replace"))
+        lay.addWidget(self.results, 1)
+        row = QHBoxLayout()
+        self.replace_button = _button("Replace", "Put the chosen result into the piano roll, replacing its notes",
+                                      lambda: self.place(self.results.currentRow(), "replace"))
+        self.insert_button = _button("Insert", "Insert the chosen result at the edit cursor",
+                                     lambda: self.place(self.results.currentRow(), "insert"))
+        self.sequence_button = _button("All in sequence", "Place every result one after another",
+                                       self.place_all)
+        for b in (self.replace_button, self.insert_button, self.sequence_button):
+            row.addWidget(b)
+        lay.addLayout(row)
+        return box
+
+    def _build_continue(self) -> QGroupBox:
+        box = QGroupBox("Continue")
+        row = QHBoxLayout(box)
+        self.continue_bars = QSpinBox()
+        self.continue_bars.setRange(1, 32)
+        self.continue_bars.setValue(4)
+        self.continue_bars.setSuffix(" bars")
+        self.continue_button = _button("Continue", "Add new bars after the selected notes (or the whole melody)",
+                                       self.continue_)
+        row.addWidget(QLabel("Add"))
+        row.addWidget(self.continue_bars)
+        row.addWidget(self.continue_button, 1)
+        self.model_actions.append(self.continue_button)
+        return box
+
+    # --- state ----------------------------------------------------------------------------------
+    def _model_changed(self, model) -> None:
+        if model is not None:
+            self.bars.setValue(model.bars)
+        self._busy_changed(self.session.busy)
+
+    def _busy_changed(self, busy: bool) -> None:
+        ready = self.session.model is not None
+        for w in self.model_actions:
+            w.setEnabled(ready and not busy)
+        self.attributes_box.update_enabled(ready and not busy)
+        self.busy_bar.setVisible(busy)
+        self.cancel_button.setEnabled(busy)
+
+    def _show_results(self) -> None:
+        r = self.session.results
+        self.results.set_melodies(r.melodies, r.labels)
+        has = bool(r.melodies)
+        for b in (self.replace_button, self.insert_button, self.sequence_button):
+            b.setEnabled(has)
+        if has:
+            self.results.setCurrentRow(0)
+
+    # --- actions --------------------------------------------------------------------------------
+    def generate(self) -> bool:
+        if not self.seed_lock.isChecked():
+            self.seed.setValue(random.randrange(2**31 - 1))
+        count, bars, temp, seed = self.count.value(), self.bars.value(), self.temperature.value(), self.seed.value()
+        m = self.session.window.melody
+        return self.session.run(
+            f"Generating {count} variation{'s' * (count > 1)}",
+            lambda model, tok: generate_variations(model, count, bars, temp, seed, m.qpm, m.program, tok),
+            lambda res: self._done(res, "generated", f"{count} variations (seed {seed})"))
+
+    def continue_(self) -> bool:
+        prompt = self.session.prompt()
+        if not prompt.notes:
+            self.status.setText("Draw or select some notes to continue first")
+            return False
+        bars, temp, seed = self.continue_bars.value(), self.temperature.value(), self.seed.value()
+        return self.session.run(
+            f"Continuing by {bars} bars",
+            lambda model, tok: continue_melody(model, prompt, bars, temp, seed, tok),
+            lambda res: self._done(res, "generated", "continuation ready: double-click to place it"))
+
+    def _done(self, res, source: str, text: str) -> None:
+        self.session.set_results(res, source)
+        self.status.setText(text)
+
+    def audition(self, row: int) -> None:
+        if 0 <= row < len(self.results.melodies):
+            self.session.audition(self.results.melodies[row])
+
+    def place(self, row: int, mode: str) -> bool:
+        if not 0 <= row < len(self.results.melodies):
+            self.status.setText("Pick a result first")
+            return False
+        m = self.results.melodies[row]
+        if mode == "insert":
+            self.session.insert(m)
+        else:
+            self.session.show(m, "Generate")
+        self.status.setText(f"Placed {m.name}")
+        return True
+
+    def place_all(self) -> bool:
+        ms = self.results.melodies
+        if not ms:
+            return False
+        bars = self.session.model.bars if self.session.model is not None else None
+        self.session.show(in_sequence(ms, max(bars or 1, max(m.num_bars for m in ms))), "Place all")
+        self.status.setText(f"Placed {len(ms)} results in sequence")
+        return True

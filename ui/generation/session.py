@@ -1,0 +1,160 @@
+"""What the Generate dock and the latent map share: the model, the worker, the map points, the window.
+
+One ``GenerationSession`` per window. It loads the model off the GUI thread, owns the two
+worker runners (one for generation jobs, one for the map's live decoding, so dragging stays
+responsive while a long continuation runs), the :class:`PointStore` of the map, the current
+results, and the few window operations generation needs (audition, replace, insert, prompt).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal
+
+from mguv_app.generation import JobResult
+from mguv_app.latent import LatentPCA, PointStore, load_pins, reference_points, save_pins
+from mguv_app.music import Melody
+
+from . import placing
+from .worker import JobRunner
+
+NO_MODEL = "No model installed yet"
+
+
+class GenerationSession(QObject):
+    modelChanged = Signal(object)  # the TrainedModel, or None while there is none
+    message = Signal(str)
+    resultsChanged = Signal()
+    busyChanged = Signal(bool)
+    placed = Signal(object)  # a melody just put into the piano roll
+
+    def __init__(self, window, parent: QObject | None = None) -> None:
+        super().__init__(parent or window)
+        self.window = window
+        self.model = None
+        self.model_error: str | None = None
+        self.loading = False
+        self.runner = JobRunner(self, "mguv-generate")
+        self.map_runner = JobRunner(self, "mguv-map")
+        self.runner.busyChanged.connect(self.busyChanged)
+        self.store = PointStore()
+        self.results = JobResult([], [], np.zeros((0, 0), np.float32))
+        self._token = None
+
+    # --- the model ------------------------------------------------------------------------------
+    def load_model(self, loader: Callable[[], object]) -> None:
+        """Call ``loader()`` on the worker; afterwards the panels enable themselves (or say why not)."""
+        self.loading = True
+        self.message.emit("Loading the model…")
+        self.runner.submit(lambda _tok: loader(), self.set_model, self._model_failed, lambda: None)
+
+    def _model_failed(self, msg: str) -> None:
+        self.loading = False
+        self.model_error = msg
+        self.model = None
+        self.message.emit(f"{NO_MODEL}: {msg}")
+        self.modelChanged.emit(None)
+
+    def set_model(self, model) -> None:
+        self.loading = False
+        self.model, self.model_error = model, None
+        self.store = PointStore()
+        self.modelChanged.emit(model)
+        self.message.emit(f"Model '{model.name}' ready ({model.bars} bars)")
+        self.runner.submit(lambda tok: reference_points(model, check=tok.check), self._references_ready,
+                           lambda msg: self.message.emit(f"Latent map: {msg}"))
+
+    def _references_ready(self, items: list[tuple]) -> None:
+        self.store.set_pca(LatentPCA.fit(np.stack([it[2] for it in items])))
+        self.store.add_many(items)
+        self.restore_pins()
+
+    @property
+    def model_key(self) -> str:
+        return f"{self.model.name}:{self.model.cfg.latent_dim}" if self.model is not None else ""
+
+    # --- jobs -----------------------------------------------------------------------------------
+    def run(self, what: str, fn, on_done) -> bool:
+        """Run ``fn(model, token)`` on the worker; messages for failure and cancel. False without a model."""
+        model = self.model
+        if model is None:
+            self.message.emit(self.model_error and f"{NO_MODEL}: {self.model_error}" or NO_MODEL)
+            return False
+        self.message.emit(f"{what}…")
+
+        def failed(msg):
+            self.message.emit(f"{what} failed: {msg}")
+
+        def cancelled():
+            self.message.emit(f"{what} cancelled")
+
+        self._token = self.runner.submit(lambda tok: fn(model, tok), on_done, failed, cancelled)
+        return True
+
+    def cancel(self) -> None:
+        self.runner.cancel_all()
+        self.map_runner.cancel_all()
+
+    @property
+    def busy(self) -> bool:
+        return self.runner.busy
+
+    def set_results(self, result: JobResult, source: str = "generated") -> None:
+        self.results = result
+        if source == "interpolation":
+            self.store.set_trail(list(result.latents), result.melodies, "step")
+        elif len(result.melodies):
+            self.store.add_many([(source, lab, z, m) for lab, z, m in
+                                 zip(result.labels, result.latents, result.melodies, strict=True)])
+        self.resultsChanged.emit()
+
+    # --- the window -----------------------------------------------------------------------------
+    def audition(self, melody: Melody) -> bool:
+        """Play ``melody`` from its start through the window's transport (if there is one)."""
+        transport = getattr(self.window, "transport", None)
+        if transport is None:
+            self.message.emit("Playback unavailable (no transport)")
+            return False
+        transport.stop()
+        transport.set_melody(melody)
+        transport.play()
+        return True
+
+    def show(self, melody: Melody, label: str = "Generate", drag: int | None = None) -> None:
+        placing.replace(self.window, melody, label, drag)
+        self.placed.emit(melody)
+
+    def insert(self, melody: Melody, label: str = "Insert generated") -> None:
+        placing.insert_at_cursor(self.window, melody, label)
+        self.placed.emit(melody)
+
+    def prompt(self) -> Melody:
+        """The selected notes (or the whole melody), moved so their first bar starts at tick 0."""
+        doc = self.window.doc
+        m = doc.to_melody(doc.selection) if doc.selection else doc.to_melody()
+        if m.notes:
+            bar = m.ticks_per_bar
+            m = m.shifted(-(m.notes[0].start // bar) * bar)
+        return m
+
+    # --- pins -----------------------------------------------------------------------------------
+    def pin(self, name: str, label: str, z, source: str = "pinned") -> None:
+        self.store.pin_latent(name, label, z, source)
+        if self.model is not None:
+            try:
+                save_pins(self.window.path, self.model_key, self.store.pins)
+            except OSError as err:
+                self.message.emit(f"Could not save the pins: {err}")
+
+    def restore_pins(self) -> None:
+        if self.model is None:
+            return
+        for name, (label, source, z) in load_pins(self.window.path, self.model_key,
+                                                  self.model.cfg.latent_dim).items():
+            self.store.pin_latent(name, label, z, source)
+
+    def shutdown(self) -> None:
+        self.runner.shutdown()
+        self.map_runner.shutdown()

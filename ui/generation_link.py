@@ -1,0 +1,43 @@
+"""Dock the Generate panel and the latent map, and load the model without freezing the window.
+
+``attach_generation(window)`` replaces the window's "Generate" and "Latent map" placeholder
+docks. The model (by default ``mguv_app.engine.default_model_dir()``) loads on the session's
+worker thread; until it is there, or if there is none, both panels say so and their buttons
+stay disabled: the editor works without a model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+
+
+def default_loader():
+    """The shipped model, or a clear error when it is not installed."""
+    from mguv_app.engine import TrainedModel, default_model_dir
+
+    folder = default_model_dir()
+    if not (folder / "config.json").exists():
+        raise FileNotFoundError(f"no model at {folder}")
+    return TrainedModel(folder)
+
+
+def attach_generation(window, model_loader: Callable[[], object] | None = default_loader):
+    """Create the session and both docks; start loading the model (None: load nothing now)."""
+    from .generation import GeneratePanel, GenerationSession
+    from .latent_map import LatentMapWidget, MapController
+
+    session = GenerationSession(window)
+    panel = GeneratePanel(session)
+    map_widget = LatentMapWidget()
+    controller = MapController(session, map_widget)
+    window.add_panel_dock(panel, "Generate", Qt.DockWidgetArea.RightDockWidgetArea)
+    window.add_panel_dock(map_widget, "Latent map", Qt.DockWidgetArea.RightDockWidgetArea)
+    session.message.connect(lambda msg: window.statusBar().showMessage(msg, 5000))
+    window.generation = session
+    window.generate_panel = panel
+    window.latent_map = controller
+    if model_loader is not None:
+        session.load_model(model_loader)
+    return session

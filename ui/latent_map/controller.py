@@ -1,0 +1,151 @@
+"""What clicks and drags on the latent map do.
+
+* Click a point: its melody goes into the piano roll and plays (decoded first when only
+  its latent is known); it becomes the *current latent* and the handle jumps to it.
+* Drag the handle: each position becomes a latent, ``pca.inverse_around(p, z_anchor)`` with
+  the latent from before the drag as anchor (directions the map does not show are kept), or,
+  with "Snap to A–B", the slerp between the pins at the handle's projection on the line.
+  Decoding runs on the map's own worker through :class:`LatestOnly`, so only the newest
+  position is decoded; each result replaces the piano roll, merged into one undo step per drag.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal
+
+from mguv_app.engine.trained_model import slerp
+from mguv_app.generation import decode_latent, encode_melodies
+
+from ..generation.worker import LatestOnly
+
+
+class MapController(QObject):
+    decoded = Signal(object)  # a melody the handle produced, already in the piano roll
+
+    def __init__(self, session, widget) -> None:
+        super().__init__(widget)
+        self.session, self.widget = session, widget
+        self.latest = LatestOnly(session.map_runner)
+        self.current_z: np.ndarray | None = None
+        self.current_label = "map position"
+        self.handle_z: np.ndarray | None = None
+        self._anchor: np.ndarray | None = None
+        self._drag = 0
+        self._play_after = False
+        self.last_request_at = 0.0  # perf_counter of the newest handle position (for the benchmark)
+        widget.set_store(session.store)
+        widget.pointClicked.connect(self.click_point)
+        widget.handleMoved.connect(self.move_handle)
+        widget.handleReleased.connect(self.release_handle)
+        widget.pinRequested.connect(self.pin)
+        widget.addMelodyRequested.connect(self.add_current_melody)
+        session.modelChanged.connect(self._model_changed)
+        self._model_changed(session.model)
+
+    def _model_changed(self, model) -> None:
+        self.widget.set_store(self.session.store)  # a new model brings a new store
+        self.current_z = self.handle_z = self._anchor = None
+        ready = model is not None
+        for w in (self.widget.pin_a, self.widget.pin_b, self.widget.add_button):
+            w.setEnabled(ready)
+        self.widget.message.setText("Click a point to hear it; drag the handle to explore"
+                                    if ready else "No model installed yet")
+
+    # --- clicks ---------------------------------------------------------------------------------
+    def click_point(self, pid: int) -> bool:
+        p = self.session.store.get(pid)
+        if p is None or self.session.model is None:
+            return False
+        self.current_z, self.handle_z, self.current_label = p.z.copy(), p.z.copy(), p.label
+        self.widget.place_handle(*p.xy)
+        self.widget.message.setText(p.label)
+        if p.melody is not None:
+            self._show_and_play(p.melody, p.label)
+            return True
+        model, like = self.session.model, self.session.window.melody
+        self.latest.request(lambda tok: decode_latent(model, p.z, like, tok),
+                            lambda m: self._show_and_play(m, p.label), self.widget.message.setText)
+        return True
+
+    def _show_and_play(self, melody, label: str) -> None:
+        melody.name = label
+        self.session.show(melody, "Latent map")
+        self.session.audition(melody)
+
+    # --- the handle -----------------------------------------------------------------------------
+    def latent_at(self, x: float, y: float) -> np.ndarray | None:
+        """The latent for map position (x, y) under the current mode (snap or free)."""
+        store = self.session.store
+        if store.pca is None:
+            return None
+        pins = store.pins
+        if self.widget.snap.isChecked() and "A" in pins and "B" in pins:
+            a, b = pins["A"].xy, pins["B"].xy
+            ab = b - a
+            t = float(np.clip(np.dot(np.array([x, y]) - a, ab) / max(float(np.dot(ab, ab)), 1e-9), 0.0, 1.0))
+            self.widget.place_handle(*(a + t * ab))
+            return slerp(pins["A"].z, pins["B"].z, t).astype(np.float32)
+        if self._anchor is None:
+            self._anchor = self.current_z if self.current_z is not None else store.pca.inverse(np.array([x, y]))
+        return store.pca.inverse_around(np.array([x, y], np.float32), self._anchor)
+
+    def move_handle(self, x: float, y: float) -> None:
+        model = self.session.model
+        if model is None:
+            return
+        if self._anchor is None:
+            self._drag += 1
+        z = self.latent_at(x, y)
+        if z is None:
+            return
+        self.handle_z = z
+        self.last_request_at = time.perf_counter()
+        like = self.session.window.melody
+        drag = self._drag
+        self.latest.request(lambda tok: decode_latent(model, z, like, tok), lambda m: self._decoded(m, drag),
+                            self.widget.message.setText)
+
+    def _decoded(self, melody, drag: int) -> None:
+        melody.name = "Latent map"
+        self.session.show(melody, "Latent map drag", drag=drag)
+        self.decoded.emit(melody)
+        if self._play_after and self.latest.idle:
+            self._play_after = False
+            self.session.audition(melody)
+
+    def release_handle(self, _x: float, _y: float) -> None:
+        if self.handle_z is not None:
+            self.current_z = self.handle_z
+        self._anchor = None
+        self._play_after = True
+        if self.latest.idle:  # the last decode already arrived: play it now
+            self._play_after = False
+            self.session.audition(self.session.window.melody)
+
+    # --- pins and the user's melody -----------------------------------------------------------------
+    def pin(self, name: str) -> bool:
+        z = self.handle_z if self.handle_z is not None else self.current_z
+        if z is None:
+            self.widget.message.setText("Click a point or drag the handle first, then pin it")
+            return False
+        self.session.pin(name, self.current_label, z)
+        self.widget.message.setText(f"Pinned {self.current_label} as {name}")
+        return True
+
+    def add_current_melody(self) -> bool:
+        melody = self.session.window.melody
+        if not melody.notes:
+            self.widget.message.setText("The piano roll is empty")
+            return False
+        label = melody.name or "your melody"
+        return self.session.run("Placing your melody on the map",
+                                lambda model, tok: encode_melodies(model, [melody], tok),
+                                lambda z: self._user_point(label, z[0], melody))
+
+    def _user_point(self, label, z, melody) -> None:
+        p = self.session.store.add("user", label, z, melody)
+        self.current_z, self.handle_z, self.current_label = p.z.copy(), p.z.copy(), label
+        self.widget.place_handle(*p.xy)
