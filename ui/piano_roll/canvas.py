@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 BLACK_KEYS = {1, 3, 6, 8, 10}
 VELOCITY_BUCKETS = 16
 EDGE_PX = 6  # grab zone at a note's end for resizing
+MIN_NOTE_PX = 1.5  # zoomed far out, every note still shows as a visible sliver
 LABEL_LIMIT = 400  # above this many visible notes, skip note-name labels (text is slow)
 
 
@@ -40,7 +41,7 @@ class NoteCanvas(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setMinimumSize(200, 120)
         self._rect_cache: dict[int, tuple] = {}  # id -> (note, rect in tick/row units, colour bucket)
-        self._groups_key: tuple | None = None  # (document version, visible ids) of the last paint
+        self._groups_key: tuple | None = None  # (document version, min width, visible ids) of the last paint
         self._groups: tuple = ([], [])
         self._label_font = QFont()
         self._label_font.setPixelSize(9)
@@ -130,11 +131,14 @@ class NoteCanvas(QWidget):
         ids = doc.ids_in_range(t0, t1, plo, phi)
         if not ids:
             return
-        if self._groups_key == (doc.version, ids):  # same notes as last paint (a scroll or zoom)
+        # a note narrower than MIN_NOTE_PX would not be drawn at all: widen it (in ticks) to that
+        min_w = round(MIN_NOTE_PX / geo.ppt, 1)
+        key = (doc.version, min_w, ids)
+        if self._groups_key == key:  # same notes as last paint (a scroll)
             buckets, selected = self._groups
         else:
-            buckets, selected = self._group(ids)
-            self._groups_key, self._groups = (doc.version, ids), (buckets, selected)
+            buckets, selected = self._group(ids, min_w)
+            self._groups_key, self._groups = key, (buckets, selected)
         # draw in (tick, row) units: the rectangles above survive zoom and scroll unchanged
         p.save()
         p.setTransform(QTransform(geo.ppt, 0, 0, geo.row, -geo.sx, -geo.sy))
@@ -158,8 +162,9 @@ class NoteCanvas(QWidget):
         if len(ids) <= LABEL_LIMIT and geo.row >= 11:
             self._paint_labels(p, ids)
 
-    def _group(self, ids: list[int]) -> tuple[list[list[QRectF]], list[QRectF]]:
-        """Tick-space rectangles of ``ids`` grouped by velocity colour, plus the selected ones."""
+    def _group(self, ids: list[int], min_w: float) -> tuple[list[list[QRectF]], list[QRectF]]:
+        """Tick-space rectangles of ``ids`` (at least ``min_w`` ticks wide) grouped by velocity
+        colour, plus the selected ones."""
         doc = self.roll.doc
         buckets: list[list[QRectF]] = [[] for _ in range(VELOCITY_BUCKETS)]
         selected: list[QRectF] = []
@@ -171,10 +176,13 @@ class NoteCanvas(QWidget):
                 entry = (n, QRectF(n.start, NUM_PITCHES - 1 - n.pitch, n.end - n.start, 1.0),
                          (n.velocity - 1) * VELOCITY_BUCKETS // 127)
                 cache[nid] = entry
+            rect = entry[1]
+            if rect.width() < min_w:
+                rect = QRectF(rect.x(), rect.y(), min_w, 1.0)
             if nid in sel:
-                selected.append(entry[1])
+                selected.append(rect)
             else:
-                buckets[entry[2]].append(entry[1])
+                buckets[entry[2]].append(rect)
         if len(cache) > 2 * len(notes) + 1000:  # forget deleted notes now and then
             self._rect_cache = {i: e for i, e in cache.items() if i in notes}
         return buckets, selected
