@@ -285,3 +285,16 @@ def test_wheel_over_empty_space_scrolls(qtbot, roll):
     wheel(QPoint(-120, 0))  # a trackpad's horizontal swipe
     assert roll.geo.sx >= sx - 1
     assert roll.undo_stack.count() == 0
+
+
+def test_a_short_note_stays_visible_when_zoomed_far_out(qtbot, roll):
+    from ui.piano_roll.geometry import MIN_PPT
+
+    load(roll, Note(96_000, 96_120, 72, 127))  # a 16th, 50 bars in
+    roll.geo.ppt = MIN_PPT  # the 16th is 0.06 px wide
+    roll.geo.sx = 0.0
+    roll.refresh()
+    img = roll.viewport().grab().toImage()
+    x, y = int(roll.geo.tick_to_x(96_000)), int(roll.geo.pitch_to_y(72) + roll.geo.row / 2)
+    note = roll.bucket_colors[-1]
+    assert any(img.pixelColor(x + dx, y) == note for dx in range(0, 3))
