@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 BLACK_KEYS = {1, 3, 6, 8, 10}
 VELOCITY_BUCKETS = 16
 EDGE_PX = 6  # grab zone at a note's end for resizing
+BORDER_MIN_TICKS = 120  # draw note borders only while a 16th is at least 4 px wide
 MIN_NOTE_PX = 1.5  # zoomed far out, every note still shows as a visible sliver
 LABEL_LIMIT = 400  # above this many visible notes, skip note-name labels (text is slow)
 
@@ -142,7 +143,7 @@ class NoteCanvas(QWidget):
         # draw in (tick, row) units: the rectangles above survive zoom and scroll unchanged
         p.save()
         p.setTransform(QTransform(geo.ppt, 0, 0, geo.row, -geo.sx, -geo.sy))
-        if geo.row >= 6 and len(ids) < 3000:
+        if geo.row >= 6 and geo.ppt * BORDER_MIN_TICKS >= 4 and len(ids) < 3000:  # borders only where readable
             pen = QPen(QColor(th.note_border), 1)
             pen.setCosmetic(True)
             p.setPen(pen)
