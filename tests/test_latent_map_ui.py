@@ -1,0 +1,145 @@
+"""The latent map with a real mouse: click a point, drag the handle, pin A and B, snap, persistence."""
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPointF, Qt
+
+from mguv_app.engine.trained_model import slerp
+from mguv_app.generation import decode_latent
+
+
+def open_window(qtbot, model_folder):
+    from mguv_app.engine import TrainedModel
+    from ui.generation_link import attach_generation
+    from ui.main_window import MainWindow
+
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.ask_unsaved = lambda parent: "discard"
+    session = attach_generation(w, model_loader=lambda: TrainedModel(model_folder, device="cpu"))
+    w.show()
+    dock = w.docks["Latent map"]
+    dock.setFloating(True)  # a roomy map, whatever the window's layout
+    dock.resize(700, 600)
+    qtbot.waitExposed(dock)
+    qtbot.waitUntil(lambda: session.model is not None and session.store.pca is not None and not session.busy,
+                    timeout=20000)
+    qtbot.wait(50)  # let the plot lay out and auto-range
+    return w
+
+
+@pytest.fixture
+def window(qtbot, tiny_trained_model):
+    return open_window(qtbot, tiny_trained_model)
+
+
+def screen_pos(widget, x, y):
+    vb = widget.plot.getPlotItem().getViewBox()
+    return widget.plot.mapFromScene(vb.mapViewToScene(QPointF(float(x), float(y))))
+
+
+def lonely_point(store, widget, min_px=14):
+    """A point with no other point within ``min_px`` pixels (so a click hits it alone)."""
+    pts = list(store.points.values())
+    pos = [screen_pos(widget, *p.xy) for p in pts]
+    for i, p in enumerate(pts):
+        if all((pos[i] - q).manhattanLength() > min_px for j, q in enumerate(pos) if j != i):
+            return p, pos[i]
+    pytest.skip("every point overlaps another")
+
+
+def wait_idle(qtbot, session):
+    qtbot.waitUntil(lambda: not session.busy and not session.map_runner.busy, timeout=20000)
+
+
+def test_click_a_point_then_drag_the_handle(qtbot, window):
+    session, ctl = window.generation, window.latent_map
+    widget, store = ctl.widget, session.store
+    assert len(store.points) >= 20 and {p.source for p in store.points.values()} == {"prior"}
+    point, pos = lonely_point(store, widget)
+    qtbot.mouseClick(widget.plot.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    assert window.melody.notes == point.melody.notes  # shown in the piano roll
+    assert np.allclose(widget.handle_pos(), point.xy, atol=1e-4) and np.allclose(ctl.current_z, point.z)
+    # drag the handle with the mouse: press on it, move in steps, release
+    start = screen_pos(widget, *point.xy)
+    view = widget.plot.viewport()
+    qtbot.mousePress(view, Qt.MouseButton.LeftButton, pos=start)
+    for k in range(1, 9):
+        qtbot.mouseMove(view, start + QPointF(12 * k, -8 * k).toPoint())
+    qtbot.mouseRelease(view, Qt.MouseButton.LeftButton, pos=start + QPointF(96, -64).toPoint())
+    wait_idle(qtbot, session)
+    x, y = widget.handle_pos()
+    assert not np.allclose((x, y), point.xy)  # the handle moved with the mouse
+    expected_z = store.pca.inverse_around(np.array([x, y]), point.z)  # anchored at the clicked latent
+    assert np.allclose(ctl.handle_z, expected_z, atol=1e-5)
+    assert np.allclose(store.pca.transform(ctl.handle_z), (x, y), atol=1e-4)
+    assert window.melody.notes == decode_latent(session.model, expected_z).notes
+    assert window.melody.notes != point.melody.notes  # the melody under the handle changed
+    window.undo_stack.undo()  # a whole drag is one undo step
+    assert window.melody.notes == point.melody.notes
+
+
+def test_fast_moves_decode_only_the_latest_position(qtbot, window):
+    session, ctl = window.generation, window.latent_map
+    widget, store = ctl.widget, session.store
+    point = next(iter(store.points.values()))
+    ctl.click_point(point.id)
+    wait_idle(qtbot, session)
+    seen = []
+    ctl.decoded.connect(seen.append)
+    path = [point.xy + np.array([0.3, 0.2]) * k for k in range(1, 11)]
+    for xy in path:  # ten moves before the event loop runs once
+        widget.drag_handle_to(*xy)
+    widget.drag_handle_to(*path[-1], finished=True)
+    wait_idle(qtbot, session)
+    assert 1 <= len(seen) <= 2 and ctl.latest.dropped >= 8  # the first and the last, nothing between
+    last_z = store.pca.inverse_around(path[-1].astype(np.float32), point.z)
+    assert window.melody.notes == decode_latent(session.model, last_z).notes
+
+
+def test_pins_draw_a_line_snap_the_handle_and_come_back_next_session(qtbot, window, tiny_trained_model):
+    session, ctl = window.generation, window.latent_map
+    widget, store = ctl.widget, session.store
+    pts = sorted(store.points.values(), key=lambda p: p.xy[0])
+    a, b = pts[0], pts[-1]  # far apart on the map
+    ctl.click_point(a.id)
+    qtbot.mouseClick(widget.pin_a, Qt.MouseButton.LeftButton)
+    ctl.click_point(b.id)
+    qtbot.mouseClick(widget.pin_b, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, session)
+    xs, ys = widget.pin_line.getData()
+    assert np.allclose(xs, [a.xy[0], b.xy[0]]) and np.allclose(ys, [a.xy[1], b.xy[1]])
+    widget.snap.setChecked(True)
+    ab = b.xy - a.xy
+    mid = (a.xy + b.xy) / 2 + np.array([-ab[1], ab[0]]) * 0.3  # off the line: snapped back onto it
+    widget.drag_handle_to(*mid, finished=True)
+    wait_idle(qtbot, session)
+    assert np.allclose(widget.handle_pos(), (a.xy + b.xy) / 2, atol=0.05)
+    t = np.dot(np.array(widget.handle_pos()) - a.xy, b.xy - a.xy) / np.dot(b.xy - a.xy, b.xy - a.xy)
+    assert np.allclose(ctl.handle_z, slerp(a.z, b.z, t), atol=1e-4)
+    assert window.melody.notes == decode_latent(session.model, ctl.handle_z).notes
+    # the Generate panel can interpolate between the pins
+    box = window.generate_panel.interpolate_box
+    box.source_a.setCurrentIndex(box.source_a.findData("pin"))
+    box.source_b.setCurrentIndex(box.source_b.findData("pin"))
+    box.steps.setValue(3)
+    assert box.run()
+    wait_idle(qtbot, session)
+    assert len(store.trail) == 3 and np.allclose(store.trail[0].xy, a.xy, atol=1e-4)
+    # a new session with the same project gets its pins back
+    again = open_window(qtbot, tiny_trained_model)
+    pins = again.generation.store.pins
+    assert set(pins) == {"A", "B"} and np.allclose(pins["A"].z, a.z) and np.allclose(pins["B"].z, b.z)
+
+
+def test_add_my_melody_places_it_on_the_map(qtbot, window):
+    from tests.tiny_data import make_melody
+
+    session, ctl = window.generation, window.latent_map
+    assert not ctl.add_current_melody() and "empty" in ctl.widget.message.text()
+    window.load_melody(make_melody(np.random.default_rng(3), 4))
+    qtbot.mouseClick(ctl.widget.add_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, session)
+    mine = session.store.of_source("user")
+    assert len(mine) == 1 and np.allclose(mine[0].z, session.model.encode([window.melody])[0][0], atol=1e-5)
+    assert "your melody" in ctl.widget.legend.text()
