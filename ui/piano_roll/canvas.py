@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt
+from PySide6.QtCore import QEvent, QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen, QTransform
 from PySide6.QtWidgets import QWidget
 
@@ -106,26 +106,21 @@ class NoteCanvas(QWidget):
                 p.fillRect(QRectF(r.left(), y + geo.row - 1, r.width(), 1), sep)
 
     def _paint_grid(self, p: QPainter, r, t0: float, t1: float) -> None:
+        """Vertical lines for the snap grid, beats and bars (each level only where it is readable)."""
         roll, geo, th = self.roll, self.roll.geo, self.roll.theme
         bar = roll.doc.ticks_per_bar
         beat = bar // roll.doc.time_signature[0]
-        top, h = r.top(), r.height()
         levels = [(roll.grid(), th.grid_sub), (beat, th.grid_beat), (bar, th.grid_bar)]
+        if bar * geo.ppt < 5:  # very far out: still show every 4th/16th bar
+            levels.append((bar * (4 if bar * geo.ppt * 4 >= 5 else 16), th.grid_bar))
+        top, bottom = float(r.top()), float(r.bottom() + 1)
         for step, color in levels:
             if step * geo.ppt < 5:  # too dense to read: skip this level
                 continue
+            xs = (round(geo.tick_to_x(k * step)) + 0.5 for k in range(max(0, math.floor(t0 / step)),
+                                                                     math.ceil(t1 / step) + 1))
             p.setPen(QColor(color))
-            first = max(0, math.floor(t0 / step))
-            last = math.ceil(t1 / step)
-            for k in range(first, last + 1):
-                x = round(geo.tick_to_x(k * step))
-                p.drawLine(x, top, x, top + h)
-        if bar * geo.ppt < 5:  # very far out: still show every 4th/16th bar
-            step = bar * (4 if bar * geo.ppt * 4 >= 5 else 16)
-            p.setPen(QColor(th.grid_bar))
-            for k in range(max(0, math.floor(t0 / step)), math.ceil(t1 / step) + 1):
-                x = round(geo.tick_to_x(k * step))
-                p.drawLine(x, top, x, top + h)
+            p.drawLines([QLineF(x, top, x, bottom) for x in xs])  # one call per level
 
     def _paint_notes(self, p: QPainter, t0: float, t1: float, plo: int, phi: int) -> None:
         roll, geo, th, doc = self.roll, self.roll.geo, self.roll.theme, self.roll.doc
@@ -143,7 +138,8 @@ class NoteCanvas(QWidget):
         # draw in (tick, row) units: the rectangles above survive zoom and scroll unchanged
         p.save()
         p.setTransform(QTransform(geo.ppt, 0, 0, geo.row, -geo.sx, -geo.sy))
-        if geo.row >= 6 and geo.ppt * BORDER_MIN_TICKS >= 4 and len(ids) < 3000:  # borders only where readable
+        bordered = geo.row >= 6 and geo.ppt * BORDER_MIN_TICKS >= 4 and len(ids) < 3000  # only where readable
+        if bordered:
             pen = QPen(QColor(th.note_border), 1)
             pen.setCosmetic(True)
             p.setPen(pen)
@@ -154,9 +150,10 @@ class NoteCanvas(QWidget):
                 p.setBrush(roll.bucket_colors[b])
                 p.drawRects(rects)
         if selected:
-            pen = QPen(QColor(th.selected_border), 1 if len(selected) > 300 else 2)
-            pen.setCosmetic(True)
-            p.setPen(pen)
+            if bordered:
+                pen = QPen(QColor(th.selected_border), 1 if len(selected) > 300 else 2)
+                pen.setCosmetic(True)
+                p.setPen(pen)
             p.setBrush(QColor(th.selected))
             p.drawRects(selected)
         p.restore()
