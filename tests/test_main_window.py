@@ -242,3 +242,28 @@ def test_transport_is_docked_and_wired_to_the_roll(window, tune, qtbot):
     window.roll.select_all()
     window.roll.move_selection(dp=2)
     qtbot.waitUntil(lambda: [n.pitch for n in panel._melody.notes] == [62, 64, 69], timeout=2000)
+
+
+def test_toolbar_and_menu_actions_drive_the_roll(window, tune):
+    window.open_path(tune)
+    rt = window.roll_toolbar
+    assert (window.roll.key, window.roll.scale) == (rt.key_box.currentIndex(), rt.scale_box.currentText())
+    rt.grid_box.setCurrentText("1/8")
+    assert window.roll.grid() == 240
+    rt.scale_box.setCurrentText("Dorian")
+    assert window.roll.scale == "Dorian"
+    rt.tool_actions["erase"].trigger()
+    assert window.roll.tool == "erase"
+    rt.snap_action.trigger()
+    assert not window.roll.snap_enabled
+    window.act_select_all.trigger()
+    window.act_copy.trigger()
+    window.roll.set_edit_cursor(3840)
+    window.act_paste.trigger()
+    assert len(window.melody.notes) == 6
+    window.act_undo.trigger()
+    assert len(window.melody.notes) == 3
+    window.act_redo.trigger()
+    window.act_delete.trigger()  # the pasted notes are the selection
+    assert window.melody.notes == TUNE
+    assert "3 notes" in window.summary_label.text() or window._transport_sync.isActive()
