@@ -23,7 +23,7 @@ from ..generation.worker import LatestOnly
 
 
 class MapController(QObject):
-    decoded = Signal(object)  # a melody the handle produced, already in the piano roll
+    decoded = Signal(object, float)  # a melody the handle produced, already in the piano roll; its move's time
 
     def __init__(self, session, widget) -> None:
         super().__init__(widget)
@@ -102,16 +102,16 @@ class MapController(QObject):
         if z is None:
             return
         self.handle_z = z
-        self.last_request_at = time.perf_counter()
+        self.last_request_at = asked = time.perf_counter()
         like = self.session.window.melody
         drag = self._drag
-        self.latest.request(lambda tok: decode_latent(model, z, like, tok), lambda m: self._decoded(m, drag),
+        self.latest.request(lambda tok: decode_latent(model, z, like, tok), lambda m: self._decoded(m, drag, asked),
                             self.widget.message.setText)
 
-    def _decoded(self, melody, drag: int) -> None:
+    def _decoded(self, melody, drag: int, asked: float) -> None:
         melody.name = "Latent map"
         self.session.show(melody, "Latent map drag", drag=drag)
-        self.decoded.emit(melody)
+        self.decoded.emit(melody, asked)
         if self._play_after and self.latest.idle:
             self._play_after = False
             self.session.audition(melody)
