@@ -1,0 +1,131 @@
+"""Screenshots of the Generate dock and the latent map for the README.
+
+Usage (from the repository root)::
+
+    xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python docs/screenshots/make_generation_shots.py \
+        [--model FOLDER] [--out docs/screenshots]
+
+``--model`` defaults to the installed default model; without one, an untrained model of the
+default shapes is used (its melodies are noise: pass a trained folder for real pictures).
+Writes ``generation_panel.png`` (the window after Generate) and ``latent_map.png`` (the map
+with pins A/B, the interpolation trail and the handle), each kept under 300 KB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+MAX_BYTES = 300_000
+
+
+def pick_model(arg: str | None) -> Path:
+    if arg:
+        return Path(arg)
+    from mguv_app.engine import default_model_dir
+
+    if (default_model_dir() / "config.json").exists():
+        return default_model_dir()
+    from mguv_app.model.checkpoint import save_model
+    from mguv_app.model.config import ModelConfig
+    from mguv_app.model.vae import MusicVAE
+
+    print("no default model installed: using untrained weights", file=sys.stderr)
+    return save_model(MusicVAE(ModelConfig()), Path(tempfile.mkdtemp()) / "untrained")
+
+
+def save_small(pix, path: Path) -> None:
+    """PNG, scaled down until it is under MAX_BYTES."""
+    from PySide6.QtCore import Qt
+
+    scale = 1.0
+    while True:
+        img = pix if scale == 1.0 else pix.scaledToWidth(int(pix.width() * scale),
+                                                          Qt.TransformationMode.SmoothTransformation)
+        img.save(str(path), "PNG", 9)
+        if path.stat().st_size <= MAX_BYTES or scale < 0.4:
+            break
+        scale *= 0.85
+    print(path, path.stat().st_size, "bytes")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--model")
+    ap.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
+    args = ap.parse_args()
+    os.environ.setdefault("MGUV_DATA_DIR", tempfile.mkdtemp(prefix="mguv_shots_"))
+    os.environ.setdefault("MGUV_AUDIO", "none")
+    if not os.environ.get("DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from mguv_app.engine import TrainedModel
+    from ui.generation_link import attach_generation
+    from ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    folder = pick_model(args.model)
+    window = MainWindow()
+    window.ask_unsaved = lambda parent: "discard"  # closing at the end must not ask
+    window.resize(1600, 1000)
+    session = attach_generation(window, model_loader=lambda: TrainedModel(folder, device="cpu"))
+    window.resizeDocks([window.docks["Generate"]], [460], Qt.Orientation.Horizontal)
+    window.show()
+
+    def pump(cond=lambda: False, seconds=60.0):
+        end = time.perf_counter() + seconds
+        while not cond() and time.perf_counter() < end:
+            app.processEvents()
+            time.sleep(0.005)
+
+    pump(lambda: session.model is not None and session.store.pca is not None and not session.busy)
+    panel = window.generate_panel
+    panel.count.setValue(6)
+    panel.seed.setValue(2024)
+    panel.seed_lock.setChecked(True)
+    panel.generate()
+    pump(lambda: not session.busy)
+    panel.results.setCurrentRow(1)
+    panel.place(1, "replace")
+    window.roll.fit_to_content()
+    window.docks["Generate"].raise_()
+    pump(seconds=0.5)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    save_small(window.grab(), out / "generation_panel.png")
+
+    ctl = window.latent_map
+    pts = sorted(session.store.of_source("generated") or session.store.points.values(), key=lambda p: p.xy[0])
+    ctl.click_point(pts[0].id)
+    ctl.pin("A")
+    ctl.click_point(pts[-1].id)
+    ctl.pin("B")
+    box = panel.interpolate_box
+    box.source_a.setCurrentIndex(box.source_a.findData("pin"))
+    box.source_b.setCurrentIndex(box.source_b.findData("pin"))
+    box.steps.setValue(7)
+    box.run()
+    pump(lambda: not session.busy)
+    mid = (session.store.pins["A"].xy + session.store.pins["B"].xy) / 2
+    ctl.widget.drag_handle_to(mid[0] + 0.3, mid[1] - 0.6, finished=True)
+    pump(lambda: ctl.latest.idle)
+    pump(seconds=0.5)
+    window.docks["Latent map"].raise_()
+    pump(seconds=0.3)
+    save_small(window.grab(), out / "latent_map.png")
+    session.shutdown()
+    window.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
