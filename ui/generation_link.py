@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QScrollArea
 
 
 def default_loader():
@@ -32,8 +33,14 @@ def attach_generation(window, model_loader: Callable[[], object] | None = defaul
     panel = GeneratePanel(session)
     map_widget = LatentMapWidget()
     controller = MapController(session, map_widget)
-    window.add_panel_dock(panel, "Generate", Qt.DockWidgetArea.RightDockWidgetArea)
-    window.add_panel_dock(map_widget, "Latent map", Qt.DockWidgetArea.RightDockWidgetArea)
+    scroll = QScrollArea()  # the panel is tall: let the dock be shorter than it and scroll
+    scroll.setWidget(panel)
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    gen_dock = window.add_panel_dock(scroll, "Generate", Qt.DockWidgetArea.RightDockWidgetArea)
+    map_dock = window.add_panel_dock(map_widget, "Latent map", Qt.DockWidgetArea.RightDockWidgetArea)
+    window.resizeDocks([gen_dock, map_dock], [55, 45], Qt.Orientation.Vertical)
     session.message.connect(lambda msg: window.statusBar().showMessage(msg, 5000))
     window.generation = session
     window.generate_panel = panel

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDoubleSpinBox,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -97,10 +98,16 @@ class GeneratePanel(QWidget):
         seed_row = QHBoxLayout()
         seed_row.addWidget(self.seed, 1)
         seed_row.addWidget(self.seed_lock)
-        form.addRow("Length", self.bars)
-        form.addRow("Variations", self.count)
-        form.addRow("Temperature", self.temperature)
-        form.addRow("Seed", seed_row)
+        grid = QGridLayout()
+        grid.addWidget(QLabel("Length"), 0, 0)
+        grid.addWidget(self.bars, 0, 1)
+        grid.addWidget(QLabel("Variations"), 0, 2)
+        grid.addWidget(self.count, 0, 3)
+        grid.addWidget(QLabel("Temperature"), 1, 0)
+        grid.addWidget(self.temperature, 1, 1)
+        grid.addWidget(QLabel("Seed"), 1, 2)
+        grid.addLayout(seed_row, 1, 3)
+        form.addRow(grid)
         self.generate_button = _button("Generate", "Sample new melodies from the model", self.generate)
         form.addRow(self.generate_button)
         self.model_actions.append(self.generate_button)
@@ -187,7 +194,7 @@ class GeneratePanel(QWidget):
 
     def _done(self, res, source: str, text: str) -> None:
         self.session.set_results(res, source)
-        self.status.setText(text)
+        self.session.message.emit(text)  # the panel's line and the window's status bar
 
     def audition(self, row: int) -> None:
         if 0 <= row < len(self.results.melodies):

@@ -57,6 +57,7 @@ class LatentMapWidget(QWidget):
         lay.addLayout(bar)
         self.plot = pg.PlotWidget()
         self.plot.setMenuEnabled(False)
+        self.plot.setMinimumHeight(220)
         self.plot.showGrid(x=True, y=True, alpha=0.15)
         self.plot.setLabel("bottom", "PC 1")
         self.plot.setLabel("left", "PC 2")
@@ -130,6 +131,7 @@ class LatentMapWidget(QWidget):
                 self.trail.setData(xy[:, 0], xy[:, 1])
             else:
                 self.trail.setData([], [])
+            self._update_legend()
 
     def _update_legend(self) -> None:
         present = {p.source for p in self.store.points.values()} if self.store else set()
