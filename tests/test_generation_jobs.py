@@ -106,10 +106,18 @@ def test_all_sliders_at_once_decode_one_latent(model):
     base = tune(3)
     still = shift_attributes(model, base, {"density": 0.0, "pitch": 0.0})
     assert still.melodies[0].notes == decode_latent(model, model.encode([base])[0][0]).notes
-    if "average_pitch" in model.attribute_vectors:
-        up = shift_attributes(model, base, {"pitch": 3.0}).melodies[0]
-        down = shift_attributes(model, base, {"pitch": -3.0}).melodies[0]
-        mean = lambda m: np.mean([n.pitch for n in m.notes]) if m.notes else 0
-        assert mean(up) >= mean(down)
+    from mguv_app.generation.jobs import ATTRIBUTES
+
+    vecs = model.attribute_vectors
+    amounts = {k: 1.5 - k_i for k_i, (k, (name, _)) in enumerate(ATTRIBUTES.items()) if name in vecs}
+    assert amounts, "the tiny model has at least one attribute vector"
+    res = shift_attributes(model, base, amounts)  # every vector added to the one latent
+    z = model.encode([base])[0][0] + sum(a * vecs[ATTRIBUTES[k][0]] for k, a in amounts.items())
+    assert np.allclose(res.latents[0], z, atol=1e-5)
+    assert res.melodies[0].notes == decode_latent(model, z).notes
+    missing = next((k for k, (name, _) in ATTRIBUTES.items() if name not in vecs), None)
+    if missing:
+        with pytest.raises(ValueError, match="has no"):
+            shift_attributes(model, base, {missing: 1.0})
     with pytest.raises(ValueError, match="unknown attribute"):
         shift_attributes(model, base, {"tempo": 1.0})

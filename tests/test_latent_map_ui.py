@@ -97,7 +97,7 @@ def test_fast_moves_decode_only_the_latest_position(qtbot, window):
     assert window.melody.notes == decode_latent(session.model, last_z).notes
 
 
-def test_pins_draw_a_line_snap_the_handle_and_come_back_next_session(qtbot, window, tiny_trained_model):
+def test_pins_draw_a_line_snap_the_handle_and_come_back_next_session(qtbot, window, tiny_trained_model, tmp_path):
     session, ctl = window.generation, window.latent_map
     widget, store = ctl.widget, session.store
     pts = sorted(store.points.values(), key=lambda p: p.xy[0])
@@ -130,6 +130,9 @@ def test_pins_draw_a_line_snap_the_handle_and_come_back_next_session(qtbot, wind
     again = open_window(qtbot, tiny_trained_model)
     pins = again.generation.store.pins
     assert set(pins) == {"A", "B"} and np.allclose(pins["A"].z, a.z) and np.allclose(pins["B"].z, b.z)
+    # another project has its own pins: none yet
+    again.load_melody(again.melody, path=str(tmp_path / "other.mid"))
+    qtbot.waitUntil(lambda: not again.generation.store.pins, timeout=2000)
 
 
 def test_add_my_melody_places_it_on_the_map(qtbot, window):

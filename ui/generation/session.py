@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from mguv_app.generation import JobResult
 from mguv_app.latent import LatentPCA, PointStore, load_pins, reference_points, save_pins
@@ -42,6 +42,8 @@ class GenerationSession(QObject):
         self.store = PointStore()
         self.results = JobResult([], [], np.zeros((0, 0), np.float32))
         self._token = None
+        self._project = window.path
+        window.doc.subscribe(self._doc_changed)
 
     # --- the model ------------------------------------------------------------------------------
     def load_model(self, loader: Callable[[], object]) -> None:
@@ -147,6 +149,17 @@ class GenerationSession(QObject):
                 save_pins(self.window.path, self.model_key, self.store.pins)
             except OSError as err:
                 self.message.emit(f"Could not save the pins: {err}")
+
+    def _doc_changed(self, kind: str) -> None:
+        if kind == "meta":  # a file was opened: the window sets its path right after loading
+            QTimer.singleShot(0, self._project_maybe_changed)
+
+    def _project_maybe_changed(self) -> None:
+        if self.window.path != self._project:
+            self._project = self.window.path
+            for name in list(self.store.pins):
+                self.store.unpin(name)
+            self.restore_pins()
 
     def restore_pins(self) -> None:
         if self.model is None:
