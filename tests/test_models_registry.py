@@ -1,0 +1,82 @@
+"""The models registry: adopt a run's model, list, rename, delete, export, active model, unfinished runs."""
+
+import json
+import shutil
+
+import pytest
+
+from mguv_app import models_registry as reg
+from mguv_app.engine import TrainedModel
+from mguv_app.model import save_model
+from mguv_app.model.vae import MusicVAE
+
+from .tiny_data import tiny_model_config
+
+
+@pytest.fixture
+def model_src(tmp_path):
+    """A real (untrained) tiny model folder: the registry only moves files, training adds nothing here."""
+    import torch
+
+    torch.manual_seed(0)
+    return save_model(MusicVAE(tiny_model_config()), tmp_path / "src", {"name": "src", "steps": 7})
+
+
+def _run(name, model_src, *, done=False, closed=False, finished_model=False, events=("start",)):
+    """A run folder laid out as TrainingRun writes it, with a real checkpoint."""
+    run = reg.runs_dir() / name
+    shutil.copytree(model_src, run / "checkpoint")
+    (run / "checkpoint" / "state.json").write_text(json.dumps({"step": 7, "time": 0}))
+    (run / "run.json").write_text(json.dumps({"train": {"max_steps": 40}, "data": "/songs", "init_from": None}))
+    lines = [{"event": e, "step": 7} for e in events] + [{"event": "eval", "step": 7, "val_tf_accuracy": 0.5}]
+    if done:
+        lines.append({"event": "done", "step": 40})
+    (run / "progress.jsonl").write_text("".join(json.dumps(x) + "\n" for x in lines) + '{"event": "prog')
+    if finished_model:
+        shutil.copytree(model_src, run / "model")
+    if closed:
+        reg.mark_closed(run)
+    return run
+
+
+def test_unfinished_runs_are_found(model_src):
+    _run("killed", model_src)
+    _run("paused", model_src, events=("start", "stopped"))
+    _run("finished", model_src, done=True, finished_model=True)
+    _run("stopped-for-good", model_src, events=("start", "stopped"), closed=True)
+    (reg.runs_dir() / "not-started").mkdir()
+    found = {r.name: r for r in reg.unfinished_runs()}
+    assert set(found) == {"killed", "paused"}
+    assert found["paused"].step == 7 and found["paused"].max_steps == 40 and found["paused"].data == "/songs"
+    assert found["paused"].last_event["event"] == "stopped"
+
+
+def test_adopt_list_rename_delete_export_and_active(model_src, tmp_path):
+    run = _run("my run", model_src, events=("start", "stopped"))
+    entry = reg.adopt_run(run)  # no model/ yet: the checkpoint becomes the model
+    assert entry.name == "my run" and entry.kind == "trained" and entry.metrics == {"val_tf_accuracy": 0.5}
+    assert not (entry.folder / "optimizer.safetensors").exists()
+    again = reg.adopt_run(run)
+    assert again.name == "my run-2"
+    assert [e.name for e in reg.list_models(include_bundled=False)] in (["my run", "my run-2"], ["my run-2", "my run"])
+    assert TrainedModel(entry.folder, "cpu").cfg == tiny_model_config()
+
+    reg.set_active_model(entry.folder)
+    assert reg.active_model() == entry.folder
+    moved = reg.rename_model("my run", "Folk tunes")
+    assert reg.active_model() == moved and json.loads((moved / "config.json").read_text())["name"] == "Folk tunes"
+    with pytest.raises(reg.RegistryError, match="already exists"):
+        reg.rename_model("my run-2", "Folk tunes")
+    with pytest.raises(reg.RegistryError, match="not a usable name"):
+        reg.rename_model("my run-2", "../escape")
+    with pytest.raises(reg.RegistryError, match="no model named"):
+        reg.delete_model("ghost")
+
+    out = reg.export_model("Folk tunes", tmp_path / "export")
+    assert TrainedModel(out, "cpu").cfg == TrainedModel(moved, "cpu").cfg
+    with pytest.raises(reg.RegistryError, match="not empty"):
+        reg.export_model("Folk tunes", tmp_path / "export")
+
+    reg.delete_model("Folk tunes")
+    assert reg.active_model() is None and not moved.exists()
+    assert [e.name for e in reg.list_models(include_bundled=False)] == ["my run-2"]
