@@ -35,8 +35,6 @@ def test_variations_are_distinct_reproducible_and_placed(model):
     assert res.labels[2] == "Variation 3 (seed 9)"
     one = generate_variations(model, count=1, bars=4, temperature=1.0, seed=9)  # variation 3 on its own
     assert one.melodies[0].notes == res.melodies[2].notes
-    longer = generate_variations(model, count=1, bars=6, temperature=0.5, seed=1)
-    assert 4 < longer.melodies[0].num_bars <= 6
 
 
 def test_continue_keeps_the_prompt_and_adds_bars(model):

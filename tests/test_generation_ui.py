@@ -193,8 +193,8 @@ def test_the_event_loop_keeps_ticking_while_generating(qtbot, window):
     timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
     timer.start()
     try:
-        panel.count.setValue(6)
-        panel.bars.setValue(8)
+        panel.count.setValue(3)
+        panel.bars.setValue(6)  # longer than the model: sampling plus a continuation each
         click(qtbot, panel.generate_button)
         wait_idle(qtbot, session, timeout=60000)
     finally:
