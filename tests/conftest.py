@@ -28,7 +28,7 @@ def tiny_trained_model(tmp_path_factory):
     os.environ.setdefault("MGUV_CACHE_DIR", str(root / "cache"))
     write_folder(root / "songs", 24, 8, seed=11)
     events = []
-    cfg = tiny_train_config(max_steps=400, eval_every=200, ckpt_every=200)
+    cfg = tiny_train_config(max_steps=800, eval_every=400, ckpt_every=400)
     code = TrainingRun(root / "songs", root / "run", tiny_model_config(), cfg,
                        emit=events.append).run()
     assert code == 0, events[-1]

@@ -45,7 +45,7 @@ def test_progress_stream_and_outputs(songs, tmp_path):
                        emit=events.append).run()
     assert code == 0
     kinds = [e["event"] for e in events]
-    assert kinds[0] == "scan" and kinds[-1] == "done"
+    assert kinds[0] == "scan" and kinds[-1] == "done", kinds
     assert [k for k in kinds if k != "scan"][:2] == ["data", "start"]
     prog = [e for e in events if e["event"] == "progress"]
     for key in ("step", "loss", "recon", "kl", "elbo", "tf_accuracy", "windows_per_s", "eta_s", "beta", "lr"):

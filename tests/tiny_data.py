@@ -46,12 +46,12 @@ def write_folder(folder: Path, n: int, bars: int, seed: int = 0) -> list[Path]:
 
 
 def tiny_model_config(decoder: str = "hierarchical", bars: int = 4) -> ModelConfig:
-    return ModelConfig(decoder=decoder, bars=bars, embed_dim=16, enc_hidden=48, latent_dim=16,
-                       conductor_hidden=32, dec_hidden=48, dec_layers=1)
+    return ModelConfig(decoder=decoder, encoder="hierarchical", bars=bars, embed_dim=16, enc_hidden=64,
+                       latent_dim=16, conductor_hidden=64, dec_hidden=96, dec_layers=1)
 
 
 def tiny_train_config(**kw) -> TrainConfig:
     base = dict(batch_size=32, max_steps=40, lr=1e-2, lr_min=1e-3, log_every=5, eval_every=20, ckpt_every=10,
-                eval_windows=32, free_bits=24.0, beta_max=0.05, beta_rate=0.99, seed=3)
+                eval_windows=32, free_bits=24.0, beta_max=0.05, beta_rate=0.99, seed=3, augment_shift=0)
     base.update(kw)
     return TrainConfig(**base)

@@ -1,6 +1,8 @@
 """The whole MusicVAE-style model in one file.
 
 Encoder: token embedding -> bidirectional LSTM -> final states -> Gaussian latent (mu, sigma).
+With ``encoder="hierarchical"`` a bidirectional LSTM first summarises each bar (all bars in one
+batch) and a second one runs over the bar summaries.
 
 Decoders (chosen by ``ModelConfig.decoder``):
 
@@ -49,6 +51,8 @@ class MusicVAE(nn.Module):
         self.embed = nn.Embedding(cfg.vocab_size + 1, cfg.embed_dim)
         self.encoder = nn.LSTM(cfg.embed_dim, cfg.enc_hidden, cfg.enc_layers, batch_first=True,
                                bidirectional=True, dropout=cfg.dropout if cfg.enc_layers > 1 else 0.0)
+        if cfg.encoder == "hierarchical":
+            self.bar_encoder = nn.LSTM(2 * cfg.enc_hidden, cfg.enc_hidden, 1, batch_first=True, bidirectional=True)
         self.to_mu = nn.Linear(2 * cfg.enc_hidden, cfg.latent_dim)
         self.to_sigma = nn.Linear(2 * cfg.enc_hidden, cfg.latent_dim)
         if cfg.decoder == "hierarchical":
@@ -65,7 +69,14 @@ class MusicVAE(nn.Module):
     # ----------------------------------------------------------------------- encoder
     def encode(self, tokens: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """tokens (B, T) -> mu, sigma (B, latent)."""
-        _, (h, _) = self.encoder(self.embed(tokens))
+        cfg = self.cfg
+        if cfg.encoder == "hierarchical":
+            bars = tokens.reshape(-1, cfg.steps_per_bar)
+            _, (h, _) = self.encoder(self.embed(bars))
+            summaries = torch.cat([h[-2], h[-1]], dim=-1).view(tokens.shape[0], -1, 2 * cfg.enc_hidden)
+            _, (h, _) = self.bar_encoder(summaries)
+        else:
+            _, (h, _) = self.encoder(self.embed(tokens))
         final = torch.cat([h[-2], h[-1]], dim=-1)  # last layer, forward and backward
         mu = self.to_mu(final)
         sigma = F.softplus(self.to_sigma(final)) + 1e-5

@@ -208,7 +208,8 @@ class TrainingRun:
     def _loop(self, model, net, opt, train, valid, transpose, device, use_amp, step) -> int:
         t = self.tcfg
         last_time, last_step = time.perf_counter(), step
-        while step < t.max_steps:
+        deadline = time.monotonic() + t.max_minutes * 60 if t.max_minutes > 0 else float("inf")
+        while step < t.max_steps and time.monotonic() < deadline:
             if self.stop_event.is_set():
                 self._save_checkpoint(model, opt, step)
                 self.emit({"event": "stopped", "step": step})
@@ -243,7 +244,7 @@ class TrainingRun:
                            "beta": round(beta, 5), "lr": self._lr(step),
                            "windows_per_s": round(rate * t.batch_size * self.world, 2),
                            "eta_s": round((t.max_steps - step) / max(rate, 1e-9), 1)})
-            if step % t.eval_every == 0 or step == t.max_steps:
+            if step % t.eval_every == 0 or step == t.max_steps or time.monotonic() >= deadline:
                 figures = evaluate(model, valid, device, sampled_limit=min(len(valid), 256), seed=t.seed)
                 self.emit({"event": "eval", "step": step, **{f"val_{k}": v for k, v in figures.items()}})
                 model.train()

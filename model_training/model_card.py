@@ -1,0 +1,122 @@
+"""Write ``MODEL_CARD.md`` for a shipped model from the files the pipeline produced.
+
+    python -m model_training.model_card --model resources/models/melody_16bar \
+        --corpus-json data/corpus.json --run runs/melody_16bar
+
+Every figure comes from ``metrics.json`` (``model_training.evaluate_model``), the corpus builder's
+JSON sidecar and the run's ``progress.jsonl``; nothing is typed in by hand, so the card cannot
+drift from what was measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+LICENCES = {
+    "pop909": ("POP909 (music-x-lab/POP909-Dataset)", "MIT (dataset); songs are commercial Chinese pop"),
+    "chord_melody": ("chord-melody-dataset (shiehn)", "MIT (dataset); lead sheets of jazz standards / pop"),
+    "openewld": ("OpenEWLD (Wikifonia public-domain subset)", "MIT (repo); scores claimed public domain"),
+    "folk_essen": ("Essen Folksong Collection (music21 corpus)", "music21 corpus licence (BSD/LGPL, data free)"),
+    "folk_oneills": ("O'Neill's 1850 (music21 corpus)", "public domain transcriptions via music21"),
+    "folk_ryans": ("Ryan's Mammoth Collection (music21 corpus)", "public domain transcriptions via music21"),
+    "folk_airds": ("Aird's Airs (music21 corpus)", "public domain transcriptions via music21"),
+}
+
+MUSICVAE_TABLE1 = {  # Roberts et al. 2018, Table 1, 16-bar melody, on Lakh MIDI
+    "flat": {"teacher_forced": 0.906, "sampled": 0.491},
+    "hierarchical": {"teacher_forced": 0.959, "sampled": 0.896},
+}
+
+
+def _pct(x) -> str:
+    return "n/a" if x is None else f"{100 * x:.1f}%"
+
+
+def render(model: Path, corpus: dict, run: Path | None) -> str:
+    config = json.loads((model / "config.json").read_text())
+    metrics = json.loads((model / "metrics.json").read_text())
+    rec, prior, interp = metrics["reconstruction"], metrics["prior_vs_test"], metrics["interpolation"]
+    cfg = config["model"]
+    lines = [f"# Model card: {model.name}", "",
+             f"A {cfg['bars']}-bar melody MusicVAE ({cfg['decoder']} decoder, {cfg['encoder']} encoder, "
+             f"latent {cfg['latent_dim']}) — the model behind Generate, Interpolate, Continue and the latent map.", ""]
+    shift = "?"
+    if run is not None and (run / "run.json").exists():
+        shift = json.loads((run / "run.json").read_text())["train"]["augment_shift"]
+    lines += ["## Data", "", "| source | licence | songs kept | 16-bar train windows |", "|---|---|---|---|"]
+    for key, src in corpus["sources"].items():
+        name, lic = LICENCES.get(key, (key, "see SOURCES.md"))
+        lines.append(f"| {name} | {lic} | {src.get('songs_kept', '?')} | {src.get('windows_train_16', '?')} |")
+    sp = corpus["splits"]
+    lines += ["", f"Split by song (seeded): train {sp['train']['songs']} songs / {sp['train']['windows_16']} "
+              f"windows, validation {sp['valid']['songs']} / {sp['valid']['windows_16']}, test "
+              f"{sp['test']['songs']} / {sp['test']['windows_16']}. Duplicates removed across sets: "
+              f"{corpus['dedup']['removed']}. Random transposition (training time) within ±{shift} semitones.",
+              "", f"Corpus command: `{corpus['command']}`", ""]
+    lines += ["## Training", ""]
+    if run is not None and (run / "run.json").exists():
+        rj = json.loads((run / "run.json").read_text())
+        events = [json.loads(x) for x in (run / "progress.jsonl").read_text().splitlines() if x.strip()]
+        prog = [e for e in events if e["event"] == "progress"]
+        start = next((e for e in events if e["event"] == "start"), {})
+        last = prog[-1] if prog else {}
+        t = rj["train"]
+        lines += [f"- Steps: {last.get('step', '?')} at batch {t['batch_size']} on `{start.get('device', '?')}` "
+                  f"(~{last.get('windows_per_s', '?')} windows/s at the end); parameters: {start.get('params', '?')}.",
+                  f"- Optimiser: AdamW, lr {t['lr']} decaying ×{t['lr_decay']}/step to {t['lr_min']}, gradient clip "
+                  f"{t['grad_clip']}; KL: β → {t['beta_max']} (rate {t['beta_rate']}), free bits {t['free_bits']}.",
+                  f"- Command: `mguv train data/corpus.npz --out {run} --config "
+                  "model_training/configs/melody_16bar.json` (see model_training/README.md)."]
+    lines += ["", "## Held-out test figures (`python -m model_training.evaluate_model`)", "",
+              f"Reconstruction on {rec['windows']} test windows (per 16th step; MusicVAE's Table 1 numbers are on "
+              "Lakh MIDI, a different and larger corpus, so compare with care):", "",
+              "| measure | this model | target | MusicVAE hierarchical | MusicVAE flat |", "|---|---|---|---|---|",
+              f"| teacher-forced accuracy | {_pct(rec['tf_accuracy'])} | ≥ 95% | "
+              f"{_pct(MUSICVAE_TABLE1['hierarchical']['teacher_forced'])} | "
+              f"{_pct(MUSICVAE_TABLE1['flat']['teacher_forced'])} |",
+              f"| free-running (argmax) accuracy | {_pct(rec['sampled_accuracy'])} | ≥ 90% | "
+              f"{_pct(MUSICVAE_TABLE1['hierarchical']['sampled'])} | {_pct(MUSICVAE_TABLE1['flat']['sampled'])} |",
+              f"| teacher-forced, note-on steps only | {_pct(rec['tf_note_accuracy'])} | | | |",
+              f"| free-running, note-on steps only | {_pct(rec['sampled_note_accuracy'])} | | | |",
+              "", f"KL {rec['kl']:.1f} nats, reconstruction NLL {rec['recon']:.1f} nats, ELBO {rec['elbo']:.1f} "
+              "per 16-bar window.", "",
+              f"Prior samples ({prior['n_b']} at temperature {prior['temperature']}) vs {prior['n_a']} test melodies, "
+              "overlapping area (target ≥ 0.8 each):", "",
+              "| feature | OA | test mean | samples mean |", "|---|---|---|---|"]
+    for name, f in prior["features"].items():
+        lines.append(f"| {name.replace('_', ' ')} | {f['oa']:.3f} | {f['a_mean']} | {f['b_mean']} |")
+    lines.append(f"| interval histogram | {prior['interval_histogram']['oa']:.3f} | | |")
+    lines += ["", f"Interpolations ({interp['paths']} paths of {interp['steps']} steps between test melodies): "
+              f"mean edit distance to the start {interp['mean_edit_to_start']} — monotonic: "
+              f"**{interp['monotonic']}**; mean scale consistency per step "
+              f"{interp['mean_scale_consistency']} vs real melodies "
+              f"{interp.get('reference_scale_consistency_mean')} ± {interp.get('reference_scale_consistency_std')} — "
+              f"in key: **{interp.get('in_key')}**.", ""]
+    lines += ["## Limits", "",
+              "- Trained on a 2-core CPU (no GPU was lent to the session that trained it), so far fewer steps than "
+              "MusicVAE; the figures above are what that buys. Retrain on a GPU with the same command for more.",
+              "- 4/4 (and 2/2, 2/4) melodies only, 16th-note grid, no triplets, one voice.",
+              "- The training songs' own copyrights apply: do not redistribute outputs that reproduce them.", ""]
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(prog="python -m model_training.model_card")
+    p.add_argument("--model", required=True)
+    p.add_argument("--corpus-json", required=True)
+    p.add_argument("--run", default=None)
+    args = p.parse_args(argv)
+    from mguv_app.fileio import atomic_write
+
+    model = Path(args.model)
+    text = render(model, json.loads(Path(args.corpus_json).read_text()), Path(args.run) if args.run else None)
+    atomic_write(model / "MODEL_CARD.md", text)
+    print(model / "MODEL_CARD.md")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
