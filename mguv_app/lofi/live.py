@@ -53,7 +53,16 @@ class BandPlayer(Player):
         with self._lock:
             self.synth.program_select(CHORD_CHANNEL, self.style.chord_program)
             self.synth.program_select(BASS_CHANNEL, self.style.bass_program)
-            self.synth.program_select(DRUM_CHANNEL, self.style.drum_kit)
+            self._select_kit(self.style.drum_kit)
+
+    def _select_kit(self, kit: int) -> None:
+        """The style's drum kit (bank 128); a SoundFont without it gets the standard kit, never a
+        melodic instrument (which ``Synth.program_select`` would fall back to)."""
+        from ..audio.synth import lib
+
+        if self.synth._synth and lib().fluid_synth_program_select(
+                self.synth._synth, DRUM_CHANNEL, self.synth.sfid, 128, kit) < 0:
+            self.synth.program_select(DRUM_CHANNEL, 0)
 
     @property
     def end_tick(self) -> int:
@@ -154,11 +163,18 @@ class EndlessSession:
     def playhead(self) -> int:
         return self.player.position_ticks()
 
-    def current_phrase(self) -> Phrase | None:
-        """The phrase under the playhead (the last one started, if in a late gap)."""
+    def current(self) -> tuple[Phrase, int] | None:
+        """The phrase under the playhead and the playhead's tick inside it (None before the first)."""
         head = self.playhead()
-        started = [p for at, p in self.placed if at <= head]
-        return started[-1] if started else None
+        started = [(at, p) for at, p in self.placed if at <= head]
+        if not started:
+            return None
+        at, phrase = started[-1]
+        return phrase, head - at
+
+    def current_phrase(self) -> Phrase | None:
+        cur = self.current()
+        return None if cur is None else cur[0]
 
     def played(self) -> list[Phrase]:
         """The phrases heard so far (the one playing included): what "record session" saves."""

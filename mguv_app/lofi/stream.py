@@ -92,6 +92,7 @@ class LofiStream:
         self.style = style or BandStyle()
         self.temperature = float(temperature)
         self.fit_iterations = int(fit_iterations)
+        self._temperature_now = self.temperature
         self.rng = np.random.default_rng(self.seed)
         self.bars = model.bars
         self.spb = model.steps_per_bar
@@ -129,7 +130,7 @@ class LofiStream:
     def _walk_tokens(self, scale: float) -> tuple[np.ndarray, np.ndarray]:
         z = self._step_z(scale)
         seed = int(self.rng.integers(2**31))
-        return self.model.decode_tokens(z[None], self.temperature, seed)[0], z
+        return self.model.decode_tokens(z[None], self._temperature_now, seed)[0], z
 
     def _continue_tokens(self, scale: float) -> tuple[np.ndarray, np.ndarray]:
         """Continue the previous phrase: its last half bar-aligned as the forced prefix, 2 rounds."""
@@ -145,13 +146,13 @@ class LofiStream:
             z = self.model.fit_latent(context, ctx * spb, restarts=2, iterations=self.fit_iterations,
                                       seed=int(self.rng.integers(2**31)))
             if scale > 1.0:  # a resample after a duplicate: shake the fitted latent a little
-                z = z + 0.3 * scale * self.rng.standard_normal(z.shape).astype(np.float32)
+                z = z + 0.2 * min(scale, 8.0) * self.rng.standard_normal(z.shape).astype(np.float32)
             if self.z_anchor is not None and self.anchor_strength > 0:
                 a = min(1.0, self.anchor_strength)
                 z = ((1 - a) * z + a * self.z_anchor).astype(np.float32)
             force = np.full(self.model.cfg.num_steps, -1, dtype=np.int64)
             force[: ctx * spb] = context
-            out = self.model.decode_tokens(z, self.temperature, int(self.rng.integers(2**31)), force)[0]
+            out = self.model.decode_tokens(z, self._temperature_now, int(self.rng.integers(2**31)), force)[0]
             new_tokens += list(out[ctx * spb:])
         return np.asarray(new_tokens[: bars * spb], dtype=np.int64), np.asarray(z, dtype=np.float32)
 
@@ -181,8 +182,10 @@ class LofiStream:
         length = self.bars * self.ticks_per_bar
         like = dict(qpm=self.style.bpm, program=self.style.lead_program, name="Melody")
         melody, tokens, z, source = None, None, None, self.mode
+        temperature = self.temperature
         for attempt in range(8):
-            scale = 1.0 + attempt
+            scale = 2.0 ** attempt  # each retry after a duplicate steps further and samples hotter
+            self._temperature_now = temperature + 0.2 * attempt
             if self.mode == "continue" and self._prev is not None:
                 tokens, z = self._continue_tokens(scale)
             else:
