@@ -58,6 +58,13 @@ class RunInfo:
     init_from: str | None = None
 
 
+def bundled_model_dir() -> Path:
+    """``engine.default_model_dir()`` without importing torch (the window starts torch-free)."""
+    from .paths import resources_dir
+
+    return resources_dir() / "models" / "melody_16bar"  # = engine.trained_model.DEFAULT_MODEL_NAME
+
+
 def models_dir() -> Path:
     d = user_data_dir() / "models"
     d.mkdir(parents=True, exist_ok=True)
@@ -112,9 +119,7 @@ def list_models(include_bundled: bool = True) -> list[ModelEntry]:
                for e in [read_entry(f)] if e is not None]
     entries.sort(key=lambda e: e.date, reverse=True)
     if include_bundled:
-        from .engine.trained_model import default_model_dir
-
-        bundled = read_entry(default_model_dir(), "bundled") if default_model_dir().is_dir() else None
+        bundled = read_entry(bundled_model_dir(), "bundled") if bundled_model_dir().is_dir() else None
         if bundled:
             entries.append(bundled)
     return entries

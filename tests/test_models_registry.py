@@ -80,3 +80,16 @@ def test_adopt_list_rename_delete_export_and_active(model_src, tmp_path):
     reg.delete_model("Folk tunes")
     assert reg.active_model() is None and not moved.exists()
     assert [e.name for e in reg.list_models(include_bundled=False)] == ["my run-2"]
+
+
+def test_tab_and_registry_start_without_torch():
+    """The window starts torch-free; the Training tab must not pull torch in before it is used."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from PySide6.QtWidgets import QApplication; app = QApplication([]); "
+            "from ui.training_tab import TrainingTab; from mguv_app import models_registry as r; "
+            "t = TrainingTab(); r.list_models(); print('torch' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert out.stdout.strip().endswith("False"), out.stderr[-2000:]

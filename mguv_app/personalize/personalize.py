@@ -22,7 +22,7 @@ from ..model.checkpoint import CONFIG
 from ..music.melody import Melody
 from .midime import MidiMeConfig, train_midime
 
-MAX_WINDOWS = 2000  # more adds encode time, not style
+MAX_WINDOWS = 512  # encoding is the cost (~0.7 GFLOP per 16-bar window); more adds time, not style
 
 
 class PersonalizeError(Exception):

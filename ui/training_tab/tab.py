@@ -77,9 +77,7 @@ class TrainingTab(QWidget):
 
     def __init__(self, parent=None, default_model_folder: str | Path | None = None):
         super().__init__(parent)
-        from mguv_app.engine.trained_model import default_model_dir
-
-        self.default_model_folder = Path(default_model_folder) if default_model_folder else default_model_dir()
+        self.default_model_folder = Path(default_model_folder) if default_model_folder else reg.bundled_model_dir()
         self.extra_sets: list[str] = []  # extra ``--set`` items (tests pass a tiny model config)
         self.ask_text: Callable = _ask_text
         self.ask_confirm: Callable = _ask_confirm
@@ -299,10 +297,8 @@ class TrainingTab(QWidget):
     # ------------------------------------------------------------------ training control
     def base_model_folder(self) -> Path:
         """The model personalisation starts from: the active one unless that is itself personalised."""
-        from mguv_app.personalize import is_personalized
-
         active = reg.active_model()
-        if active is not None and not is_personalized(active):
+        if active is not None and not (active / "midime.json").is_file():
             return active
         return self.default_model_folder
 
