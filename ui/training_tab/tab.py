@@ -42,10 +42,9 @@ from .workers import PersonalizeWorker, ScanWorker
 
 POLL_MS = 100
 
-ERROR_TEXT = {
-    "nan": "Training stopped: the loss became NaN (not a number). The last checkpoint is kept: "
-           "lower the learning rate and press Resume.",
-    "oom": "Out of GPU memory. Try a smaller batch size (or the CPU) and press Resume.",
+ERROR_TEXT = {  # a resume reuses the run's saved settings, so these say "start again"
+    "nan": "Training stopped: the loss became NaN (not a number). Start again with a lower learning rate.",
+    "oom": "Out of GPU memory. Start again with a smaller batch size, or on the CPU.",
     "no_data": "No training material: the folder has no melodies long enough for this model.",
 }
 
@@ -480,7 +479,9 @@ class TrainingTab(QWidget):
         elif status == "stopped":
             self._finish_stopped()
         elif status == "error":
-            self.run_state = "paused" if (self.run_dir / "checkpoint" / "state.json").exists() else "idle"
+            self.run_state = "idle"
+            if self.run_dir is not None and self.run_dir.is_dir():
+                reg.mark_closed(self.run_dir, e.get("reason") or "error")  # resuming would repeat the error
             text = ERROR_TEXT.get(e.get("reason"), "Training stopped with an error.")
             self.set_message(f"{text}\n{e.get('message', '')}".strip(), error=True)
         else:  # failed / crashed
