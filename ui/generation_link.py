@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QScrollArea
+from PySide6.QtWidgets import QApplication, QFrame, QScrollArea
 
 
 def default_loader():
@@ -42,6 +42,9 @@ def attach_generation(window, model_loader: Callable[[], object] | None = defaul
     map_dock = window.add_panel_dock(map_widget, "Latent map", Qt.DockWidgetArea.RightDockWidgetArea)
     window.resizeDocks([gen_dock, map_dock], [55, 45], Qt.Orientation.Vertical)
     session.message.connect(lambda msg: window.statusBar().showMessage(msg, 5000))
+    app = QApplication.instance()
+    if app is not None:  # quitting cancels a running job at its next check instead of waiting it out
+        app.aboutToQuit.connect(session.shutdown)
     window.generation = session
     window.generate_panel = panel
     window.latent_map = controller
