@@ -59,6 +59,15 @@ class Phrase:
         return self.length_ticks * 60.0 / (bpm * TICKS_PER_QUARTER)
 
 
+def fold(pitch: int, low: int = LEAD_LOW - 12, high: int = LEAD_HIGH + 12) -> int:
+    """Octave-fold a stray note into the lead's range (a badly trained model can emit anything)."""
+    while pitch < low:
+        pitch += 12
+    while pitch > high:
+        pitch -= 12
+    return pitch
+
+
 def melody_digest(melody: Melody) -> str:
     data = ",".join(f"{n.start}:{n.end}:{n.pitch}" for n in melody.notes)
     return hashlib.blake2b(data.encode(), digest_size=12).hexdigest()
@@ -162,11 +171,10 @@ class LofiStream:
         if self.key is None:
             self.key = estimate_key(notes)
         shift = best_transposition(notes, self.key)
-        notes = [n.moved(dp=shift) for n in notes]
-        median = float(np.median([n.pitch for n in notes]))
+        median = float(np.median([n.pitch for n in notes])) + shift
         octave = 12 * math.ceil((LEAD_LOW - median) / 12) if median < LEAD_LOW else (
             -12 * math.ceil((median - LEAD_HIGH) / 12) if median > LEAD_HIGH else 0)
-        return [n.moved(dp=octave) for n in notes if 0 <= n.pitch + octave <= 127]
+        return [replace(n, pitch=fold(n.pitch + shift + octave)) for n in notes]
 
     def _nudge(self, melody: Melody) -> Melody:
         """Move the last note one scale step up: the last resort against an exact repeat."""
@@ -202,6 +210,7 @@ class LofiStream:
             break
         if melody is None:  # eight tries without a fresh phrase: nudge the last one heard
             base = self._prev.melody if self._prev is not None else Melody([Note(0, 960, 72)], **like)
+            self.key = self.key or estimate_key(base.notes)
             melody = self._nudge(base)
             while melody_digest(melody) in self.seen:
                 melody = self._nudge(melody)
@@ -265,20 +274,34 @@ class LofiStream:
         return self._queue.qsize()
 
     def next_phrase(self, timeout: float | None = None) -> Phrase | None:
-        """The next phrase in order (None only if ``timeout`` passed with none ready)."""
+        """The next phrase in order (None only if ``timeout`` passed with none ready).
+
+        Waits in short slices so a generator thread that died (its error is re-raised here)
+        can never leave the caller blocked forever."""
         if self.running or not self._queue.empty():
-            try:
-                phrase = self._queue.get(timeout=timeout)
-            except queue.Empty:
-                if self.error is not None:
-                    raise RuntimeError(f"Lo-Fi generation failed: {self.error}") from self.error
-                return None
+            deadline = None if timeout is None else time.monotonic() + timeout
+            while True:
+                try:
+                    phrase = self._queue.get(timeout=0.05 if timeout is None else
+                                             max(0.0, min(0.05, deadline - time.monotonic())))
+                    break
+                except queue.Empty:
+                    if not self.running and self._queue.empty():
+                        self._raise_error()
+                        phrase = self.generate()  # the thread was stopped: generate here instead
+                        break
+                    if deadline is not None and time.monotonic() >= deadline:
+                        self._raise_error()
+                        return None
         else:
-            if self.error is not None:
-                raise RuntimeError(f"Lo-Fi generation failed: {self.error}") from self.error
+            self._raise_error()
             phrase = self.generate()
         self.taken.append(phrase)
         return phrase
+
+    def _raise_error(self) -> None:
+        if self.error is not None:
+            raise RuntimeError(f"Lo-Fi generation failed: {self.error}") from self.error
 
     def ahead_of(self, playhead_tick: int) -> int:
         """Ticks of music already generated (handed out or waiting) past ``playhead_tick``."""
