@@ -68,6 +68,7 @@ def render(model: Path, corpus: dict, run: Path | None) -> str:
                   f"(~{last.get('windows_per_s', '?')} windows/s at the end); parameters: {start.get('params', '?')}.",
                   f"- Optimiser: AdamW, lr {t['lr']} decaying ×{t['lr_decay']}/step to {t['lr_min']}, gradient clip "
                   f"{t['grad_clip']}; KL: β → {t['beta_max']} (rate {t['beta_rate']}), free bits {t['free_bits']}.",
+                  *([f"- {rj['notes']}"] if rj.get("notes") else []),
                   f"- Command: `mguv train data/corpus.npz --out {run} --config "
                   "model_training/configs/melody_16bar.json` (see model_training/README.md)."]
     lines += ["", "## Held-out test figures (`python -m model_training.evaluate_model`)", "",

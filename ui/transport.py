@@ -74,9 +74,20 @@ class TransportPanel(QWidget):
                 QTimer.singleShot(0, self, lambda: self.statusMessage.emit(msg))
         return Player()
 
+    _ICONS = {"⏮": "SP_MediaSkipBackward", "▶": "SP_MediaPlay", "⏸": "SP_MediaPause", "⏹": "SP_MediaStop"}
+
+    def _set_glyph(self, b: QToolButton, text: str) -> None:
+        """Symbol buttons get the style's media icon (many fonts lack the glyphs); the text stays as a name."""
+        b.setText(text)
+        if text in self._ICONS:
+            from PySide6.QtWidgets import QStyle
+
+            b.setIcon(self.style().standardIcon(getattr(QStyle.StandardPixmap, self._ICONS[text])))
+            b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+
     def _button(self, text: str, tip: str, slot, checkable: bool = False) -> QToolButton:
         b = QToolButton(self)
-        b.setText(text)
+        self._set_glyph(b, text)
         b.setToolTip(tip)
         b.setCheckable(checkable)
         (b.toggled if checkable else b.clicked).connect(slot)
@@ -243,7 +254,7 @@ class TransportPanel(QWidget):
             self.positionChanged.emit(pos)
         if playing != self._was_playing:
             self._was_playing = playing
-            self.play_button.setText("⏸" if playing else "▶")
+            self._set_glyph(self.play_button, "⏸" if playing else "▶")
             self.playingChanged.emit(playing)
         if not playing:
             self._timer.stop()

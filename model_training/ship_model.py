@@ -1,0 +1,38 @@
+"""Copy a trained model folder into ``resources/models/`` with float16 weights.
+
+    python -m model_training.ship_model runs/melody_16bar/model resources/models/melody_16bar
+
+Halves the size in git (every committed version of a binary stays forever) at no audible cost;
+``load_model`` casts back to float32. Copies config.json, attribute vectors, metrics and the card.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+
+def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if len(argv) != 2:
+        print(__doc__.strip().splitlines()[2].strip(), file=sys.stderr)
+        return 2
+    src, dst = Path(argv[0]), Path(argv[1])
+    from mguv_app.model import load_model, save_model
+    from mguv_app.model.checkpoint import read_config
+
+    model, _ = load_model(src)
+    meta = {k: v for k, v in read_config(src).items() if k not in ("model", "format_version")}
+    save_model(model, dst, meta, half=True)
+    for name in ("attributes.safetensors", "metrics.json", "MODEL_CARD.md", "reference_latents.npy",
+                 "reference_latents.json"):
+        if (src / name).exists():
+            shutil.copy2(src / name, dst / name)
+    size = sum(f.stat().st_size for f in dst.iterdir()) / 2**20
+    print(f"{dst}: {size:.1f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
