@@ -1,0 +1,94 @@
+"""The Endless dock in the main window (offscreen): start, play on, freeze into the roll, save, knobs, no model."""
+
+import mido
+import pytest
+
+from mguv_app.audio import NullOutput
+from mguv_app.music import Melody, Note
+
+SR = 22050
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tiny_trained_model):
+    import torch
+
+    from mguv_app.engine import TrainedModel
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield TrainedModel(tiny_trained_model, "cpu")
+    torch.set_num_threads(threads)
+
+
+def pumped(style):
+    from mguv_app.lofi.live import BandPlayer
+
+    return BandPlayer(sample_rate=SR, output=NullOutput(SR, 1024, realtime=False), style=style)
+
+
+@pytest.fixture
+def window(qtbot):
+    from ui.main_window import MainWindow
+
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.ask_unsaved = lambda parent: "discard"
+    w.show_error = lambda parent, title, text: None
+    return w
+
+
+def test_endless_dock_plays_freezes_and_saves(window, qtbot, tiny_model, tmp_path):
+    from ui.lofi_link import attach_lofi
+
+    panel = attach_lofi(window, model_loader=lambda: tiny_model, player_factory=pumped)
+    assert "Endless" in window.docks and window.lofi_panel is panel
+    window.replace_melody(Melody([Note(0, 480, 60), Note(480, 960, 64), Note(960, 1920, 67)]))
+    panel.anchor_check.setChecked(True)
+    panel.anchor.setValue(40)
+    try:
+        panel.start_button.click()
+        assert panel.running and panel.start_button.text() == "Stop"
+        qtbot.waitUntil(lambda: panel.session.started, timeout=30000)
+        stream = panel.session.stream
+        assert stream.z_anchor is not None and stream.anchor_strength == pytest.approx(0.4)
+        panel.player.output.pump(SR * 2)  # two seconds of music
+        panel.pump()
+        assert "Phrase 1" in panel.status.text()
+        panel.speed.setValue(10)
+        panel.mode_box.setCurrentIndex(1)
+        panel.bpm.setValue(72)
+        assert stream.speed == pytest.approx(0.1) and stream.mode == "continue"
+        assert stream.style.bpm == 72 and panel.player.qpm == 72
+        assert panel.freeze_button.isEnabled()
+        frozen = panel.freeze()
+        assert window.melody.notes == frozen.notes == stream.taken[0].melody.notes
+        window.undo_stack.undo()
+        assert len(window.melody.notes) == 3  # freezing is one undoable step
+        mid = tmp_path / "session.mid"
+        assert panel.save_session(str(mid))
+        assert len([t for t in mido.MidiFile(mid).tracks if any(m.type == "note_on" for m in t)]) == 4
+        panel.ask_save_path = lambda parent, title, suggested: str(tmp_path / "session.wav")
+        assert panel.save_session()
+        assert (tmp_path / "session.wav").stat().st_size > 44100
+        panel.start_button.click()
+        assert not panel.running and panel.start_button.text() == "Start endless"
+        assert panel.start() and panel.session.stream.seed == 2  # a new session, a new seed
+    finally:
+        panel.shutdown()
+    assert panel.player is None and not panel.running
+
+
+def test_without_a_model_start_explains_and_stays_off(window, qtbot):
+    from ui.lofi_link import attach_lofi
+
+    def missing():
+        raise FileNotFoundError("no model installed yet at resources/models/melody_16bar")
+
+    panel = attach_lofi(window, model_loader=missing, player_factory=pumped)
+    panel.start_button.click()
+    assert not panel.running and not panel.start_button.isChecked()
+    assert "needs a model" in panel.status.text() and "melody_16bar" in panel.status.text()
+    assert panel.freeze() is None and not panel.save_session("/nonexistent/x.mid")
+    assert not panel.freeze_button.isEnabled()
+    panel.shutdown()

@@ -1,0 +1,43 @@
+"""Dock the "Endless" (Lo-Fi) panel and wire it to the window: model, anchor melody, freeze, status.
+
+The model comes from the window's generation session when there is one (so both share one
+loaded model and follow a model switch), else from ``model_loader`` on the first Start.
+Freezing a phrase replaces the piano roll's notes as one undoable step. Without a working
+audio stack the panel still opens; Start then says why it cannot play.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+
+def default_loader():
+    """The shipped model, or a clear error when it is not installed."""
+    from mguv_app.engine import TrainedModel, default_model_dir
+
+    folder = default_model_dir()
+    if not (folder / "config.json").exists():
+        raise FileNotFoundError(f"no model installed yet at {folder}")
+    return TrainedModel(folder)
+
+
+def attach_lofi(window, model_loader=default_loader, player_factory=None):
+    """Create the Endless panel, dock it on the right and connect it; returns the panel."""
+    from .lofi_panel import LofiPanel, default_player
+
+    panel = LofiPanel(window, model_loader=model_loader, player_factory=player_factory or default_player)
+    panel.anchor_provider = lambda: window.melody
+    panel.phraseFrozen.connect(lambda melody: window.replace_melody(melody, "Freeze Lo-Fi phrase"))
+    panel.statusMessage.connect(lambda msg: window.statusBar().showMessage(msg, 5000))
+    generation = getattr(window, "generation", None)
+    if generation is not None and hasattr(generation, "modelChanged"):
+        generation.modelChanged.connect(panel.set_model)
+        if getattr(generation, "model", None) is not None:
+            panel.set_model(generation.model)
+    window.add_panel_dock(panel, "Endless", Qt.DockWidgetArea.RightDockWidgetArea)
+    app = QApplication.instance()
+    if app is not None:  # stop the generator thread and release the audio device on quit
+        app.aboutToQuit.connect(panel.shutdown)
+    window.lofi_panel = panel
+    return panel
