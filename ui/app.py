@@ -47,10 +47,60 @@ def _report_when_shown(app, window) -> None:
     QTimer.singleShot(0, check)
 
 
-def _open_window(path: str | None):
+def _chosen_model_loader():
+    """The model the user last chose in the Training tab, else the bundled one."""
+    from mguv_app.engine import TrainedModel
+    from mguv_app.models_registry import active_model
+
+    from .generation_link import default_loader
+
+    folder = active_model()
+    if folder is not None and (folder / "config.json").exists():
+        return TrainedModel(folder)
+    return default_loader()
+
+
+def attach_panels(window) -> None:
+    """Add the feature panels to the window. Each is optional: one that fails to build is reported
+    in the status bar and the rest of the app keeps working."""
+    from mguv_app.engine import TrainedModel
+
+    from .generation_link import attach_generation
+    from .lofi_link import attach_lofi
+    from .training_link import attach_training
+
+    problems = []
+    try:
+        attach_generation(window, _chosen_model_loader)
+    except Exception as exc:  # a broken panel must not take the editor down
+        problems.append(f"Generate: {exc}")
+    try:
+        attach_lofi(window)
+    except Exception as exc:
+        problems.append(f"Endless: {exc}")
+    try:
+        tab = attach_training(window)
+    except Exception as exc:
+        problems.append(f"Training: {exc}")
+    else:
+        session = getattr(window, "generation", None)
+        if session is not None:
+            # the tab already stored the choice as the active model; switch the session now
+            tab.modelChosen.connect(lambda folder: session.load_model(lambda: TrainedModel(folder)))
+    docks = window.docks
+    if "Generate" in docks and "Endless" in docks:  # Endless shares the Generate slot as a tab
+        window.tabifyDockWidget(docks["Generate"], docks["Endless"])
+        docks["Generate"].raise_()
+    if problems:
+        window.statusBar().showMessage("Some panels are unavailable: " + "; ".join(problems))
+
+
+def _open_window(path: str | None, panels: bool = True):
     from .main_window import MainWindow
 
     window = MainWindow()
+    if panels:
+        attach_panels(window)
     if path:
         window.open_path(path)
     return window
