@@ -154,17 +154,17 @@ def bass_part(slots: list[ChordSlot], next_root: int | None, ticks_per_bar: int,
         if length >= ticks_per_bar:  # a whole bar or more: one bar pattern per bar
             for bar_start in range(s.start, s.end, ticks_per_bar):
                 last_bar = bar_start + ticks_per_bar >= s.end
-                out.append(Note(bar_start, bar_start + int(1.5 * q), root, 84))
+                out.append(Note(bar_start, bar_start + int(1.5 * q), root, 76))
                 fifth = root + 7 if root + 7 <= 50 else root - 5
                 second = fifth if rng.random() < 0.7 else root + 12
                 approach = last_bar and nxt is not None and rng.random() < 0.5
-                out.append(Note(bar_start + 2 * q, bar_start + (3 * q if approach else 4 * q) - 30, second, 72))
+                out.append(Note(bar_start + 2 * q, bar_start + (3 * q if approach else 4 * q) - 30, second, 66))
                 if approach:
                     target = _near(nxt)
                     step = 1 if rng.random() < 0.5 else -1
-                    out.append(Note(bar_start + int(3.5 * q), bar_start + 4 * q - 20, target - step, 66))
+                    out.append(Note(bar_start + int(3.5 * q), bar_start + 4 * q - 20, target - step, 60))
         else:  # a half-bar chord: the root, held
-            out.append(Note(s.start, s.end - 30, root, 80))
+            out.append(Note(s.start, s.end - 30, root, 72))
     return out
 
 
@@ -189,11 +189,12 @@ def arrange(melody: Melody, slots: list[ChordSlot], length_ticks: int, style: Ba
     tpb = melody.ticks_per_bar
     bars = -(-length_ticks // tpb)
     voicings = voice_progression(slots, prev_voicing)
-    chords = humanize(chord_notes(slots, voicings), rng, max(2, style.humanize_ticks // 2), 6)
+    chords = humanize(chord_notes(slots, voicings, velocity=46), rng, max(2, style.humanize_ticks // 2), 6)
     bass = humanize(bass_part(slots, next_root, tpb, rng), rng, style.humanize_ticks // 3, 5)
     drums = humanize(drum_part(bars, rng, fill_last=fill and style.fill_every_phrase), rng,
                      style.humanize_ticks, 7)
-    lead = [replace(n, velocity=int(np.clip(n.velocity * 0.8 + rng.integers(-6, 7), 40, 110))) for n in melody.notes]
+    # the vibraphone lead sits on top: soft-mallet instruments need the higher velocities to carry
+    lead = [replace(n, velocity=int(np.clip(n.velocity * 1.05 + rng.integers(-8, 9), 70, 122))) for n in melody.notes]
 
     def part(notes, program, name):
         bent = swing_notes(notes, style.swing)
