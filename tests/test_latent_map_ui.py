@@ -23,7 +23,7 @@ def open_window(qtbot, model_folder):
     dock.resize(700, 600)
     qtbot.waitExposed(dock)
     qtbot.waitUntil(lambda: session.model is not None and session.store.pca is not None and not session.busy,
-                    timeout=20000)
+                    timeout=120000)
     qtbot.wait(50)  # let the plot lay out and auto-range
     return w
 
@@ -49,7 +49,7 @@ def lonely_point(store, widget, min_px=14):
 
 
 def wait_idle(qtbot, session):
-    qtbot.waitUntil(lambda: not session.busy and not session.map_runner.busy, timeout=20000)
+    qtbot.waitUntil(lambda: not session.busy and not session.map_runner.busy, timeout=120000)
 
 
 def test_click_a_point_then_drag_the_handle(qtbot, window):

@@ -25,7 +25,7 @@ def default_loader():
 
 
 def attach_generation(window, model_loader: Callable[[], object] | None = default_loader):
-    """Create the session and both docks; start loading the model (None: load nothing now)."""
+    """Create the session and both docks; the model loads when a dock is first shown (None: never)."""
     from .generation import GeneratePanel, GenerationSession
     from .latent_map import LatentMapWidget, MapController
 
@@ -49,5 +49,19 @@ def attach_generation(window, model_loader: Callable[[], object] | None = defaul
     window.generate_panel = panel
     window.latent_map = controller
     if model_loader is not None:
-        session.load_model(model_loader)
+        _load_when_shown(window, session, model_loader, (gen_dock, map_dock))
     return session
+
+
+def _load_when_shown(window, session, loader, docks) -> None:
+    """Start loading once either dock is on screen: a window that is never shown (tests, scripts)
+    costs no model load, and the app's first frame is not delayed by one."""
+
+    def start(visible: bool = True) -> None:
+        if visible and not session.loading and session.model is None and session.model_error is None:
+            session.load_model(loader)
+
+    for dock in docks:
+        dock.visibilityChanged.connect(start)
+    if any(d.isVisible() for d in docks):
+        start()

@@ -77,15 +77,31 @@ def generate_variations(model, count: int = 4, bars: int | None = None, temperat
     if temperature < 0:
         raise ValueError("temperature must be 0 or more")
     token = _token(cancel)
+    bars = bars or model.bars
     melodies, labels = [], []
     for i in range(count):
         token.check()
-        m = model.sample(1, bars, temperature, seed + i, qpm, program)[0]
+        m = model.sample(1, min(bars, model.bars), temperature, seed + i, qpm, program)[0]
+        if bars > model.bars:  # longer than the model: continue it, a cancellable chunk at a time
+            m = _extend(model, m, bars - model.bars, temperature, seed + i + 1, token)
         m.name = f"Variation {i + 1} (seed {seed + i})"
         melodies.append(m)
         labels.append(m.name)
     latents = encode_melodies(model, melodies, token)
     return JobResult(melodies, labels, latents, {"seed": seed, "temperature": temperature})
+
+
+def _extend(model, melody: Melody, bars: int, temperature: float, seed: int, token: CancelToken) -> Melody:
+    """``melody`` plus ``bars`` new bars, in chunks of half the model length with a cancel check before each."""
+    chunk = max(1, model.bars // 2)
+    out, done, round_no = melody, 0, 0
+    while done < bars:
+        token.check()
+        step = min(chunk, bars - done)
+        out = model.continue_(out, step, temperature, seed + 1000 * round_no)
+        done += step
+        round_no += 1
+    return out
 
 
 def continue_melody(model, prompt: Melody, bars: int = 4, temperature: float = 1.0, seed: int = 0,
@@ -96,14 +112,7 @@ def continue_melody(model, prompt: Melody, bars: int = 4, temperature: float = 1
     if bars < 1:
         raise ValueError("continue by at least one bar")
     token = _token(cancel)
-    chunk = max(1, model.bars // 2)
-    out, done, round_no = prompt, 0, 0
-    while done < bars:
-        token.check()
-        step = min(chunk, bars - done)
-        out = model.continue_(out, step, temperature, seed + round_no)
-        done += step
-        round_no += 1
+    out = _extend(model, prompt, bars, temperature, seed, token)
     out.name = f"{prompt.name} + {bars} bars"
     return JobResult([out], [out.name], encode_melodies(model, [out], token), {"prompt_notes": len(prompt.notes)})
 

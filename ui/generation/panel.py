@@ -30,7 +30,7 @@ from .attributes_box import AttributesBox
 from .interpolate_box import InterpolateBox
 from .placing import in_sequence
 from .results import ResultList
-from .session import NO_MODEL, GenerationSession
+from .session import GenerationSession
 
 
 def _button(text: str, tip: str, slot) -> QPushButton:
@@ -47,7 +47,7 @@ class GeneratePanel(QWidget):
         self.model_actions: list[QWidget] = []
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 6, 6, 6)
-        self.status = QLabel(NO_MODEL if not session.loading else "Loading the model…")
+        self.status = QLabel("Loading the model…" if session.loading else "The model loads when this panel shows")
         self.status.setWordWrap(True)
         lay.addWidget(self.status)
         lay.addWidget(self._build_generate())
