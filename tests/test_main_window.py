@@ -14,16 +14,23 @@ from mguv_app.music import Melody, Note, read_midi, write_midi
 TUNE = [Note(0, 480, 60, 90), Note(480, 720, 62, 70), Note(960, 1920, 67, 110)]
 
 
-@pytest.fixture
-def window(qtbot):
+def make_window(qtbot, with_transport=False):
     from ui.main_window import MainWindow
 
-    w = MainWindow()
+    w = MainWindow(with_transport=with_transport)
     qtbot.addWidget(w)
-    w.ask_unsaved = lambda parent: "discard"  # tests that care about the question set their own
+    # never a modal dialog in a test (it would wait forever): tests that care set their own answers
+    w.ask_unsaved = lambda parent: "discard"
     w.ask_restore = lambda parent, rec: pytest.fail("unexpected restore question")
+    w.ask_open_path = lambda parent, start: None
+    w.ask_save_path = lambda parent, title, suggested: None
     w.show_error = lambda parent, title, text: None
     return w
+
+
+@pytest.fixture
+def window(qtbot):
+    return make_window(qtbot)
 
 
 @pytest.fixture
@@ -142,7 +149,6 @@ def test_drag_out_offers_a_real_midi_file(window, tune):
 
 def test_autosave_is_atomic_and_restored_after_a_crash(qtbot, tune, tmp_path, monkeypatch):
     from ui.autosave import Autosaver
-    from ui.main_window import MainWindow
 
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
@@ -157,8 +163,7 @@ def test_autosave_is_atomic_and_restored_after_a_crash(qtbot, tune, tmp_path, mo
     assert crashed.melody_path.read_bytes() == first
     assert sorted(p.name for p in crashed.folder.iterdir()) == ["autosave.mid", "session.json"]
 
-    w = MainWindow()
-    qtbot.addWidget(w)
+    w = make_window(qtbot)
     asked = []
     w.ask_restore = lambda parent, rec: asked.append(rec) or True
     assert w.offer_restore()
@@ -167,15 +172,13 @@ def test_autosave_is_atomic_and_restored_after_a_crash(qtbot, tune, tmp_path, mo
     w.ask_unsaved = lambda parent: "discard"
     w.close()
     assert not crashed.melody_path.exists()  # clean exit: nothing to restore next time
-    w2 = MainWindow()
-    qtbot.addWidget(w2)
+    w2 = make_window(qtbot)
     w2.ask_restore = lambda parent, rec: pytest.fail("nothing to restore")
     assert not w2.offer_restore()
 
 
 def test_declined_restore_is_discarded_and_live_sessions_are_left_alone(qtbot, tune):
     from ui.autosave import Autosaver
-    from ui.main_window import MainWindow
 
     live = Autosaver(pid=os.getppid())  # another window that is still running
     live.save(Melody(TUNE), tune)
@@ -183,8 +186,7 @@ def test_declined_restore_is_discarded_and_live_sessions_are_left_alone(qtbot, t
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
     Autosaver(pid=dead.pid).save(Melody(TUNE), tune)
-    w = MainWindow()
-    qtbot.addWidget(w)
+    w = make_window(qtbot)
     w.ask_restore = lambda parent, rec: False
     assert not w.offer_restore()
     assert Autosaver().pending_recovery() is None and w.melody.notes == []
@@ -204,7 +206,6 @@ def test_autosave_now_and_timer_only_when_changed(window, tune):
 
 
 def test_panel_docks_settings_and_theme(window, qtbot):
-    from ui.main_window import MainWindow
 
     assert {"Generate", "Latent map"} <= set(window.docks)
     panel = QLabel("real generate panel")
@@ -214,20 +215,20 @@ def test_panel_docks_settings_and_theme(window, qtbot):
     window.apply_theme("light")
     window.roll.set_grid("1/8T")
     window.close()
-    w2 = MainWindow()
-    qtbot.addWidget(w2)
+    w2 = make_window(qtbot)
     assert w2.roll.theme.name == "light" and w2.roll.grid_label == "1/8T"
 
 
 def test_many_qt_calls_do_not_kill_the_interpreter():
     code = ("import ui\nfrom PySide6.QtWidgets import QApplication, QWidget\napp = QApplication([])\n"
-            "w = QWidget()\nfor _ in range(300_000): w.update()\nprint('ok')")
+            "w = QWidget()\nfor _ in range(100_000): w.update()\nprint('ok')")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
                        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     assert r.returncode == 0 and "ok" in r.stdout, r.stderr[-500:]
 
 
-def test_transport_is_docked_and_wired_to_the_roll(window, tune, qtbot):
+def test_transport_is_docked_and_wired_to_the_roll(tune, qtbot):
+    window = make_window(qtbot, with_transport=True)
     panel = window.transport
     if panel is None:
         pytest.skip("ui/transport.py is not importable here")

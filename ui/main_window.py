@@ -55,7 +55,8 @@ def _placeholder(text: str) -> QLabel:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, settings: Settings | None = None, autosaver: Autosaver | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, autosaver: Autosaver | None = None,
+                 with_transport: bool = True) -> None:
         super().__init__()
         self.settings = settings or Settings()
         self.autosaver = autosaver or Autosaver()
@@ -92,7 +93,8 @@ class MainWindow(QMainWindow):
         self._transport_sync.setSingleShot(True)
         self._transport_sync.setInterval(TRANSPORT_SYNC_MS)
         self._transport_sync.timeout.connect(self._push_to_transport)
-        self._connect_transport()
+        if with_transport:  # off for tests that do not play (it loads a SoundFont)
+            self._connect_transport()
 
         self.autosave_timer = QTimer(self)
         self.autosave_timer.setInterval(AUTOSAVE_MS)
