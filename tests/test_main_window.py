@@ -268,3 +268,16 @@ def test_toolbar_and_menu_actions_drive_the_roll(window, tune):
     window.act_delete.trigger()  # the pasted notes are the selection
     assert window.melody.notes == TUNE
     assert "3 notes" in window.summary_label.text() or window._transport_sync.isActive()
+
+
+def test_default_questions_never_block_headless(qtbot, tune):
+    from ui import dialogs
+    from ui.main_window import MainWindow
+
+    w = MainWindow(with_transport=False)  # the real dialog functions, offscreen
+    qtbot.addWidget(w)
+    w.replace_melody(Melody(TUNE))
+    assert dialogs.headless() and w.ask_unsaved(w) == "discard"
+    assert w.ask_save_path(w, "Save", "x.mid") is None
+    assert not w.save()  # no path and nobody to ask: nothing is written, nothing hangs
+    assert w.close()  # unsaved changes, but closing does not wait for an answer

@@ -1,20 +1,29 @@
 """The window's modal questions, as plain functions the window holds in attributes.
 
 Keeping them here (rather than inline ``QMessageBox`` calls) lets tests and headless runs
-swap in a function that answers at once.
+swap in a function that answers at once. On a headless platform (offscreen, minimal) nobody
+could ever answer a modal box, so each question returns its safe answer instead of hanging.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import sys
 
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 MIDI_FILTER = "MIDI files (*.mid *.midi *.kar *.rmi *.smf)"
 
 
+def headless() -> bool:
+    return QGuiApplication.platformName() in ("offscreen", "minimal")
+
+
 def ask_unsaved(parent: QWidget) -> str:
-    """"save", "discard" or "cancel"."""
+    """"save", "discard" or "cancel" ("discard" when headless: nobody is there to answer)."""
+    if headless():
+        return "discard"
     B = QMessageBox.StandardButton
     answer = QMessageBox.question(parent, "Unsaved changes", "The melody has unsaved changes. Save them first?",
                                   B.Save | B.Discard | B.Cancel, B.Save)
@@ -22,6 +31,8 @@ def ask_unsaved(parent: QWidget) -> str:
 
 
 def ask_restore(parent: QWidget, recovery) -> bool:
+    if headless():
+        return False  # keep the autosave for the next interactive start
     when = _dt.datetime.fromtimestamp(recovery.saved_at).strftime("%Y-%m-%d %H:%M") if recovery.saved_at else "?"
     src = f"\n(It was editing {recovery.source_path}.)" if recovery.source_path else ""
     B = QMessageBox.StandardButton
@@ -33,14 +44,21 @@ def ask_restore(parent: QWidget, recovery) -> bool:
 
 
 def ask_open_path(parent: QWidget, start_dir: str) -> str | None:
+    if headless():
+        return None
     path, _ = QFileDialog.getOpenFileName(parent, "Open MIDI", start_dir, MIDI_FILTER)
     return path or None
 
 
 def ask_save_path(parent: QWidget, title: str, suggested: str) -> str | None:
+    if headless():
+        return None
     path, _ = QFileDialog.getSaveFileName(parent, title, suggested, MIDI_FILTER)
     return path or None
 
 
 def show_error(parent: QWidget, title: str, text: str) -> None:
+    if headless():
+        print(f"{title}: {text}", file=sys.stderr)
+        return
     QMessageBox.warning(parent, title, text)
