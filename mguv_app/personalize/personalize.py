@@ -19,6 +19,7 @@ import numpy as np
 
 from ..fileio import atomic_write
 from ..model.checkpoint import CONFIG
+from ..music.events import PITCH_OFFSET
 from ..music.melody import Melody
 from .midime import MidiMeConfig, train_midime
 
@@ -56,9 +57,11 @@ def collect_windows(base, data, progress: Callable[[dict], None] | None = None
         return data.astype(np.int64), len(data), []
     if isinstance(data, (list, tuple)) and all(isinstance(m, Melody) for m in data):
         rows = []
-        for m in data:
+        for m in data:  # the scan's rule: a window needs notes in at least half of its bars
             for first in range(0, max(1, m.num_bars - base.bars + 1)):
-                rows.append(base._tokens(m, first))
+                w = base._tokens(m, first)
+                if (w.reshape(base.bars, -1) >= PITCH_OFFSET).any(-1).sum() >= max(1, base.bars // 2):
+                    rows.append(w)
         return (np.stack(rows) if rows else np.zeros((0, steps), np.int64)), len(data), []
     from ..training.data import scan_folder
 

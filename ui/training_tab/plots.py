@@ -12,6 +12,9 @@ CURVES = {  # series key -> (plot title, colour)
     "elbo": ("ELBO", "#81c784"),
     "tf_accuracy": ("Accuracy", "#fff176"),
     "val_tf_accuracy": ("Accuracy", "#e57373"),
+    "val_recon": ("Reconstruction", "#e57373"),
+    "val_kl": ("KL", "#e57373"),
+    "val_elbo": ("ELBO", "#e57373"),
 }
 
 
@@ -20,7 +23,7 @@ class StatsPlots(pg.GraphicsLayoutWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.setMinimumHeight(150)
+        self.setMinimumHeight(190)
         self.pitch = self.addPlot(title="Pitches")
         self.density = self.addPlot(title="Notes per bar")
         self.lengths = self.addPlot(title="Note lengths (16ths)")
@@ -69,8 +72,15 @@ class CurvePlots(pg.GraphicsLayoutWidget):
         self.data: dict[str, tuple[list, list]] = {}
         self.lines = {}
         for key, (title, colour) in CURVES.items():
-            name = {"tf_accuracy": "train", "val_tf_accuracy": "validation"}.get(key)
-            self.lines[key] = self.plots[title].plot([], [], pen=pg.mkPen(colour, width=2), name=name)
+            if key.startswith("val_"):  # held-out figures: sparse, so dots joined by a thin line
+                name = "validation" if key == "val_tf_accuracy" else None
+                line = self.plots[title].plot([], [], pen=pg.mkPen(colour, width=1), symbol="o", symbolSize=7,
+                                              symbolBrush=colour, symbolPen=None, name=name)
+                line.setZValue(10)
+            else:
+                name = "train" if key == "tf_accuracy" else None
+                line = self.plots[title].plot([], [], pen=pg.mkPen(colour, width=2), name=name)
+            self.lines[key] = line
             self.data[key] = ([], [])
 
     def clear_curves(self) -> None:

@@ -148,7 +148,8 @@ class TrainingTab(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(left)
-        scroll.setMinimumWidth(430)
+        scroll.setMinimumWidth(540)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         right = QWidget()
         rv = QVBoxLayout(right)
@@ -190,7 +191,7 @@ class TrainingTab(QWidget):
         outer.addWidget(scroll)
         outer.addWidget(right)
         outer.setStretchFactor(1, 1)
-        outer.setSizes([470, 1000])
+        outer.setSizes([560, 1000])
         lay = QHBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(outer)
