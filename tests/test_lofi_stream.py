@@ -144,6 +144,10 @@ def test_background_thread_stays_ahead(model):
         second = stream.next_phrase(timeout=60)
         assert second.index == first.index + 1
         assert stream.ahead_of(0) >= 2 * first.length_ticks
+        stream.stop(wait=False)  # as the GUI does: return at once
+        assert not stream.running
+        third = stream.next_phrase()  # the timeline carries on without holes after a stop
+        assert third.index == second.index + 1 and third.start_tick == second.end_tick
     finally:
         stream.stop()
     assert not stream.running

@@ -197,7 +197,7 @@ class LofiPanel(QWidget):
     def stop(self) -> None:
         self.timer.stop()
         if self.session is not None:
-            self.session.stop()
+            self.session.stop(wait=False)  # never freeze the window on a phrase still being generated
         self._set_button(False)
         self._update_enabled()
         if self.session is not None and self.session.played():

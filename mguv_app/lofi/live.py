@@ -181,10 +181,10 @@ class EndlessSession:
         head = self.playhead()
         return [p for at, p in self.placed if at <= head]
 
-    def stop(self) -> None:
+    def stop(self, wait: bool = True) -> None:
         self.started = False
         self.player.pause()
-        self.stream.stop()
+        self.stream.stop(wait)
 
     @property
     def min_lead_seconds(self) -> float | None:

@@ -123,6 +123,7 @@ class LofiStream:
         self._stop = threading.Event()
         self.error: BaseException | None = None
         self.taken: list[Phrase] = []  # everything handed out: the recorded session
+        self._leftover: list[Phrase] = []  # generated when the thread was stopped with a full queue
 
     # ------------------------------------------------------------------ latent moves
     def _step_z(self, scale: float = 1.0) -> np.ndarray:
@@ -240,8 +241,10 @@ class LofiStream:
     # ------------------------------------------------------------------ streaming
     def start(self) -> None:
         """Generate ahead in a background thread (idempotent)."""
-        if self._thread is not None and self._thread.is_alive():
+        if self.running:
             return
+        if self._thread is not None:  # stopped without waiting: let that thread finish first
+            self._thread.join()
         self._stop.clear()
         self._thread = threading.Thread(target=self._run, name="mguv-lofi-stream", daemon=True)
         self._thread.start()
@@ -250,24 +253,28 @@ class LofiStream:
         try:
             while not self._stop.is_set():
                 phrase = self.generate()
-                while not self._stop.is_set():
+                while True:
                     try:
                         self._queue.put(phrase, timeout=0.1)
                         break
                     except queue.Full:
-                        continue
+                        if self._stop.is_set():  # keep it: the timeline already counts it
+                            self._leftover.append(phrase)
+                            break
         except BaseException as exc:  # surfaced to the consumer by next_phrase()
             self.error = exc
 
-    def stop(self) -> None:
+    def stop(self, wait: bool = True) -> None:
+        """Stop generating ahead. ``wait=False`` returns at once (the GUI must not freeze while a
+        long phrase finishes; the thread exits after it)."""
         self._stop.set()
-        if self._thread is not None:
+        if self._thread is not None and wait:
             self._thread.join(timeout=30)
             self._thread = None
 
     @property
     def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        return self._thread is not None and self._thread.is_alive() and not self._stop.is_set()
 
     def ready(self) -> int:
         """Phrases generated and waiting."""
@@ -288,16 +295,23 @@ class LofiStream:
                 except queue.Empty:
                     if not self.running and self._queue.empty():
                         self._raise_error()
-                        phrase = self.generate()  # the thread was stopped: generate here instead
+                        phrase = self._after_thread()  # the thread was stopped: carry on here
                         break
                     if deadline is not None and time.monotonic() >= deadline:
                         self._raise_error()
                         return None
         else:
             self._raise_error()
-            phrase = self.generate()
+            phrase = self._after_thread()
         self.taken.append(phrase)
         return phrase
+
+    def _after_thread(self) -> Phrase:
+        if self._thread is not None:
+            self._thread.join()  # a stopped thread may still be finishing a phrase
+        if not self._queue.empty():
+            return self._queue.get()
+        return self._leftover.pop(0) if self._leftover else self.generate()
 
     def _raise_error(self) -> None:
         if self.error is not None:
