@@ -137,8 +137,11 @@ def test_attribute_sliders_change_the_melody_and_undo(qtbot, window):
     song = make_melody(np.random.default_rng(2), 4)
     window.load_melody(song)
     box = panel.attributes_box
-    slider = next(s for s in box.sliders.values() if s.isEnabled())
-    slider.setValue(100)
+    enabled = [s for s in box.sliders.values() if s.isEnabled()]
+    if not enabled:  # a model without attribute vectors: every slider disabled, nothing to move
+        assert not session.model.attribute_vectors
+        return
+    enabled[0].setValue(100)
     qtbot.waitUntil(lambda: window.melody.notes != song.notes, timeout=120000)
     wait_idle(qtbot, session)
     window.undo_stack.undo()

@@ -100,7 +100,7 @@ def test_reference_points_prefer_the_models_own_file(tiny_trained_model, tmp_pat
     model = TrainedModel(folder, device="cpu")
     prior = reference_points(model, n=6)
     assert [p[0] for p in prior] == ["prior"] * 6 and all(p[3] is not None for p in prior)
-    assert np.allclose(prior[0][2], model.encode([prior[0][3]])[0][0], atol=1e-5)  # mean of its melody
+    assert np.allclose(prior[0][2], model.encode([prior[0][3]])[0][0], atol=1e-4)  # mean of its melody
     np.save(folder / "reference_latents.npy", np.zeros((3, model.cfg.latent_dim), np.float32))
     (folder / "reference_latents.json").write_text(json.dumps({"labels": ["a", "b"]}))
     stored = reference_points(model)
