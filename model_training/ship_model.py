@@ -1,8 +1,10 @@
 """Copy a trained model folder into ``resources/models/`` with float16 weights.
 
-    python -m model_training.ship_model runs/melody_16bar/model resources/models/melody_16bar
+    python -m model_training.ship_model runs/melody_16bar/model resources/models/melody_16bar [CORPUS.npz]
 
-Halves the size in git (every committed version of a binary stays forever) at no audible cost;
+With a corpus, attribute vectors are computed from its training windows when the source folder
+has none (a run stopped by hand has a checkpoint but no finished ``model/``). Float16 halves the
+size in git (every committed version of a binary stays forever) at no audible cost;
 ``load_model`` casts back to float32. Copies config.json, attribute vectors, metrics and the card.
 """
 
@@ -13,9 +15,23 @@ import sys
 from pathlib import Path
 
 
+def _attributes(folder: Path, corpus: Path) -> None:
+    import numpy as np
+
+    from mguv_app.engine import TrainedModel
+    from mguv_app.engine.attributes import ATTRIBUTES_FILE, compute_attribute_vectors, save_attribute_vectors
+    from mguv_app.training.data import load_corpus
+
+    tm = TrainedModel(folder, "cpu")
+    train = load_corpus(corpus, tm.bars, tm.steps_per_bar, "train").astype(np.int64)
+    sample = train[np.random.default_rng(0).permutation(len(train))[:4096]]
+    mu = np.concatenate([tm.encode_tokens(sample[i: i + 256])[0] for i in range(0, len(sample), 256)])
+    save_attribute_vectors(compute_attribute_vectors(sample, mu), folder / ATTRIBUTES_FILE)
+
+
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if len(argv) != 2:
+    if len(argv) not in (2, 3):
         print(__doc__.strip().splitlines()[2].strip(), file=sys.stderr)
         return 2
     src, dst = Path(argv[0]), Path(argv[1])
@@ -29,6 +45,8 @@ def main(argv=None) -> int:
                  "reference_latents.json"):
         if (src / name).exists():
             shutil.copy2(src / name, dst / name)
+    if len(argv) == 3 and not (dst / "attributes.safetensors").exists():
+        _attributes(dst, Path(argv[2]))
     size = sum(f.stat().st_size for f in dst.iterdir()) / 2**20
     print(f"{dst}: {size:.1f} MB")
     return 0
