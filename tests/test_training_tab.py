@@ -131,7 +131,7 @@ def test_errors_are_clear_messages(qtbot, tmp_path):
     tab._launch([sys.executable, "-c", "import sys; sys.stderr.write('Segfault-ish: boom\\n'); sys.exit(139)"], "go")
     qtbot.waitUntil(lambda: tab.run_state == "idle", timeout=30_000)
     assert "ended unexpectedly" in tab.message.text() and "boom" in tab.message.text()
-    for reason, words in (("nan", "lower the learning rate"), ("oom", "smaller batch"), ("no_data", "no melodies")):
+    for reason, words in (("nan", "lower learning rate"), ("oom", "smaller batch"), ("no_data", "no melodies")):
         tab.run_state = "running"
         tab.handle_event({"event": "exit", "status": "error", "reason": reason, "message": "", "code": 3})
         assert words in tab.message.text()
