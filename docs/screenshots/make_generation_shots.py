@@ -104,10 +104,10 @@ def main() -> int:
     save_small(window.grab(), out / "generation_panel.png")
 
     ctl = window.latent_map
-    pts = sorted(session.store.of_source("generated") or session.store.points.values(), key=lambda p: p.xy[0])
-    ctl.click_point(pts[0].id)
+    pts = sorted(session.store.points.values(), key=lambda p: p.xy[0])  # two points well apart
+    ctl.click_point(pts[len(pts) // 8].id)
     ctl.pin("A")
-    ctl.click_point(pts[-1].id)
+    ctl.click_point(pts[-1 - len(pts) // 8].id)
     ctl.pin("B")
     box = panel.interpolate_box
     box.source_a.setCurrentIndex(box.source_a.findData("pin"))
@@ -119,6 +119,7 @@ def main() -> int:
     ctl.widget.drag_handle_to(mid[0] + 0.3, mid[1] - 0.6, finished=True)
     pump(lambda: ctl.latest.idle)
     pump(seconds=0.5)
+    window.roll.fit_to_content()
     window.docks["Latent map"].raise_()
     pump(seconds=0.3)
     save_small(window.grab(), out / "latent_map.png")
