@@ -129,6 +129,9 @@ def test_continue_mode_and_anchor(model, tmp_path):
     first, second = stream.next_phrase(), stream.next_phrase()
     assert stream.key == estimate_key(anchor.notes)
     assert second.start_tick == first.end_tick and second.source.startswith("continue")
+    cheap = LofiStream(model, seed=6, mode="continue", fit_iterations=0)  # encoder-only continuation
+    a, b = cheap.next_phrase(), cheap.next_phrase()
+    assert b.source == "continue" and b.start_tick == a.end_tick and b.melody.notes
     frozen = stream.freeze(second.index)
     assert frozen.notes == second.melody.notes and frozen is not second.melody
     with pytest.raises(ValueError, match="mode"):

@@ -8,7 +8,9 @@ Consecutive phrases connect in one of two ways:
   pulled toward the user's melody by ``z <- (1 - a) z + a z_anchor``; cheap (one decode).
 * ``"continue"``: the second half of the previous phrase is forced as the decoder's
   prefix and a latent fitted to it continues it (the algorithm of
-  :meth:`TrainedModel.continue_`, with a smaller search budget so it keeps up in real time).
+  :meth:`TrainedModel.continue_`, with a smaller search budget that halves whenever a
+  phrase took more than ``CONTINUE_BUDGET`` of its playing time, down to the encoder's
+  latent alone, so it keeps up in real time on a slow CPU).
 
 A background thread keeps up to ``ahead`` phrases ready in a bounded queue, so playback
 never waits on the model; no phrase is ever repeated exactly (a digest of every phrase is
@@ -32,6 +34,7 @@ from .band import BandParts, BandStyle, arrange
 from .harmony import ChordSlot, Key, best_transposition, choose_chords, estimate_key
 
 MODES = ("walk", "continue")
+CONTINUE_BUDGET = 0.35  # a continuation may take this share of its phrase's playing time, else it gets cheaper
 LEAD_LOW, LEAD_HIGH = 62, 82  # the phrase's median pitch is kept in this range (by octaves)
 
 
@@ -153,8 +156,11 @@ class LofiStream:
         z = self.z
         while len(new_tokens) < bars * spb:
             context = np.asarray((history + new_tokens)[-ctx * spb:], dtype=np.int64)
-            z = self.model.fit_latent(context, ctx * spb, restarts=2, iterations=self.fit_iterations,
-                                      seed=int(self.rng.integers(2**31)))
+            if self.fit_iterations > 0:
+                z = self.model.fit_latent(context, ctx * spb, restarts=2, iterations=self.fit_iterations,
+                                          seed=int(self.rng.integers(2**31)))
+            else:  # the cheapest continuation: the encoder's latent of the context, repeated over a window
+                z = self.model.encode_tokens(np.resize(context, self.model.cfg.num_steps)[None])[0][0]
             if scale > 1.0:  # a resample after a duplicate: shake the fitted latent a little
                 z = z + 0.2 * min(scale, 8.0) * self.rng.standard_normal(z.shape).astype(np.float32)
             if self.z_anchor is not None and self.anchor_strength > 0:
@@ -227,6 +233,10 @@ class LofiStream:
                         prev.parts.voicing_end if prev else None, next_root=self.key.tonic)
         phrase = Phrase(self._next_index, self._next_start, length, melody, slots, parts, self.key, digest,
                         source, time.perf_counter() - t0, np.asarray(melody_to_events(melody, self.bars * self.spb)))
+        if self.mode == "continue" and prev is not None and self.fit_iterations > 0 and \
+                phrase.gen_seconds > CONTINUE_BUDGET * phrase.seconds(self.style.bpm):
+            self.fit_iterations //= 2  # falling behind real time: search less for the next continuation
+            self.stats["fit_iterations"] = self.fit_iterations
         self._next_index += 1
         self._next_start += length
         self._prev = phrase
