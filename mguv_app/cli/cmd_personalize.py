@@ -13,7 +13,7 @@ def add_arguments(p) -> None:
     p.add_argument("data", metavar="DATA_DIR", help="folder of MIDI files in the style to learn")
     p.add_argument("--out", required=True, metavar="DIR", help="the personalised model folder to write")
     p.add_argument("--latent", type=int, default=4, help="size of the small latent space (default 4)")
-    p.add_argument("--steps", type=int, default=1000, help="training steps (default 1000)")
+    p.add_argument("--steps", type=int, default=500, help="training steps (default 500)")
     p.add_argument("--seed", type=int, default=0)
     add_model_arguments(p)
 

@@ -30,10 +30,10 @@ class MidiMeConfig:
     input_dim: int = 128
     latent_dim: int = 4
     hidden: int = 256
-    steps: int = 1000
+    steps: int = 500
     lr: float = 2e-3
     beta: float = 1.0
-    batch_size: int = 512
+    batch_size: int = 128
     seed: int = 0
 
     @classmethod

@@ -23,7 +23,7 @@ from ..music.events import PITCH_OFFSET
 from ..music.melody import Melody
 from .midime import MidiMeConfig, train_midime
 
-MAX_WINDOWS = 512  # encoding is the cost (~0.7 GFLOP per 16-bar window); more adds time, not style
+MAX_WINDOWS = 256  # encoding is the cost (~0.7 GFLOP per 16-bar window); more adds time, not style
 
 
 class PersonalizeError(Exception):
@@ -101,8 +101,11 @@ def personalize(base, data, out: str | Path, cfg: MidiMeConfig | None = None, na
         windows = windows[np.random.default_rng(0).choice(len(windows), max_windows, replace=False)]
     if progress:
         progress({"event": "encode", "windows": len(windows)})
+    t_encode = time.perf_counter()
     mu = np.concatenate([base.encode_tokens(windows[i: i + 256])[0] for i in range(0, len(windows), 256)])
+    t_encode = time.perf_counter() - t_encode
     net, figures = train_midime(mu, cfg, progress, should_stop)
+    figures["encode_seconds"] = round(t_encode, 3)
     if should_stop and should_stop():
         raise PersonalizeError("personalisation was cancelled")
     tmp = out.parent / f".{out.name}.tmp"

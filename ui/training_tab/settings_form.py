@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 MODES = {
     "finetune": ("Fine-tune the bundled model (all weights)", {"steps": 2000, "lr": 3e-4}),
     "scratch": ("Train a new model from scratch", {"steps": 20000, "lr": 1e-3}),
-    "personalize": ("Personalise in seconds on the CPU (MidiMe)", {"steps": 1000}),
+    "personalize": ("Personalise in seconds on the CPU (MidiMe)", {"steps": 500}),
 }
 DEVICES = [("auto (GPU when present)", "auto"), ("CPU", "cpu"), ("GPU (CUDA)", "cuda")]
 
