@@ -33,7 +33,7 @@ def bundle(tmp_path_factory) -> Path:
     tmp = tmp_path_factory.mktemp("bundle")
     cmd = [sys.executable, "-m", "PyInstaller", str(ROOT / "build.spec"), "--noconfirm", "--log-level", "WARN",
            "--distpath", str(tmp / "dist"), "--workpath", str(tmp / "work")]
-    r = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=840)
+    r = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=1200)  # 14 min seen on a busy box
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
     exe = tmp / "dist" / "mguv-studio" / "mguv"
     assert exe.is_file() and os.access(exe, os.X_OK)
