@@ -60,11 +60,15 @@ def _chosen_model_loader():
     return default_loader()
 
 
+def _load_model(folder: str):
+    from mguv_app.engine import TrainedModel  # torch loads here, on the worker, never at start-up
+
+    return TrainedModel(folder)
+
+
 def attach_panels(window) -> None:
     """Add the feature panels to the window. Each is optional: one that fails to build is reported
     in the status bar and the rest of the app keeps working."""
-    from mguv_app.engine import TrainedModel
-
     from .generation_link import attach_generation
     from .lofi_link import attach_lofi
     from .training_link import attach_training
@@ -86,7 +90,7 @@ def attach_panels(window) -> None:
         session = getattr(window, "generation", None)
         if session is not None:
             # the tab already stored the choice as the active model; switch the session now
-            tab.modelChosen.connect(lambda folder: session.load_model(lambda: TrainedModel(folder)))
+            tab.modelChosen.connect(lambda folder: session.load_model(lambda: _load_model(folder)))
     docks = window.docks
     if "Generate" in docks and "Endless" in docks:  # Endless shares the Generate slot as a tab
         window.tabifyDockWidget(docks["Generate"], docks["Endless"])

@@ -8,7 +8,6 @@ thread can share one instance safely.
 
 from __future__ import annotations
 
-import math
 import threading
 from pathlib import Path
 
@@ -21,23 +20,13 @@ from ..music.melody import TICKS_PER_STEP, Melody
 from ..paths import resources_dir
 from .attributes import ATTRIBUTES_FILE, load_attribute_vectors
 from .device import pick_device
+from .interpolation import slerp
 
 DEFAULT_MODEL_NAME = "melody_16bar"
 
 
 def default_model_dir() -> Path:
     return resources_dir() / "models" / DEFAULT_MODEL_NAME
-
-
-def slerp(a: np.ndarray, b: np.ndarray, t: float) -> np.ndarray:
-    """Spherical interpolation (falls back to linear when a and b are nearly parallel)."""
-    na, nb = np.linalg.norm(a), np.linalg.norm(b)
-    if na < 1e-8 or nb < 1e-8:
-        return (1 - t) * a + t * b
-    omega = math.acos(float(np.clip(np.dot(a / na, b / nb), -1.0, 1.0)))
-    if omega < 1e-4:
-        return (1 - t) * a + t * b
-    return (math.sin((1 - t) * omega) * a + math.sin(t * omega) * b) / math.sin(omega)
 
 
 class TrainedModel:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..engine.trained_model import slerp
+from ..engine.interpolation import slerp
 from ..music.melody import Melody
 
 ATTRIBUTES = {  # slider name -> (attribute vector, what + means)

@@ -16,7 +16,7 @@ import time
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from mguv_app.engine.trained_model import slerp
+from mguv_app.engine.interpolation import slerp
 from mguv_app.generation import decode_latent, encode_melodies
 
 from ..generation.worker import LatestOnly
