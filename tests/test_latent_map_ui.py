@@ -62,11 +62,14 @@ def test_click_a_point_then_drag_the_handle(qtbot, window):
     assert np.allclose(widget.handle_pos(), point.xy, atol=1e-4) and np.allclose(ctl.current_z, point.z)
     # drag the handle with the mouse: press on it, move in steps, release
     start = screen_pos(widget, *point.xy)
+    # towards the farthest point on the map: far enough that a greedy decode must change
+    far = max(store.points.values(), key=lambda p: float(np.linalg.norm(np.asarray(p.xy) - point.xy)))
+    step = (QPointF(screen_pos(widget, *far.xy)) - QPointF(start)) * (0.8 / 8)
     view = widget.plot.viewport()
     qtbot.mousePress(view, Qt.MouseButton.LeftButton, pos=start)
     for k in range(1, 9):
-        qtbot.mouseMove(view, start + QPointF(12 * k, -8 * k).toPoint())
-    qtbot.mouseRelease(view, Qt.MouseButton.LeftButton, pos=start + QPointF(96, -64).toPoint())
+        qtbot.mouseMove(view, (QPointF(start) + step * k).toPoint())
+    qtbot.mouseRelease(view, Qt.MouseButton.LeftButton, pos=(QPointF(start) + step * 8).toPoint())
     wait_idle(qtbot, session)
     x, y = widget.handle_pos()
     assert not np.allclose((x, y), point.xy)  # the handle moved with the mouse
