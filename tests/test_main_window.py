@@ -281,3 +281,24 @@ def test_default_questions_never_block_headless(qtbot, tune):
     assert w.ask_save_path(w, "Save", "x.mid") is None
     assert not w.save()  # no path and nobody to ask: nothing is written, nothing hangs
     assert w.close()  # unsaved changes, but closing does not wait for an answer
+
+
+def test_render_to_wav_from_the_file_menu(qtbot, tmp_path):
+    """File → Render to WAV writes real audio on a worker thread and reports in the status bar."""
+    import wave
+
+    from mguv_app.music import Melody, Note
+    from ui.main_window import MainWindow
+
+    w = MainWindow(with_transport=False)
+    qtbot.addWidget(w)
+    w.load_melody(Melody([Note(0, 480, 60), Note(480, 960, 67)], qpm=120))
+    out = tmp_path / "take.wav"
+    w.ask_wav_path = lambda *_: str(out)
+    with qtbot.waitSignal(w.renderFinished, timeout=60000) as done:
+        w.act_render.trigger()
+    assert done.args[0].startswith("Rendered") and out.exists()
+    with wave.open(str(out)) as f:
+        assert f.getnframes() / f.getframerate() > 0.9  # two quarter notes at 120 BPM, plus the release
+    w.load_melody(Melody())
+    assert w.render_wav(str(tmp_path / "empty.wav")) is None and "empty" in w.statusBar().currentMessage()

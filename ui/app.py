@@ -49,21 +49,21 @@ def _report_when_shown(app, window) -> None:
 
 def _chosen_model_loader():
     """The model the user last chose in the Training tab, else the bundled one."""
-    from mguv_app.engine import TrainedModel
     from mguv_app.models_registry import active_model
 
     from .generation_link import default_loader
 
     folder = active_model()
     if folder is not None and (folder / "config.json").exists():
-        return TrainedModel(folder)
+        return _load_model(str(folder))
     return default_loader()
 
 
 def _load_model(folder: str):
-    from mguv_app.engine import TrainedModel  # torch loads here, on the worker, never at start-up
+    """A chosen model folder; a personalised one samples in the user's style (MidiMe)."""
+    from mguv_app.personalize import open_model  # torch loads here, on the worker, never at start-up
 
-    return TrainedModel(folder)
+    return open_model(folder)
 
 
 def attach_panels(window) -> None:

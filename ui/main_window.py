@@ -13,7 +13,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
@@ -55,6 +55,7 @@ def _placeholder(text: str) -> QLabel:
 
 
 class MainWindow(QMainWindow):
+    renderFinished = Signal(str)  # a status line from the background WAV render
     def __init__(self, settings: Settings | None = None, autosaver: Autosaver | None = None,
                  with_transport: bool = True) -> None:
         super().__init__()
@@ -68,6 +69,7 @@ class MainWindow(QMainWindow):
         self.ask_restore: Callable[[QWidget, Recovery], bool] = dialogs.ask_restore
         self.ask_open_path: Callable[[QWidget, str], str | None] = dialogs.ask_open_path
         self.ask_save_path: Callable[[QWidget, str, str], str | None] = dialogs.ask_save_path
+        self.ask_wav_path: Callable[[QWidget, str, str], str | None] = dialogs.ask_wav_path
         self.show_error: Callable[[QWidget, str, str], None] = dialogs.show_error
 
         self.doc = NoteDocument()
@@ -87,6 +89,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_toolbars()
         self._build_status()
+        self.renderFinished.connect(lambda msg: self.statusBar().showMessage(msg, 10000))
         self._build_docks()
         self.apply_theme(theme.name)
         self._transport_sync = QTimer(self)
@@ -143,6 +146,8 @@ class MainWindow(QMainWindow):
         self.act_save_as = self._action("Save &As…", self.save_as, K.SaveAs, "Save under a new name")
         self.act_export_sel = self._action("&Export Selection…", self.export_selection, "Ctrl+Shift+E",
                                            "Save only the selected notes as a MIDI file")
+        self.act_render = self._action("&Render to WAV…", self.render_wav, "Ctrl+Shift+R",
+                                       "Render the melody through FluidSynth to a WAV file")
         self.act_quit = self._action("&Quit", self.close, K.Quit)
         self.act_undo = self.undo_stack.createUndoAction(self, "&Undo")
         self.act_undo.setShortcut(QKeySequence(K.Undo))
@@ -169,7 +174,7 @@ class MainWindow(QMainWindow):
         self.recent_menu = m.addMenu("Open &Recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         m.addSeparator()
-        m.addActions([self.act_save, self.act_save_as, self.act_export_sel])
+        m.addActions([self.act_save, self.act_save_as, self.act_export_sel, self.act_render])
         m.addSeparator()
         m.addAction(self.act_autosave)
         m.addSeparator()
@@ -402,6 +407,39 @@ class MainWindow(QMainWindow):
         start = min(n.start for n in part.notes)
         bar = self.doc.ticks_per_bar
         return self._write(path, part.shifted(-(start // bar) * bar), mark_clean=False)
+
+    def render_wav(self, path: str | None = None):
+        """Render the melody to WAV on a worker thread (faster than real time); returns the thread."""
+        import threading
+
+        melody = self.melody
+        if not melody.notes:
+            self.statusBar().showMessage("Nothing to render: the melody is empty")
+            return None
+        if path is None:
+            stem = Path(self.path).stem if self.path else "melody"
+            suggested = Path(self.settings.get("last_dir", "")) / f"{stem}.wav"
+            path = self.ask_wav_path(self, "Render to WAV", str(suggested))
+            if not path:
+                return None
+        soundfont = None
+        if self.transport is not None:
+            soundfont = getattr(self.transport.player.synth, "soundfont", None)
+
+        def work() -> None:
+            from mguv_app.audio import SoundFontError, render_to_wav
+
+            try:
+                res = render_to_wav(melody, path, soundfont=soundfont)
+                self.renderFinished.emit(
+                    f"Rendered {path}: {res.seconds:.1f} s of audio, peak {res.peak_dbfs:.1f} dBFS")
+            except (SoundFontError, OSError) as exc:
+                self.renderFinished.emit(f"Could not render: {exc}")
+
+        self.statusBar().showMessage(f"Rendering {path}…")
+        thread = threading.Thread(target=work, name="render-wav", daemon=True)
+        thread.start()
+        return thread
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
