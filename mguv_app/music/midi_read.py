@@ -15,9 +15,10 @@ from __future__ import annotations
 import os
 import re
 import struct
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 from .errors import (
     AbsurdTimingError,
@@ -27,7 +28,7 @@ from .errors import (
     NoMelodyError,
     NotMidiError,
 )
-from .melody import TICKS_PER_QUARTER, Melody, Note
+from .melody import TICKS_PER_QUARTER, TICKS_PER_STEP, Melody, Note
 
 MAX_FILE_BYTES = 32 * 1024 * 1024  # real MIDI files are rarely over 2 MB
 MAX_QUARTERS = 200_000  # ~16 hours at 200 BPM: anything longer is a broken delta time
@@ -112,16 +113,32 @@ def _check_timing(path: Path, score) -> None:
             "(a delta time is broken)")
 
 
-def _track_notes(track, scale: float) -> list[Note]:
+def _track_arrays(track, scale: float) -> np.ndarray:
+    """(n, 4) int64 rows of start, end, pitch, velocity at our resolution (end > start)."""
     arr = track.notes.numpy()
-    out = []
-    for t, d, p, v in zip(arr["time"].tolist(), arr["duration"].tolist(),
-                          arr["pitch"].tolist(), arr["velocity"].tolist(), strict=True):
-        start = round(t * scale)
-        end = max(start + 1, round((t + d) * scale))
-        if start >= 0 and 0 <= p <= 127:
-            out.append(Note(start, end, p, min(127, max(1, v))))
-    return out
+    start = np.round(arr["time"].astype(np.float64) * scale).astype(np.int64)
+    end = np.round((arr["time"].astype(np.float64) + arr["duration"]) * scale).astype(np.int64)
+    rows = np.stack([start, np.maximum(end, start + 1), arr["pitch"].astype(np.int64),
+                     np.clip(arr["velocity"].astype(np.int64), 1, 127)], axis=1)
+    return rows[(rows[:, 0] >= 0) & (rows[:, 2] >= 0) & (rows[:, 2] <= 127)]
+
+
+def _quantized_line(rows: np.ndarray) -> list[Note]:
+    """Vectorised ``Melody.quantized().monophonic()``: snap to 16ths, keep the highest note at each
+    onset, cut each note at the next onset (the same rules, ~20x faster for bulk scans)."""
+    if not len(rows):
+        return []
+    grid = TICKS_PER_STEP
+    start = np.round(rows[:, 0] / grid).astype(np.int64) * grid
+    end = np.maximum(start + grid, np.round(rows[:, 1] / grid).astype(np.int64) * grid)
+    pitch, vel = rows[:, 2], rows[:, 3]
+    order = np.lexsort((vel, end, -pitch, start))  # per onset: highest pitch, then shortest, softest
+    start, end, pitch, vel = start[order], end[order], pitch[order], vel[order]
+    first = np.r_[True, start[1:] != start[:-1]]
+    start, end, pitch, vel = start[first], end[first], pitch[first], vel[first]
+    end[:-1] = np.minimum(end[:-1], start[1:])
+    return [Note(a, b, c, d) for a, b, c, d in zip(start.tolist(), end.tolist(), pitch.tolist(), vel.tolist(),
+                                                    strict=True)]
 
 
 def _time_signature(score) -> tuple[int, int]:
@@ -166,24 +183,20 @@ def read_midi(path: str | os.PathLike, *, data: bytes | None = None) -> Imported
     if named:
         exact = [t for t in named if t.name.strip().lower() == "melody"]
         chosen = max(exact or named, key=lambda t: t.note_num())
-        notes, program, track_label = _track_notes(chosen, scale), chosen.program, chosen.name
+        rows, program, track_label = _track_arrays(chosen, scale), chosen.program, chosen.name
     elif len(melodic) == 1:
         chosen = melodic[0]
-        notes, program = _track_notes(chosen, scale), chosen.program
+        rows, program = _track_arrays(chosen, scale), chosen.program
         track_label = chosen.name or "track 1"
     else:
-        notes, owners = [], Counter()
-        for t in melodic:
-            tn = _track_notes(t, scale)
-            notes += tn
-            owners[t.program] += len(tn)
-        program = owners.most_common(1)[0][0]
+        parts = [_track_arrays(t, scale) for t in melodic]
+        rows = np.concatenate(parts)
+        program = melodic[int(np.argmax([len(p) for p in parts]))].program  # the busiest track's sound
         track_label = f"skyline of {len(melodic)} tracks"
 
     # pretty_midi and most writers store whole microseconds per quarter: round the jitter away
     qpm = round(score.tempos[0].qpm, 2) if len(score.tempos) else 120.0
-    melody = Melody(notes, float(qpm), _time_signature(score), int(program), path.stem)
-    melody = melody.quantized().monophonic()
+    melody = Melody(_quantized_line(rows), float(qpm), _time_signature(score), int(program), path.stem)
     if not melody.notes:
         raise NoMelodyError(path, "the file has no notes")
     return ImportedMelody(melody, str(path), track_label, len(score.tracks), fmt, tpq)
