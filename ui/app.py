@@ -138,6 +138,20 @@ def _capture(app, window):
     return window.grab()
 
 
+def _wait_for_model(app, window, timeout_s: float = 30.0) -> None:
+    """Let the background model load and the map's reference points arrive, so the shot shows them."""
+    import time
+
+    session = getattr(window, "generation", None)
+    deadline = time.monotonic() + timeout_s
+    while session is not None and time.monotonic() < deadline:
+        if not session.loading and (session.model is None or len(session.store.points)):
+            break
+        app.processEvents()
+        time.sleep(0.02)
+    app.processEvents()
+
+
 def screenshot(out: str, path: str | None = None) -> int:
     """Render the main window (offscreen unless a display is set) to ``out`` and exit."""
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
@@ -148,6 +162,7 @@ def screenshot(out: str, path: str | None = None) -> int:
     window.show()
     for _ in range(5):
         app.processEvents()
+    _wait_for_model(app, window)
     ok = _capture(app, window).save(out)
     window.close()
     if not ok:
