@@ -11,15 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-
-def default_loader():
-    """The shipped model, or a clear error when it is not installed."""
-    from mguv_app.engine import TrainedModel, default_model_dir
-
-    folder = default_model_dir()
-    if not (folder / "config.json").exists():
-        raise FileNotFoundError(f"no model installed yet at {folder}")
-    return TrainedModel(folder)
+from .generation_link import default_loader  # one loader for every panel: the shipped model or a clear error
 
 
 def attach_lofi(window, model_loader=default_loader, player_factory=None):
