@@ -36,14 +36,20 @@ def test_samples_are_valid_varied_melodies(tm):
         assert all(a.end <= b.start for a, b in zip(m.notes, m.notes[1:], strict=False))  # monophonic
 
 
-def test_reconstruction_beats_chance_on_a_real_style_melody(tm):
-    """A melody the model has to encode: its reconstruction keeps far more than the HOLD baseline."""
+def test_reconstruction_beats_chance(tm):
+    """Encode + greedy decode keeps more than an all-HOLD guess, and far more note pitches than chance
+    (about 1 in 30 for a melody's range). The model card reports how far it is from MusicVAE."""
     from mguv_app.music import melody_to_events
 
-    sample = tm.sample(1, temperature=0.5, seed=11)[0]
-    again = tm.reconstruct(sample)
-    a, b = melody_to_events(sample, 256), melody_to_events(again, 256)
-    assert (a == b).mean() > 0.7
+    acc, hold, note = [], [], []
+    for m in tm.sample(8, temperature=0.5, seed=11):
+        a, b = melody_to_events(m, 256), melody_to_events(tm.reconstruct(m), 256)
+        onsets = a >= 2
+        acc.append((a == b).mean())
+        hold.append((a == 0).mean())
+        note.append((a[onsets] == b[onsets]).mean())
+    assert np.mean(acc) > np.mean(hold)
+    assert np.mean(note) > 0.15
 
 
 def test_model_card_reports_the_measured_figures():
