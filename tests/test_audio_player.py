@@ -143,12 +143,14 @@ def test_alsa_null_device_runs_the_device_path(monkeypatch):
     monkeypatch.setenv("MGUV_AUDIO", "alsa:null")
     with Player() as player:
         assert player.available and isinstance(player.output, DeviceOutput)
-        player.set_melody(staccato())
+        melody = staccato()
+        player.set_melody(melody)
         player.play()
         deadline = time.monotonic() + 30  # usually instant; a paced null PCM takes real time
         while player.is_playing and time.monotonic() < deadline:
             time.sleep(0.01)
-        assert not player.is_playing and player.output.delivered >= 4 * SR
+        melody_frames = melody.end_tick / 480 * 60 / melody.qpm * SR  # 3.75 s: the last note's end
+        assert not player.is_playing and player.output.delivered >= melody_frames
 
 
 def test_a_closed_player_ignores_further_calls(pumped):
