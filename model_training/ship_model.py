@@ -16,17 +16,14 @@ from pathlib import Path
 
 
 def _attributes(folder: Path, corpus: Path) -> None:
-    import numpy as np
-
     from mguv_app.engine import TrainedModel
-    from mguv_app.engine.attributes import ATTRIBUTES_FILE, compute_attribute_vectors, save_attribute_vectors
+    from mguv_app.engine.attributes import ATTRIBUTES_FILE, attribute_vectors_from_windows, save_attribute_vectors
     from mguv_app.training.data import load_corpus
 
     tm = TrainedModel(folder, "cpu")
-    train = load_corpus(corpus, tm.bars, tm.steps_per_bar, "train").astype(np.int64)
-    sample = train[np.random.default_rng(0).permutation(len(train))[:4096]]
-    mu = np.concatenate([tm.encode_tokens(sample[i: i + 256])[0] for i in range(0, len(sample), 256)])
-    save_attribute_vectors(compute_attribute_vectors(sample, mu), folder / ATTRIBUTES_FILE)
+    train = load_corpus(corpus, tm.bars, tm.steps_per_bar, "train")
+    vectors = attribute_vectors_from_windows(lambda tokens: tm.encode_tokens(tokens)[0], train)
+    save_attribute_vectors(vectors, folder / ATTRIBUTES_FILE)
 
 
 def main(argv=None) -> int:

@@ -50,6 +50,14 @@ def compute_attribute_vectors(tokens: np.ndarray, mu: np.ndarray) -> dict[str, n
     return out
 
 
+def attribute_vectors_from_windows(encode, windows: np.ndarray, limit: int = 4096,
+                                   batch: int = 256) -> dict[str, np.ndarray]:
+    """Vectors from up to ``limit`` windows (seeded pick); ``encode(tokens) -> mu`` is the model's encoder."""
+    sample = windows[np.random.default_rng(0).permutation(len(windows))[:limit]].astype(np.int64)
+    mu = np.concatenate([encode(sample[i: i + batch]) for i in range(0, len(sample), batch)])
+    return compute_attribute_vectors(sample, mu)
+
+
 def save_attribute_vectors(vectors: dict[str, np.ndarray], path: str | Path) -> None:
     import torch
     from safetensors.torch import save_file

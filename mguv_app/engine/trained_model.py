@@ -93,7 +93,11 @@ class TrainedModel:
         bars = bars or self.bars
         rng = np.random.default_rng(seed)
         z = rng.standard_normal((n, self.cfg.latent_dim)).astype(np.float32)
-        like = Melody(qpm=qpm, program=program)
+        return self.melodies_from_latents(z, bars, temperature, seed, Melody(qpm=qpm, program=program))
+
+    def melodies_from_latents(self, z: np.ndarray, bars: int, temperature: float, seed: int | None,
+                              like: Melody) -> list[Melody]:
+        """Decode latents to ``bars``-bar melodies: cut when shorter than the model, continued when longer."""
         out = self.decode(z, temperature, seed, like)
         if bars < self.bars:
             return [m.bars(0, bars) for m in out]

@@ -40,13 +40,7 @@ class PersonalizedModel:
         base = self.base
         bars = bars or base.bars
         like = Melody(qpm=qpm, program=program)
-        out = base.decode(self.sample_latents(n, seed), temperature, seed, like)
-        if bars < base.bars:
-            return [m.bars(0, bars) for m in out]
-        if bars > base.bars:
-            return [base.continue_(m, bars - base.bars, temperature, None if seed is None else seed + i + 1)
-                    for i, m in enumerate(out)]
-        return out
+        return base.melodies_from_latents(self.sample_latents(n, seed), bars, temperature, seed, like)
 
 
 def open_model(folder: str | Path | None = None, device: str | None = "auto"):

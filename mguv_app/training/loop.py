@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ..engine.attributes import ATTRIBUTES_FILE, compute_attribute_vectors, save_attribute_vectors
+from ..engine.attributes import ATTRIBUTES_FILE, attribute_vectors_from_windows, save_attribute_vectors
 from ..engine.device import pick_device
 from ..fileio import atomic_write
 from ..model.checkpoint import OPTIMIZER, load_model, load_optimizer, save_model, save_optimizer
@@ -261,12 +261,13 @@ class TrainingRun:
         final = self.out / "model"
         save_model(model, final, {"name": self.out.name, "steps": step, "data": str(self.data if not
                                   isinstance(self.data, WindowSet) else self.data.source)})
-        sample = train[np.random.default_rng(0).permutation(len(train))[:4096]]
         model.eval()
-        with torch.no_grad():
-            mus = [model.encode(torch.as_tensor(sample[i: i + 256].astype(np.int64), device=device))[0].cpu().numpy()
-                   for i in range(0, len(sample), 256)]
-        vectors = compute_attribute_vectors(sample.astype(np.int64), np.concatenate(mus))
+
+        def encode(tokens: np.ndarray) -> np.ndarray:
+            with torch.no_grad():
+                return model.encode(torch.as_tensor(tokens, device=device))[0].cpu().numpy()
+
+        vectors = attribute_vectors_from_windows(encode, train)
         if vectors:
             save_attribute_vectors(vectors, final / ATTRIBUTES_FILE)
 
