@@ -96,6 +96,29 @@ def test_stop_saves_a_checkpoint_that_resumes(songs, tmp_path):
     assert events2[-1]["event"] == "done" and events2[-1]["step"] == 30
 
 
+def test_cli_resume_applies_set_overrides_and_records_the_phase(songs, tmp_path):
+    """A second training phase (say more free bits) is a resume with --set; before, --set was silently dropped."""
+    from mguv_app.cli import main
+
+    cfg = tmp_path / "cfg.json"
+    cfg.write_text(json.dumps({"model": tiny_model_config().to_dict(),
+                               "train": tiny_train_config(max_steps=6).to_dict()}))
+    run = tmp_path / "phased"
+    assert main(["train", str(songs), "--out", str(run), "--config", str(cfg)]) == 0
+    assert main(["train", str(songs), "--out", str(run), "--config", str(cfg), "--resume",
+                 "--steps", "10", "--set", "free_bits=7.5", "--set", "lr=0.002"]) == 0
+    saved = json.loads((run / "run.json").read_text())
+    assert saved["train"]["free_bits"] == 7.5 and saved["train"]["lr"] == 0.002
+    assert saved["phases"] == [{"from_step": 6, "changed": {"free_bits": 7.5, "lr": 0.002}}]
+    events = [json.loads(x) for x in (run / "progress.jsonl").read_text().splitlines()]
+    lrs = [e["lr"] for e in events if e["event"] == "progress"]
+    assert lrs[0] > 0.005 and lrs[-1] <= 0.002  # the first phase ran at lr 0.01, the second at 0.002
+    # a plain resume keeps the saved settings
+    assert main(["train", str(songs), "--out", str(run), "--config", str(cfg), "--resume", "--steps", "12"]) == 0
+    again = json.loads((run / "run.json").read_text())
+    assert again["train"]["free_bits"] == 7.5 and len(again["phases"]) == 1
+
+
 def test_nan_stops_cleanly_and_keeps_last_checkpoint(songs, tmp_path):
     events = []
     code = TrainingRun(songs, tmp_path / "n", tiny_model_config(), tiny_train_config(max_steps=30, lr=1e30,

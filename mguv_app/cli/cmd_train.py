@@ -17,7 +17,8 @@ def add_arguments(p) -> None:
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                    help="override one setting, e.g. --set batch_size=32 --set model.bars=2")
     p.add_argument("--steps", type=int, help="total training steps")
-    p.add_argument("--resume", action="store_true", help="continue the run in RUN_DIR from its last checkpoint")
+    p.add_argument("--resume", action="store_true",
+                   help="continue the run in RUN_DIR from its last checkpoint; --set changes settings from there on")
     p.add_argument("--init-from", metavar="MODEL", help="fine-tune: start from this model's weights")
     p.add_argument("--device", default=None, help="auto, cpu or cuda")
 
@@ -33,6 +34,7 @@ def build_configs(args):
     from ..model.config import ModelConfig, TrainConfig
 
     model, train = {}, {}
+    args.train_overrides = {}
     if args.config:
         try:
             cfg = json.loads(Path(args.config).read_text())
@@ -47,6 +49,7 @@ def build_configs(args):
             model[key[6:]] = _parse_value(value)
         else:
             train[key.removeprefix("train.")] = _parse_value(value)
+            args.train_overrides[key.removeprefix("train.")] = train[key.removeprefix("train.")]
     if args.steps:
         train["max_steps"] = args.steps
     if args.device:
@@ -64,7 +67,8 @@ def _run(args) -> int:
     if args.resume and not (Path(args.out) / "checkpoint" / "state.json").exists():
         print(json.dumps({"event": "note", "message": "nothing to resume: starting a new run"}), flush=True)
     try:
-        run = TrainingRun(args.data, args.out, mcfg, tcfg, resume=args.resume, init_from=args.init_from)
+        run = TrainingRun(args.data, args.out, mcfg, tcfg, resume=args.resume, init_from=args.init_from,
+                          overrides=args.train_overrides if args.resume else None)
         return run.run()
     except FileNotFoundError as exc:
         raise CliError(str(exc)) from None

@@ -70,8 +70,12 @@ def _emit_stdout(event: dict) -> None:
 class TrainingRun:
     def __init__(self, data: str | Path | WindowSet, out_dir: str | Path, model_cfg: ModelConfig | None = None,
                  train_cfg: TrainConfig | None = None, resume: bool = False, init_from: str | Path | None = None,
-                 emit: Callable[[dict], None] = _emit_stdout, stop_event: threading.Event | None = None):
+                 emit: Callable[[dict], None] = _emit_stdout, stop_event: threading.Event | None = None,
+                 overrides: dict | None = None):
+        """``overrides``: train settings a resume changes on purpose (say a larger free_bits for a second phase);
+        without them a resume keeps the saved settings, so an interrupted run ends as a straight one would."""
         self.out = Path(out_dir)
+        self.overrides = dict(overrides or {})
         self.emit_fn = emit
         self.stop_event = stop_event or threading.Event()
         self.resume = resume and (self.out / "checkpoint" / "state.json").exists()
@@ -80,7 +84,7 @@ class TrainingRun:
         if self.resume:
             saved = json.loads((self.out / "run.json").read_text())
             model_cfg = ModelConfig.from_dict(saved["model"])
-            base = TrainConfig.from_dict(saved["train"])
+            base = TrainConfig.from_dict({**saved["train"], **self.overrides})
             if train_cfg is not None:  # a resume may extend the run
                 base.max_steps = max(base.max_steps, train_cfg.max_steps)
             train_cfg = base
@@ -112,6 +116,14 @@ class TrainingRun:
         if t.scheduled_sampling <= 0:
             return 0.0
         return t.scheduled_sampling * min(1.0, step / max(1, t.scheduled_sampling_steps))
+
+    def _record_resume_overrides(self) -> None:
+        """Keep run.json true: its train settings become the new ones, and each phase is listed under "phases"."""
+        saved = json.loads((self.out / "run.json").read_text())
+        step = json.loads((self.out / "checkpoint" / "state.json").read_text())["step"]
+        saved.setdefault("phases", []).append({"from_step": step, "changed": self.overrides})
+        saved["train"] = self.tcfg.to_dict()
+        atomic_write(self.out / "run.json", json.dumps(saved, indent=2))
 
     def _save_checkpoint(self, model: MusicVAE, opt, step: int) -> None:
         if self.rank != 0:
@@ -158,6 +170,8 @@ class TrainingRun:
             atomic_write(self.out / "run.json", json.dumps(
                 {"model": self.mcfg.to_dict(), "train": t.to_dict(), "data": ws.source,
                  "init_from": str(self.init_from) if self.init_from else None}, indent=2))
+        if self.resume and self.overrides and self.rank == 0:
+            self._record_resume_overrides()
 
         torch.manual_seed(t.seed)
         step = 0
