@@ -33,3 +33,17 @@ def tiny_trained_model(tmp_path_factory):
                        emit=events.append).run()
     assert code == 0, events[-1]
     return root / "run" / "model"
+
+
+@pytest.fixture(scope="module")
+def tiny_engine(tiny_trained_model):
+    """The tiny model behind the engine facade, on one torch thread for the module: batch-1 decoding of a
+    tiny model is many times faster that way on a busy 2-core machine."""
+    import torch
+
+    from mguv_app.engine import TrainedModel
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield TrainedModel(tiny_trained_model, "cpu")
+    torch.set_num_threads(threads)

@@ -138,3 +138,29 @@ def test_cli_refuses_bad_soundfont(tmp_path, capsys):
 def test_render_api_raises_typed_error_for_bad_midi(tmp_path):
     with pytest.raises(MidiImportError):
         render_midi_file(tmp_path / "none.mid")
+
+
+def drum_midi(path, kit: int):
+    """Brush-style snare (38) and ride (51) hits on every beat, kit chosen by the drum track's program."""
+    pm = pretty_midi.PrettyMIDI(initial_tempo=120)
+    drums = pretty_midi.Instrument(program=kit, is_drum=True)
+    for i in range(8):
+        drums.notes.append(pretty_midi.Note(100, 38 if i % 2 else 51, 0.5 * i, 0.5 * i + 0.25))
+    pm.instruments.append(drums)
+    pm.write(str(path))
+    return path
+
+
+def test_drum_track_plays_its_own_kit(tmp_path):
+    """The Lo-Fi export's brush kit (GM2 program 40 in bank 128) must be heard in the WAV, not the standard kit;
+    a kit the SoundFont lacks falls back to the standard kit rather than a piano."""
+    standard = render_midi_file(drum_midi(tmp_path / "std.mid", 0), normalize=False)
+    brushes = render_midi_file(drum_midi(tmp_path / "brush.mid", 40), normalize=False)
+    missing = render_midi_file(drum_midi(tmp_path / "none.mid", 127), normalize=False)
+    hits = [level_db(brushes[int(0.5 * i * SR): int((0.5 * i + 0.1) * SR)], 1.0) for i in range(8)]
+    assert min(hits) > -55, hits  # every hit is heard
+    n = min(len(standard), len(brushes))
+    diff = level_db(standard[:n] - brushes[:n], 1.0) - level_db(standard[:n], 1.0)
+    assert diff > -6, "program 40 sounded the same as the standard kit"
+    m = min(len(standard), len(missing))
+    assert np.allclose(standard[:m], missing[:m], atol=1e-4)

@@ -136,6 +136,12 @@ def test_pins_draw_a_line_snap_the_handle_and_come_back_next_session(qtbot, wind
     # another project has its own pins: none yet
     again.load_melody(again.melody, path=str(tmp_path / "other.mid"))
     qtbot.waitUntil(lambda: not again.generation.store.pins, timeout=2000)
+    # Save As takes the pins along to the new name: reopening that file brings them back
+    named = tmp_path / "named.mid"
+    assert window.save_as(str(named))
+    again.load_melody(again.melody, path=str(named))
+    qtbot.waitUntil(lambda: set(again.generation.store.pins) == {"A", "B"}, timeout=2000)
+    assert np.allclose(again.generation.store.pins["A"].z, a.z)
 
 
 def test_add_my_melody_places_it_on_the_map(qtbot, window):

@@ -4,7 +4,6 @@ import time
 
 import mido
 import numpy as np
-import pytest
 
 from mguv_app.audio import NullOutput
 from mguv_app.audio.synth import DRUM_CHANNEL
@@ -15,25 +14,13 @@ from mguv_app.lofi.live import BASS_CHANNEL, CHORD_CHANNEL, BandPlayer, EndlessS
 SR = 22050
 
 
-@pytest.fixture(scope="module")
-def model(tiny_trained_model):
-    import torch
-
-    from mguv_app.engine import TrainedModel
-
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield TrainedModel(tiny_trained_model, "cpu")
-    torch.set_num_threads(threads)
-
-
 def pumped_player(style):
     return BandPlayer(sample_rate=SR, output=NullOutput(SR, 1024, realtime=False, capture=True), style=style)
 
 
-def test_endless_session_plays_phrase_after_phrase_without_gaps(model, tmp_path):
+def test_endless_session_plays_phrase_after_phrase_without_gaps(tiny_engine, tmp_path):
     style = BandStyle(bpm=90)
-    stream = LofiStream(model, seed=12, style=style)
+    stream = LofiStream(tiny_engine, seed=12, style=style)
     player = pumped_player(style)
     session = EndlessSession(stream, player)
     try:
@@ -64,9 +51,9 @@ def test_endless_session_plays_phrase_after_phrase_without_gaps(model, tmp_path)
     assert len([t for t in mido.MidiFile(out).tracks if any(m.type == "note_on" for m in t)]) == 4
 
 
-def test_a_late_phrase_waits_for_the_next_barline_instead_of_rewinding(model):
+def test_a_late_phrase_waits_for_the_next_barline_instead_of_rewinding(tiny_engine):
     style = BandStyle(bpm=80)
-    stream = LofiStream(model, seed=2, style=style)
+    stream = LofiStream(tiny_engine, seed=2, style=style)
     player = pumped_player(style)
     try:
         first = stream.next_phrase()

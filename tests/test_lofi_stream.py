@@ -15,22 +15,9 @@ from mguv_app.music import read_midi
 
 
 @pytest.fixture(scope="module")
-def model(tiny_trained_model):
-    """One torch thread: batch-1 decoding of a tiny model is many times faster on a busy 2-core machine."""
-    import torch
-
-    from mguv_app.engine import TrainedModel
-
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield TrainedModel(tiny_trained_model, "cpu")
-    torch.set_num_threads(threads)
-
-
-@pytest.fixture(scope="module")
-def exported(model, tmp_path_factory):
+def exported(tiny_engine, tmp_path_factory):
     out = tmp_path_factory.mktemp("lofi")
-    stream = LofiStream(model, seed=7, style=BandStyle(bpm=84, swing=0.62))
+    stream = LofiStream(tiny_engine, seed=7, style=BandStyle(bpm=84, swing=0.62))
     res = export_stream(stream, 1.0, out / "lofi.mid", out / "lofi.wav")
     return stream, res
 
@@ -86,8 +73,8 @@ def test_chords_stay_in_the_melody_key(exported):
     assert {n.pitch % 12 for n in chords.notes} <= key.pitch_classes
 
 
-def test_fitted_chords_beat_a_random_progression_on_generated_melodies(model):
-    stream = LofiStream(model, seed=21)
+def test_fitted_chords_beat_a_random_progression_on_generated_melodies(tiny_engine):
+    stream = LofiStream(tiny_engine, seed=21)
     rng = np.random.default_rng(21)
     fit = base = total = 0
     for _ in range(8):
@@ -114,32 +101,32 @@ def test_wav_is_audible_and_not_clipped(exported):
     assert min(rms) > 0.005  # the band plays through every second, no silent holes
 
 
-def test_no_exact_repeats_even_when_the_walk_barely_moves(model):
+def test_no_exact_repeats_even_when_the_walk_barely_moves(tiny_engine):
     """Greedy decoding with a tiny walk step would repeat itself; the stream must resample."""
-    stream = LofiStream(model, seed=3, speed=0.02, temperature=0.0)
+    stream = LofiStream(tiny_engine, seed=3, speed=0.02, temperature=0.0)
     digests = [melody_digest(stream.next_phrase().melody) for _ in range(16)]
     assert len(set(digests)) == len(digests) and stream.repeats() == 0
     assert stream.stats["resampled"] + stream.stats["nudged"] > 0  # the guard was really exercised
 
 
-def test_continue_mode_and_anchor(model, tmp_path):
-    anchor = LofiStream(model, seed=5).next_phrase().melody
-    stream = LofiStream(model, seed=5, mode="continue", anchor_melody=anchor, anchor_strength=0.5,
+def test_continue_mode_and_anchor(tiny_engine, tmp_path):
+    anchor = LofiStream(tiny_engine, seed=5).next_phrase().melody
+    stream = LofiStream(tiny_engine, seed=5, mode="continue", anchor_melody=anchor, anchor_strength=0.5,
                         fit_iterations=1)
     first, second = stream.next_phrase(), stream.next_phrase()
     assert stream.key == estimate_key(anchor.notes)
     assert second.start_tick == first.end_tick and second.source.startswith("continue")
-    cheap = LofiStream(model, seed=6, mode="continue", fit_iterations=0)  # encoder-only continuation
+    cheap = LofiStream(tiny_engine, seed=6, mode="continue", fit_iterations=0)  # encoder-only continuation
     a, b = cheap.next_phrase(), cheap.next_phrase()
     assert b.source == "continue" and b.start_tick == a.end_tick and b.melody.notes
     frozen = stream.freeze(second.index)
     assert frozen.notes == second.melody.notes and frozen is not second.melody
     with pytest.raises(ValueError, match="mode"):
-        LofiStream(model, mode="shuffle")
+        LofiStream(tiny_engine, mode="shuffle")
 
 
-def test_background_thread_stays_ahead(model):
-    stream = LofiStream(model, seed=9, ahead=2)
+def test_background_thread_stays_ahead(tiny_engine):
+    stream = LofiStream(tiny_engine, seed=9, ahead=2)
     stream.start()
     try:
         first = stream.next_phrase(timeout=60)

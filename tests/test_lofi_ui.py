@@ -9,18 +9,6 @@ from mguv_app.music import Melody, Note
 SR = 22050
 
 
-@pytest.fixture(scope="module")
-def tiny_model(tiny_trained_model):
-    import torch
-
-    from mguv_app.engine import TrainedModel
-
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield TrainedModel(tiny_trained_model, "cpu")
-    torch.set_num_threads(threads)
-
-
 def pumped(style):
     from mguv_app.lofi.live import BandPlayer
 
@@ -38,10 +26,10 @@ def window(qtbot):
     return w
 
 
-def test_endless_dock_plays_freezes_and_saves(window, qtbot, tiny_model, tmp_path):
+def test_endless_dock_plays_freezes_and_saves(window, qtbot, tiny_engine, tmp_path):
     from ui.lofi_link import attach_lofi
 
-    panel = attach_lofi(window, model_loader=lambda: tiny_model, player_factory=pumped)
+    panel = attach_lofi(window, model_loader=lambda: tiny_engine, player_factory=pumped)
     assert "Endless" in window.docks and window.lofi_panel is panel
     window.replace_melody(Melody([Note(0, 480, 60), Note(480, 960, 64), Note(960, 1920, 67)]))
     panel.anchor_check.setChecked(True)

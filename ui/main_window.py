@@ -56,6 +56,7 @@ def _placeholder(text: str) -> QLabel:
 
 class MainWindow(QMainWindow):
     renderFinished = Signal(str)  # a status line from the background WAV render
+    savedAs = Signal(str)  # the melody now lives under this new path (panels move per-project state along)
     def __init__(self, settings: Settings | None = None, autosaver: Autosaver | None = None,
                  with_transport: bool = True) -> None:
         super().__init__()
@@ -376,8 +377,11 @@ class MainWindow(QMainWindow):
             path += ".mid"
         if not self._write(path):
             return False
+        moved = os.path.abspath(path) != self.path
         self.path = os.path.abspath(path)
         self._update_title()
+        if moved:
+            self.savedAs.emit(self.path)
         return True
 
     def _write(self, path: str, melody: Melody | None = None, mark_clean: bool = True) -> bool:

@@ -93,8 +93,8 @@ def midi_file_schedule(path, sample_rate: int, program: int | None = None):
     """Every track of a MIDI file as ``(events, {channel: program})``; bad files raise MidiImportError.
 
     Unlike ``read_midi`` (which extracts one melody), this keeps all tracks, with their
-    programs and tempo changes; drums go to channel 10. Controllers and pitch bends are
-    not rendered.
+    programs and tempo changes; drums go to channel 10 with their kit (the program of a drum
+    track, so a brush kit stays brushes). Controllers and pitch bends are not rendered.
     """
     from ..music import midi_read as mr
     from ..music.errors import FileTooLargeError, MidiImportError, NoMelodyError, NotMidiError
@@ -119,7 +119,7 @@ def midi_file_schedule(path, sample_rate: int, program: int | None = None):
     melodic = [c for c in range(16) if c != DRUM_CHANNEL]
     for i, track in enumerate(t for t in score.tracks if t.note_num() > 0):
         chan = DRUM_CHANNEL if track.is_drum else melodic[i % len(melodic)]
-        programs.setdefault(chan, 0 if track.is_drum else (track.program if program is None else program))
+        programs.setdefault(chan, track.program if track.is_drum or program is None else program)
         arr = track.notes.numpy()
         starts = np.round(arr["time"].astype(np.float64) * sample_rate).astype(np.int64)
         ends = np.round((arr["time"].astype(np.float64) + arr["duration"]) * sample_rate).astype(np.int64)

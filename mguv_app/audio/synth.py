@@ -131,9 +131,18 @@ class Synth:
 
     # --- MIDI-like control --------------------------------------------------------
     def program_select(self, channel: int, program: int, bank: int | None = None) -> None:
+        """GM program on a channel; on the drum channel ``program`` picks a kit from bank 128.
+
+        A SoundFont that lacks the preset gets the nearest thing that still sounds right: a missing
+        drum kit becomes the standard kit (never a melodic instrument), a missing bank a bank-0 preset.
+        """
         if bank is None:
             bank = 128 if channel == DRUM_CHANNEL else 0
-        if lib().fluid_synth_program_select(self._synth, channel, self.sfid, bank, program) < 0 and bank:
+        if lib().fluid_synth_program_select(self._synth, channel, self.sfid, bank, program) >= 0:
+            return
+        if channel == DRUM_CHANNEL and bank == 128:
+            lib().fluid_synth_program_select(self._synth, channel, self.sfid, 128, 0)
+        elif bank:
             lib().fluid_synth_program_select(self._synth, channel, self.sfid, 0, program)
 
     def note_on(self, channel: int, pitch: int, velocity: int) -> None:

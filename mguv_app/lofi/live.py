@@ -53,16 +53,7 @@ class BandPlayer(Player):
         with self._lock:
             self.synth.program_select(CHORD_CHANNEL, self.style.chord_program)
             self.synth.program_select(BASS_CHANNEL, self.style.bass_program)
-            self._select_kit(self.style.drum_kit)
-
-    def _select_kit(self, kit: int) -> None:
-        """The style's drum kit (bank 128); a SoundFont without it gets the standard kit, never a
-        melodic instrument (which ``Synth.program_select`` would fall back to)."""
-        from ..audio.synth import lib
-
-        if self.synth._synth and lib().fluid_synth_program_select(
-                self.synth._synth, DRUM_CHANNEL, self.synth.sfid, 128, kit) < 0:
-            self.synth.program_select(DRUM_CHANNEL, 0)
+            self.synth.program_select(DRUM_CHANNEL, self.style.drum_kit)  # falls back to the standard kit
 
     @property
     def end_tick(self) -> int:

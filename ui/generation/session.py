@@ -44,6 +44,7 @@ class GenerationSession(QObject):
         self._token = None
         self._project = window.path
         window.doc.subscribe(self._doc_changed)
+        window.savedAs.connect(self._saved_as)
 
     # --- the model ------------------------------------------------------------------------------
     def load_model(self, loader: Callable[[], object]) -> None:
@@ -147,6 +148,15 @@ class GenerationSession(QObject):
         if self.model is not None:
             try:
                 save_pins(self.window.path, self.model_key, self.store.pins)
+            except OSError as err:
+                self.message.emit(f"Could not save the pins: {err}")
+
+    def _saved_as(self, path: str) -> None:
+        """Save As takes the pins along: the melody is the same, only its name changed (the old file keeps its own)."""
+        self._project = path
+        if self.model is not None and self.store.pins:
+            try:
+                save_pins(path, self.model_key, self.store.pins)
             except OSError as err:
                 self.message.emit(f"Could not save the pins: {err}")
 
