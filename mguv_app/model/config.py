@@ -76,6 +76,9 @@ class TrainConfig:
     eval_windows: int = 512
     device: str = "auto"
     num_workers: int = 0
+    # "auto": bf16 autocast on CUDA, falling back to fp32 (TF32 matmuls) when this GPU's cuDNN cannot run
+    # the LSTMs in bf16; "bf16" insists on it; "fp32" never casts. The CPU always trains in fp32.
+    precision: str = "auto"
 
     @classmethod
     def from_dict(cls, d: dict) -> TrainConfig:
@@ -83,6 +86,8 @@ class TrainConfig:
         unknown = set(d) - names
         if unknown:
             raise ValueError(f"unknown training setting(s): {', '.join(sorted(unknown))}")
+        if d.get("precision", "auto") not in ("auto", "bf16", "fp32"):
+            raise ValueError(f"precision must be auto, bf16 or fp32, not {d['precision']!r}")
         return cls(**d)
 
     def to_dict(self) -> dict:

@@ -196,7 +196,10 @@ class TrainingRun:
         train = ws.train
         transpose = Transposer(train, t.min_pitch, t.max_pitch, t.augment_shift)
         valid = ws.valid[: t.eval_windows] if len(ws.valid) else train[: min(len(train), 128)]
-        use_amp = device.startswith("cuda")
+        use_amp = device.startswith("cuda") and t.precision != "fp32"
+        if device.startswith("cuda"):  # fp32 work (and the fp32 fallback) may use TF32 tensor cores
+            torch.backends.cuda.matmul.allow_tf32 = True
+            torch.backends.cudnn.allow_tf32 = True
         self.emit({"event": "start", "step": step, "max_steps": t.max_steps, "device": device,
                    "params": sum(p.numel() for p in model.parameters()), "resumed": self.resume})
 
@@ -223,6 +226,7 @@ class TrainingRun:
         t = self.tcfg
         last_time, last_step = time.perf_counter(), step
         deadline = time.monotonic() + t.max_minutes * 60 if t.max_minutes > 0 else float("inf")
+        first = True  # the first step of this process: where an unsupported bf16 op shows up
         while step < t.max_steps and time.monotonic() < deadline:
             if self.stop_event.is_set():
                 self._save_checkpoint(model, opt, step)
@@ -236,8 +240,18 @@ class TrainingRun:
             for group in opt.param_groups:
                 group["lr"] = self._lr(step)
             beta = self._beta(step)
-            with torch.autocast("cuda", dtype=torch.bfloat16, enabled=use_amp):
+            try:
+                with torch.autocast("cuda", dtype=torch.bfloat16, enabled=use_amp):
+                    figures = vae_loss(net, batch, beta, t.free_bits, gen, self._sampling_prob(step))
+            except RuntimeError as exc:
+                if not (use_amp and t.precision == "auto" and first):
+                    raise
+                self.emit({"event": "note", "message": f"bf16 autocast is not supported here ({str(exc)[:120]}); "
+                           "training in fp32 instead"})
+                use_amp = False
+                gen.manual_seed(t.seed * 1_000_003 + step * 31 + self.rank)
                 figures = vae_loss(net, batch, beta, t.free_bits, gen, self._sampling_prob(step))
+            first = False
             loss = figures["loss"]
             if not torch.isfinite(loss):
                 self.emit({"event": "error", "reason": "nan", "step": step, "message":
