@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QFrame, QScrollArea
+from PySide6.QtWidgets import QApplication
+
+from .widgets import VScrollArea
 
 
 def default_loader():
@@ -33,11 +35,7 @@ def attach_generation(window, model_loader: Callable[[], object] | None = defaul
     panel = GeneratePanel(session)
     map_widget = LatentMapWidget()
     controller = MapController(session, map_widget)
-    scroll = QScrollArea()  # the panel is tall: let the dock be shorter than it and scroll
-    scroll.setWidget(panel)
-    scroll.setWidgetResizable(True)
-    scroll.setFrameShape(QFrame.Shape.NoFrame)
-    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    scroll = VScrollArea(panel)  # the panel is tall: the dock may be shorter and scroll, never narrower
     gen_dock = window.add_panel_dock(scroll, "Generate", Qt.DockWidgetArea.RightDockWidgetArea)
     map_dock = window.add_panel_dock(map_widget, "Latent map", Qt.DockWidgetArea.RightDockWidgetArea)
     window.resizeDocks([gen_dock, map_dock], [55, 45], Qt.Orientation.Vertical)

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from .generation_link import default_loader  # one loader for every panel: the shipped model or a clear error
+from .widgets import VScrollArea
 
 
 def attach_lofi(window, model_loader=default_loader, player_factory=None):
@@ -27,7 +28,8 @@ def attach_lofi(window, model_loader=default_loader, player_factory=None):
         generation.modelChanged.connect(panel.set_model)
         if getattr(generation, "model", None) is not None:
             panel.set_model(generation.model)
-    window.add_panel_dock(panel, "Endless", Qt.DockWidgetArea.RightDockWidgetArea)
+    # scrolls when the dock is short; never narrower than the panel
+    window.add_panel_dock(VScrollArea(panel), "Endless", Qt.DockWidgetArea.RightDockWidgetArea)
     app = QApplication.instance()
     if app is not None:  # stop the generator thread and release the audio device on quit
         app.aboutToQuit.connect(panel.shutdown)

@@ -20,13 +20,14 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QSlider,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
+
+from .widgets import WrapLabel
 
 PUMP_MS = 100
 MODES = (("Latent walk", "walk"), ("Continue", "continue"))
@@ -99,8 +100,7 @@ class LofiPanel(QWidget):
         self.save_button = QPushButton("Save session…")
         self.save_button.setToolTip("Write everything heard so far as multitrack MIDI (or WAV)")
         self.save_button.clicked.connect(self.save_session)
-        self.status = QLabel("Press Start: melody, chords, bass and drums, never the same twice.")
-        self.status.setWordWrap(True)
+        self.status = WrapLabel("Press Start: melody, chords, bass and drums, never the same twice.")
 
         form = QFormLayout()
         form.addRow("Mode", self.mode_box)

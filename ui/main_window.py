@@ -108,9 +108,9 @@ class MainWindow(QMainWindow):
         geometry = self.settings.q.value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
-        state = self.settings.q.value("window/state")
-        if state is not None:
-            self.restoreState(state)
+        # the dock layout is restored when the window first shows: by then the panels have added
+        # their docks (restoring earlier leaves tab bars for docks that did not exist yet on screen)
+        self._saved_state = self.settings.q.value("window/state")
         self.roll.canvas.setFocus()
         self._update_title()
         self._update_summary()
@@ -505,6 +505,12 @@ class MainWindow(QMainWindow):
                 self.autosaver.discard()
         self.autosaver.start_session(self.path)
         return restored
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        state, self._saved_state = self._saved_state, None
+        if state is not None:
+            self.restoreState(state)
+        super().showEvent(event)
 
     def closeEvent(self, event) -> None:  # noqa: N802
         if not self.maybe_save():

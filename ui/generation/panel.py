@@ -12,7 +12,6 @@ import random
 from PySide6.QtWidgets import (
     QCheckBox,
     QDoubleSpinBox,
-    QFormLayout,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from mguv_app.generation import continue_melody, generate_variations
 
+from ..widgets import WrapLabel
 from .attributes_box import AttributesBox
 from .interpolate_box import InterpolateBox
 from .placing import in_sequence
@@ -40,6 +40,20 @@ def _button(text: str, tip: str, slot) -> QPushButton:
     return b
 
 
+def _labelled(text: str, field: QWidget | QHBoxLayout, buddy: QWidget | None = None) -> QVBoxLayout:
+    """``text`` above ``field``: narrower than a label beside it."""
+    col = QVBoxLayout()
+    col.setSpacing(2)
+    label = QLabel(text)
+    label.setBuddy(buddy or field)
+    col.addWidget(label)
+    if isinstance(field, QWidget):
+        col.addWidget(field)
+    else:
+        col.addLayout(field)
+    return col
+
+
 class GeneratePanel(QWidget):
     def __init__(self, session: GenerationSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -47,8 +61,7 @@ class GeneratePanel(QWidget):
         self.model_actions: list[QWidget] = []
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 6, 6, 6)
-        self.status = QLabel("Loading the model…" if session.loading else "The model loads when this panel shows")
-        self.status.setWordWrap(True)
+        self.status = WrapLabel("Loading the model…" if session.loading else "The model loads when this panel shows")
         lay.addWidget(self.status)
         lay.addWidget(self._build_generate())
         lay.addWidget(self._build_results(), 1)
@@ -78,7 +91,6 @@ class GeneratePanel(QWidget):
     # --- building -------------------------------------------------------------------------------
     def _build_generate(self) -> QGroupBox:
         box = QGroupBox("Generate")
-        form = QFormLayout(box)
         self.bars = QSpinBox()
         self.bars.setRange(1, 64)
         self.bars.setValue(16)
@@ -98,18 +110,16 @@ class GeneratePanel(QWidget):
         seed_row = QHBoxLayout()
         seed_row.addWidget(self.seed, 1)
         seed_row.addWidget(self.seed_lock)
-        grid = QGridLayout()
-        grid.addWidget(QLabel("Length"), 0, 0)
-        grid.addWidget(self.bars, 0, 1)
-        grid.addWidget(QLabel("Variations"), 0, 2)
-        grid.addWidget(self.count, 0, 3)
-        grid.addWidget(QLabel("Temperature"), 1, 0)
-        grid.addWidget(self.temperature, 1, 1)
-        grid.addWidget(QLabel("Seed"), 1, 2)
-        grid.addLayout(seed_row, 1, 3)
-        form.addRow(grid)
+        # two columns, each label above its field: fits a narrow dock without cutting the right column
+        grid = QGridLayout(box)
+        grid.addLayout(_labelled("Length", self.bars), 0, 0)
+        grid.addLayout(_labelled("Variations", self.count), 0, 1)
+        grid.addLayout(_labelled("Temperature", self.temperature), 1, 0)
+        grid.addLayout(_labelled("Seed", seed_row, self.seed), 1, 1)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
         self.generate_button = _button("Generate", "Sample new melodies from the model", self.generate)
-        form.addRow(self.generate_button)
+        grid.addWidget(self.generate_button, 2, 0, 1, 2)
         self.model_actions.append(self.generate_button)
         return box
 

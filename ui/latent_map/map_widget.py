@@ -12,6 +12,8 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBox
 
 from mguv_app.latent import SOURCES, PointStore
 
+from ..widgets import ElidedLabel, fit_button
+
 SOURCE_COLORS = {
     "reference": (150, 150, 160),
     "prior": (120, 130, 150),
@@ -54,6 +56,8 @@ class LatentMapWidget(QWidget):
         self.add_button.clicked.connect(lambda _=False: self.addMelodyRequested.emit())
         bar.addWidget(self.add_button)
         bar.addStretch(1)
+        for b in (self.pin_a, self.pin_b, self.add_button):
+            fit_button(b)  # a narrow dock shrinks them to their text instead of cutting the row
         lay.addLayout(bar)
         self.plot = pg.PlotWidget()
         self.plot.setMenuEnabled(False)
@@ -65,7 +69,7 @@ class LatentMapWidget(QWidget):
         self.legend = QLabel()
         self.legend.setWordWrap(True)
         lay.addWidget(self.legend)
-        self.message = QLabel("")
+        self.message = ElidedLabel("")  # one line under the map; long melody names end in "…" (tooltip)
         lay.addWidget(self.message)
 
         self.scatter = pg.ScatterPlotItem(size=9, pen=pg.mkPen(20, 20, 20, 160), hoverable=True, tip=_tip,

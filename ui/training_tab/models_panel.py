@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
 
 from mguv_app import models_registry as reg
 
+from ..widgets import fit_button
+
 COLUMNS = ["Name", "Kind", "Steps", "Date", "Metrics"]
 
 
@@ -50,7 +52,7 @@ class ModelsPanel(QWidget):
         self.export_button = QPushButton("Export…")
         for b, sig in ((self.use_button, self.useRequested), (self.rename_button, self.renameRequested),
                        (self.delete_button, self.deleteRequested), (self.export_button, self.exportRequested)):
-            row.addWidget(b)
+            row.addWidget(fit_button(b))
             b.clicked.connect(lambda _=False, s=sig: self._emit(s))
         lay.addLayout(row)
         self.entries: list[reg.ModelEntry] = []

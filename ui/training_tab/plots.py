@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QSize, Qt
 
 CURVES = {  # series key -> (plot title, colour)
     "loss": ("Loss", "#f0a030"),
@@ -18,12 +21,90 @@ CURVES = {  # series key -> (plot title, colour)
 }
 
 
-class StatsPlots(pg.GraphicsLayoutWidget):
+class _Reflowing(pg.GraphicsLayoutWidget):
+    """A grid of plots that takes fewer columns when it is narrow, so that no plot is cut off or
+    squeezed until its axis labels run into each other.
+
+    A column is as wide as its widest plot's minimum (title, axes) and at least ``MIN_PLOT_WIDTH``;
+    the grid uses the most columns of ``COLUMNS`` that fit, and the widget's minimum width is
+    that of the fewest. With room to spare the plots share the width equally.
+    ``min_height(rows)`` sizes it.
+    """
+
+    COLUMNS: tuple[int, ...] = (3,)
+    MIN_PLOT_WIDTH = 130  # below this the tick labels of an empty 0..1 axis overlap
+
+    def _reflow_init(self, plots: list) -> None:
+        self._grid_plots = plots
+        self._columns = 0
+        widest = max(p.layout.effectiveSizeHint(Qt.SizeHint.PreferredSize).width() for p in plots)
+        for p in plots:  # equal shares when there is room: the titles' lengths do not decide the widths
+            p.setPreferredWidth(widest)
+        self.reflow(10**6)  # the most columns for now; the real width comes with the first resize
+
+    def min_height(self, rows: int) -> int:
+        return 120 * rows
+
+    def _column_widths(self, columns: int) -> list[float]:
+        widths = [float(self.MIN_PLOT_WIDTH)] * columns
+        for i, p in enumerate(self._grid_plots):
+            widths[i % columns] = max(widths[i % columns], p.effectiveSizeHint(Qt.SizeHint.MinimumSize).width())
+        return widths
+
+    def _width_for(self, columns: int) -> int:
+        lay = self.ci.layout
+        left, _top, right, _bottom = lay.getContentsMargins()
+        return math.ceil(sum(self._column_widths(columns)) + (columns - 1) * lay.horizontalSpacing()
+                         + left + right + 2 * self.frameWidth())
+
+    def _arrange(self, columns: int) -> None:
+        lay = self.ci.layout
+        if columns != self._columns:
+            for i in reversed(range(lay.count())):  # removeAt, not removeItem: that hands the plot to Python
+                lay.removeAt(i)
+            for i, p in enumerate(self._grid_plots):
+                lay.addItem(p, i // columns, i % columns)
+            self._columns = columns
+            self.setMinimumHeight(self.min_height(math.ceil(len(self._grid_plots) / columns)))
+        mins = self._column_widths(columns) + [0.0] * (max(self.COLUMNS) - columns)
+        if mins != getattr(self, "_column_mins", None):  # (only on a change: this re-lays out the plots)
+            self._column_mins = mins
+            for c, w in enumerate(mins):
+                lay.setColumnStretchFactor(c, 1 if w else 0)
+                lay.setColumnMinimumWidth(c, w)
+
+    def reflow(self, width: int | None = None) -> None:
+        """Pick the column count for ``width`` (default: the current width) and remember the minimum."""
+        width = self.width() if width is None else width
+        widths = [self._width_for(c) for c in self.COLUMNS]
+        self._arrange(next((c for c, w in zip(self.COLUMNS, widths, strict=True) if w <= width), self.COLUMNS[-1]))
+        if widths[-1] != getattr(self, "_min_width", None):
+            self._min_width = widths[-1]
+            self.updateGeometry()
+
+    # Qt calls these: they only read what reflow() stored (the graphics layout may already be gone
+    # while a window is being torn down)
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt name)
+        hint = super().minimumSizeHint()
+        return QSize(max(hint.width(), getattr(self, "_min_width", 0)), hint.height())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        if getattr(self, "_grid_plots", None) and event is not None and self.isVisible():
+            self.reflow(event.size().width())  # (pyqtgraph calls this with None while it builds)
+        super().resizeEvent(event)
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        self.reflow()
+
+
+class StatsPlots(_Reflowing):
     """Pitch histogram, note density per window, note lengths."""
+
+    COLUMNS = (3, 2, 1)
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.setMinimumHeight(190)
         self.pitch = self.addPlot(title="Pitches")
         self.density = self.addPlot(title="Notes per bar")
         self.lengths = self.addPlot(title="Note lengths (16ths)")
@@ -31,6 +112,10 @@ class StatsPlots(pg.GraphicsLayoutWidget):
             p.setMouseEnabled(False, False)
             p.hideButtons()
         self.bars = {}
+        self._reflow_init([self.pitch, self.density, self.lengths])
+
+    def min_height(self, rows: int) -> int:
+        return 190 if rows == 1 else 140 * rows
 
     def _set(self, plot, key, x, heights, width, colour) -> None:
         old = self.bars.pop(key, None)
@@ -52,18 +137,18 @@ class StatsPlots(pg.GraphicsLayoutWidget):
                       (edges[1] - edges[0]) * 0.9, "#81c784")
         lc = np.asarray(stats["length_counts"])
         self._set(self.lengths, "lengths", np.arange(1, len(lc)), lc[1:], 0.8, "#f0a030")
+        self.reflow()  # wider tick labels may need fewer columns
 
 
-class CurvePlots(pg.GraphicsLayoutWidget):
+class CurvePlots(_Reflowing):
     """Loss, reconstruction, KL, ELBO and accuracy against the training step, appended live."""
+
+    COLUMNS = (3, 2)
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.setMinimumHeight(260)
         self.plots = {}
-        for i, title in enumerate(["Loss", "Reconstruction", "KL", "ELBO", "Accuracy"]):
-            if i == 3:
-                self.nextRow()
+        for title in ["Loss", "Reconstruction", "KL", "ELBO", "Accuracy"]:
             p = self.addPlot(title=title)
             p.showGrid(x=True, y=True, alpha=0.2)
             p.setLabel("bottom", "step")
@@ -82,6 +167,10 @@ class CurvePlots(pg.GraphicsLayoutWidget):
                 line = self.plots[title].plot([], [], pen=pg.mkPen(colour, width=2), name=name)
             self.lines[key] = line
             self.data[key] = ([], [])
+        self._reflow_init(list(self.plots.values()))
+
+    def min_height(self, rows: int) -> int:
+        return 130 * rows
 
     def clear_curves(self) -> None:
         for key, line in self.lines.items():
@@ -109,6 +198,7 @@ class CurvePlots(pg.GraphicsLayoutWidget):
     def redraw(self) -> None:
         for key, line in self.lines.items():
             line.setData(*self.data[key])
+        self.reflow()  # longer step numbers widen the axes
 
     def points(self, key: str) -> int:
         return len(self.data[key][0])

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
-    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -34,6 +33,7 @@ from PySide6.QtWidgets import (
 from mguv_app import models_registry as reg
 from mguv_app.training.process import TrainingProcess, train_command
 
+from ..widgets import VScrollArea, WrapLabel, fit_button
 from .models_panel import ModelsPanel
 from .plots import CurvePlots, StatsPlots
 from .refused_dialog import RefusedDialog
@@ -102,11 +102,11 @@ class TrainingTab(QWidget):
     def _build(self) -> None:
         left = QWidget()
         lv = QVBoxLayout(left)
+        lv.setContentsMargins(4, 2, 6, 2)  # the columns are tight on a small screen: little frame around them
         data = QGroupBox("1. Your MIDI folder")
         dv = QVBoxLayout(data)
         row = QHBoxLayout()
-        self.folder_label = QLabel("Choose a folder of MIDI files, or drop one here.")
-        self.folder_label.setWordWrap(True)
+        self.folder_label = WrapLabel("Choose a folder of MIDI files, or drop one here.")  # a long path wraps
         self.choose_button = QPushButton("Choose Folder…")
         self.choose_button.clicked.connect(self.choose_folder)
         row.addWidget(self.folder_label, 1)
@@ -117,7 +117,7 @@ class TrainingTab(QWidget):
         self.scan_bar.setValue(0)
         dv.addWidget(self.scan_bar)
         row = QHBoxLayout()
-        self.scan_label = QLabel("")
+        self.scan_label = WrapLabel("")
         self.refused_button = QPushButton("Files not used…")
         self.refused_button.setEnabled(False)
         self.refused_button.clicked.connect(self.show_refused)
@@ -141,18 +141,15 @@ class TrainingTab(QWidget):
         for b, slot in ((self.start_button, self.start), (self.pause_button, self.pause),
                         (self.stop_button, self.stop), (self.resume_button, self.resume)):
             b.clicked.connect(lambda _=False, f=slot: f())
-            row.addWidget(b)
+            row.addWidget(fit_button(b))
         mv.addLayout(row)
         lv.addWidget(mode)
         lv.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(left)
-        scroll.setMinimumWidth(540)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll = VScrollArea(left)  # as narrow as its content allows, never cut at the right
 
         right = QWidget()
         rv = QVBoxLayout(right)
+        rv.setContentsMargins(4, 2, 6, 2)
         prog = QGroupBox("3. Training")
         pv = QVBoxLayout(prog)
         row = QHBoxLayout()
@@ -189,7 +186,7 @@ class TrainingTab(QWidget):
 
         outer = QSplitter(Qt.Orientation.Horizontal)
         outer.addWidget(scroll)
-        outer.addWidget(right)
+        outer.addWidget(VScrollArea(right))  # curves in more rows when narrow: scroll rather than squash
         outer.setStretchFactor(1, 1)
         outer.setSizes([560, 1000])
         lay = QHBoxLayout(self)

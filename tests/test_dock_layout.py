@@ -1,0 +1,121 @@
+"""The window as the app builds it fits its panels: nothing in a dock or the Training tab runs past
+an edge or is squeezed below its minimum width, at the default 1400x860 and at 1100x700."""
+
+import pyqtgraph as pg
+import pytest
+from PySide6.QtCore import QPoint, QRect
+from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QScrollArea, QTabBar, QWidget
+
+LONG_PATH = "/home/someone/.local/share/mguv-studio/models/a_model_folder_with_a_really_long_name_here"
+
+
+def _no_model():  # a missing model: the panels then show a message with a long unbreakable path
+    raise FileNotFoundError(f"no model at {LONG_PATH}")
+
+
+def open_app_window(qtbot, monkeypatch, size, wait_for_model=True):
+    from ui import app as ui_app
+
+    monkeypatch.setenv("MGUV_AUDIO", "none")
+    monkeypatch.setattr(ui_app, "_chosen_model_loader", _no_model)
+    w = ui_app._open_window(None)
+    qtbot.addWidget(w)
+    w.ask_unsaved = lambda parent: "discard"
+    w.ask_restore = lambda parent, rec: False
+    w.resize(*size)
+    w.show()
+    qtbot.waitExposed(w)
+    if wait_for_model:
+        qtbot.waitUntil(lambda: w.generation.model_error is not None, timeout=30000)
+    settle()
+    return w
+
+
+def settle():
+    for _ in range(5):
+        QApplication.processEvents()
+
+
+def layout_problems(root: QWidget) -> list[str]:
+    """Visible widgets under ``root`` that stick out of their parent horizontally or are narrower
+    than their minimum width (cut text, clipped fields). The rows of item views are their own
+    business (they scroll), and so is what lives inside a horizontally scrolling area."""
+    problems = []
+    for c in root.findChildren(QWidget):
+        if not c.isVisibleTo(root) or c.isWindow():
+            continue
+        parent = c.parentWidget()
+        if parent is None or parent.objectName().startswith("qt_scrollarea_"):
+            continue
+        area = parent.parentWidget()
+        if isinstance(area, QAbstractScrollArea) and parent is area.viewport() and not isinstance(area, QScrollArea):
+            continue  # an item view's editors / index widgets
+        name = f"{type(c).__name__}({c.objectName() or getattr(c, 'text', lambda: '')()!r})"
+        g = c.geometry()
+        if g.left() < 0 or g.right() > parent.width() - 1:
+            problems.append(f"{name} spans x {g.left()}..{g.right()} in a {parent.width()} px wide "
+                            f"{type(parent).__name__}")
+        smart_min = c.minimumWidth() or c.minimumSizeHint().width()
+        if parent.layout() is not None and c.width() < smart_min:
+            problems.append(f"{name} is {c.width()} px wide, needs {smart_min}")
+        if isinstance(c, pg.GraphicsLayoutWidget):  # plots laid out inside the view, past its edge?
+            grid = c.ci.layout
+            for i in range(grid.count()):
+                right = grid.itemAt(i).geometry().right()
+                if right > c.viewport().width() + 0.5:
+                    problems.append(f"{name}: plot {i} ends at x {right:.0f} in a {c.viewport().width()} px view")
+    return problems
+
+
+def check_dock(dock) -> list[str]:
+    content = dock.widget()
+    problems = layout_problems(content)
+    if isinstance(content, QScrollArea):
+        inner, vp = content.widget(), content.viewport()
+        if inner.width() > vp.width():
+            problems.append(f"{dock.windowTitle()}: content {inner.width()} px wide in a {vp.width()} px viewport")
+        need = inner.minimumWidth() or inner.minimumSizeHint().width()
+        if need > vp.width():
+            problems.append(f"{dock.windowTitle()}: content needs {need} px, the viewport has {vp.width()}")
+    if QRect(dock.mapTo(dock.window(), QPoint(0, 0)), dock.size()).right() > dock.window().width() - 1:
+        problems.append(f"{dock.windowTitle()} dock runs past the window's right edge")
+    return [f"{dock.windowTitle()}: {p}" for p in problems]
+
+
+@pytest.mark.parametrize("size", [(1400, 860), (1100, 700)])
+def test_docks_and_training_tab_fit_their_content(qtbot, monkeypatch, size):
+    w = open_app_window(qtbot, monkeypatch, size)
+    assert (w.width(), w.height()) == size, "the window cannot be made this small"
+    problems = []
+    for title in ("Generate", "Endless"):
+        w.docks[title].raise_()
+        settle()
+        problems += check_dock(w.docks[title])
+        problems += check_dock(w.docks["Latent map"])
+    need, room = w.generate_panel.minimumSizeHint().width(), w.docks["Generate"].widget().viewport().width()
+    if need > room:
+        problems.append(f"the Generate panel needs {need} px, its dock shows {room}")
+    # the lower boxes (Continue, Interpolate, Attributes) too, as they are when scrolled to
+    w.docks["Generate"].raise_()
+    scroll = w.docks["Generate"].widget()
+    scroll.verticalScrollBar().setValue(scroll.verticalScrollBar().maximum())
+    settle()
+    problems += check_dock(w.docks["Generate"])
+    w.tabs.setCurrentWidget(w.training_tab)
+    settle()
+    problems += [f"Training: {p}" for p in layout_problems(w.training_tab)]
+    assert not problems, "\n".join(problems)
+    # the right-hand docks are not squeezed into a sliver, nor do they take over the window
+    assert 330 <= w.docks["Generate"].width() <= 0.4 * size[0]
+
+
+def test_restored_layout_has_no_stray_dock_tab_bars(qtbot, monkeypatch):
+    """A second start restores the saved dock layout once every dock exists: one Generate/Endless tab
+    bar, in the dock area, and no leftover tab bar over the menu bar or the latent map."""
+    first = open_app_window(qtbot, monkeypatch, (1400, 860), wait_for_model=False)
+    first.close()  # saves the layout: Generate and Endless tabbed
+    w = open_app_window(qtbot, monkeypatch, (1400, 860), wait_for_model=False)
+    bars = [b for b in w.findChildren(QTabBar) if b.parentWidget() is w and b.isVisible()]
+    assert len(bars) == 1, [([b.tabText(i) for i in range(b.count())], b.geometry()) for b in bars]
+    assert sorted(bars[0].tabText(i) for i in range(bars[0].count())) == ["Endless", "Generate"]
+    assert bars[0].geometry().top() > w.menuBar().geometry().bottom()

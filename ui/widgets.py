@@ -1,0 +1,200 @@
+"""Small widgets that keep narrow docks tidy: labels that never demand more width than they get,
+buttons that may shrink to their text, and a scroll area that scrolls only vertically.
+
+* :class:`WrapLabel` — plain text wrapped at word boundaries, and inside a word (a file path)
+  only where the word is wider than the label; its minimum width is small, so a long message
+  never widens the panel it is in.
+* :class:`ElidedLabel` — one line, shortened with "…" when narrow; the full text is its tooltip.
+* :func:`fit_button` — lets a push button shrink below the style's 80 px minimum, but never
+  below what its text needs.
+* :class:`VScrollArea` — the panel scrolls vertically and is never cut horizontally: the area is
+  never narrower than the panel's minimum width plus the scroll bar, so a dock cannot be dragged
+  narrower than its content.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QEvent, QPointF, QSize, Qt
+from PySide6.QtGui import QPainter, QPalette, QTextLayout, QTextOption
+from PySide6.QtWidgets import (
+    QFrame,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QStyle,
+    QStyleOptionButton,
+    QWidget,
+)
+
+
+class WrapLabel(QLabel):
+    """A word-wrapped plain-text label that also breaks words too long for its width (paths, URLs).
+
+    ``text()`` and ``setText()`` are QLabel's; only measuring and painting differ. Its minimum
+    width is ``min_width`` (or less for a shorter text) and its height follows its width.
+    """
+
+    def __init__(self, text: str = "", parent: QWidget | None = None, min_width: int = 120) -> None:
+        super().__init__(text, parent)
+        self._min_width = min_width
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+
+    def _margins(self) -> tuple[int, int]:
+        m = self.contentsMargins()
+        return m.left() + m.right() + 2 * self.margin(), m.top() + m.bottom() + 2 * self.margin()
+
+    def _layout(self, width: float) -> tuple[QTextLayout, float]:
+        """The text laid out in ``width`` pixels, and its height."""
+        layout = QTextLayout(self.text(), self.font())
+        option = QTextOption()
+        option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        layout.setTextOption(option)
+        layout.beginLayout()
+        y = 0.0
+        while True:
+            line = layout.createLine()
+            if not line.isValid():
+                break
+            line.setLineWidth(max(1.0, width))
+            line.setPosition(QPointF(0, y))
+            y += line.height()
+        layout.endLayout()
+        return layout, max(y, float(self.fontMetrics().height()))
+
+    def _natural_width(self) -> int:
+        fm = self.fontMetrics()
+        return max((fm.horizontalAdvance(part) for part in self.text().split("\n")), default=0) + 1
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt name)
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802
+        dx, dy = self._margins()
+        return math.ceil(self._layout(width - dx)[1]) + dy
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        dx, dy = self._margins()
+        return QSize(min(self._min_width, self._natural_width()) + dx, self.fontMetrics().height() + dy)
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        dx, _dy = self._margins()
+        width = max(min(self._natural_width(), 3 * self._min_width), self._min_width) + dx
+        return QSize(width, self.heightForWidth(width))
+
+    def paintEvent(self, _event) -> None:  # noqa: N802
+        rect = self.contentsRect().adjusted(self.margin(), self.margin(), -self.margin(), -self.margin())
+        layout, height = self._layout(rect.width())
+        top = rect.top()
+        if self.alignment() & Qt.AlignmentFlag.AlignVCenter:
+            top += max(0, (rect.height() - height) / 2)
+        elif self.alignment() & Qt.AlignmentFlag.AlignBottom:
+            top += max(0, rect.height() - height)
+        p = QPainter(self)
+        group = QPalette.ColorGroup.Normal if self.isEnabled() else QPalette.ColorGroup.Disabled
+        p.setPen(self.palette().color(group, self.foregroundRole()))
+        layout.draw(p, QPointF(rect.left(), top))
+
+
+class ElidedLabel(QLabel):
+    """A one-line label that shortens its text with "…" when it is too narrow (full text as tooltip)."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None,
+                 mode: Qt.TextElideMode = Qt.TextElideMode.ElideRight, min_width: int = 60) -> None:
+        super().__init__(text, parent)
+        self._mode = mode
+        self._min_width = min_width
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._update_tip()
+
+    def setText(self, text: str) -> None:  # noqa: N802
+        super().setText(text)
+        self._update_tip()
+
+    def _elided(self) -> str:
+        return self.fontMetrics().elidedText(self.text(), self._mode, self.contentsRect().width())
+
+    def _update_tip(self) -> None:
+        self.setToolTip(self.text() if self._elided() != self.text() else "")
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        hint = super().minimumSizeHint()
+        return QSize(min(self._min_width, hint.width()), hint.height())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._update_tip()
+
+    def paintEvent(self, _event) -> None:  # noqa: N802
+        p = QPainter(self)
+        align = self.alignment() & ~Qt.AlignmentFlag.AlignJustify
+        self.style().drawItemText(p, self.contentsRect(), int(align), self.palette(), self.isEnabled(),
+                                  self._elided(), self.foregroundRole())
+
+
+def fit_button(button: QPushButton) -> QPushButton:
+    """Let ``button`` shrink below the style's minimum push-button width (80 px in Fusion) in a tight
+    row, but never below the width its text and icon need; where there is room it keeps its size."""
+    opt = QStyleOptionButton()
+    button.initStyleOption(opt)
+    fm = button.fontMetrics()
+    text = fm.size(Qt.TextFlag.TextShowMnemonic, button.text())
+    w = text.width() + (button.iconSize().width() + 4 if not button.icon().isNull() else 0)
+    pad = 200  # measured with a wide content, so that a minimum width in the style does not hide the padding
+    size = button.style().sizeFromContents(QStyle.ContentsType.CT_PushButton, opt,
+                                           QSize(w + pad, text.height()), button)
+    button.setMinimumWidth(size.width() - pad)
+    return button
+
+
+class VScrollArea(QScrollArea):
+    """Shows ``widget`` at the full width it is given and scrolls it vertically, never horizontally.
+
+    The area's minimum width is the widget's minimum width plus the vertical scroll bar, so the
+    widget is never cut at the right edge (a dock holding it cannot be made narrower than that),
+    and it follows when the widget's minimum changes. Its minimum height is small: a short dock
+    scrolls instead of pushing the window taller.
+    """
+
+    MIN_HEIGHT = 90
+
+    def __init__(self, widget: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidget(widget)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        widget.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802
+        if obj is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()  # the widget's minimum may have changed: tell the dock
+        return super().eventFilter(obj, event)
+
+    def _extra_width(self) -> int:
+        return self.verticalScrollBar().sizeHint().width() + 2 * self.frameWidth()
+
+    def _widget_min_width(self) -> int:
+        w = self.widget()
+        if w is None:
+            return 0
+        return w.minimumWidth() or w.minimumSizeHint().width()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        w = self.widget()
+        height = min(self.MIN_HEIGHT, w.minimumSizeHint().height()) if w is not None else self.MIN_HEIGHT
+        return QSize(self._widget_min_width() + self._extra_width(), height)
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        w = self.widget()
+        if w is None:
+            return super().sizeHint()
+        hint = w.sizeHint()
+        return QSize(max(hint.width(), self._widget_min_width()) + self._extra_width(),
+                     hint.height() + 2 * self.frameWidth())
