@@ -8,6 +8,10 @@ Three parts, each the issue's targets:
    accuracy per 16th step, note-only accuracies, KL, ELBO.
 2. Prior samples vs test melodies (``model_training.sample_stats.compare``): overlapping area of
    pitch-class entropy, scale consistency, note density, empty-beat rate, pitch range, intervals.
+   Without ``--temperature`` the same 1,000 latents are decoded at each of ``--temperatures`` and the
+   one whose worst overlap is highest becomes the model's ``sample_temperature`` (``ship_model``
+   writes it into config.json; Generate and Continue start from it). Every temperature's figures
+   are kept in ``temperature_sweep``, 1.0 among them.
 3. Interpolation smoothness (``interpolation_report``): 9-step paths between random test pairs.
 """
 
@@ -28,7 +32,10 @@ def main(argv=None) -> int:
     p.add_argument("--corpus", required=True)
     p.add_argument("--split", default="test")
     p.add_argument("--samples", type=int, default=1000)
-    p.add_argument("--temperature", type=float, default=1.0)
+    p.add_argument("--temperature", type=float, default=None,
+                   help="judge prior samples at this temperature only (default: sweep --temperatures)")
+    p.add_argument("--temperatures", default="0.5,0.6,0.7,0.8,0.9,1.0",
+                   help="comma-separated sampling temperatures to sweep")
     p.add_argument("--pairs", type=int, default=50)
     p.add_argument("--limit", type=int, default=None, help="at most this many test windows for reconstruction")
     p.add_argument("--out", default=None, help="metrics file (default MODEL/metrics.json)")
@@ -49,13 +56,19 @@ def main(argv=None) -> int:
         recon = evaluate(tm.model, eval_set, tm.device, sampled_limit=None)
     print(json.dumps({"reconstruction": recon}), file=sys.stderr)
 
-    samples = []
-    for start in range(0, args.samples, 100):
-        n = min(100, args.samples - start)
-        z = rng.standard_normal((n, tm.cfg.latent_dim)).astype(np.float32)
-        samples += list(tm.decode_tokens(z, args.temperature, seed=start))
+    latents = rng.standard_normal((args.samples, tm.cfg.latent_dim)).astype(np.float32)
     reference = list(test[rng.permutation(len(test))[: max(args.samples, 1000)]])
-    prior = compare(reference, samples)
+    temperatures = [args.temperature] if args.temperature is not None else \
+        [float(t) for t in args.temperatures.split(",")]
+    sweep = {}
+    for temperature in temperatures:
+        samples = []
+        for start in range(0, args.samples, 100):
+            samples += list(tm.decode_tokens(latents[start: start + 100], temperature, seed=start))
+        sweep[temperature] = compare(reference, samples)
+        print(json.dumps({"temperature": temperature, "min_oa": sweep[temperature]["min_oa"]}), file=sys.stderr)
+    best = max(sweep, key=lambda t: (sweep[t]["min_oa"], -abs(t - 1.0)))
+    prior = sweep[best]
 
     pick = rng.permutation(len(test))[: 2 * args.pairs].reshape(-1, 2)
     paths = []
@@ -68,7 +81,11 @@ def main(argv=None) -> int:
     interp = interpolation_report(paths, reference)
 
     metrics = {"model": str(args.model), "corpus": str(args.corpus), "split": args.split,
-               "reconstruction": recon, "prior_vs_test": {"temperature": args.temperature, **prior},
+               "reconstruction": recon, "prior_vs_test": {"temperature": best, **prior},
+               "sample_temperature": best,
+               "temperature_sweep": {str(t): {"min_oa": r["min_oa"], "interval_oa": r["interval_histogram"]["oa"],
+                                              **{k: v["oa"] for k, v in r["features"].items()}}
+                                     for t, r in sweep.items()},
                "interpolation": interp, "seconds": round(time.time() - t0, 1), "device": tm.device}
     out = Path(args.out) if args.out else Path(args.model) / "metrics.json"
     from mguv_app.fileio import atomic_write

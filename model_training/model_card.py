@@ -90,6 +90,17 @@ def render(model: Path, corpus: dict, run: Path | None) -> str:
     for name, f in prior["features"].items():
         lines.append(f"| {name.replace('_', ' ')} | {f['oa']:.3f} | {f['a_mean']} | {f['b_mean']} |")
     lines.append(f"| interval histogram | {prior['interval_histogram']['oa']:.3f} | | |")
+    sweep = metrics.get("temperature_sweep")
+    if sweep:
+        names = [k for k in next(iter(sweep.values())) if k not in ("min_oa", "interval_oa")]
+        lines += ["", f"The same latents decoded at each temperature (the best worst-case overlap, "
+                  f"{prior['temperature']}, is the model's `sample_temperature`: Generate and Continue start "
+                  "there):", "",
+                  "| temperature | " + " | ".join(n.replace("_", " ") for n in names) + " | intervals | worst |",
+                  "|---" * (len(names) + 3) + "|"]
+        for t, row in sweep.items():
+            lines.append(f"| {t} | " + " | ".join(f"{row[n]:.3f}" for n in names)
+                         + f" | {row['interval_oa']:.3f} | {row['min_oa']:.3f} |")
     lines += ["", f"Interpolations ({interp['paths']} paths of {interp['steps']} steps between test melodies): "
               f"mean edit distance to the start {interp['mean_edit_to_start']} — monotonic: "
               f"**{interp['monotonic']}**; mean scale consistency per step "

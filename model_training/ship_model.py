@@ -5,11 +5,13 @@
 With a corpus, attribute vectors are computed from its training windows when the source folder
 has none (a run stopped by hand has a checkpoint but no finished ``model/``). Float16 halves the
 size in git (every committed version of a binary stays forever) at no audible cost;
-``load_model`` casts back to float32. Copies config.json, attribute vectors, metrics and the card.
+``load_model`` casts back to float32. Copies config.json, attribute vectors, metrics and the card;
+the sampling temperature ``evaluate_model`` measured best goes into config.json.
 """
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 from pathlib import Path
@@ -37,6 +39,10 @@ def main(argv=None) -> int:
 
     model, _ = load_model(src)
     meta = {k: v for k, v in read_config(src).items() if k not in ("model", "format_version")}
+    if (src / "metrics.json").exists():  # the temperature evaluate_model found best becomes the model's default
+        measured = json.loads((src / "metrics.json").read_text()).get("sample_temperature")
+        if measured is not None:
+            meta["sample_temperature"] = measured
     save_model(model, dst, meta, half=True)
     for name in ("attributes.safetensors", "metrics.json", "MODEL_CARD.md", "reference_latents.npy",
                  "reference_latents.json"):

@@ -10,7 +10,8 @@ HELP = "continue a melody: the prompt is kept exactly and N new bars follow it"
 def add_arguments(p) -> None:
     p.add_argument("prompt", help="the melody to continue (MIDI)")
     p.add_argument("--bars", type=int, default=8, help="new bars to add (default 8)")
-    p.add_argument("--temperature", type=float, default=1.0)
+    p.add_argument("--temperature", type=float, default=None,
+                   help="sampling temperature (0 = greedy; default: the model's own, measured when it was shipped)")
     p.add_argument("--seed", type=int, default=None)
     p.add_argument("--out", required=True, metavar="OUT.mid")
     add_model_arguments(p)
@@ -23,7 +24,8 @@ def _run(args) -> int:
         raise CliError("--bars must be at least 1")
     prompt = read_melody(args.prompt)
     tm = load_trained_model(args)
-    result = tm.continue_(prompt, args.bars, args.temperature, args.seed)
+    temperature = tm.sample_temperature if args.temperature is None else args.temperature
+    result = tm.continue_(prompt, args.bars, temperature, args.seed)
     write_midi(result, args.out)
     print(f"{args.out}: {prompt.num_bars} prompt bars + {args.bars} new bars, {len(result.notes)} notes")
     return 0

@@ -12,7 +12,8 @@ HELP = "sample new melodies from the model and write one MIDI file each"
 def add_arguments(p) -> None:
     p.add_argument("--bars", type=int, default=16, help="bars per melody (default 16)")
     p.add_argument("--count", type=int, default=4, help="how many melodies (default 4)")
-    p.add_argument("--temperature", type=float, default=1.0, help="sampling temperature (0 = greedy)")
+    p.add_argument("--temperature", type=float, default=None,
+                   help="sampling temperature (0 = greedy; default: the model's own, measured when it was shipped)")
     p.add_argument("--seed", type=int, default=None, help="seed for reproducible output")
     p.add_argument("--qpm", type=float, default=120.0, help="tempo of the written files")
     p.add_argument("--program", type=int, default=0, help="General MIDI program of the written files")
@@ -24,7 +25,8 @@ def _run(args) -> int:
     from ..music import write_midi
 
     tm = load_trained_model(args)
-    melodies = tm.sample(args.count, args.bars, args.temperature, args.seed, args.qpm, args.program)
+    temperature = tm.sample_temperature if args.temperature is None else args.temperature
+    melodies = tm.sample(args.count, args.bars, temperature, args.seed, args.qpm, args.program)
     out = Path(args.out)
     for i, m in enumerate(melodies):
         path = out / f"sample_{i + 1:02d}.mid"

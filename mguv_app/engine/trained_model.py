@@ -51,6 +51,16 @@ class TrainedModel:
     def name(self) -> str:
         return self.config.get("name", self.folder.name)
 
+    @property
+    def sample_temperature(self) -> float:
+        """The temperature at which this model's prior samples came out most like real melodies, as
+        ``model_training.evaluate_model`` measured it (``sample_temperature`` in config.json; else 1.0).
+        Generate and Continue start from it."""
+        try:
+            return float(self.config.get("sample_temperature", 1.0))
+        except (TypeError, ValueError):
+            return 1.0
+
     def _tokens(self, melody: Melody, first_bar: int = 0, bars: int | None = None) -> np.ndarray:
         bars = self.bars if bars is None else bars
         return melody_to_events(melody, bars * self.steps_per_bar, first_bar * self.steps_per_bar)
