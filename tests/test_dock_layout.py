@@ -114,6 +114,13 @@ def test_restored_layout_has_no_stray_dock_tab_bars(qtbot, monkeypatch):
     bar, in the dock area, and no leftover tab bar over the menu bar or the latent map."""
     first = open_app_window(qtbot, monkeypatch, (1400, 860), wait_for_model=False)
     first.close()  # saves the layout: Generate and Endless tabbed
+    saved = bytes(first.settings.q.value("window/state"))
+    from ui.main_window import MainWindow
+
+    unseen = MainWindow(with_transport=False)  # closed without ever showing: the saved layout stays
+    qtbot.addWidget(unseen)
+    unseen.close()
+    assert bytes(unseen.settings.q.value("window/state")) == saved
     w = open_app_window(qtbot, monkeypatch, (1400, 860), wait_for_model=False)
     bars = [b for b in w.findChildren(QTabBar) if b.parentWidget() is w and b.isVisible()]
     assert len(bars) == 1, [([b.tabText(i) for i in range(b.count())], b.geometry()) for b in bars]

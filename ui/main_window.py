@@ -519,7 +519,8 @@ class MainWindow(QMainWindow):
         self.autosave_timer.stop()
         self.autosaver.end_session()
         self.settings.set("window/geometry", self.saveGeometry())
-        self.settings.set("window/state", self.saveState())
+        # a window closed without ever showing keeps the saved layout it did not get to restore
+        self.settings.set("window/state", self.saveState() if self._saved_state is None else self._saved_state)
         self.settings.set("theme", self.roll.theme.name)
         self.settings.set("grid", self.roll.grid_label)
         self.settings.sync()
