@@ -217,3 +217,26 @@ def test_the_event_loop_keeps_ticking_while_generating(qtbot, window):
     print(f"longest event-loop gap while generating: {wall_gap:.1f} ms wall, {cpu_gap:.1f} ms GUI-thread CPU "
           f"over {len(wall)} ticks")
     assert cpu_gap < 50.0
+
+
+def test_temperature_starts_at_the_models_measured_best(qtbot, tiny_trained_model, tmp_path):
+    """A model shipped with a measured sample_temperature (evaluate_model's sweep) sets the dock's default."""
+    import json
+    import shutil
+
+    from mguv_app.engine import TrainedModel
+    from ui.generation_link import attach_generation
+    from ui.main_window import MainWindow
+
+    folder = tmp_path / "model"
+    shutil.copytree(tiny_trained_model, folder)
+    config = json.loads((folder / "config.json").read_text())
+    (folder / "config.json").write_text(json.dumps({**config, "sample_temperature": 0.7}))
+    w = MainWindow()
+    qtbot.addWidget(w)
+    session = attach_generation(w, model_loader=lambda: TrainedModel(folder, device="cpu"))
+    assert w.generate_panel.temperature.value() == 1.0  # nothing known before the model loads
+    w.show()
+    qtbot.waitUntil(lambda: session.model is not None, timeout=120000)
+    assert w.generate_panel.temperature.value() == pytest.approx(0.7)
+    assert "0.70" in w.generate_panel.temperature.toolTip()

@@ -161,6 +161,11 @@ class GeneratePanel(QWidget):
     def _model_changed(self, model) -> None:
         if model is not None:
             self.bars.setValue(model.bars)
+            # start where this model's samples were measured to sound most like real melodies
+            best = float(getattr(model, "sample_temperature", 1.0))
+            self.temperature.setValue(best)
+            self.temperature.setToolTip(f"0 = the most likely notes; higher = more surprising. {best:.2f} is "
+                                        "where this model's samples came out most like real melodies")
         self._busy_changed(self.session.busy)
 
     def _busy_changed(self, busy: bool) -> None:
