@@ -2,4 +2,4 @@
 
 from ._none_guard import make_none_immortal
 
-make_none_immortal()  # before any PySide6 call: see _none_guard for the PySide6 6.12 / CPython 3.11 bug
+make_none_immortal()  # None, True, False; before any PySide6 call (see _none_guard: PySide6 6.12, CPython 3.11)
