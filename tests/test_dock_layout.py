@@ -126,3 +126,82 @@ def test_restored_layout_has_no_stray_dock_tab_bars(qtbot, monkeypatch):
     assert len(bars) == 1, [([b.tabText(i) for i in range(b.count())], b.geometry()) for b in bars]
     assert sorted(bars[0].tabText(i) for i in range(bars[0].count())) == ["Endless", "Generate"]
     assert bars[0].geometry().top() > w.menuBar().geometry().bottom()
+
+
+@pytest.mark.parametrize("size", [(1400, 860), (1100, 700)])
+def test_every_toolbar_action_is_on_screen(qtbot, monkeypatch, size):
+    """No toolbar overflows into Qt's » menu: each action's button is shown inside its toolbar."""
+    from PySide6.QtWidgets import QToolBar, QToolButton
+
+    w = open_app_window(qtbot, monkeypatch, size, wait_for_model=False)
+    bars = {tb.objectName(): tb for tb in w.findChildren(QToolBar) if tb.isVisible()}
+    assert {"file_toolbar", "roll_toolbar"} <= set(bars)
+    problems = []
+    for name, tb in bars.items():
+        ext = tb.findChild(QToolButton, "qt_toolbar_ext_button")
+        if ext is not None and ext.isVisible():
+            problems.append(f"{name}: the » overflow button is shown")
+        inside = QRect(QPoint(0, 0), tb.size())
+        for a in tb.actions():
+            widget = tb.widgetForAction(a)
+            label = a.iconText() or type(widget).__name__
+            if widget is None or not widget.isVisible() or not inside.contains(widget.geometry()):
+                problems.append(f"{name}: {label!r} is not shown in the toolbar")
+        if QRect(tb.mapTo(w, QPoint(0, 0)), tb.size()).right() > w.width() - 1:
+            problems.append(f"{name} runs past the window's right edge")
+    assert not problems, "\n".join(problems)
+    assert w.roll_toolbar.y() == w.file_toolbar.y(), "the toolbars need two rows"  # they fit side by side
+    rt = w.roll_toolbar
+    assert rt.widgetForAction(rt.fit_action).isVisible() and rt.fit_action.shortcut().toString() == "F"
+    assert w.act_open.shortcut().toString() == "Ctrl+O" and "Open" in w.act_open.text()
+
+
+def _fake_model(name: str, kind: str, steps: int, metrics: dict):
+    import json
+    import time
+
+    from mguv_app import models_registry as reg
+
+    folder = reg.models_dir() / name
+    folder.mkdir(parents=True)
+    cfg = {"model": {"bars": 16}, "kind": kind, "steps": steps, "metrics": metrics,
+           "created": time.strftime("%Y-%m-%dT%H:%M:%S")}
+    (folder / "config.json").write_text(json.dumps(cfg))
+    return folder
+
+
+@pytest.mark.parametrize("size", [(1400, 860), (1100, 700)])
+def test_models_table_fits_without_sideways_scrolling(qtbot, monkeypatch, size):
+    """The Training tab's model list at the window's default size (and at 1100x700): no horizontal
+    scroll bar, the name column stretches (a long name ends in "…"), short columns show their values
+    whole, and every cell's tooltip holds its full value."""
+    from mguv_app import models_registry as reg
+    from ui.training_tab import models_panel as mp
+
+    long_name = "my folk tunes, fine-tuned on the whole session archive of 2023"
+    _fake_model(long_name, "fine-tuned", 12000, {"val_tf_accuracy": 0.8123, "val_recon": 0.4567})
+    reg.set_active_model(_fake_model("my style", "personalized", 800, {"midime_loss": 12.345}))
+    w = open_app_window(qtbot, monkeypatch, size, wait_for_model=False)
+    w.tabs.setCurrentWidget(w.training_tab)
+    settle()
+    panel = w.training_tab.models
+    table, header = panel.table, panel.table.horizontalHeader()
+    assert table.rowCount() >= 2 and table.viewport().width() > 200
+    assert table.horizontalScrollBar().maximum() == 0, [header.sectionSize(c) for c in range(len(mp.COLUMNS))]
+    shown = [c for c in range(len(mp.COLUMNS)) if not header.isSectionHidden(c)]
+    assert sum(header.sectionSize(c) for c in shown) <= table.viewport().width()
+    assert mp.NAME in shown and mp.KIND in shown
+    if size == (1400, 860):  # the default window: every column
+        assert shown == list(range(len(mp.COLUMNS)))
+    assert header.sectionSize(mp.NAME) >= mp.NAME_MIN
+    for c in shown:
+        if c not in (mp.NAME, mp.METRICS):  # short columns are never cut
+            assert header.sectionSize(c) >= table.sizeHintForColumn(c), mp.COLUMNS[c]
+    rows = {panel.entries[r].name: r for r in range(table.rowCount())}
+    name_item = table.item(rows[long_name], mp.NAME)
+    assert long_name in name_item.toolTip() and "12,000" in name_item.toolTip()
+    assert table.item(rows["my style"], mp.NAME).text().startswith("✓")  # in use, even when cut
+    for c in range(len(mp.COLUMNS)):
+        item = table.item(rows[long_name], c)
+        assert item.text() and item.toolTip(), mp.COLUMNS[c]
+    assert "val_recon" in table.item(rows[long_name], mp.METRICS).toolTip()

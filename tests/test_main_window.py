@@ -302,3 +302,67 @@ def test_render_to_wav_from_the_file_menu(qtbot, tmp_path):
         assert f.getnframes() / f.getframerate() > 0.9  # two quarter notes at 120 BPM, plus the release
     w.load_melody(Melody())
     assert w.render_wav(str(tmp_path / "empty.wav")) is None and "empty" in w.statusBar().currentMessage()
+
+
+LONG_ERROR = ("Could not save /home/someone/.local/share/mguv-studio/projects/a_really_long_project_folder_name/"
+              "melody_with_a_long_name_v3_final.mid: Permission denied (the folder is read-only; choose another)")
+
+
+def test_a_long_status_message_ends_in_an_ellipsis_and_keeps_the_bar_info(qtbot):
+    """At 1100 px a long message is shortened with "…", its full text is the tooltip and in
+    View → Messages…, and bar/beat and the melody summary on the right stay whole."""
+    w = make_window(qtbot)
+    w.resize(1100, 700)
+    w.show()
+    qtbot.waitExposed(w)
+    w._show_position(1920, 60)
+    sb = w.statusBar()
+    sb.showMessage(LONG_ERROR)
+    QApplication.processEvents()
+    assert sb.currentMessage() == LONG_ERROR  # callers' API unchanged
+    shown = [c for c in sb.findChildren(QLabel) if c.isVisible() and c.toolTip() == LONG_ERROR]
+    assert shown, "no visible status-bar label carries the full message as its tooltip"
+    label = shown[0]
+    shortened = label._elided()  # cut in the middle: what failed and why both stay in view
+    assert "…" in shortened and shortened.startswith("Could not save") and shortened.endswith("another)")
+    for info in (w.position_label, w.summary_label):
+        g = info.geometry()
+        assert info.isVisible() and info.text() and g.left() >= label.geometry().right()
+        assert g.right() < sb.width() and info.width() >= info.sizeHint().width(), info.text()
+    assert "notes" in w.summary_label.text() and "bar 2" in w.position_label.text()
+    assert w.act_messages in w.view_menu.actions()
+    assert LONG_ERROR in w.show_messages().text.toPlainText()
+    w.messages_dialog.close()
+    sb.showMessage("Saved", 50)  # a short one replaces it whole, and clears when it times out
+    assert label.text() == "Saved" and label.toolTip() == ""
+    qtbot.waitUntil(lambda: label.text() == "", timeout=2000)
+    assert "Saved" in w.messages_dialog.text.toPlainText() or "Saved" in sb.history_text()
+
+
+def test_toolbars_wrap_onto_two_rows_instead_of_hiding_buttons(qtbot):
+    """Narrower than both toolbars (a small window, a large font): the piano-roll toolbar moves to a
+    second row, nothing goes into the » menu; wide again, one row. The saved layout has no such row."""
+    from PySide6.QtWidgets import QToolButton
+
+    from ui.main_window import MainWindow
+
+    w = make_window(qtbot)
+    w.resize(850, 600)
+    w.show()
+    qtbot.waitExposed(w)
+    first, second = w.file_toolbar, w.roll_toolbar
+    # 760: still wider than the roll toolbar alone
+    for width, rows in ((850, 2), (1100, 1), (760, 2), (1400, 1), (850, 2)):
+        w.resize(width, 600)
+        QApplication.processEvents()
+        assert (second.y() > first.y()) == (rows == 2), (width, first.geometry(), second.geometry())
+        for tb in (first, second):
+            assert not tb.findChild(QToolButton, "qt_toolbar_ext_button").isVisible(), (width, tb.objectName())
+            assert all(tb.widgetForAction(a).isVisible() for a in tb.actions()), (width, tb.objectName())
+    w.close()
+    again = MainWindow(with_transport=False)
+    qtbot.addWidget(again)
+    again.resize(1400, 860)
+    again.show()
+    qtbot.waitExposed(again)
+    assert again.roll_toolbar.y() == again.file_toolbar.y()

@@ -39,6 +39,7 @@ from .drag_out import DragOutHandle
 from .piano_roll import PianoRoll
 from .roll_toolbar import RollToolBar
 from .settings import Settings
+from .status_bar import MessagesDialog, MessageStatusBar
 from .themes import THEMES, palette
 
 AUTOSAVE_MS = 60_000
@@ -143,6 +144,8 @@ class MainWindow(QMainWindow):
         roll = self.roll
         self.act_new = self._action("&New", self.file_new, K.New, "Start a new, empty melody")
         self.act_open = self._action("&Open MIDI…", self.file_open, K.Open, "Open a MIDI file")
+        self.act_open.setIconText("Open")  # the toolbar's label, short so that the toolbars fit 1100 px
+        self.act_open.setToolTip("Open a MIDI file (Ctrl+O)")
         self.act_save = self._action("&Save", self.save, K.Save, "Save the melody as MIDI")
         self.act_save_as = self._action("Save &As…", self.save_as, K.SaveAs, "Save under a new name")
         self.act_export_sel = self._action("&Export Selection…", self.export_selection, "Ctrl+Shift+E",
@@ -166,6 +169,8 @@ class MainWindow(QMainWindow):
                                          "Write the crash-recovery autosave now")
         self.act_dark = self._action("&Dark Theme", lambda: self.apply_theme("dark"))
         self.act_light = self._action("&Light Theme", lambda: self.apply_theme("light"))
+        self.act_messages = self._action("&Messages…", self.show_messages, None,
+                                         "The status bar's recent messages in full")
         self.act_about = self._action("&About", self._about)
 
     def _build_menus(self) -> None:
@@ -192,11 +197,14 @@ class MainWindow(QMainWindow):
         self.view_menu.addSeparator()
         self.view_menu.addActions([self.act_dark, self.act_light])
         self.view_menu.addSeparator()
+        self.view_menu.addAction(self.act_messages)
+        self.view_menu.addSeparator()
         mb.addMenu("&Help").addAction(self.act_about)
 
     def _build_toolbars(self) -> None:
         tb = QToolBar("File")
         tb.setObjectName("file_toolbar")
+        self.file_toolbar = tb
         tb.addActions([self.act_new, self.act_open, self.act_save])
         tb.addSeparator()
         # plain-text twins of Undo/Redo: the menu ones rename themselves per step, which would shake the toolbar
@@ -217,8 +225,30 @@ class MainWindow(QMainWindow):
         self.edit_menu.addSeparator()
         self.edit_menu.addActions([rt.quantize_action, rt.snap_action])
         self.view_menu.addActions([rt.fit_action, rt.follow_action])
+        self._toolbars_wrapped = False  # True while _wrap_toolbars holds the roll toolbar on a second row
+
+    def _wrap_toolbars(self) -> None:
+        """Move the piano-roll toolbar to a second row when it does not fit beside the file toolbar (a
+        narrow window, a large font) and back when it does, so that no button ends up in Qt's » menu.
+        Only a row break of its own is removed: one the user made stays."""
+        first, second = self.file_toolbar, self.roll_toolbar
+        area = self.toolBarArea(second)
+        if (area not in (Qt.ToolBarArea.TopToolBarArea, Qt.ToolBarArea.BottomToolBarArea)
+                or self.toolBarArea(first) != area or first.isHidden() or second.isHidden()):
+            return
+        fits = first.sizeHint().width() + second.sizeHint().width() <= self.width()
+        if self._toolbars_wrapped and fits:
+            self.removeToolBarBreak(second)
+            self._toolbars_wrapped = False
+        elif not fits and not self._toolbars_wrapped and not self.toolBarBreak(second) \
+                and first.x() <= second.x():  # (not when the user put the roll toolbar first)
+            self.insertToolBarBreak(second)
+            self._toolbars_wrapped = True
 
     def _build_status(self) -> None:
+        # a long message ends in "…" (full text in its tooltip and in View → Messages…), left of these
+        self.setStatusBar(MessageStatusBar(self))
+        self.messages_dialog: MessagesDialog | None = None
         self.summary_label = QLabel()
         self.position_label = QLabel()
         self.position_label.setMinimumWidth(170)
@@ -511,6 +541,11 @@ class MainWindow(QMainWindow):
         if state is not None:
             self.restoreState(state)
         super().showEvent(event)
+        self._wrap_toolbars()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._wrap_toolbars()
 
     def closeEvent(self, event) -> None:  # noqa: N802
         if not self.maybe_save():
@@ -519,6 +554,9 @@ class MainWindow(QMainWindow):
         self.autosave_timer.stop()
         self.autosaver.end_session()
         self.settings.set("window/geometry", self.saveGeometry())
+        if self._toolbars_wrapped:  # the saved layout keeps only the user's own toolbar rows
+            self.removeToolBarBreak(self.roll_toolbar)
+            self._toolbars_wrapped = False
         # a window closed without ever showing keeps the saved layout it did not get to restore
         self.settings.set("window/state", self.saveState() if self._saved_state is None else self._saved_state)
         self.settings.set("theme", self.roll.theme.name)
@@ -537,6 +575,15 @@ class MainWindow(QMainWindow):
             app.setPalette(palette(theme))
         self.roll.set_theme(theme)
         self.settings.set("theme", theme.name)
+
+    def show_messages(self) -> MessagesDialog:
+        """View → Messages…: the status bar's recent messages, in full."""
+        if self.messages_dialog is None:
+            self.messages_dialog = MessagesDialog(self.statusBar(), self)
+        self.messages_dialog.show()
+        self.messages_dialog.raise_()
+        self.messages_dialog.refresh()
+        return self.messages_dialog
 
     def _about(self) -> None:
         from mguv_app import __version__

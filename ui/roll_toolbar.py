@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QSize
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QComboBox, QLabel, QToolBar
+from PySide6.QtWidgets import QComboBox, QLabel, QStyle, QStyleOptionComboBox, QToolBar
 
 from mguv_app.editing import GRIDS, KEY_NAMES, SCALES
 
 from .piano_roll import PianoRoll
+from .widgets import ElidedComboBox
 
 TOOL_KEYS = {"select": ("Select", "S"), "draw": ("Draw", "D"), "erase": ("Erase", "E")}
+
+
+def _combo_width(box: QComboBox, text: str) -> int:
+    """The width ``box`` needs to show ``text`` whole (frame and arrow included)."""
+    opt = QStyleOptionComboBox()
+    box.initStyleOption(opt)
+    fm = box.fontMetrics()
+    size = QSize(fm.horizontalAdvance(text) + 4, fm.height())
+    return box.style().sizeFromContents(QStyle.ContentsType.CT_ComboBox, opt, size, box).width()
 
 
 class RollToolBar(QToolBar):
@@ -51,8 +62,15 @@ class RollToolBar(QToolBar):
         self.addWidget(QLabel(" Scale "))
         self.key_box = QComboBox()
         self.key_box.addItems(list(KEY_NAMES))
-        self.scale_box = QComboBox()
+        self.key_box.setToolTip("Key: its scale's rows are highlighted in the piano roll")
+        self.scale_box = ElidedComboBox()
         self.scale_box.addItems(list(SCALES))
+        # wide enough for "Natural minor" and "Melodic minor", not for "Major pentatonic" (the toolbars
+        # then fit a 1100 px window): a longer name ends in "…" here, whole in the list and the tooltip
+        self.scale_box.setFixedWidth(_combo_width(self.scale_box, "Melodic minor"))
+        self.scale_box.view().setMinimumWidth(self.scale_box.view().sizeHintForColumn(0) + 24)
+        self.scale_box.currentTextChanged.connect(lambda text: self.scale_box.setToolTip(f"Scale: {text}"))
+        self.scale_box.setToolTip(f"Scale: {self.scale_box.currentText()}")
         for box in (self.key_box, self.scale_box):
             box.currentIndexChanged.connect(self._scale_changed)
             self.addWidget(box)

@@ -5,6 +5,8 @@ buttons that may shrink to their text, and a scroll area that scrolls only verti
   only where the word is wider than the label; its minimum width is small, so a long message
   never widens the panel it is in.
 * :class:`ElidedLabel` — one line, shortened with "…" when narrow; the full text is its tooltip.
+* :class:`ElidedComboBox` — a combo box narrower than its longest item: the current text ends in
+  "…" when cut (the list still shows every item whole).
 * :func:`fit_button` — lets a push button shrink below the style's 80 px minimum, but never
   below what its text needs.
 * :class:`VScrollArea` — the panel scrolls vertically and is never cut horizontally: the area is
@@ -19,6 +21,7 @@ import math
 from PySide6.QtCore import QEvent, QPointF, QSize, Qt
 from PySide6.QtGui import QPainter, QPalette, QTextLayout, QTextOption
 from PySide6.QtWidgets import (
+    QComboBox,
     QFrame,
     QLabel,
     QPushButton,
@@ -26,6 +29,8 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QStyle,
     QStyleOptionButton,
+    QStyleOptionComboBox,
+    QStylePainter,
     QWidget,
 )
 
@@ -136,6 +141,21 @@ class ElidedLabel(QLabel):
         align = self.alignment() & ~Qt.AlignmentFlag.AlignJustify
         self.style().drawItemText(p, self.contentsRect(), int(align), self.palette(), self.isEnabled(),
                                   self._elided(), self.foregroundRole())
+
+
+class ElidedComboBox(QComboBox):
+    """A combo box whose current text is shortened with "…" where the box is too narrow for it."""
+
+    def paintEvent(self, _event) -> None:  # noqa: N802
+        p = QStylePainter(self)
+        opt = QStyleOptionComboBox()
+        self.initStyleOption(opt)
+        p.drawComplexControl(QStyle.ComplexControl.CC_ComboBox, opt)
+        field = self.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, opt,
+                                            QStyle.SubControl.SC_ComboBoxEditField, self)
+        opt.currentText = self.fontMetrics().elidedText(opt.currentText, Qt.TextElideMode.ElideRight,
+                                                        field.width() - 2)
+        p.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, opt)
 
 
 def fit_button(button: QPushButton) -> QPushButton:
