@@ -37,6 +37,7 @@ class Theme:
     text: str
     button: str
     highlight: str
+    disabled_text: str     # greyed-out text: at least 3:1 against window, base and button, well below ``text``
 
 
 DARK = Theme(
@@ -48,6 +49,7 @@ DARK = Theme(
     ruler_bg="#262930", ruler_text="#b8bdc9", loop="#b48cff", playhead="#ff4d5e", cursor="#5fb3ff",
     rubber="#5fb3ff", lane_bg="#17191d",
     window="#2a2d33", base="#1f2126", text="#e3e6ec", button="#33363d", highlight="#3d7eff",
+    disabled_text="#8a8f9a",
 )
 
 LIGHT = Theme(
@@ -59,6 +61,7 @@ LIGHT = Theme(
     ruler_bg="#d5d8de", ruler_text="#30343c", loop="#8a5cf0", playhead="#e0303f", cursor="#1f6fd1",
     rubber="#1f6fd1", lane_bg="#eceef1",
     window="#eceef1", base="#ffffff", text="#1b1d22", button="#e2e4e8", highlight="#3d7eff",
+    disabled_text="#6e737e",
 )
 
 THEMES = {t.name: t for t in (DARK, LIGHT)}
@@ -89,6 +92,9 @@ def palette(theme: Theme) -> QPalette:
     }
     for role, color in roles.items():
         p.setColor(role, c(color))
-    p.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, c(theme.grid_bar))
-    p.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, c(theme.grid_bar))
+    # disabled: dimmer text (still legible) on a flat button, so it reads as "not now", not as "on"
+    disabled = QPalette.ColorGroup.Disabled
+    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText, QPalette.ColorRole.WindowText):
+        p.setColor(disabled, role, c(theme.disabled_text))
+    p.setColor(disabled, QPalette.ColorRole.Button, c(theme.window))
     return p
