@@ -15,7 +15,9 @@ from mguv_app.lofi.band import (
 )
 from mguv_app.lofi.harmony import (
     Key,
+    applied_dominant,
     best_transposition,
+    candidate_chords,
     choose_chords,
     diatonic_seventh,
     estimate_key,
@@ -94,6 +96,43 @@ def test_fitted_chords_beat_a_random_progression():
         hr, _ = strong_beat_fit(tune, random_progression(key, 16 * Q, 4 * Q, rng))
         fitted, base, total = fitted + h, base + hr, total + t
     assert fitted / total > 0.8 and fitted / total > base / total + 0.25
+
+
+def chord_per_bar(slots, bars):
+    return [next(s.chord for s in slots if s.start <= b * 4 * Q < s.end) for b in range(bars)]
+
+
+def test_applied_dominants_explain_chromatic_notes_and_resolve():
+    c = Key(0, "major")
+    assert [ch.name for ch in candidate_chords(c)[7:]] == ["A7", "B7", "C7", "D7", "E7"]
+    assert applied_dominant(c, 5).name == "E7" and applied_dominant(c, 5).target == 5
+    # C, then an E7 arpeggio with its G# (the leading tone of Am), then Am7 and G7
+    tune = arpeggios((0, 4, 7, 11), (4, 8, 11, 14), (9, 12, 16, 19), (7, 11, 14, 17))
+    chords = chord_per_bar(choose_chords(tune, c, 4 * 4 * Q, rng=np.random.default_rng(0)), 4)
+    assert [(ch.degree, ch.target) for ch in chords[:3]] == [(0, None), (2, 5), (5, None)]  # I, V7/vi, vi
+    assert chords[1].name == "E7"
+    # A minor: the harmonic-minor dominant E7 (with G#) going home to Am
+    a_minor = Key(9, "minor")
+    assert applied_dominant(a_minor, 0).name == "E7"
+    tune = arpeggios((9, 12, 16, 19), (5, 9, 12, 16), (4, 8, 11, 14), (9, 12, 16, 21))
+    chords = chord_per_bar(choose_chords(tune, a_minor, 4 * 4 * Q, rng=np.random.default_rng(0)), 4)
+    assert chords[2].name == "E7" and chords[3].root == 9 and chords[3].target is None
+
+
+def test_applied_dominants_stay_out_of_diatonic_melodies_and_always_resolve():
+    rng = np.random.default_rng(8)
+    key = Key(2, "major")
+    applied = total = 0
+    for _ in range(12):
+        notes = [Note(i * Q, (i + 1) * Q, 62 + int(rng.choice([0, 2, 4, 5, 7, 9, 11]))) for i in range(16)]
+        slots = choose_chords(Melody(notes, qpm=80), key, 16 * Q, rng=rng)
+        applied += sum(s.chord.target is not None for s in slots)
+        total += len(slots)
+        for a, b in zip(slots, slots[1:], strict=False):
+            if a.chord.target is not None:
+                assert b.chord.target is None and b.chord.degree == a.chord.target
+        assert slots[-1].chord.target is None
+    assert applied / total < 0.1
 
 
 def test_long_holds_are_discouraged():

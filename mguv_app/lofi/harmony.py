@@ -2,11 +2,14 @@
 
 Why this shape: a Lo-Fi backing is only pleasant when the chords agree with the melody
 the model just produced, so chords are *chosen* per half bar, not looped. Each candidate
-diatonic seventh chord is scored by how much of the melody in its slot (weighted by
+chord (the key's seven diatonic sevenths, plus applied dominants such as E7 -> Am in C major or
+the harmonic-minor E7 -> Am in A minor, which explain a melody's chromatic notes) is scored
+by how much of the melody in its slot (weighted by
 duration and metric position: beats 1 and 3 most) are chord tones, and a Viterbi pass adds
 a progression prior (falling fifths as in ii-V-I and vi-ii-V-I, stepwise descents as in
 IV-iii-ii-I, a penalty for holding one chord too long, a preference for changing on
-barlines). Voicings sit in a mellow mid register and move by the smallest total distance
+barlines; an applied dominant must resolve to its target and costs a little, so it appears
+only where the melody asks for it). Voicings sit in a mellow mid register and move by the smallest total distance
 from the previous chord, so common tones stay put.
 """
 
@@ -85,8 +88,9 @@ def best_transposition(notes, key: Key, limit: int = 6) -> int:
 class Chord:
     root: int  # pitch class
     intervals: tuple[int, ...]  # above the root: 3rd, 5th, 7th (and 9th when extended)
-    degree: int  # 0-6 in the key
+    degree: int  # 0-6 in the key: the scale degree of the root
     quality: str  # "maj7", "m7", "7", "m7b5" (+ "9" suffix when it has a 9th)
+    target: int | None = None  # an applied dominant (V7 of that degree): the degree it resolves to
 
     @property
     def tones(self) -> frozenset[int]:
@@ -117,6 +121,40 @@ def diatonic_seventh(key: Key, degree: int, ninth: bool = False) -> Chord:
             ints = (*ints, 14)
             quality = {"maj7": "maj9", "m7": "m9", "7": "9"}.get(quality, quality)
     return Chord((key.tonic + root) % 12, ints, degree % 7, quality)
+
+
+# degrees an applied dominant may lead to: in major ii, iii, IV, V, vi; in minor i (the harmonic-minor V7),
+# iv, v, VI (never a diminished chord)
+APPLIED_TARGETS = {"major": (1, 2, 3, 4, 5), "minor": (0, 3, 4, 5)}
+
+
+def applied_dominant(key: Key, target: int) -> Chord:
+    """The dominant seventh a fifth above ``target``'s root (E7 for vi in C major): it brings the
+    leading tone of the target, a note outside the key, so it explains a melody's chromatic notes."""
+    sc = key.scale
+    root_pc = (sc[target % 7] + 7) % 12
+    degree = sc.index(root_pc) if root_pc in sc else (target + 4) % 7
+    return Chord((key.tonic + root_pc) % 12, (4, 7, 10), degree, "7", target % 7)
+
+
+def candidate_chords(key: Key) -> list[Chord]:
+    """The Viterbi's states: the seven diatonic sevenths (index = degree), then the applied dominants
+    that are not already diatonic (G7 -> C in major is just V7)."""
+    chords = [diatonic_seventh(key, d) for d in range(7)]
+    for t in APPLIED_TARGETS[key.mode]:
+        ch = applied_dominant(key, t)
+        if all((c.root, c.intervals) != (ch.root, ch.intervals) for c in chords):
+            chords.append(ch)
+    return chords
+
+
+def chord_transition(a: Chord, b: Chord) -> float:
+    """Progression prior between two different chords: diatonic moves by ``transition_score``; an applied
+    dominant is approached like its root's diatonic chord and must go to its target."""
+    if a.target is not None:
+        return 1.3 if b.target is None and b.degree == a.target else -1.5
+    approach = transition_score(a.degree, b.degree)
+    return approach if b.target is None else 0.5 * approach - 0.2
 
 
 # Progression prior: bonus for moving from degree a to degree b (0 = I / i)
@@ -211,43 +249,43 @@ def choose_chords(melody: Melody, key: Key, length_ticks: int | None = None, pre
     bars = -(-length // tpb)
     half = tpb // 2
     slots = [(b * tpb + h * half, b * tpb + (h + 1) * half) for b in range(bars) for h in range(2)]
-    base = [diatonic_seventh(key, d) for d in range(7)]
-    fit = fit_matrix(melody, key, slots, base)
+    states = candidate_chords(key)
+    fit = fit_matrix(melody, key, slots, states)
     # the 9th (where diatonic-major) as a tie-breaker: fit again with 9ths included
     fit9 = fit_matrix(melody, key, slots, [diatonic_seventh(key, d, True) for d in range(7)])
-    n_slots, max_run = len(slots), 8
+    n_slots, n_states, max_run = len(slots), len(states), 8
     neg = -1e9
     tonic_deg = 0
-    score = np.full((n_slots, 7, max_run), neg)
-    back = np.zeros((n_slots, 7, max_run, 2), dtype=np.int64)
-    for d in range(7):
+    trans = np.array([[chord_transition(a, b) if i != j else neg for j, b in enumerate(states)]
+                      for i, a in enumerate(states)])
+    cost = np.array([0.4 if c.degree == 6 and c.target is None else (0.5 if c.target is not None else 0.0)
+                     for c in states])  # the half-diminished vii and applied dominants: colour, used sparingly
+    score = np.full((n_slots, n_states, max_run), neg)
+    back = np.zeros((n_slots, n_states, max_run, 2), dtype=np.int64)
+    for d, ch in enumerate(states):
         if prev_degree is None:  # open on the tonic (or, in major, its relative minor)
             start_bonus = 0.8 if d == tonic_deg else (0.4 if d == 5 and key.mode == "major" else 0.0)
         else:  # carry on from the previous phrase's last chord
-            start_bonus = -0.5 if d == prev_degree else transition_score(prev_degree, d)
-        score[0, d, 0] = fit_weight * fit[0, d] + start_bonus
+            start_bonus = -0.5 if d == prev_degree else chord_transition(states[prev_degree % 7], ch)
+        score[0, d, 0] = fit_weight * fit[0, d] + start_bonus - cost[d]
     for s in range(1, n_slots):
         mid_bar = s % 2 == 1
         cadence = s >= n_slots - 2
-        for d in range(7):
-            emit = fit_weight * fit[s, d]
-            if cadence and d in (0, 4):
+        best_prev = score[s - 1].max(-1)  # per state, over run lengths
+        best_run = score[s - 1].argmax(-1)
+        for d, ch in enumerate(states):
+            emit = fit_weight * fit[s, d] - cost[d]
+            if cadence and ch.target is None and d in (0, 4):
                 emit += 0.3
-            if d == 6:  # the half-diminished vii: colourful, used sparingly
-                emit -= 0.4
+            if cadence and ch.target is not None:
+                emit -= 1.0  # no phrase ends hanging on an applied dominant
             # change of chord
-            best, arg = neg, (0, 0)
-            for p in range(7):
-                if p == d:
-                    continue
-                prev = score[s - 1, p].max()
-                val = prev + transition_score(p, d) - (0.9 if mid_bar else 0.0)
-                if val > best:
-                    best, arg = val, (p, int(score[s - 1, p].argmax()))
-            score[s, d, 0] = best + emit
-            back[s, d, 0] = arg
-            # hold the same chord
-            for r in range(1, max_run):
+            vals = best_prev + trans[:, d] - (0.9 if mid_bar else 0.0)
+            p = int(vals.argmax())
+            score[s, d, 0] = vals[p] + emit
+            back[s, d, 0] = (p, int(best_run[p]))
+            # hold the same chord (an applied dominant at most a bar)
+            for r in range(1, 2 if ch.target is not None else max_run):
                 prev = score[s - 1, d, r - 1]
                 if prev <= neg / 2:
                     continue
@@ -260,13 +298,16 @@ def choose_chords(melody: Melody, key: Key, length_ticks: int | None = None, pre
         path[s] = int(d)
         d, r = back[s, d, r]
     out: list[ChordSlot] = []
-    for s, deg in enumerate(path):
+    for s, state in enumerate(path):
         a, b = slots[s]
-        if out and out[-1].chord.degree == deg and a % tpb != 0:
+        if out and out[-1].chord.root == states[state].root and out[-1].chord.target == states[state].target \
+                and a % tpb != 0:
             out[-1] = ChordSlot(out[-1].start, b, out[-1].chord)  # merge a held half bar
             continue
-        use_ninth = fit9[s, deg] > fit[s, deg] + 1e-9 or rng.random() < 0.35
-        out.append(ChordSlot(a, b, diatonic_seventh(key, deg, use_ninth)))
+        chord = states[state]
+        if chord.target is None and (fit9[s, state] > fit[s, state] + 1e-9 or rng.random() < 0.35):
+            chord = diatonic_seventh(key, state, True)
+        out.append(ChordSlot(a, b, chord))
     return out
 
 
