@@ -21,11 +21,13 @@ from .tiny_data import make_melody
 
 
 def _user_folder(folder, n=10, seed=5):
-    """The 'user style': melodies an octave up, all on the same motif walk."""
+    """The 'user style': melodies all in G below middle C, the lowest of the keys the tiny model learned
+    (55, 60, 62, 65), so a personal prior shows as a lower mean pitch than the base model's mix of keys.
+    (A key the model never saw, as this test once used, decodes to nothing like the user's melodies.)"""
     rng = np.random.default_rng(seed)
     folder.mkdir(parents=True, exist_ok=True)
     for i in range(n):
-        write_midi(make_melody(rng, 6, tonic=72), folder / f"mine_{i}.mid")
+        write_midi(make_melody(rng, 6, tonic=55), folder / f"mine_{i}.mid")
     (folder / "broken.mid").write_bytes(b"MThd\x00\x00")
     return folder
 
@@ -50,7 +52,7 @@ def test_personalize_trains_and_samples_in_the_users_style(tiny_trained_model, u
     pm = open_model(result.folder, "cpu")
     assert isinstance(pm, PersonalizedModel) and pm.bars == base.bars  # delegation to the base
     user_mu, _ = base.encode_tokens(np.concatenate([
-        np.stack([base._tokens(m)]) for m in [make_melody(np.random.default_rng(5 + k), 4, 72) for k in range(8)]]))
+        np.stack([base._tokens(m)]) for m in [make_melody(np.random.default_rng(5 + k), 4, 55) for k in range(8)]]))
     centre = user_mu.mean(0)
     personal = pm.sample_latents(200, seed=1)
     prior = np.random.default_rng(1).standard_normal(personal.shape)
@@ -60,7 +62,7 @@ def test_personalize_trains_and_samples_in_the_users_style(tiny_trained_model, u
     theirs = base.sample(12, temperature=0.0, seed=3)
     mean_pitch = lambda ms: np.mean([n.pitch for m in ms for n in m.notes])  # noqa: E731
     assert all(m.notes for m in mine)
-    assert mean_pitch(mine) > mean_pitch(theirs) + 1  # the user's melodies sit higher
+    assert mean_pitch(mine) < mean_pitch(theirs) - 1  # the user's melodies sit lower
     # the same seed gives the same melodies; a longer request continues the same melody
     assert [m.notes for m in pm.sample(12, temperature=0.0, seed=3)] == [m.notes for m in mine]
     short, long = pm.sample(1, seed=4)[0], pm.sample(1, bars=6, seed=4)[0]
