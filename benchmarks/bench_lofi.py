@@ -6,7 +6,8 @@ sink pumped at the audio rate times ``--speedup`` (1 = real time, so CPU use is 
 Reported: the minimum lead of generation ahead of the playhead (seconds), silence inserted
 because a phrase came late, CPU use while playing (process CPU time / wall time), the share of
 melody notes on beats 1 and 3 that are chord tones against a seeded random-progression
-baseline over the same phrases, and exact phrase repeats.
+baseline and against the same phrases harmonised with diatonic chords only (no applied
+dominants), the share of applied dominants, and exact phrase repeats.
 
 Run: ``.venv/bin/python benchmarks/bench_lofi.py [--minutes 10] [--model PATH] [--mode walk]``.
 Without ``--model`` it uses the bundled model, or, if that is not installed yet, an *untrained*
@@ -33,7 +34,7 @@ import torch  # noqa: E402
 from mguv_app.audio import NullOutput  # noqa: E402
 from mguv_app.engine import TrainedModel, default_model_dir  # noqa: E402
 from mguv_app.lofi import BandStyle, LofiStream  # noqa: E402
-from mguv_app.lofi.harmony import random_progression, strong_beat_fit  # noqa: E402
+from mguv_app.lofi.harmony import choose_chords, random_progression, strong_beat_fit  # noqa: E402
 from mguv_app.lofi.live import BandPlayer, EndlessSession  # noqa: E402
 
 
@@ -77,11 +78,16 @@ def run(args) -> dict:
     player.close()
     phrases = [p for _, p in session.placed]
     rng = np.random.default_rng(args.seed)
-    fit = base = n = 0
-    for p in phrases:
+    fit = base = n = diatonic = applied = chords = 0
+    for i, p in enumerate(phrases):
         h, t = strong_beat_fit(p.melody, p.slots)
         hr, _ = strong_beat_fit(p.melody, random_progression(p.key, p.length_ticks, p.melody.ticks_per_bar, rng))
-        fit, base, n = fit + h, base + hr, n + t
+        # the same phrase harmonised with the seven diatonic chords only (the harmony before applied dominants)
+        prev = phrases[i - 1].slots[-1].chord.degree if i else None
+        hd, _ = strong_beat_fit(p.melody, choose_chords(p.melody, p.key, p.length_ticks, prev, rng, applied=False))
+        fit, base, n, diatonic = fit + h, base + hr, n + t, diatonic + hd
+        applied += sum(s.chord.target is not None for s in p.slots)
+        chords += len(p.slots)
     gen = [p.gen_seconds for p in stream.taken]
     return {
         "model": which, "model_bars": model.bars, "latent_dim": model.cfg.latent_dim, "mode": args.mode,
@@ -96,6 +102,8 @@ def run(args) -> dict:
         "cpu_use_note": "process CPU seconds / wall seconds (1.0 = one core busy; this machine has 2)",
         "chord_tone_share_beats_1_3": round(fit / max(1, n), 3),
         "random_progression_share_beats_1_3": round(base / max(1, n), 3),
+        "diatonic_only_share_beats_1_3": round(diatonic / max(1, n), 3),
+        "applied_dominant_share_of_chords": round(applied / max(1, chords), 3),
         "strong_beat_notes": n,
         "exact_phrase_repeats": len(phrases) - len({p.digest for p in phrases}),
         "resampled_duplicates": stream.stats["resampled"], "nudged": stream.stats["nudged"],

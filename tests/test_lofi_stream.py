@@ -9,7 +9,7 @@ import pytest
 from mguv_app.cli import main
 from mguv_app.lofi import BandStyle, LofiStream
 from mguv_app.lofi.export import TRACK_NAMES, export_stream, session_tracks
-from mguv_app.lofi.harmony import estimate_key, random_progression, strong_beat_fit
+from mguv_app.lofi.harmony import applied_dominant, estimate_key, random_progression, strong_beat_fit
 from mguv_app.lofi.stream import melody_digest
 from mguv_app.music import read_midi
 
@@ -53,8 +53,12 @@ def test_phrases_are_gapless_and_fully_accompanied(exported):
     bar = phrases[0].melody.ticks_per_bar
     for part, _ in tracks[2:]:  # bass and drums play in every bar
         assert {n.start // bar for n in part.notes} == set(range(end // bar))
-    chords = tracks[1][0].notes  # chords (possibly held over several bars) sound in every bar
-    assert all(any(n.start <= b * bar + bar // 2 < n.end for n in chords) for b in range(end // bar))
+    chords = tracks[1][0].notes  # chords (possibly held over several bars) sound through every bar
+    for b in range(end // bar):  # (re-strikes leave a few ticks between chords, humanising shifts them)
+        covered = np.zeros(bar, bool)
+        for n in chords:
+            covered[max(0, n.start - b * bar): max(0, min(bar, n.end - b * bar))] = True
+        assert covered.mean() > 0.9, (b, covered.mean())
 
 
 def test_chords_stay_in_the_melody_key(exported):
@@ -65,12 +69,19 @@ def test_chords_stay_in_the_melody_key(exported):
     assert found.pitch_classes == key.pitch_classes  # the key or its relative
     in_key = sum(n.duration for n in melody.notes if n.pitch % 12 in key.pitch_classes)
     assert in_key / sum(n.duration for n in melody.notes) > 0.75
+    outside = []  # (start, end) of the applied dominants: the only chords that may leave the key
     for p in stream.taken:
         assert p.key == key
-        for s in p.slots:
-            assert set(s.chord.pitch_classes) <= key.pitch_classes
+        for s, nxt in zip(p.slots, p.slots[1:] + [None], strict=True):
+            if s.chord.target is None:
+                assert set(s.chord.pitch_classes) <= key.pitch_classes
+            else:  # V7 of a degree, resolving to it
+                assert s.chord == applied_dominant(key, s.chord.target)
+                assert nxt is not None and nxt.chord.target is None and nxt.chord.degree == s.chord.target
+                outside.append((p.start_tick + s.start, p.start_tick + s.end))
     chords = session_tracks(stream.taken)[1][0]
-    assert {n.pitch % 12 for n in chords.notes} <= key.pitch_classes
+    assert all(any(a - 60 <= n.start < b for a, b in outside) for n in chords.notes
+               if n.pitch % 12 not in key.pitch_classes)
 
 
 def test_fitted_chords_beat_a_random_progression_on_generated_melodies(tiny_engine):

@@ -137,11 +137,11 @@ def applied_dominant(key: Key, target: int) -> Chord:
     return Chord((key.tonic + root_pc) % 12, (4, 7, 10), degree, "7", target % 7)
 
 
-def candidate_chords(key: Key) -> list[Chord]:
-    """The Viterbi's states: the seven diatonic sevenths (index = degree), then the applied dominants
-    that are not already diatonic (G7 -> C in major is just V7)."""
+def candidate_chords(key: Key, applied: bool = True) -> list[Chord]:
+    """The Viterbi's states: the seven diatonic sevenths (index = degree), then (``applied``) the applied
+    dominants that are not already diatonic (G7 -> C in major is just V7)."""
     chords = [diatonic_seventh(key, d) for d in range(7)]
-    for t in APPLIED_TARGETS[key.mode]:
+    for t in APPLIED_TARGETS[key.mode] if applied else ():
         ch = applied_dominant(key, t)
         if all((c.root, c.intervals) != (ch.root, ch.intervals) for c in chords):
             chords.append(ch)
@@ -235,13 +235,15 @@ def fit_matrix(melody: Melody, key: Key, slots: list[tuple[int, int]], chords: l
 
 
 def choose_chords(melody: Melody, key: Key, length_ticks: int | None = None, prev_degree: int | None = None,
-                  rng: np.random.Generator | None = None, fit_weight: float = 3.0) -> list[ChordSlot]:
+                  rng: np.random.Generator | None = None, fit_weight: float = 3.0,
+                  applied: bool = True) -> list[ChordSlot]:
     """One chord per half bar (merged into whole bars where the same chord holds), fitted to ``melody``.
 
     Viterbi over half-bar slots; state = (degree, how many slots it has held, capped). A change
     in the middle of a bar costs a little, holding a chord past two bars costs more and more,
     the first slot prefers the tonic (or, after ``prev_degree``, a good move from it) and the
-    last bar leans toward a dominant or tonic (a cadence into the next phrase).
+    last bar leans toward a dominant or tonic (a cadence into the next phrase). ``applied=False``
+    keeps to the seven diatonic chords (the benchmark's baseline).
     """
     rng = rng or np.random.default_rng(0)
     tpb = melody.ticks_per_bar
@@ -249,7 +251,7 @@ def choose_chords(melody: Melody, key: Key, length_ticks: int | None = None, pre
     bars = -(-length // tpb)
     half = tpb // 2
     slots = [(b * tpb + h * half, b * tpb + (h + 1) * half) for b in range(bars) for h in range(2)]
-    states = candidate_chords(key)
+    states = candidate_chords(key, applied)
     fit = fit_matrix(melody, key, slots, states)
     # the 9th (where diatonic-major) as a tie-breaker: fit again with 9ths included
     fit9 = fit_matrix(melody, key, slots, [diatonic_seventh(key, d, True) for d in range(7)])
