@@ -35,6 +35,13 @@ def _pct(x) -> str:
     return "n/a" if x is None else f"{100 * x:.1f}%"
 
 
+def _commands(rj: dict, run: Path) -> list[str]:
+    """The commands the run recorded (its start, then each resume that changed settings), else the recipe's."""
+    recorded = [rj["command"]] if rj.get("command") else []
+    recorded += [p["command"] for p in rj.get("phases", []) if p.get("command")]
+    return recorded or [f"mguv train data/corpus.npz --out {run} --config model_training/configs/melody_16bar.json"]
+
+
 def render(model: Path, corpus: dict, run: Path | None) -> str:
     config = json.loads((model / "config.json").read_text())
     metrics = json.loads((model / "metrics.json").read_text())
@@ -69,8 +76,8 @@ def render(model: Path, corpus: dict, run: Path | None) -> str:
                   f"- Optimiser: AdamW, lr {t['lr']} decaying ×{t['lr_decay']}/step to {t['lr_min']}, gradient clip "
                   f"{t['grad_clip']}; KL: β → {t['beta_max']} (rate {t['beta_rate']}), free bits {t['free_bits']}.",
                   *([f"- {rj['notes']}"] if rj.get("notes") else []),
-                  f"- Command: `mguv train data/corpus.npz --out {run} --config "
-                  "model_training/configs/melody_16bar.json` (see model_training/README.md)."]
+                  *[f"- Command{'' if i == 0 else ' (then)'}: `{c}`" for i, c in enumerate(_commands(rj, run))],
+                  "- See model_training/README.md for the whole pipeline."]
     lines += ["", "## Held-out test figures (`python -m model_training.evaluate_model`)", "",
               f"Reconstruction on {rec['windows']} test windows (per 16th step; MusicVAE's Table 1 numbers are on "
               "Lakh MIDI, a different and larger corpus, so compare with care):", "",

@@ -109,7 +109,10 @@ def test_cli_resume_applies_set_overrides_and_records_the_phase(songs, tmp_path)
                  "--steps", "10", "--set", "free_bits=7.5", "--set", "lr=0.002"]) == 0
     saved = json.loads((run / "run.json").read_text())
     assert saved["train"]["free_bits"] == 7.5 and saved["train"]["lr"] == 0.002
-    assert saved["phases"] == [{"from_step": 6, "changed": {"free_bits": 7.5, "lr": 0.002}}]
+    assert saved["command"] == f"mguv train {songs} --out {run} --config {cfg}"  # provenance for a model card
+    assert saved["phases"] == [{"from_step": 6, "changed": {"free_bits": 7.5, "lr": 0.002},
+                                "command": f"mguv train {songs} --out {run} --config {cfg} --resume --steps 10 "
+                                           "--set free_bits=7.5 --set lr=0.002"}]
     events = [json.loads(x) for x in (run / "progress.jsonl").read_text().splitlines()]
     lrs = [e["lr"] for e in events if e["event"] == "progress"]
     assert lrs[0] > 0.005 and lrs[-1] <= 0.002  # the first phase ran at lr 0.01, the second at 0.002

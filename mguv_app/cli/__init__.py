@@ -47,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv and (argv[0] in _verbs() or argv[0] in ("-h", "--help")):
         args = build_parser().parse_args(argv)
+        args.argv = list(argv)  # the verb's own command line (``mguv train`` records it in run.json)
         try:
             return int(args.run(args) or 0)
         except KeyboardInterrupt:

@@ -60,6 +60,13 @@ def build_configs(args):
         raise CliError(str(exc)) from None
 
 
+def _command_line(args) -> str:
+    """This invocation as one shell line (``mguv train ...``), recorded in run.json for provenance."""
+    import shlex
+
+    return "mguv " + shlex.join(getattr(args, "argv", None) or ["train"])
+
+
 def _run(args) -> int:
     from ..training.loop import TrainingRun
 
@@ -68,7 +75,7 @@ def _run(args) -> int:
         print(json.dumps({"event": "note", "message": "nothing to resume: starting a new run"}), flush=True)
     try:
         run = TrainingRun(args.data, args.out, mcfg, tcfg, resume=args.resume, init_from=args.init_from,
-                          overrides=args.train_overrides if args.resume else None)
+                          overrides=args.train_overrides if args.resume else None, command=_command_line(args))
         return run.run()
     except FileNotFoundError as exc:
         raise CliError(str(exc)) from None

@@ -71,10 +71,12 @@ class TrainingRun:
     def __init__(self, data: str | Path | WindowSet, out_dir: str | Path, model_cfg: ModelConfig | None = None,
                  train_cfg: TrainConfig | None = None, resume: bool = False, init_from: str | Path | None = None,
                  emit: Callable[[dict], None] = _emit_stdout, stop_event: threading.Event | None = None,
-                 overrides: dict | None = None):
+                 overrides: dict | None = None, command: str | None = None):
         """``overrides``: train settings a resume changes on purpose (say a larger free_bits for a second phase);
-        without them a resume keeps the saved settings, so an interrupted run ends as a straight one would."""
+        without them a resume keeps the saved settings, so an interrupted run ends as a straight one would.
+        ``command``: the command line that started this run or phase, kept in run.json (a model card cites it)."""
         self.out = Path(out_dir)
+        self.command = command
         self.overrides = dict(overrides or {})
         self.emit_fn = emit
         self.stop_event = stop_event or threading.Event()
@@ -121,7 +123,8 @@ class TrainingRun:
         """Keep run.json true: its train settings become the new ones, and each phase is listed under "phases"."""
         saved = json.loads((self.out / "run.json").read_text())
         step = json.loads((self.out / "checkpoint" / "state.json").read_text())["step"]
-        saved.setdefault("phases", []).append({"from_step": step, "changed": self.overrides})
+        saved.setdefault("phases", []).append({"from_step": step, "changed": self.overrides,
+                                               **({"command": self.command} if self.command else {})})
         saved["train"] = self.tcfg.to_dict()
         atomic_write(self.out / "run.json", json.dumps(saved, indent=2))
 
@@ -169,7 +172,8 @@ class TrainingRun:
         if not self.resume and self.rank == 0:
             atomic_write(self.out / "run.json", json.dumps(
                 {"model": self.mcfg.to_dict(), "train": t.to_dict(), "data": ws.source,
-                 "init_from": str(self.init_from) if self.init_from else None}, indent=2))
+                 "init_from": str(self.init_from) if self.init_from else None,
+                 **({"command": self.command} if self.command else {})}, indent=2))
         if self.resume and self.overrides and self.rank == 0:
             self._record_resume_overrides()
 
