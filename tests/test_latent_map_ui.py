@@ -144,6 +144,28 @@ def test_pins_draw_a_line_snap_the_handle_and_come_back_next_session(qtbot, wind
     assert np.allclose(again.generation.store.pins["A"].z, a.z)
 
 
+def test_a_retrained_model_of_the_same_name_does_not_inherit_pins(qtbot, window, tiny_trained_model, tmp_path):
+    """Latents mean something only to the weights that made them: an updated model (same name, other steps)
+    starts without the old pins, and the old model gets them back."""
+    import json
+    import shutil
+
+    session, ctl = window.generation, window.latent_map
+    a = sorted(session.store.points.values(), key=lambda p: p.xy[0])[0]
+    ctl.click_point(a.id)
+    qtbot.mouseClick(ctl.widget.pin_a, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, session)
+    assert "A" in session.store.pins
+    retrained = tmp_path / "retrained"
+    shutil.copytree(tiny_trained_model, retrained)
+    config = json.loads((retrained / "config.json").read_text())
+    (retrained / "config.json").write_text(json.dumps({**config, "steps": config["steps"] + 1000}))
+    newer = open_window(qtbot, retrained)
+    assert newer.generation.model.name == session.model.name and not newer.generation.store.pins
+    again = open_window(qtbot, tiny_trained_model)
+    assert set(again.generation.store.pins) == {"A"} and np.allclose(again.generation.store.pins["A"].z, a.z)
+
+
 def test_add_my_melody_places_it_on_the_map(qtbot, window):
     from tests.tiny_data import make_melody
 

@@ -76,7 +76,12 @@ class GenerationSession(QObject):
 
     @property
     def model_key(self) -> str:
-        return f"{self.model.name}:{self.model.cfg.latent_dim}" if self.model is not None else ""
+        """Pins are kept per model *version*: a retrained model of the same name decodes a latent differently,
+        so its steps count is part of the key (an updated bundled model starts with no stale pins)."""
+        if self.model is None:
+            return ""
+        steps = getattr(self.model, "config", {}).get("steps")
+        return f"{self.model.name}:{self.model.cfg.latent_dim}" + (f":{steps}" if steps is not None else "")
 
     # --- jobs -----------------------------------------------------------------------------------
     def run(self, what: str, fn, on_done) -> bool:
