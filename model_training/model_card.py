@@ -115,8 +115,10 @@ def render(model: Path, corpus: dict, run: Path | None) -> str:
               f"{interp.get('reference_scale_consistency_mean')} ± {interp.get('reference_scale_consistency_std')} — "
               f"in key: **{interp.get('in_key')}**.", ""]
     lines += ["## Limits", "",
-              "- Trained on a 2-core CPU (no GPU was lent to the session that trained it), so far fewer steps than "
-              "MusicVAE; the figures above are what that buys. Retrain on a GPU with the same command for more.",
+              "- Trained on a 2-core CPU (no GPU was lent to the sessions that trained it), so orders of magnitude "
+              "fewer windows than MusicVAE saw; the figures above are what that buys. A session with a GPU runs "
+              "`model_training/gpu_session.sh` (one device call, a larger configuration) and ships the result only "
+              "if it measures better.",
               "- 4/4 (and 2/2, 2/4) melodies only, 16th-note grid, no triplets, one voice.",
               "- The training songs' own copyrights apply: do not redistribute outputs that reproduce them.", ""]
     return "\n".join(lines)

@@ -1,12 +1,13 @@
 """Copy a trained model folder into ``resources/models/`` with float16 weights.
 
-    python -m model_training.ship_model runs/melody_16bar/model resources/models/melody_16bar [CORPUS.npz]
+    python -m model_training.ship_model runs/melody_16bar/model resources/models/melody_16bar [CORPUS.npz] [--run RUN]
 
 With a corpus, attribute vectors are computed from its training windows when the source folder
 has none (a run stopped by hand has a checkpoint but no finished ``model/``). Float16 halves the
 size in git (every committed version of a binary stays forever) at no audible cost;
 ``load_model`` casts back to float32. Copies config.json, attribute vectors, metrics and the card;
-the sampling temperature ``evaluate_model`` measured best goes into config.json.
+the sampling temperature ``evaluate_model`` measured best goes into config.json, and ``--run`` keeps
+the training run's ``run.json`` (settings, commands, notes) as ``training_run.json``.
 """
 
 from __future__ import annotations
@@ -29,7 +30,15 @@ def _attributes(folder: Path, corpus: Path) -> None:
 
 
 def main(argv=None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
+    argv = list(sys.argv[1:] if argv is None else argv)
+    run = None
+    if "--run" in argv:
+        i = argv.index("--run")
+        run = Path(argv[i + 1]) if i + 1 < len(argv) else None
+        del argv[i: i + 2]
+        if run is None:
+            print("--run needs a run folder", file=sys.stderr)
+            return 2
     if len(argv) not in (2, 3):
         print(__doc__.strip().splitlines()[2].strip(), file=sys.stderr)
         return 2
@@ -37,6 +46,10 @@ def main(argv=None) -> int:
     from mguv_app.model import load_model, save_model
     from mguv_app.model.checkpoint import read_config
 
+    managed = ("attributes.safetensors", "metrics.json", "MODEL_CARD.md", "reference_latents.npy",
+               "reference_latents.json")
+    for name in (*managed, "training_run.json"):  # nothing of an earlier version may survive next to new weights
+        (dst / name).unlink(missing_ok=True)
     model, _ = load_model(src)
     meta = {k: v for k, v in read_config(src).items() if k not in ("model", "format_version")}
     if (src / "metrics.json").exists():  # the temperature evaluate_model found best becomes the model's default
@@ -44,12 +57,13 @@ def main(argv=None) -> int:
         if measured is not None:
             meta["sample_temperature"] = measured
     save_model(model, dst, meta, half=True)
-    for name in ("attributes.safetensors", "metrics.json", "MODEL_CARD.md", "reference_latents.npy",
-                 "reference_latents.json"):
+    for name in managed:
         if (src / name).exists():
             shutil.copy2(src / name, dst / name)
     if len(argv) == 3 and not (dst / "attributes.safetensors").exists():
         _attributes(dst, Path(argv[2]))
+    if run is not None:
+        shutil.copy2(run / "run.json", dst / "training_run.json")
     size = sum(f.stat().st_size for f in dst.iterdir()) / 2**20
     print(f"{dst}: {size:.1f} MB")
     return 0

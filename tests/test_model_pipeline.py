@@ -37,8 +37,10 @@ def test_evaluate_picks_the_best_temperature_and_ship_carries_it(tiny_trained_mo
     assert TrainedModel(model, "cpu").sample_temperature == 1.0  # evaluating does not change the model
 
     shipped = tmp_path / "shipped"
-    assert ship_model.main([str(model), str(shipped)]) == 0
+    run = tiny_trained_model.parent  # the training run the model came from
+    assert ship_model.main([str(model), str(shipped), "--run", str(run)]) == 0
     assert json.loads((shipped / "config.json").read_text())["sample_temperature"] == float(best)
+    assert (shipped / "training_run.json").read_text() == (run / "run.json").read_text()
     assert TrainedModel(shipped, "cpu").sample_temperature == float(best)
 
     def notes(folder):
