@@ -187,6 +187,8 @@ def test_models_table_fits_without_sideways_scrolling(qtbot, monkeypatch, size):
     panel = w.training_tab.models
     table, header = panel.table, panel.table.horizontalHeader()
     assert table.rowCount() >= 2 and table.viewport().width() > 200
+    # at least three whole rows are visible (the bundled model plus the two made here)
+    assert table.viewport().height() >= 3 * table.verticalHeader().defaultSectionSize(), table.viewport().height()
     assert table.horizontalScrollBar().maximum() == 0, [header.sectionSize(c) for c in range(len(mp.COLUMNS))]
     shown = [c for c in range(len(mp.COLUMNS)) if not header.isSectionHidden(c)]
     assert sum(header.sectionSize(c) for c in shown) <= table.viewport().width()

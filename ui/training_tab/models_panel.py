@@ -86,6 +86,10 @@ class ModelsPanel(QWidget):
             header.setSectionResizeMode(c, QHeaderView.ResizeMode.Fixed)  # sized by _fit_columns
         self.table.viewport().installEventFilter(self)  # the columns follow the table's width
         self.table.verticalHeader().hide()
+        # three whole rows at least: the splitter above gives the curves most of the height
+        rows = self.table.verticalHeader().defaultSectionSize()
+        self.table.setMinimumHeight(self.table.horizontalHeader().sizeHint().height() + 3 * rows
+                                    + 2 * self.table.frameWidth() + 2)
         lay.addWidget(self.table)
         row = QHBoxLayout()
         self.use_button = QPushButton("Use this model")
