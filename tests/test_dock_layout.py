@@ -67,11 +67,17 @@ def layout_problems(root: QWidget) -> list[str]:
     return problems
 
 
-def check_dock(dock) -> list[str]:
+def dock_scroll(dock) -> QScrollArea | None:
+    """The scroll area a dock shows its panel in: the dock's widget, or the one inside it."""
     content = dock.widget()
-    problems = layout_problems(content)
-    if isinstance(content, QScrollArea):
-        inner, vp = content.widget(), content.viewport()
+    return content if isinstance(content, QScrollArea) else content.findChild(QScrollArea)
+
+
+def check_dock(dock) -> list[str]:
+    problems = layout_problems(dock.widget())
+    scroll = dock_scroll(dock)
+    if scroll is not None and scroll.widget() is not None:
+        inner, vp = scroll.widget(), scroll.viewport()
         if inner.width() > vp.width():
             problems.append(f"{dock.windowTitle()}: content {inner.width()} px wide in a {vp.width()} px viewport")
         need = inner.minimumWidth() or inner.minimumSizeHint().width()
@@ -92,12 +98,12 @@ def test_docks_and_training_tab_fit_their_content(qtbot, monkeypatch, size):
         settle()
         problems += check_dock(w.docks[title])
         problems += check_dock(w.docks["Latent map"])
-    need, room = w.generate_panel.minimumSizeHint().width(), w.docks["Generate"].widget().viewport().width()
+    need, room = w.generate_panel.minimumSizeHint().width(), dock_scroll(w.docks["Generate"]).viewport().width()
     if need > room:
         problems.append(f"the Generate panel needs {need} px, its dock shows {room}")
     # the lower boxes (Continue, Interpolate, Attributes) too, as they are when scrolled to
     w.docks["Generate"].raise_()
-    scroll = w.docks["Generate"].widget()
+    scroll = dock_scroll(w.docks["Generate"])
     scroll.verticalScrollBar().setValue(scroll.verticalScrollBar().maximum())
     settle()
     problems += check_dock(w.docks["Generate"])

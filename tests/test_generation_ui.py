@@ -240,3 +240,31 @@ def test_temperature_starts_at_the_models_measured_best(qtbot, tiny_trained_mode
     qtbot.waitUntil(lambda: session.model is not None, timeout=120000)
     assert w.generate_panel.temperature.value() == pytest.approx(0.7)
     assert "0.70" in w.generate_panel.temperature.toolTip()
+
+
+def _shown_in(widget, area) -> bool:
+    """Whether ``widget``'s top rows are on screen inside ``area`` (a scroll area's viewport, a dock)."""
+    top_left = widget.mapTo(area, widget.rect().topLeft())
+    return widget.isVisible() and top_left.y() >= 0 and top_left.y() + min(widget.height(), 40) <= area.height()
+
+
+def test_a_short_dock_shows_the_busy_bar_and_scrolls_to_new_results(qtbot, window):
+    """At 1100x700 the Generate dock scrolls. Started from the bottom of the panel (Interpolate),
+    a job still shows its busy bar and Cancel; the results it brings are scrolled into view."""
+    from PySide6.QtWidgets import QScrollArea
+
+    panel, session = window.generate_panel, window.generation
+    window.resize(1100, 700)
+    qtbot.waitUntil(lambda: window.width() <= 1100)
+    scroll = next(a for a in window.findChildren(QScrollArea) if a.widget() is panel)
+    qtbot.waitUntil(lambda: scroll.verticalScrollBar().maximum() > 0)  # the panel is taller than the dock
+    dock = scroll.parentWidget()
+    scroll.verticalScrollBar().setValue(scroll.verticalScrollBar().maximum())  # down at Interpolate
+    assert not _shown_in(panel.results, scroll.viewport())
+    panel.count.setValue(2)
+    panel.bars.setValue(4)
+    click(qtbot, panel.generate_button)
+    assert _shown_in(panel.busy_bar, dock) and _shown_in(panel.cancel_button, dock)
+    wait_idle(qtbot, session)
+    assert panel.results.count() == 2
+    assert _shown_in(panel.results, scroll.viewport())

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
 from .widgets import VScrollArea
 
@@ -35,8 +35,7 @@ def attach_generation(window, model_loader: Callable[[], object] | None = defaul
     panel = GeneratePanel(session)
     map_widget = LatentMapWidget()
     controller = MapController(session, map_widget)
-    scroll = VScrollArea(panel)  # the panel is tall: the dock may be shorter and scroll, never narrower
-    gen_dock = window.add_panel_dock(scroll, "Generate", Qt.DockWidgetArea.RightDockWidgetArea)
+    gen_dock = window.add_panel_dock(_scrolling_with_footer(panel), "Generate", Qt.DockWidgetArea.RightDockWidgetArea)
     map_dock = window.add_panel_dock(map_widget, "Latent map", Qt.DockWidgetArea.RightDockWidgetArea)
     window.resizeDocks([gen_dock, map_dock], [55, 45], Qt.Orientation.Vertical)
     session.message.connect(lambda msg: window.statusBar().showMessage(msg, 5000))
@@ -49,6 +48,18 @@ def attach_generation(window, model_loader: Callable[[], object] | None = defaul
     if model_loader is not None:
         _load_when_shown(window, session, model_loader, (gen_dock, map_dock))
     return session
+
+
+def _scrolling_with_footer(panel) -> QWidget:
+    """The panel is tall: the dock may be shorter and scroll it (never narrower). Its busy bar and
+    Cancel stay fixed below the scrolling part, so a running job shows wherever it was started."""
+    box = QWidget()
+    lay = QVBoxLayout(box)
+    lay.setContentsMargins(0, 0, 0, 0)
+    lay.setSpacing(0)
+    lay.addWidget(VScrollArea(panel), 1)
+    lay.addWidget(panel.footer)  # moves it out of the panel's own layout
+    return box
 
 
 def _load_when_shown(window, session, loader, docks) -> None:

@@ -12,13 +12,15 @@ buttons that may shrink to their text, and a scroll area that scrolls only verti
 * :class:`VScrollArea` — the panel scrolls vertically and is never cut horizontally: the area is
   never narrower than the panel's minimum width plus the scroll bar, so a dock cannot be dragged
   narrower than its content.
+* :func:`scroll_into_view` — scrolls the enclosing scroll area to a widget (new results in a
+  short dock).
 """
 
 from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QEvent, QPointF, QSize, Qt
+from PySide6.QtCore import QEvent, QPoint, QPointF, QSize, Qt
 from PySide6.QtGui import QPainter, QPalette, QTextLayout, QTextOption
 from PySide6.QtWidgets import (
     QComboBox,
@@ -218,3 +220,21 @@ class VScrollArea(QScrollArea):
         hint = w.sizeHint()
         return QSize(max(hint.width(), self._widget_min_width()) + self._extra_width(),
                      hint.height() + 2 * self.frameWidth())
+
+
+def scroll_into_view(widget: QWidget, margin: int = 8) -> None:
+    """Scroll the nearest enclosing :class:`QScrollArea` (if any) so that ``widget`` shows, its top
+    first when it is taller than the area. Does nothing when it is already in view."""
+    parent = widget.parentWidget()
+    while parent is not None and not isinstance(parent, QScrollArea):
+        parent = parent.parentWidget()
+    if parent is None or parent.widget() is None:
+        return
+    if parent.widget().layout() is not None:
+        parent.widget().layout().activate()  # geometry is current even right after a change
+    top = widget.mapTo(parent.widget(), QPoint(0, 0)).y()
+    bar, view_h = parent.verticalScrollBar(), parent.viewport().height()
+    if top - margin < bar.value():
+        bar.setValue(max(0, top - margin))
+    elif top + min(widget.height(), view_h - 2 * margin) + margin > bar.value() + view_h:
+        bar.setValue(top + min(widget.height(), view_h - 2 * margin) + margin - view_h)

@@ -2,7 +2,7 @@
 
 The panel only gathers parameters and shows results; the work runs in ``mguv_app.generation``
 on the session's worker thread. While a job runs, the action buttons are disabled, a busy
-bar runs and Cancel is enabled.
+bar and Cancel show below the scrolling part of the dock; new results are scrolled into view.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from mguv_app.generation import continue_melody, generate_variations
 
-from ..widgets import WrapLabel
+from ..widgets import WrapLabel, scroll_into_view
 from .attributes_box import AttributesBox
 from .interpolate_box import InterpolateBox
 from .placing import in_sequence
@@ -70,7 +70,11 @@ class GeneratePanel(QWidget):
         lay.addWidget(self.interpolate_box)
         self.attributes_box = AttributesBox(session, self)
         lay.addWidget(self.attributes_box)
-        busy_row = QHBoxLayout()
+        # the busy bar and Cancel sit under the scrolling panel (see ``footer``), so they show
+        # however far the panel is scrolled; the panel keeps them itself only when not docked
+        self.footer = QWidget()
+        busy_row = QHBoxLayout(self.footer)
+        busy_row.setContentsMargins(6, 2, 6, 4)
         self.busy_bar = QProgressBar()
         self.busy_bar.setRange(0, 0)
         self.busy_bar.setTextVisible(False)
@@ -80,7 +84,7 @@ class GeneratePanel(QWidget):
         self.cancel_button.setEnabled(False)
         busy_row.addWidget(self.busy_bar, 1)
         busy_row.addWidget(self.cancel_button)
-        lay.addLayout(busy_row)
+        lay.addWidget(self.footer)
         self.model_actions += self.interpolate_box.actions + self.attributes_box.actions
         session.modelChanged.connect(self._model_changed)
         session.busyChanged.connect(self._busy_changed)
@@ -124,7 +128,7 @@ class GeneratePanel(QWidget):
         return box
 
     def _build_results(self) -> QGroupBox:
-        box = QGroupBox("Results")
+        box = self.results_box = QGroupBox("Results")
         lay = QVBoxLayout(box)
         self.results = ResultList()
         self.results.itemClicked.connect(lambda item: self.audition(self.results.row(item)))
@@ -175,6 +179,7 @@ class GeneratePanel(QWidget):
         self.attributes_box.update_enabled(ready and not busy)
         self.busy_bar.setVisible(busy)
         self.cancel_button.setEnabled(busy)
+        self.footer.setVisible(busy)  # no idle Cancel taking a row of a short dock
 
     def _show_results(self) -> None:
         r = self.session.results
@@ -184,6 +189,8 @@ class GeneratePanel(QWidget):
             b.setEnabled(has)
         if has:
             self.results.setCurrentRow(0)
+            # in a short dock the list may be scrolled away: bring the new results into view
+            scroll_into_view(self.results_box)
 
     # --- actions --------------------------------------------------------------------------------
     def generate(self) -> bool:
