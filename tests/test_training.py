@@ -9,7 +9,7 @@ import torch
 
 from mguv_app.model import load_model
 from mguv_app.training.data import scan_folder
-from mguv_app.training.loop import EXIT_NAN, TrainingRun
+from mguv_app.training.loop import EXIT_DISK, EXIT_NAN, TrainingRun
 
 from . import smf
 from .tiny_data import tiny_model_config, tiny_train_config, write_folder
@@ -129,6 +129,39 @@ def test_nan_stops_cleanly_and_keeps_last_checkpoint(songs, tmp_path):
     assert code == EXIT_NAN
     err = events[-1]
     assert err["event"] == "error" and err["reason"] == "nan" and "learning rate" in err["message"]
+
+
+def test_a_full_disk_stops_with_a_clear_message_and_the_run_resumes(songs, tmp_path, monkeypatch):
+    """The second checkpoint hits a full disk: the run stops with reason "disk", keeps the first
+    checkpoint whole, removes the half-written one, and resumes to the end once there is room."""
+    import errno
+
+    import mguv_app.training.loop as loop
+
+    real, calls = loop.save_optimizer, []
+
+    def full_disk(opt, path):
+        calls.append(path)
+        if len(calls) == 2:
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        real(opt, path)
+
+    monkeypatch.setattr(loop, "save_optimizer", full_disk)
+    events = []
+    run = tmp_path / "full"
+    code = TrainingRun(songs, run, tiny_model_config(), tiny_train_config(max_steps=30), emit=events.append).run()
+    assert code == EXIT_DISK
+    err = events[-1]
+    assert err["event"] == "error" and err["reason"] == "disk" and err["step"] == 10
+    assert "No space left on device" in err["message"] and "Free some disk space" in err["message"]
+    assert "step 10" in err["message"]
+    assert json.loads((run / "checkpoint" / "state.json").read_text())["step"] == 10
+    assert not (run / "checkpoint.tmp").exists() and not (run / "model").exists()
+    monkeypatch.setattr(loop, "save_optimizer", real)
+    again = []
+    assert TrainingRun(songs, run, None, None, resume=True, emit=again.append).run() == 0
+    assert next(e for e in again if e["event"] == "start")["step"] == 10
+    assert again[-1]["event"] == "done" and again[-1]["step"] == 30
 
 
 def test_no_windows_is_a_clear_error(tmp_path, monkeypatch):

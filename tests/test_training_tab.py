@@ -135,6 +135,16 @@ def test_errors_are_clear_messages(qtbot, tmp_path):
         tab.run_state = "running"
         tab.handle_event({"event": "exit", "status": "error", "reason": reason, "message": "", "code": 3})
         assert words in tab.message.text()
+    # a full disk with a whole checkpoint: the run waits for Resume instead of being closed
+    (tab.run_dir / reg.CLOSED_MARKER).unlink()  # written by the errors above
+    (tab.run_dir / "checkpoint").mkdir()
+    (tab.run_dir / "checkpoint" / "state.json").write_text('{"step": 10}')
+    tab.run_state = "running"
+    tab.handle_event({"event": "exit", "status": "error", "reason": "disk", "code": 5,
+                      "message": "could not write to r/checkpoint.tmp: No space left on device."})
+    assert tab.run_state == "paused" and tab.resume_button.isEnabled()
+    assert "Free some space" in tab.message.text() and "No space left" in tab.message.text()
+    assert not (tab.run_dir / reg.CLOSED_MARKER).exists()
     tab.run_state = "idle"
     tab.folder = None
     assert not tab.start() and "Choose a folder" in tab.message.text()

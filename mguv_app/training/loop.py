@@ -10,7 +10,8 @@ One run lives in one folder::
 Every random choice (batch, transposition, latent noise) is derived from ``(seed, step)``, so
 a run killed and resumed from its checkpoint continues exactly as if it had never stopped.
 Checkpoints are written to ``checkpoint.tmp`` and swapped in, so a kill mid-write keeps the
-previous one. A non-finite loss stops the run with a message and keeps the last good checkpoint.
+previous one. A non-finite loss stops the run with a message and keeps the last good checkpoint;
+so does a full disk (``reason: disk``), and that run resumes once there is room again.
 
 Multi-GPU: run the same command under ``torchrun --nproc_per_node N -m mguv_app train ...``;
 each rank draws its own batch from ``(seed, step, rank)``, gradients are averaged by
@@ -19,6 +20,7 @@ DistributedDataParallel, and only rank 0 writes files.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
@@ -41,7 +43,7 @@ from ..music.events import PITCH_OFFSET
 from .data import WindowSet, load_windows, summary_json
 from .evaluate import evaluate
 
-EXIT_OK, EXIT_NAN, EXIT_OOM, EXIT_DATA = 0, 3, 4, 2
+EXIT_OK, EXIT_NAN, EXIT_OOM, EXIT_DATA, EXIT_DISK = 0, 3, 4, 2, 5
 
 
 class Transposer:
@@ -80,6 +82,7 @@ class TrainingRun:
         self.overrides = dict(overrides or {})
         self.emit_fn = emit
         self.stop_event = stop_event or threading.Event()
+        self._last_saved: int | None = None  # step of the last complete checkpoint
         self.resume = resume and (self.out / "checkpoint" / "state.json").exists()
         self.rank = int(os.environ.get("RANK", "0"))
         self.world = int(os.environ.get("WORLD_SIZE", "1"))
@@ -102,8 +105,11 @@ class TrainingRun:
         if self.rank != 0:
             return
         line = json.dumps(event)
-        with open(self.out / "progress.jsonl", "a") as f:
-            f.write(line + "\n")
+        try:
+            with open(self.out / "progress.jsonl", "a") as f:
+                f.write(line + "\n")
+        except OSError:  # a full disk: the event still reaches the listener (stdout, the Training tab)
+            pass
         self.emit_fn(event)
 
     def _lr(self, step: int) -> float:
@@ -141,6 +147,7 @@ class TrainingRun:
             final.rename(old)
         tmp.rename(final)
         shutil.rmtree(old, ignore_errors=True)
+        self._last_saved = step
         self.emit({"event": "checkpoint", "step": step, "path": str(final)})
 
     # ------------------------------------------------------------------ main
@@ -181,7 +188,7 @@ class TrainingRun:
         step = 0
         if self.resume:
             model, _ = load_model(self.out / "checkpoint", device)
-            step = json.loads((self.out / "checkpoint" / "state.json").read_text())["step"]
+            step = self._last_saved = json.loads((self.out / "checkpoint" / "state.json").read_text())["step"]
         elif self.init_from:
             model, _ = load_model(self.init_from, device)
         else:
@@ -218,6 +225,15 @@ class TrainingRun:
                        f"out of GPU memory at batch size {t.batch_size}: try a smaller batch "
                        f"(--set batch_size={max(1, t.batch_size // 2)}) or --device cpu"})
             return EXIT_OOM
+        except OSError as exc:  # a full disk (or a folder gone) while writing a checkpoint or the model
+            shutil.rmtree(self.out / "checkpoint.tmp", ignore_errors=True)  # the half-written one: room back
+            full = exc.errno in (errno.ENOSPC, errno.EDQUOT)
+            self.emit({"event": "error", "reason": "disk", "step": self._last_saved, "message":
+                       f"could not write to {exc.filename or self.out}: {exc.strerror or exc}. "
+                       + ("Free some disk space" if full else "Check that the folder is writable")
+                       + (f"; the checkpoint of step {self._last_saved} is complete and resumes."
+                          if self._last_saved is not None else "; no checkpoint was saved yet.")})
+            return EXIT_DISK
         finally:
             for sig, h in prev_handlers.items():
                 signal.signal(sig, h)

@@ -46,6 +46,8 @@ ERROR_TEXT = {  # a resume reuses the run's saved settings, so these say "start 
     "nan": "Training stopped: the loss became NaN (not a number). Start again with a lower learning rate.",
     "oom": "Out of GPU memory. Start again with a smaller batch size, or on the CPU.",
     "no_data": "No training material: the folder has no melodies long enough for this model.",
+    "disk": "Training paused: the run could not be saved (usually a full disk). Free some space, then "
+            "press Resume: the last checkpoint is complete.",
 }
 
 
@@ -476,6 +478,9 @@ class TrainingTab(QWidget):
                              "(also after closing the app).")
         elif status == "stopped":
             self._finish_stopped()
+        elif status == "error" and e.get("reason") == "disk" and self._can_resume():
+            self.run_state = "paused"  # nothing is wrong with the run itself: resume once there is room
+            self.set_message(f"{ERROR_TEXT['disk']}\n{e.get('message', '')}".strip(), error=True)
         elif status == "error":
             self.run_state = "idle"
             if self.run_dir is not None and self.run_dir.is_dir():
@@ -483,11 +488,14 @@ class TrainingTab(QWidget):
             text = ERROR_TEXT.get(e.get("reason"), "Training stopped with an error.")
             self.set_message(f"{text}\n{e.get('message', '')}".strip(), error=True)
         else:  # failed / crashed
-            can_resume = self.run_dir is not None and (self.run_dir / "checkpoint" / "state.json").exists()
+            can_resume = self._can_resume()
             self.run_state = "paused" if can_resume else "idle"
             extra = " Press Resume to continue from the last checkpoint." if can_resume else ""
             self.set_message(f"The training process ended unexpectedly: {e.get('message', '')}{extra}", error=True)
         self._update_buttons()
+
+    def _can_resume(self) -> bool:
+        return self.run_dir is not None and (self.run_dir / "checkpoint" / "state.json").exists()
 
     def _finish_stopped(self) -> None:
         self.run_state = "idle"
