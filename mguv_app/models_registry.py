@@ -22,6 +22,7 @@ from pathlib import Path
 
 from .fileio import atomic_write
 from .paths import user_data_dir
+from .training import checkpoint_swap
 
 ACTIVE_FILE = "active_model.json"
 CLOSED_MARKER = "closed.json"
@@ -214,7 +215,7 @@ def run_info(run_dir: str | Path) -> RunInfo:
 
 def is_unfinished(run_dir: str | Path) -> bool:
     run_dir = Path(run_dir)
-    if not (run_dir / "checkpoint" / "state.json").is_file():
+    if not checkpoint_swap.recover(run_dir):  # (a run cut off mid-swap gets its checkpoint back)
         return False
     if (run_dir / "model" / "config.json").is_file() or (run_dir / CLOSED_MARKER).exists():
         return False

@@ -164,6 +164,25 @@ def test_a_full_disk_stops_with_a_clear_message_and_the_run_resumes(songs, tmp_p
     assert again[-1]["event"] == "done" and again[-1]["step"] == 30
 
 
+@pytest.mark.parametrize("left", ["checkpoint.old", "checkpoint.tmp"])
+def test_a_run_cut_off_between_the_checkpoint_renames_still_resumes(songs, tmp_path, monkeypatch, left):
+    """Killed after ``checkpoint`` became ``checkpoint.old`` (or with a complete ``checkpoint.tmp``
+    not yet renamed): the run is still offered for resuming, and resumes from that checkpoint."""
+    from mguv_app import models_registry as reg
+
+    monkeypatch.setenv("MGUV_DATA_DIR", str(tmp_path / "data"))
+    run = reg.runs_dir() / "cut"
+    stop = threading.Event()
+    TrainingRun(songs, run, tiny_model_config(), tiny_train_config(max_steps=30), emit=lambda e: (
+        stop.set() if e["event"] == "checkpoint" and e["step"] == 10 else None), stop_event=stop).run()
+    assert json.loads((run / "checkpoint" / "state.json").read_text())["step"] == 10
+    (run / "checkpoint").rename(run / left)
+    assert [r.name for r in reg.unfinished_runs()] == ["cut"] and reg.run_info(run).step == 10
+    events = []
+    assert TrainingRun(songs, run, None, None, resume=True, emit=events.append).run() == 0
+    assert next(e for e in events if e["event"] == "start")["step"] == 10 and events[-1]["event"] == "done"
+
+
 def test_no_windows_is_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.setenv("MGUV_CACHE_DIR", str(tmp_path / "cache"))
     (tmp_path / "empty").mkdir()

@@ -68,10 +68,11 @@ def _command_line(args) -> str:
 
 
 def _run(args) -> int:
+    from ..training import checkpoint_swap
     from ..training.loop import TrainingRun
 
     mcfg, tcfg = build_configs(args)
-    if args.resume and not (Path(args.out) / "checkpoint" / "state.json").exists():
+    if args.resume and not checkpoint_swap.recover(args.out):
         print(json.dumps({"event": "note", "message": "nothing to resume: starting a new run"}), flush=True)
     try:
         run = TrainingRun(args.data, args.out, mcfg, tcfg, resume=args.resume, init_from=args.init_from,

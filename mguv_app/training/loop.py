@@ -9,9 +9,10 @@ One run lives in one folder::
 
 Every random choice (batch, transposition, latent noise) is derived from ``(seed, step)``, so
 a run killed and resumed from its checkpoint continues exactly as if it had never stopped.
-Checkpoints are written to ``checkpoint.tmp`` and swapped in, so a kill mid-write keeps the
-previous one. A non-finite loss stops the run with a message and keeps the last good checkpoint;
-so does a full disk (``reason: disk``), and that run resumes once there is room again.
+Checkpoints are written to ``checkpoint.tmp`` and swapped in (``checkpoint_swap``), so a kill
+mid-write keeps the previous one, and one mid-swap is repaired at the next resume. A
+non-finite loss stops the run with a message and keeps the last good checkpoint; so does a full
+disk (``reason: disk``), and that run resumes once there is room again.
 
 Multi-GPU: run the same command under ``torchrun --nproc_per_node N -m mguv_app train ...``;
 each rank draws its own batch from ``(seed, step, rank)``, gradients are averaged by
@@ -40,6 +41,7 @@ from ..model.checkpoint import OPTIMIZER, load_model, load_optimizer, save_model
 from ..model.config import ModelConfig, TrainConfig
 from ..model.vae import MusicVAE, vae_loss
 from ..music.events import PITCH_OFFSET
+from . import checkpoint_swap
 from .data import WindowSet, load_windows, summary_json
 from .evaluate import evaluate
 
@@ -83,7 +85,7 @@ class TrainingRun:
         self.emit_fn = emit
         self.stop_event = stop_event or threading.Event()
         self._last_saved: int | None = None  # step of the last complete checkpoint
-        self.resume = resume and (self.out / "checkpoint" / "state.json").exists()
+        self.resume = resume and checkpoint_swap.recover(self.out)
         self.rank = int(os.environ.get("RANK", "0"))
         self.world = int(os.environ.get("WORLD_SIZE", "1"))
         if self.resume:
@@ -137,16 +139,12 @@ class TrainingRun:
     def _save_checkpoint(self, model: MusicVAE, opt, step: int) -> None:
         if self.rank != 0:
             return
-        tmp, final, old = self.out / "checkpoint.tmp", self.out / "checkpoint", self.out / "checkpoint.old"
+        tmp = self.out / "checkpoint.tmp"
         shutil.rmtree(tmp, ignore_errors=True)
         save_model(model, tmp, {"name": self.out.name, "steps": step})
         save_optimizer(opt, tmp / OPTIMIZER)
-        atomic_write(tmp / "state.json", json.dumps({"step": step, "time": time.time()}))
-        shutil.rmtree(old, ignore_errors=True)
-        if final.exists():
-            final.rename(old)
-        tmp.rename(final)
-        shutil.rmtree(old, ignore_errors=True)
+        atomic_write(tmp / checkpoint_swap.STATE, json.dumps({"step": step, "time": time.time()}))
+        final = checkpoint_swap.swap_in(self.out)
         self._last_saved = step
         self.emit({"event": "checkpoint", "step": step, "path": str(final)})
 
