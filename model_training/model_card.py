@@ -47,7 +47,7 @@ def render(model: Path, corpus: dict, run: Path | None) -> str:
     metrics = json.loads((model / "metrics.json").read_text())
     rec, prior, interp = metrics["reconstruction"], metrics["prior_vs_test"], metrics["interpolation"]
     cfg = config["model"]
-    lines = [f"# Model card: {model.name}", "",
+    lines = [f"# Model card: {config.get('name', model.name)}", "",
              f"A {cfg['bars']}-bar melody MusicVAE ({cfg['decoder']} decoder, {cfg['encoder']} encoder, "
              f"latent {cfg['latent_dim']}) — the model behind Generate, Interpolate, Continue and the latent map.", ""]
     shift = "?"
