@@ -256,13 +256,18 @@ def adopt_run(run_dir: str | Path, name: str | None = None) -> ModelEntry:
     dest = models_dir() / name
     tmp = models_dir() / f".{name}.tmp"
     shutil.rmtree(tmp, ignore_errors=True)
-    shutil.copytree(src, tmp, ignore=shutil.ignore_patterns("optimizer.safetensors", "state.json"))
-    cfg = _read_json(tmp / "config.json")
-    run = _read_json(run_dir / "run.json")
-    cfg.update({"name": name, "kind": "fine-tuned" if run.get("init_from") else "trained",
-                "created": time.strftime("%Y-%m-%dT%H:%M:%S"), "run": str(run_dir),
-                "data": run.get("data", cfg.get("data")), "metrics": _final_metrics(run_dir),
-                "complete": src.name == "model"})
-    atomic_write(tmp / "config.json", json.dumps(cfg, indent=2))
-    tmp.rename(dest)
+    try:
+        shutil.copytree(src, tmp, ignore=shutil.ignore_patterns("optimizer.safetensors", "state.json"))
+        cfg = _read_json(tmp / "config.json")
+        run = _read_json(run_dir / "run.json")
+        cfg.update({"name": name, "kind": "fine-tuned" if run.get("init_from") else "trained",
+                    "created": time.strftime("%Y-%m-%dT%H:%M:%S"), "run": str(run_dir),
+                    "data": run.get("data", cfg.get("data")), "metrics": _final_metrics(run_dir),
+                    "complete": src.name == "model"})
+        atomic_write(tmp / "config.json", json.dumps(cfg, indent=2))
+        tmp.rename(dest)
+    except OSError as exc:  # a full disk: no half-copied model is listed, and the run stays as it was
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise RegistryError(f"could not copy the model into {models_dir()}: {exc.strerror or exc}. "
+                            f"The run {run_dir.name} is kept; free some space and try again.") from exc
     return read_entry(dest)

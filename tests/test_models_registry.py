@@ -82,6 +82,29 @@ def test_adopt_list_rename_delete_export_and_active(model_src, tmp_path):
     assert [e.name for e in reg.list_models(include_bundled=False)] == ["my run-2"]
 
 
+def test_adopting_onto_a_full_disk_is_a_clear_error_and_lists_nothing(model_src, monkeypatch):
+    import errno
+
+    run = _run("big run", model_src, events=("start", "stopped"))
+    real = shutil.copytree
+
+    def full(src, dst, *a, **kw):  # the disk fills up halfway through the copy
+        def copy(s, d, **k):
+            if str(s).endswith("model.safetensors"):
+                raise OSError(errno.ENOSPC, "No space left on device", str(d))
+            return shutil.copy2(s, d, **k)
+        return real(src, dst, *a, copy_function=copy, **kw)
+
+    monkeypatch.setattr(shutil, "copytree", full)
+    with pytest.raises(reg.RegistryError, match="No space left on device.*big run is kept"):
+        reg.adopt_run(run)
+    assert reg.list_models(include_bundled=False) == []
+    assert list(reg.models_dir().iterdir()) == []  # no half-copied folder
+    assert (run / "checkpoint" / "state.json").is_file()
+    monkeypatch.setattr(shutil, "copytree", real)
+    assert reg.adopt_run(run).name == "big run"  # with room again it works
+
+
 def test_tab_and_registry_start_without_torch():
     """The window starts torch-free; the Training tab must not pull torch in before it is used."""
     import subprocess
