@@ -190,3 +190,14 @@ def test_no_windows_is_a_clear_error(tmp_path, monkeypatch):
     code = TrainingRun(tmp_path / "empty", tmp_path / "o", tiny_model_config(), tiny_train_config(),
                        emit=events.append).run()
     assert code == 2 and events[-1]["reason"] == "no_data"
+
+
+def test_train_help_lists_the_exit_codes_the_loop_returns():
+    """`mguv train --help` documents the exit statuses; keep it in step with the loop's constants."""
+    from mguv_app.cli.cmd_train import EXIT_CODES
+    from mguv_app.training import loop
+
+    for code, words in ((loop.EXIT_OK, "finished"), (loop.EXIT_DATA, "no training windows"),
+                        (loop.EXIT_NAN, "NaN"), (loop.EXIT_OOM, "out of GPU memory"), (loop.EXIT_DISK, "disk is full")):
+        part = next(p for p in EXIT_CODES.split(";") if words in p)
+        assert part.strip().removeprefix("exit status:").strip().startswith(str(code)), (code, part)

@@ -10,7 +10,14 @@ from .common import CliError, run_guarded
 HELP = "train a model on a folder of MIDI files (or a corpus .npz); prints JSON-lines progress"
 
 
+EXIT_CODES = ("exit status: 0 finished (or stopped by SIGTERM/Ctrl+C, with a checkpoint); 2 a bad argument "
+              "(a message on stderr) or no training windows; 3 the loss became NaN; 4 out of GPU memory; 5 the "
+              "disk is full (the last checkpoint resumes). 2 for no windows, 3, 4 and 5 end with an "
+              "{\"event\": \"error\"} line saying why.")
+
+
 def add_arguments(p) -> None:
+    p.epilog = EXIT_CODES
     p.add_argument("data", help="folder of MIDI files, or a corpus .npz from model_training.build_corpus")
     p.add_argument("--out", required=True, metavar="RUN_DIR", help="run folder (checkpoints, progress, model)")
     p.add_argument("--config", metavar="JSON", help='file with {"model": {...}, "train": {...}} settings')
