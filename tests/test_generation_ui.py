@@ -268,3 +268,30 @@ def test_a_short_dock_shows_the_busy_bar_and_scrolls_to_new_results(qtbot, windo
     wait_idle(qtbot, session)
     assert panel.results.count() == 2
     assert _shown_in(panel.results, scroll.viewport())
+
+
+def test_the_generate_menu_works_from_the_keyboard(qtbot, window):
+    """Ctrl+Return generates, Ctrl+Shift+Return continues the melody; the actions follow the buttons."""
+    panel, session = window.generate_panel, window.generation
+    menu = window.generate_menu
+    titles = [a.text().replace("&", "") for a in window.menuBar().actions()]
+    assert titles.index("Generate") == titles.index("Help") - 1
+    generate, cont = menu.actions()[0], menu.actions()[1]
+    assert generate.isEnabled() and "Ctrl+Return" in generate.shortcut().toString()
+    panel.count.setValue(2)
+    panel.bars.setValue(4)
+    window.activateWindow()
+    window.roll.setFocus()
+    qtbot.keyClick(window.roll, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert session.busy and not generate.isEnabled()  # disabled with its button while the job runs
+    wait_idle(qtbot, session)
+    assert panel.results.count() == 2 and generate.isEnabled()
+    song = make_melody(np.random.default_rng(5), 4)
+    window.load_melody(song)
+    panel.continue_bars.setValue(2)
+    ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(window.roll, Qt.Key.Key_Return, ctrl_shift)
+    assert session.busy and not cont.isEnabled()
+    wait_idle(qtbot, session)
+    out = panel.results.melodies[0]  # the melody plus two new bars, offered as a result
+    assert out.notes[: len(song.notes)] == song.notes and out.num_bars == 6

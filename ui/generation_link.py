@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QApplication, QMenu, QVBoxLayout, QWidget
 
 from .widgets import VScrollArea
 
@@ -45,9 +46,51 @@ def attach_generation(window, model_loader: Callable[[], object] | None = defaul
     window.generation = session
     window.generate_panel = panel
     window.latent_map = controller
+    window.generate_menu = _add_menu(window, panel, gen_dock)
     if model_loader is not None:
         _load_when_shown(window, session, model_loader, (gen_dock, map_dock))
     return session
+
+
+def _add_menu(window, panel, dock) -> QMenu:
+    """A Generate menu before Help: the dock's main actions with shortcuts, so a melody can be
+    generated, continued or morphed without reaching for the mouse. Each action is enabled exactly
+    when its button is (a model is loaded and no job runs)."""
+    menu = QMenu("&Generate", window)
+    items = [("&Generate Variations", "Ctrl+Return", panel.generate_button, panel.generate),
+             ("&Continue Melody", "Ctrl+Shift+Return", panel.continue_button, panel.continue_),
+             ("&Interpolate A → B", "Ctrl+I", panel.interpolate_box.button, panel.interpolate_box.run)]
+    actions = []
+    for text, keys, button, slot in items:
+        action = QAction(text, window)
+        action.setShortcut(QKeySequence(keys))
+        action.setStatusTip(button.toolTip())
+        button.setToolTip(f"{button.toolTip()} ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})")
+
+        def trigger(_=False, b=button, run=slot) -> None:
+            if b.isEnabled():  # the shortcut fires even while the menu's state is stale
+                dock.show()
+                dock.raise_()
+                run()
+
+        action.triggered.connect(trigger)
+        menu.addAction(action)
+        actions.append((action, button))
+    menu.addSeparator()
+    cancel = menu.addAction("Cancel the Running Job", panel.session.cancel)
+
+    def sync(*_) -> None:
+        for action, button in actions:
+            action.setEnabled(button.isEnabled())
+        cancel.setEnabled(panel.session.busy)
+
+    panel.session.busyChanged.connect(sync)  # after the panel's own handler: the buttons are current
+    panel.session.modelChanged.connect(sync)
+    sync()
+    bar = window.menuBar()
+    help_menu = next((a for a in bar.actions() if a.text().replace("&", "") == "Help"), None)
+    bar.insertMenu(help_menu, menu) if help_menu is not None else bar.addMenu(menu)
+    return menu
 
 
 def _scrolling_with_footer(panel) -> QWidget:
