@@ -1,5 +1,6 @@
 """Shared test set-up: Qt offscreen, a private user-data dir, seeded randomness."""
 
+import gc
 import os
 import random
 
@@ -15,6 +16,8 @@ def _isolated(tmp_path_factory, monkeypatch):
     random.seed(1234)
     np.random.seed(1234)
     yield
+    if not gc.isenabled():  # a MainWindow handed collection to the GUI thread (ui/_gc_guard.py): the
+        gc.collect()  # tests that follow may not run its event loop, so collect here, on the main thread
 
 
 @pytest.fixture(scope="session")

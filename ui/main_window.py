@@ -34,6 +34,7 @@ from mguv_app.music import Melody, MidiImportError, read_midi, write_midi
 from mguv_app.music.midi_read import MIDI_SUFFIXES
 
 from . import dialogs
+from ._gc_guard import collect_on_gui_thread
 from .autosave import Autosaver, Recovery
 from .drag_out import DragOutHandle
 from .piano_roll import PianoRoll
@@ -61,6 +62,7 @@ class MainWindow(QMainWindow):
     def __init__(self, settings: Settings | None = None, autosaver: Autosaver | None = None,
                  with_transport: bool = True) -> None:
         super().__init__()
+        collect_on_gui_thread(QApplication.instance())  # never a QObject destructor on a worker (_gc_guard)
         self.settings = settings or Settings()
         self.autosaver = autosaver or Autosaver()
         self.path: str | None = None
