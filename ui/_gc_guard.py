@@ -16,40 +16,37 @@ from __future__ import annotations
 
 import gc
 
-from PySide6.QtCore import QObject, QTimer
+import shiboken6
+from PySide6.QtCore import QTimer
 
 INTERVAL_MS = 250
+_THRESHOLDS = gc.get_threshold()
+_timer: QTimer | None = None  # module-level: nothing but this module owns the timer's Python side
 
 
-class GuiThreadCollector(QObject):
-    """Owned by the QApplication; collects generation 0 (1, 2) when its count passes the threshold."""
+def check() -> int:
+    """Collect as CPython would have (the oldest generation whose count passed its threshold);
+    returns the generation collected, or -1."""
+    counts = gc.get_count()
+    generation = -1
+    for g in range(3):
+        if counts[g] > _THRESHOLDS[g]:
+            generation = g
+        else:
+            break
+    if generation >= 0:
+        gc.collect(generation)
+    return generation
 
-    def __init__(self, app) -> None:
-        super().__init__(app)
-        self.thresholds = gc.get_threshold()
+
+def collect_on_gui_thread(app) -> QTimer:
+    """Switch automatic collection off and start the GUI-thread timer (once; again if the
+    application that owned it is gone)."""
+    global _timer
+    if _timer is None or not shiboken6.isValid(_timer):
         gc.disable()
-        self.timer = QTimer(self)
-        self.timer.setInterval(INTERVAL_MS)
-        self.timer.timeout.connect(self.check)
-        self.timer.start()
-
-    def check(self) -> int:
-        """Collect as CPython would have; returns the generation collected, or -1."""
-        counts = gc.get_count()
-        generation = -1
-        for g in range(3):
-            if counts[g] > self.thresholds[g]:
-                generation = g
-            else:
-                break
-        if generation >= 0:
-            gc.collect(generation)
-        return generation
-
-
-def collect_on_gui_thread(app) -> GuiThreadCollector:
-    """Install the collector once per application (idempotent)."""
-    existing = getattr(app, "_mguv_gc", None)
-    if existing is None:
-        existing = app._mguv_gc = GuiThreadCollector(app)
-    return existing
+        _timer = QTimer(app)
+        _timer.setInterval(INTERVAL_MS)
+        _timer.timeout.connect(check)
+        _timer.start()
+    return _timer
