@@ -75,15 +75,14 @@ def _command_line(args) -> str:
 
 
 def _run(args) -> int:
-    from ..training import checkpoint_swap
     from ..training.loop import TrainingRun
 
     mcfg, tcfg = build_configs(args)
-    if args.resume and not checkpoint_swap.recover(args.out):
-        print(json.dumps({"event": "note", "message": "nothing to resume: starting a new run"}), flush=True)
     try:
         run = TrainingRun(args.data, args.out, mcfg, tcfg, resume=args.resume, init_from=args.init_from,
                           overrides=args.train_overrides if args.resume else None, command=_command_line(args))
+        if args.resume and not run.resume:  # TrainingRun found (or repaired) no checkpoint to go on from
+            print(json.dumps({"event": "note", "message": "nothing to resume: starting a new run"}), flush=True)
         return run.run()
     except FileNotFoundError as exc:
         raise CliError(str(exc)) from None

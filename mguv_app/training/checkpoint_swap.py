@@ -8,6 +8,7 @@ run is still offered for resuming. Torch-free: the models registry calls it at s
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -39,3 +40,8 @@ def recover(run_dir: str | Path) -> bool:
             candidate.rename(final)
             return True
     return False
+
+
+def saved_step(run_dir: str | Path) -> int:
+    """The training step the run's checkpoint holds."""
+    return int(json.loads((Path(run_dir) / "checkpoint" / STATE).read_text())["step"])

@@ -130,7 +130,7 @@ class TrainingRun:
     def _record_resume_overrides(self) -> None:
         """Keep run.json true: its train settings become the new ones, and each phase is listed under "phases"."""
         saved = json.loads((self.out / "run.json").read_text())
-        step = json.loads((self.out / "checkpoint" / "state.json").read_text())["step"]
+        step = checkpoint_swap.saved_step(self.out)
         saved.setdefault("phases", []).append({"from_step": step, "changed": self.overrides,
                                                **({"command": self.command} if self.command else {})})
         saved["train"] = self.tcfg.to_dict()
@@ -186,7 +186,7 @@ class TrainingRun:
         step = 0
         if self.resume:
             model, _ = load_model(self.out / "checkpoint", device)
-            step = self._last_saved = json.loads((self.out / "checkpoint" / "state.json").read_text())["step"]
+            step = self._last_saved = checkpoint_swap.saved_step(self.out)
         elif self.init_from:
             model, _ = load_model(self.init_from, device)
         else:
