@@ -27,8 +27,13 @@ def test_evaluate_picks_the_best_temperature_and_ship_carries_it(tiny_trained_mo
     shutil.copytree(tiny_trained_model, model)
 
     assert evaluate_model.main(["--model", str(model), "--corpus", str(corpus), "--samples", "200",
-                                "--pairs", "3", "--temperatures", "0.2,1.0,3.0"]) == 0
+                                "--draws", "2", "--pairs", "3", "--temperatures", "0.2,1.0,3.0"]) == 0
     metrics = json.loads((model / "metrics.json").read_text())
+    prior = metrics["prior_vs_test"]
+    assert prior["draws"] == 2 and prior["n_a"] == len(ws.train)  # every test melody is the reference
+    draws = [f["oa_draws"] for f in prior["features"].values()]
+    assert any(a != b for a, b in draws)  # the two draws are independent samples
+    assert prior["min_oa"] == min([f["oa"] for f in prior["features"].values()] + [prior["interval_histogram"]["oa"]])
     sweep = metrics["temperature_sweep"]
     assert set(sweep) == {"0.2", "1.0", "3.0"}
     best = max(sweep, key=lambda t: sweep[t]["min_oa"])

@@ -10,6 +10,7 @@ from mguv_app.music import NOTE_OFF, PITCH_OFFSET, Melody, Note
 from model_training.melody_features import features, interval_histogram, intervals
 from model_training.sample_stats import (
     compare,
+    compare_draws,
     edit_distance,
     interpolation_report,
     main,
@@ -108,6 +109,24 @@ def test_identical_sets_overlap_fully_and_different_sets_do_not():
     # two independent draws of the same process overlap well
     again = compare(major, _stepwise_c_major(np.random.default_rng(2), 300))
     assert again["min_oa"] > 0.85
+
+
+def test_compare_draws_averages_independent_draws_and_judges_the_mean():
+    rng = np.random.default_rng(3)
+    reference = _stepwise_c_major(rng, 300)
+    draws = [_stepwise_c_major(np.random.default_rng(10 + d), 150) for d in range(3)] + [_random_chromatic(rng, 150)]
+    out = compare_draws(reference, draws)
+    single = [compare(reference, d) for d in draws]
+    assert out["draws"] == 4 and out["n_b"] == 150
+    for f, v in out["features"].items():
+        per = [s["features"][f]["oa"] for s in single]
+        assert v["oa_draws"] == per
+        assert v["oa"] == pytest.approx(np.mean(per), abs=1e-4) and v["oa_std"] == pytest.approx(np.std(per), abs=1e-4)
+    means = [v["oa"] for v in out["features"].values()] + [out["interval_histogram"]["oa"]]
+    assert out["min_oa"] == min(means)
+    # the chromatic draw drags the mean down but is not the whole story; its own worst feature is reported
+    assert out["worst_draw_min_oa"] == min(s["min_oa"] for s in single) < 0.3 < out["min_oa"]
+    assert sum(out["interval_histogram"]["b"]) == pytest.approx(1.0, abs=1e-3)
 
 
 def test_edit_distance_matches_the_textbook_definition():
