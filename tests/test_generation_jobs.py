@@ -37,6 +37,26 @@ def test_variations_are_distinct_reproducible_and_placed(model):
     assert one.melodies[0].notes == res.melodies[2].notes
 
 
+def test_variations_moved_into_a_key_fit_it_and_are_placed_as_moved(model):
+    from mguv_app.editing import in_scale, shift_into_scale
+
+    free = generate_variations(model, count=6, bars=4, temperature=1.0, seed=11)
+    fitted = generate_variations(model, count=6, bars=4, temperature=1.0, seed=11, key=(2, "Dorian"))
+    shifts = fitted.meta["shifts"]
+    assert any(shifts) and all(-5 <= s <= 6 for s in shifts)  # the model wrote in other keys; moved <= a tritone
+    for a, b, s in zip(free.melodies, fitted.melodies, shifts, strict=True):
+        assert b.notes == a.transposed(s).notes  # the same melody, only moved
+        assert shift_into_scale(b.notes, 2, "Dorian") == 0
+        on = [n for n in b.notes if in_scale(n.pitch, 2, "Dorian")]
+        assert len(on) >= len([n for n in a.notes if in_scale(n.pitch, 2, "Dorian")])
+    # the map places each result where the moved melody encodes, not where the unmoved one did
+    moved = [i for i, s in enumerate(shifts) if s]
+    assert np.allclose(fitted.latents[moved], model.encode([fitted.melodies[i] for i in moved])[0], atol=1e-5)
+    assert not np.allclose(fitted.latents[moved], free.latents[moved], atol=1e-3)
+    with pytest.raises(ValueError, match="scale"):
+        generate_variations(model, count=1, bars=4, key=(0, "Klezmer"))
+
+
 def test_continue_keeps_the_prompt_and_adds_bars(model):
     prompt = tune().bars(0, 2)
     res = continue_melody(model, prompt, bars=3, temperature=0.5, seed=3)

@@ -69,6 +69,39 @@ def test_generate_gives_distinct_variations_that_can_be_placed(qtbot, window):
     assert panel.results.melodies[0].notes != ms[0].notes or panel.seed.value() != 42
 
 
+def test_generate_fits_the_key_chosen_in_the_roll(qtbot, window):
+    from mguv_app.editing import guess_key, shift_into_scale
+
+    panel, session = window.generate_panel, window.generation
+    assert not panel.fit_key.isEnabled() and panel.target_key() is None  # an empty roll has no key yet
+    panel.count.setValue(1)
+    click(qtbot, panel.generate_button)
+    wait_idle(qtbot, session)
+    panel.place(0, "replace")  # the first melody placed gives the roll its key
+    key = guess_key(panel.results.melodies[0].notes)
+    assert (window.roll.key, window.roll.scale) == key != (0, "Chromatic") and panel.target_key() == key
+    window.roll_toolbar.set_scale(2, "Dorian")
+    assert panel.fit_key.isEnabled() and panel.fit_key.isChecked() and "D dorian" in panel.fit_key.text()
+    panel.count.setValue(5)
+    panel.bars.setValue(4)
+    panel.seed.setValue(8)
+    panel.seed_lock.setChecked(True)
+    results = {}
+    for fit in (False, True):
+        panel.fit_key.setChecked(fit)
+        click(qtbot, panel.generate_button)
+        wait_idle(qtbot, session)
+        results[fit] = [m.notes for m in panel.results.melodies]
+    assert "in D dorian" in panel.status.text()
+    shifts = [shift_into_scale(notes, 2, "Dorian") for notes in results[False]]
+    assert any(shifts)
+    for notes, fitted, shift in zip(results[False], results[True], shifts, strict=True):
+        assert [n.pitch for n in fitted] == [n.pitch + shift for n in notes]
+        assert shift_into_scale(fitted, 2, "Dorian") == 0
+    window.roll_toolbar.set_scale(2, "Chromatic")
+    assert not panel.fit_key.isEnabled() and panel.target_key() is None
+
+
 def test_continue_the_selection_keeps_the_prompt(qtbot, window):
     panel, session = window.generate_panel, window.generation
     song = make_melody(np.random.default_rng(4), 4)

@@ -6,6 +6,7 @@ import json
 import shutil
 
 import numpy as np
+import pytest
 
 from mguv_app.engine import TrainedModel
 from mguv_app.music import read_midi
@@ -58,3 +59,27 @@ def test_evaluate_picks_the_best_temperature_and_ship_carries_it(tiny_trained_mo
                      "--device", "cpu", "--out", str(out), *extra]) == 0
         runs[name] = notes(out)
     assert runs["default"] == runs["same"] != runs["other"]
+
+
+def test_generate_cli_moves_melodies_into_the_asked_key(tiny_trained_model, tmp_path, capsys):
+    from mguv_app.cli import main as mguv
+    from mguv_app.editing import shift_into_scale
+
+    def run(name, *extra):
+        out = tmp_path / name
+        assert mguv(["generate", "--model", str(tiny_trained_model), "--bars", "4", "--count", "5", "--seed", "3",
+                     "--device", "cpu", "--out", str(out), *extra]) == 0
+        return [read_midi(f).melody.notes for f in sorted(out.glob("*.mid"))]
+
+    free, fitted = run("free"), run("fitted", "--key", "Eb dorian")
+    assert "into D# dorian" in capsys.readouterr().out
+    moved = 0
+    for a, b in zip(free, fitted, strict=True):
+        shift = shift_into_scale(a, 3, "Dorian")
+        assert [n.pitch for n in b] == [n.pitch + shift for n in a] and shift_into_scale(b, 3, "Dorian") == 0
+        moved += shift != 0
+    assert moved  # the model's own keys differ: the option did something
+    with pytest.raises(SystemExit) as exit_:
+        mguv(["generate", "--key", "H minor", "--out", str(tmp_path / "bad")])
+    assert exit_.value.code == 2 and "unknown key root 'H'" in capsys.readouterr().err
+    assert not (tmp_path / "bad").exists()

@@ -8,7 +8,10 @@ from mguv_app.editing import (
     grid_ticks,
     guess_key,
     in_scale,
+    key_label,
+    parse_key,
     pitch_name,
+    shift_into_scale,
     snap_floor,
     snap_nearest,
 )
@@ -126,3 +129,30 @@ def test_guess_key_prefers_the_tonic_that_sounds():
     a_minor = [Note(i * 480, i * 480 + (960 if p == 57 else 240), p) for i, p in enumerate(line)]
     assert guess_key(a_minor) == (9, "Natural minor")
     assert guess_key([]) == (0, "Chromatic")
+
+
+def _in_scale_time(notes, key, scale):
+    total = sum(n.end - n.start for n in notes)
+    return sum(n.end - n.start for n in notes if in_scale(n.pitch, key, scale)) / total
+
+
+def test_shift_into_scale_moves_a_melody_the_least_way_into_the_key():
+    d_major = [Note(i * 240, i * 240 + 240, p) for i, p in enumerate([62, 64, 66, 67, 69, 71, 73, 74, 66, 62])]
+    assert shift_into_scale(d_major, 2, "Major") == 0  # already there: stays put
+    assert shift_into_scale(d_major, 0, "Major") == -2  # down a tone, not up ten
+    assert shift_into_scale(d_major, 11, "Natural minor") == 0  # B minor shares D major's notes
+    assert shift_into_scale(d_major, 8, "Major") == 6  # a tritone away: the largest move, upwards
+    assert shift_into_scale(d_major, 0, "Chromatic") == 0 and shift_into_scale([], 0, "Major") == 0
+    moved = [n.moved(dp=shift_into_scale(d_major, 5, "Dorian")) for n in d_major]
+    assert _in_scale_time(moved, 5, "Dorian") == 1.0 > _in_scale_time(d_major, 5, "Dorian")
+
+
+def test_parse_key_reads_what_people_type():
+    assert parse_key("A minor") == (9, "Natural minor")
+    assert parse_key("eb major") == (3, "Major") == parse_key("D#")
+    assert parse_key("f# Harmonic Minor") == (6, "Harmonic minor")
+    assert parse_key("Bb blues") == (10, "Blues")
+    assert key_label(9, "Natural minor") == "A natural minor"
+    for bad, why in (("", "no key"), ("H minor", "root"), ("C flamenco", "scale")):
+        with pytest.raises(ValueError, match=why):
+            parse_key(bad)

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 from .common import add_model_arguments, load_trained_model, run_guarded
 
 HELP = "sample new melodies from the model and write one MIDI file each"
+
+
+def _key(text: str) -> tuple[int, str]:
+    from ..editing.scales import parse_key
+
+    try:
+        return parse_key(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def add_arguments(p) -> None:
@@ -17,6 +27,9 @@ def add_arguments(p) -> None:
     p.add_argument("--seed", type=int, default=None, help="seed for reproducible output")
     p.add_argument("--qpm", type=float, default=120.0, help="tempo of the written files")
     p.add_argument("--program", type=int, default=0, help="General MIDI program of the written files")
+    p.add_argument("--key", type=_key, default=None, metavar="KEY",
+                   help="move each melody (by at most a tritone) into this key, e.g. 'A minor', 'Eb major', "
+                        "'D dorian' (default: the keys the model wrote)")
     p.add_argument("--out", required=True, metavar="DIR", help="output folder")
     add_model_arguments(p)
 
@@ -29,9 +42,16 @@ def _run(args) -> int:
     melodies = tm.sample(args.count, args.bars, temperature, args.seed, args.qpm, args.program)
     out = Path(args.out)
     for i, m in enumerate(melodies):
+        moved = ""
+        if args.key:
+            from ..editing.scales import key_label, shift_into_scale
+
+            shift = shift_into_scale(m.notes, *args.key)
+            m = m.transposed(shift)
+            moved = f" (moved {shift:+d} into {key_label(*args.key)})"
         path = out / f"sample_{i + 1:02d}.mid"
         write_midi(m, path)
-        print(f"{path}: {len(m.notes)} notes")
+        print(f"{path}: {len(m.notes)} notes{moved}")
     return 0
 
 

@@ -7,7 +7,18 @@ can be tested without Qt and reused by the CLI or scripts.
 
 from .grid import DEFAULT_GRID, GRIDS, grid_ticks, snap_floor, snap_nearest
 from .note_document import Change, NoteDocument
-from .scales import KEY_NAMES, SCALES, guess_key, in_scale, pitch_name
+from .scales import (
+    KEY_NAMES,
+    SCALES,
+    best_shift_into,
+    guess_key,
+    in_scale,
+    key_label,
+    parse_key,
+    pitch_name,
+    shift_into_scale,
+)
 
 __all__ = ["GRIDS", "DEFAULT_GRID", "grid_ticks", "snap_floor", "snap_nearest", "Change", "NoteDocument",
-           "KEY_NAMES", "SCALES", "guess_key", "in_scale", "pitch_name"]
+           "KEY_NAMES", "SCALES", "guess_key", "in_scale", "pitch_name", "best_shift_into", "shift_into_scale",
+           "key_label", "parse_key"]

@@ -1,4 +1,4 @@
-"""Keys and scales for the piano roll's scale highlighting, plus note names."""
+"""Keys and scales: the piano roll's scale highlighting, fitting a melody into a key, note names."""
 
 from __future__ import annotations
 
@@ -44,3 +44,56 @@ def guess_key(notes, scales: tuple[str, ...] = ("Major", "Natural minor")) -> tu
     best = max(((sum(weight[(key + s) % 12] for s in SCALES[name]), weight[key], weight[(key + 7) % 12], -k, key, name)
                 for k, (key, name) in enumerate((key, name) for name in scales for key in range(12))))
     return best[4], best[5]
+
+
+#: spellings ``parse_key`` accepts besides the names above
+_ROOT_ALIASES = {"DB": 1, "EB": 3, "GB": 6, "AB": 8, "BB": 10, "CB": 11, "FB": 4, "E#": 5, "B#": 0}
+_SCALE_ALIASES = {"minor": "Natural minor", "min": "Natural minor", "maj": "Major", "m": "Natural minor"}
+
+
+def best_shift_into(notes, pitch_classes, limit: int = 6) -> int:
+    """The shift in ``-limit+1 .. +limit`` semitones that puts most of the notes' sounding time on
+    ``pitch_classes`` (ties: the smallest move, then upwards). A melody already in the key stays put;
+    an empty melody or a chromatic scale needs no shift."""
+    pcs = {p % 12 for p in pitch_classes}
+    weight = [0] * 12
+    for n in notes:
+        weight[n.pitch % 12] += n.end - n.start
+    if not any(weight) or len(pcs) == 12:
+        return 0
+    return max(range(-limit + 1, limit + 1), key=lambda s: (sum(weight[(pc - s) % 12] for pc in pcs), -abs(s), s))
+
+
+def shift_into_scale(notes, key: int, scale: str, limit: int = 6) -> int:
+    """:func:`best_shift_into` the pitch classes of ``key``/``scale`` (why: Generate's results land in
+    random keys; moved by at most a tritone they fit the song in the roll)."""
+    return best_shift_into(notes, [(key + s) % 12 for s in SCALES[scale]], limit)
+
+
+def key_label(key: int, scale: str) -> str:
+    """ "A natural minor", "C major": how the key reads in a sentence."""
+    return f"{KEY_NAMES[key % 12]} {scale[0].lower()}{scale[1:]}"
+
+
+def parse_key(text: str) -> tuple[int, str]:
+    """``"A minor"``, ``"Eb major"``, ``"d dorian"``, ``"F# harmonic minor"`` -> (root 0-11, scale name).
+
+    A root alone means major. Raises ``ValueError`` naming what is accepted.
+    """
+    words = text.strip().split()
+    if not words:
+        raise ValueError("no key given (e.g. 'A minor', 'Eb major', 'D dorian')")
+    root = words[0][:1].upper() + words[0][1:].lower().replace("♯", "#").replace("♭", "b")
+    upper = root.upper()
+    if root in KEY_NAMES:
+        key = KEY_NAMES.index(root)
+    elif upper in _ROOT_ALIASES:
+        key = _ROOT_ALIASES[upper]
+    else:
+        raise ValueError(f"unknown key root {words[0]!r}: use C, C#, Db, D, ... B")
+    name = " ".join(words[1:]).lower() or "major"
+    name = _SCALE_ALIASES.get(name, name)
+    scale = next((s for s in SCALES if s.lower() == name.lower()), None)
+    if scale is None:
+        raise ValueError(f"unknown scale {' '.join(words[1:])!r}: one of {', '.join(s.lower() for s in SCALES)}")
+    return key, scale

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..editing.scales import SCALES, shift_into_scale
 from ..engine.interpolation import slerp
 from ..music.melody import Melody
 
@@ -70,25 +71,35 @@ def encode_melodies(model, melodies: list[Melody], cancel: CancelToken | None = 
 
 def generate_variations(model, count: int = 4, bars: int | None = None, temperature: float = 1.0,
                         seed: int = 0, qpm: float = 120.0, program: int = 0,
-                        cancel: CancelToken | None = None) -> JobResult:
-    """``count`` prior samples of ``bars`` bars; variation i uses seed ``seed + i`` (reproducible one by one)."""
+                        cancel: CancelToken | None = None, key: tuple[int, str] | None = None) -> JobResult:
+    """``count`` prior samples of ``bars`` bars; variation i uses seed ``seed + i`` (reproducible one by one).
+
+    With ``key`` = (root, scale name) each variation is moved by at most a tritone into that key
+    (``shift_into_scale``): the model writes in every key, the song in the roll has one.
+    """
     if count < 1:
         raise ValueError("ask for at least one variation")
     if temperature < 0:
         raise ValueError("temperature must be 0 or more")
     token = _token(cancel)
+    if key and key[1] not in SCALES:
+        raise ValueError(f"unknown scale {key[1]!r}")
     bars = bars or model.bars
-    melodies, labels = [], []
+    melodies, labels, shifts = [], [], []
     for i in range(count):
         token.check()
         m = model.sample(1, min(bars, model.bars), temperature, seed + i, qpm, program)[0]
         if bars > model.bars:  # longer than the model: continue it, a cancellable chunk at a time
             m = _extend(model, m, bars - model.bars, temperature, seed + i + 1, token)
+        shift = shift_into_scale(m.notes, *key) if key else 0
+        if shift:
+            m = m.transposed(shift)
+        shifts.append(shift)
         m.name = f"Variation {i + 1} (seed {seed + i})"
         melodies.append(m)
         labels.append(m.name)
-    latents = encode_melodies(model, melodies, token)
-    return JobResult(melodies, labels, latents, {"seed": seed, "temperature": temperature})
+    latents = encode_melodies(model, melodies, token)  # of the melodies as moved, so the map shows them
+    return JobResult(melodies, labels, latents, {"seed": seed, "temperature": temperature, "shifts": shifts})
 
 
 def _extend(model, melody: Melody, bars: int, temperature: float, seed: int, token: CancelToken) -> Melody:

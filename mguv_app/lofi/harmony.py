@@ -20,6 +20,7 @@ from itertools import product
 
 import numpy as np
 
+from ..editing.scales import best_shift_into
 from ..music.melody import TICKS_PER_QUARTER, Melody, Note
 
 # Krumhansl-Kessler key profiles (C major / C minor), index = pitch class above the tonic
@@ -76,11 +77,7 @@ def estimate_key(notes) -> Key:
 def best_transposition(notes, key: Key, limit: int = 6) -> int:
     """The shift in -5..+6 semitones that puts most of the melody's sounding time into ``key``'s scale
     (ties: the smallest move). Lo-Fi mode moves each new phrase into the session's key this way."""
-    weights = pitch_class_weights(notes)
-    pcs = key.pitch_classes
-    best = max(range(-limit + 1, limit + 1),
-               key=lambda s: (sum(weights[(pc - s) % 12] for pc in pcs), -abs(s), s))
-    return best
+    return best_shift_into(notes, key.pitch_classes, limit)
 
 
 # ---------------------------------------------------------------------------------------- chords

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mguv_app.editing import key_label
 from mguv_app.generation import continue_melody, generate_variations
 
 from ..widgets import WrapLabel, scroll_into_view
@@ -122,8 +123,14 @@ class GeneratePanel(QWidget):
         grid.addLayout(_labelled("Seed", seed_row, self.seed), 1, 1)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
+        self.fit_key = QCheckBox()
+        self.fit_key.setChecked(True)
+        grid.addWidget(self.fit_key, 2, 0, 1, 2)
+        roll = self.session.window.roll
+        roll.scaleChanged.connect(self._roll_scale_changed)
+        self._roll_scale_changed(roll.key, roll.scale)
         self.generate_button = _button("Generate", "Sample new melodies from the model", self.generate)
-        grid.addWidget(self.generate_button, 2, 0, 1, 2)
+        grid.addWidget(self.generate_button, 3, 0, 1, 2)
         self.model_actions.append(self.generate_button)
         return box
 
@@ -193,15 +200,30 @@ class GeneratePanel(QWidget):
             scroll_into_view(self.results_box)
 
     # --- actions --------------------------------------------------------------------------------
+    def _roll_scale_changed(self, key: int, scale: str) -> None:
+        """The key box names the roll's key; with no key there (chromatic) there is nothing to fit."""
+        has_key = scale != "Chromatic"
+        self.fit_key.setEnabled(has_key)
+        self.fit_key.setText(f"In the roll's key ({key_label(key, scale)})" if has_key
+                             else "In the roll's key (set one in the toolbar)")
+        self.fit_key.setToolTip("Move each variation by at most a tritone so that it fits the key chosen in the "
+                                "piano roll's toolbar (the model writes in every key)")
+
+    def target_key(self) -> tuple[int, str] | None:
+        """The key Generate moves its variations into, or None to keep the model's keys."""
+        roll = self.session.window.roll
+        return (roll.key, roll.scale) if self.fit_key.isEnabled() and self.fit_key.isChecked() else None
+
     def generate(self) -> bool:
         if not self.seed_lock.isChecked():
             self.seed.setValue(random.randrange(2**31 - 1))
         count, bars, temp, seed = self.count.value(), self.bars.value(), self.temperature.value(), self.seed.value()
-        m = self.session.window.melody
+        m, key = self.session.window.melody, self.target_key()
+        done = f"{count} variations (seed {seed})" + (f" in {key_label(*key)}" if key else "")
         return self.session.run(
             f"Generating {count} variation{'s' * (count > 1)}",
-            lambda model, tok: generate_variations(model, count, bars, temp, seed, m.qpm, m.program, tok),
-            lambda res: self._done(res, "generated", f"{count} variations (seed {seed})"))
+            lambda model, tok: generate_variations(model, count, bars, temp, seed, m.qpm, m.program, tok, key),
+            lambda res: self._done(res, "generated", done))
 
     def continue_(self) -> bool:
         prompt = self.session.prompt()

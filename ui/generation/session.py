@@ -13,6 +13,7 @@ from collections.abc import Callable
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from mguv_app.editing import guess_key
 from mguv_app.generation import JobResult
 from mguv_app.latent import LatentPCA, PointStore, load_pins, reference_points, save_pins
 from mguv_app.music import Melody
@@ -132,11 +133,20 @@ class GenerationSession(QObject):
 
     def show(self, melody: Melody, label: str = "Generate", drag: int | None = None) -> None:
         placing.replace(self.window, melody, label, drag)
+        self._key_from_placed()
         self.placed.emit(melody)
 
     def insert(self, melody: Melody, label: str = "Insert generated") -> None:
         placing.insert_at_cursor(self.window, melody, label)
+        self._key_from_placed()
         self.placed.emit(melody)
+
+    def _key_from_placed(self) -> None:
+        """A roll with no key yet (chromatic) takes the placed melody's likely key, as an opened file
+        does: it is highlighted, and the next Generate fits its variations to it."""
+        w = self.window
+        if w.roll.scale == "Chromatic" and w.doc.notes:
+            w.roll_toolbar.set_scale(*guess_key(w.doc.to_melody().notes))
 
     def prompt(self) -> Melody:
         """The selected notes (or the whole melody), moved so their first bar starts at tick 0."""

@@ -41,6 +41,7 @@ class PianoRoll(QWidget):
     hoverChanged = Signal(int, int)          # (tick, pitch) under the mouse, for the status bar
     seekRequested = Signal(int)              # a click on the ruler: move the player there
     toolChanged = Signal(str)
+    scaleChanged = Signal(int, str)          # (key 0-11, scale name): highlighting, Generate's key fitting
     viewChanged = Signal()
 
     def __init__(self, doc: NoteDocument, undo_stack, theme: Theme = DARK, parent=None) -> None:
@@ -137,8 +138,11 @@ class PianoRoll(QWidget):
         self.snap_enabled = bool(on)
 
     def set_scale(self, key: int, scale: str) -> None:
+        changed = (int(key) % 12, scale) != (self.key, self.scale)
         self.key, self.scale = int(key) % 12, scale
         self.refresh()
+        if changed:
+            self.scaleChanged.emit(self.key, self.scale)
 
     def set_follow(self, on: bool) -> None:
         self.follow = bool(on)
