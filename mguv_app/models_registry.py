@@ -104,6 +104,15 @@ def _read_json(path: Path) -> dict:
         return {}
 
 
+def _test_metrics(folder: Path) -> dict:
+    """A shipped model's held-out test figures (``metrics.json``, written by model_training.evaluate_model)."""
+    rec = _read_json(folder / "metrics.json").get("reconstruction")
+    if not isinstance(rec, dict):
+        return {}
+    return {f"test_{k}": round(rec[k], 4) for k in ("tf_accuracy", "sampled_accuracy", "recon", "kl")
+            if isinstance(rec.get(k), (int, float))}
+
+
 def read_entry(folder: Path, kind: str | None = None) -> ModelEntry | None:
     cfg = _read_json(folder / "config.json")
     if "model" not in cfg:
@@ -111,7 +120,7 @@ def read_entry(folder: Path, kind: str | None = None) -> ModelEntry | None:
     date = cfg.get("created") or time.strftime("%Y-%m-%d %H:%M", time.localtime(folder.stat().st_mtime))
     return ModelEntry(name=folder.name, folder=folder, kind=kind or cfg.get("kind", "trained"),
                       steps=cfg.get("steps"), date=str(date).replace("T", " ")[:16],
-                      metrics=dict(cfg.get("metrics") or {}), config=cfg)
+                      metrics=dict(cfg.get("metrics") or {}) or _test_metrics(folder), config=cfg)
 
 
 def list_models(include_bundled: bool = True) -> list[ModelEntry]:

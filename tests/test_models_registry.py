@@ -116,3 +116,16 @@ def test_tab_and_registry_start_without_torch():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                          env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
     assert out.stdout.strip().endswith("False"), out.stderr[-2000:]
+
+
+def test_the_bundled_model_lists_its_measured_test_figures():
+    """Its config has no training-run metrics; the list shows the test split's figures from metrics.json."""
+    from ui.training_tab.models_panel import _metrics_text
+
+    bundled = next(e for e in reg.list_models() if e.kind == "bundled")
+    rec = json.loads((reg.bundled_model_dir() / "metrics.json").read_text())["reconstruction"]
+    assert bundled.metrics["test_tf_accuracy"] == round(rec["tf_accuracy"], 4)
+    assert bundled.metrics["test_sampled_accuracy"] == round(rec["sampled_accuracy"], 4)
+    assert _metrics_text(bundled.metrics) == f"acc {rec['tf_accuracy']:.3g}"
+    folder = reg.read_entry(reg.bundled_model_dir())
+    assert folder is not None and folder.metrics == bundled.metrics

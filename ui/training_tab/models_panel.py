@@ -31,8 +31,8 @@ from ..widgets import fit_button
 COLUMNS = ["Name", "Kind", "Steps", "Date", "Metrics"]
 NAME, KIND, STEPS, DATE, METRICS = range(len(COLUMNS))
 # the metric shown in the table (the first one present), with a short label; the tooltip lists them all
-SHOWN_METRICS = {"val_tf_accuracy": "acc", "tf_accuracy": "acc", "midime_loss": "loss", "loss": "loss",
-                 "val_recon": "recon"}
+SHOWN_METRICS = {"val_tf_accuracy": "acc", "test_tf_accuracy": "acc", "tf_accuracy": "acc", "midime_loss": "loss",
+                 "loss": "loss", "val_recon": "recon"}
 HIDE_ORDER = (DATE, STEPS, METRICS)  # dropped in this order when Name would be narrower than NAME_MIN
 NAME_MIN = 100
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
