@@ -116,6 +116,30 @@ def test_export_selection_writes_only_selected_notes(window, tune, tmp_path):
     assert not window.modified  # exporting a part does not count as saving the melody
 
 
+def test_export_with_backing_band_writes_four_tracks_and_keeps_the_melody(window, tune, tmp_path, monkeypatch):
+    import pretty_midi
+
+    assert not window.export_backing(str(tmp_path / "empty.mid"))  # an empty roll: a message, no file
+    assert "empty" in window.statusBar().currentMessage() and not (tmp_path / "empty.mid").exists()
+    window.open_path(tune)
+    asked = []
+    window.ask_save_path = lambda parent, title, suggested: asked.append(suggested) or str(tmp_path / "band")
+    assert window.act_export_backing.shortcut().toString() == "Ctrl+Shift+B"
+    window.act_export_backing.trigger()
+    assert asked[0].endswith("tune with band.mid")
+    pm = pretty_midi.PrettyMIDI(str(tmp_path / "band.mid"))
+    assert [i.name for i in pm.instruments] == ["Melody", "Chords", "Bass", "Drums"]
+    assert read_midi(tmp_path / "band.mid").melody.notes == TUNE and not window.modified
+    assert "Exported" in window.statusBar().currentMessage()
+    errors = []
+    window.show_error = lambda parent, title, text: errors.append(text)
+    monkeypatch.setattr("mguv_app.fileio.os.replace", lambda a, b: (_ for _ in ()).throw(OSError(28, "No space")))
+    assert not window.export_backing(str(tmp_path / "full.mid"))
+    assert "No space" in errors[0] and sorted(p.name for p in tmp_path.iterdir()) == ["band.mid", "tune.mid"]
+    window.doc.load(Melody(TUNE, qpm=90, time_signature=(3, 4)))
+    assert not window.export_backing(str(tmp_path / "waltz.mid")) and "3/4" in errors[1]
+
+
 @pytest.mark.filterwarnings("ignore:Function.*QDragEnterEvent:DeprecationWarning")
 def test_drop_a_midi_file_opens_it(window, tune):
     mime = QMimeData()

@@ -63,13 +63,14 @@ def main() -> int:
 
     from PySide6.QtWidgets import QApplication
 
+    from ui.app import attach_panels
     from ui.main_window import MainWindow
-    from ui.training_link import attach_training
 
     app = QApplication.instance() or QApplication(sys.argv)
     win = MainWindow()
     win.ask_restore = lambda parent, rec: False
-    tab = attach_training(win, ask=None)
+    attach_panels(win)  # the whole window, as the app shows it: Generate and map docks with the model loaded
+    tab = win.training_tab
     tab.extra_sets = SMALL
     win.tabs.setCurrentWidget(tab)
     win.resize(1600, 1000)
@@ -93,6 +94,8 @@ def main() -> int:
         return 1
     tab.start()
     ok = spin(lambda: tab.curves.points("loss") >= args.points, 600)
+    session = getattr(win, "generation", None)
+    spin(lambda: session is None or (session.model is not None and not session.busy), 120)
     spin(lambda: False, 0.5)
     out = Path(args.out) / "training_tab.png"
     save_small(win.grab(), out)

@@ -4,6 +4,7 @@
 * :mod:`.band`: drums, bass, electric-piano chords, swing.
 * :mod:`.stream`: ``LofiStream``, the phrase generator (latent walk or continuation), ahead of playback.
 * :mod:`.export`: N minutes of the stream as multitrack MIDI and WAV.
+* :mod:`.backing`: the same harmoniser and band for any melody (File → Export with Backing Band).
 * :mod:`.live`: ``BandPlayer`` / ``EndlessSession`` for gapless live playback of all four parts.
 """
 

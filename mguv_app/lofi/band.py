@@ -34,10 +34,12 @@ class BandStyle:
     drum_kit: int = 40  # brush kit (bank 128); renderers without it fall back to the standard kit
     humanize_ticks: int = 12
     fill_every_phrase: bool = True
+    tempo_range: tuple[float, float] = (MIN_BPM, MAX_BPM)  # Lo-Fi's; a backing for any melody takes its tempo
 
     def __post_init__(self) -> None:
-        if not MIN_BPM <= self.bpm <= MAX_BPM:
-            raise ValueError(f"Lo-Fi tempo must be {MIN_BPM:g}-{MAX_BPM:g} BPM, got {self.bpm:g}")
+        low, high = self.tempo_range
+        if not low <= self.bpm <= high:
+            raise ValueError(f"Lo-Fi tempo must be {low:g}-{high:g} BPM, got {self.bpm:g}")
         if not 0.5 <= self.swing <= 0.75:
             raise ValueError(f"swing must be 0.5 (straight) to 0.75, got {self.swing:g}")
 

@@ -1,0 +1,62 @@
+"""A backing band for any melody: chords fitted to it, bass and drums, as extra MIDI tracks.
+
+Why here: the Endless mode's arranger (``harmony.choose_chords`` and ``band.arrange``) already
+fits chords to a model phrase. The piano roll's melody gets the same treatment at its own tempo,
+straight (or swung if asked), and is itself left exactly as written, so "File → Export with
+Backing Band" hands a DAW four tracks to start from: Melody, Chords, Bass, Drums (channel 10).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..fileio import atomic_write
+from ..music.melody import Melody
+from ..music.midi_write import melody_to_midi_bytes
+from .band import BandStyle, arrange
+from .harmony import ChordSlot, Key, choose_chords, estimate_key
+
+TEMPO_RANGE = (20.0, 400.0)
+
+
+@dataclass
+class Backing:
+    key: Key
+    slots: list[ChordSlot]
+    tracks: list[tuple[Melody, bool]]  # (part, is_drum): Melody, Chords, Bass, Drums
+
+    def chord_names(self) -> list[str]:
+        """One name per chord slot (a chord held over several slots is listed once per change)."""
+        names = [s.chord.name for s in self.slots]
+        return [n for i, n in enumerate(names) if i == 0 or n != names[i - 1]]
+
+    def midi_bytes(self) -> bytes:
+        return melody_to_midi_bytes(self.tracks[0][0], extra_tracks=self.tracks[1:])
+
+
+def backing_for(melody: Melody, seed: int = 0, swing: float = 0.5) -> Backing:
+    """Chords, bass and drums for ``melody`` (4/4 or 2/2), over as many whole bars as it spans."""
+    if not melody.notes:
+        raise ValueError("the melody has no notes to accompany")
+    if tuple(melody.time_signature) not in ((4, 4), (2, 2)):  # the drum and bass patterns are 4-beat bars
+        num, den = melody.time_signature
+        raise ValueError(f"a backing band needs 4/4 (or 2/2); this melody is in {num}/{den}")
+    style = BandStyle(bpm=float(np.clip(melody.qpm, *TEMPO_RANGE)), swing=swing, lead_program=melody.program,
+                      drum_kit=0, tempo_range=TEMPO_RANGE)
+    key = estimate_key(melody.notes)
+    tpb = melody.ticks_per_bar
+    length = max(1, -(-max(n.end for n in melody.notes) // tpb)) * tpb
+    rng = np.random.default_rng(seed)
+    slots = choose_chords(melody, key, length, None, rng)
+    parts = arrange(melody, slots, length, style, rng, next_root=key.tonic, fill=True)
+    lead = melody.copy()
+    lead.name = "Melody"
+    return Backing(key, slots, [(lead, False), (parts.chords, False), (parts.bass, False), (parts.drums, True)])
+
+
+def write_backing_midi(backing: Backing, path: str | os.PathLike) -> None:
+    """The four tracks as one MIDI file, written atomically (a temporary file, then a rename)."""
+    atomic_write(path, backing.midi_bytes())

@@ -1,0 +1,98 @@
+"""A backing band for any melody (File → Export with Backing Band, `mguv backing`): the melody is kept
+exactly, chords fit it, bass and drums fill its bars, at its own tempo, in one 4-track MIDI file."""
+
+import numpy as np
+import pretty_midi
+import pytest
+
+from mguv_app.lofi.backing import backing_for, write_backing_midi
+from mguv_app.lofi.harmony import chord_at, strong_beat_fit
+from mguv_app.music import Melody, Note, read_midi, write_midi
+
+Q = 480
+
+
+def arpeggios(*chords, octave=60, qpm=132.0, program=24):
+    notes = [Note(bar * 4 * Q + i * Q, bar * 4 * Q + (i + 1) * Q, octave + pc)
+             for bar, tones in enumerate(chords) for i, pc in enumerate(tones)]
+    return Melody(notes, qpm=qpm, program=program, name="song")
+
+
+# I - vi - IV - V - I in D major, spelled out by the melody itself
+D_SONG = arpeggios((2, 6, 9, 6), (11, 14, 18, 14), (7, 11, 14, 11), (9, 13, 16, 13), (2, 6, 9, 14))
+
+
+def test_the_backing_fits_the_melody_and_keeps_it_exactly():
+    b = backing_for(D_SONG)
+    assert str(b.key) == "D major"
+    melody, chords, bass, drums = (t for t, _ in b.tracks)
+    assert [d for _, d in b.tracks] == [False, False, False, True]
+    assert melody.notes == D_SONG.notes and melody.program == 24  # not swung, not re-voiced
+    hit, total = strong_beat_fit(D_SONG, b.slots)
+    assert total == 10 and hit == total  # every note on beats 1 and 3 is a chord tone
+    fits = [n.pitch % 12 in chord_at(b.slots, n.start).pitch_classes for n in D_SONG.notes]
+    assert np.mean(fits) >= 0.9  # the arpeggiated chords are heard as such, not against them
+    assert chord_at(b.slots, 0).root == chord_at(b.slots, 4 * 4 * Q).root == 2  # starts and ends on the tonic
+    bar = D_SONG.ticks_per_bar
+    for part in (chords, bass, drums):  # every bar of the song is accompanied, nothing past its end
+        assert {n.start // bar for n in part.notes} == set(range(5))
+        assert max(n.end for n in part.notes) <= 5 * bar
+    assert all(chord_at(b.slots, n.start).root == n.pitch % 12 for n in bass.notes if n.start % bar == 0)
+    assert b.chord_names()[0].startswith("D") and len(b.chord_names()) >= 4
+
+
+def test_the_file_has_four_named_tracks_at_the_melodys_tempo(tmp_path):
+    out = tmp_path / "with band.mid"
+    write_backing_midi(backing_for(D_SONG, seed=3), out)
+    pm = pretty_midi.PrettyMIDI(str(out))
+    assert [(i.name, i.is_drum) for i in pm.instruments] == [("Melody", False), ("Chords", False), ("Bass", False),
+                                                             ("Drums", True)]
+    assert pm.get_tempo_changes()[1][0] == pytest.approx(132.0, abs=0.01)  # MIDI stores whole microseconds
+    assert read_midi(out).melody.notes == D_SONG.notes  # the app reads the melody track back unchanged
+    assert list(tmp_path.iterdir()) == [out]  # no temporary file left behind
+
+
+def test_seed_varies_the_band_not_the_harmony():
+    a, b = backing_for(D_SONG, seed=1), backing_for(D_SONG, seed=2)
+
+    def harmony(x):  # the seed may add a 9th to a chord, never change its root or timing
+        return [(s.start, s.end, s.chord.root, s.chord.degree) for s in x.slots]
+
+    assert harmony(a) == harmony(b)
+    assert a.tracks[3][0].notes != b.tracks[3][0].notes
+    again = backing_for(D_SONG, seed=1)
+    assert all(x[0].notes == y[0].notes for x, y in zip(a.tracks, again.tracks, strict=True))
+
+
+def test_what_it_cannot_accompany_is_a_clear_error():
+    with pytest.raises(ValueError, match="no notes"):
+        backing_for(Melody([], qpm=100))
+    waltz = Melody(D_SONG.notes, qpm=100, time_signature=(3, 4))
+    with pytest.raises(ValueError, match="3/4"):
+        backing_for(waltz)
+
+
+def test_cli_writes_the_tracks_and_a_wav(tmp_path, capsys):
+    import wave
+
+    from mguv_app.cli import main as mguv
+
+    src = tmp_path / "song.mid"
+    write_midi(D_SONG, src)
+    out, wav = tmp_path / "band.mid", tmp_path / "band.wav"
+    assert mguv(["backing", str(src), "--out", str(out), "--wav", str(wav), "--seed", "4"]) == 0
+    printed = capsys.readouterr().out
+    assert "D major" in printed and "chord changes" in printed
+    assert len(pretty_midi.PrettyMIDI(str(out)).instruments) == 4
+    with wave.open(str(wav)) as w:
+        rate = w.getframerate()
+        pcm = np.frombuffer(w.readframes(w.getnframes()), "<i2").reshape(-1, 2) / 32768.0
+    bar_seconds = 4 * 60 / 132
+    assert len(pcm) / rate >= 5 * bar_seconds  # the five bars are all there, each one sounding
+    for bar in range(5):
+        part = pcm[int(bar * bar_seconds * rate): int((bar + 1) * bar_seconds * rate)]
+        assert np.sqrt((part ** 2).mean()) > 0.01
+    bad = tmp_path / "bad.mid"
+    bad.write_bytes(b"not a midi file")
+    assert mguv(["backing", str(bad), "--out", str(tmp_path / "x.mid")]) == 2
+    assert "cannot read the melody" in capsys.readouterr().err and not (tmp_path / "x.mid").exists()
