@@ -161,3 +161,31 @@ def test_a_closed_player_ignores_further_calls(pumped):
     player.play()
     player.audition(60)
     assert not player.is_playing
+
+
+def test_backing_parts_play_with_the_melody_at_its_tempo(pumped):
+    player, out = pumped
+    lead = Melody([Note(0, 240, 72)], qpm=120.0, program=0)
+    bass = Melody([Note(960, 1200, 45)], program=33)  # beat 3, A2 on a fingered bass
+    drums = Melody([Note(1920, 2000, 38, 110)])  # beat 5 (the next bar): a snare
+    player.set_melody(lead)
+    player.set_backing([(bass, False), (drums, True)])
+    assert player.has_backing and player.end_tick == 2000  # playback lasts to the backing's end
+    player.play()
+    out.pump(int(1.6 * SR))
+    audio = out.captured()
+    assert np.allclose(onsets(audio, SR), [0.0, 1.0], atol=0.012)  # a plucked bass takes ~9 ms to speak
+    assert abs(cents(pitch_hz(audio[int(1.05 * SR): int(1.2 * SR)], SR), midi_hz(45))) < 30
+    out.pump(int(0.6 * SR))
+    assert np.allclose(onsets(out.captured(), SR), [0.0, 1.0, 2.0], atol=0.012)
+    player.stop()
+    player.set_backing(None)  # gone again: only the melody's note
+    assert not player.has_backing and player.end_tick == 240
+    player.set_tempo(240)
+    player.set_backing([(bass, False)])
+    out.pump(int(0.5 * SR))  # stopped: silence, so the next onsets stand apart
+    start = len(out.captured())
+    player.play()
+    out.pump(int(0.9 * SR))
+    later = out.captured()[start:]
+    assert np.allclose(onsets(later, SR), [0.0, 0.5], atol=0.012)  # the backing follows the tempo

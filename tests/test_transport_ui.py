@@ -112,3 +112,29 @@ def test_unusable_remembered_soundfont_falls_back_and_says_so(qtbot, settings, t
         assert p.player.synth.soundfont is not None
     finally:
         p.shutdown()
+
+
+def test_band_plays_along_and_follows_edits(qtbot, panel):
+    signals = []
+    panel.statusMessage.connect(signals.append)
+    song = Melody([Note(i * 480, i * 480 + 400, p) for i, p in enumerate([62, 66, 69, 66] * 4)], qpm=100.0)
+    panel.set_melody(song)
+    assert not panel.player.has_backing
+    panel.band_button.setChecked(True)
+    from mguv_app.lofi.backing import backing_for
+
+    assert panel.player.has_backing and signals[-1].startswith(f"Band: {backing_for(song).key}, ")
+    bar = song.ticks_per_bar
+    assert 3.8 * bar < panel.player.end_tick <= 4 * bar  # the band plays the song's four bars (humanised ends)
+    longer = song.copy(song.notes + [Note(4 * bar, 4 * bar + 480, 62)])
+    panel.set_melody(longer)  # an edit: the band is fitted again once edits pause
+    qtbot.waitUntil(lambda: 4.8 * bar < panel.player.end_tick <= 5 * bar, timeout=3000)
+    panel.set_melody(Melody(longer.notes, qpm=100.0, time_signature=(3, 4)))
+    qtbot.waitUntil(lambda: not panel.player.has_backing, timeout=3000)  # plays alone, and says why once
+    assert signals[-1] == "Band: a backing band needs 4/4 (or 2/2); this melody is in 3/4"
+    panel.set_melody(Melody(longer.notes[:-1], qpm=100.0, time_signature=(3, 4)))
+    qtbot.wait(2 * 250 + 100)
+    assert signals.count(signals[-1]) == 1
+    panel.set_melody(song)
+    panel.band_button.setChecked(False)
+    assert not panel.player.has_backing and panel.player.end_tick == song.end_tick

@@ -30,6 +30,7 @@ from mguv_app.audio import GM_PROGRAMS, Player, SoundFontError, find_soundfonts,
 from mguv_app.music.melody import TICKS_PER_QUARTER, Melody
 
 POLL_MS = 33
+BAND_DELAY_MS = 250
 NO_DEVICE = "No audio device: playback is silent; rendering still works"
 OTHER_FONT = "Other SoundFont…"
 
@@ -102,6 +103,14 @@ class TransportPanel(QWidget):
         self.loop_button = self._button("⟲ Loop", "Repeat the loop region (or the whole melody)",
                                         self._loop_toggled, checkable=True)
         self.metronome_button = self._button("Click", "Metronome", self.player.set_metronome, checkable=True)
+        self.band_button = self._button(
+            "Band", "Play along: chords fitted to the melody, bass and drums "
+            "(what File → Export with Backing Band writes)", self._band_toggled, checkable=True)
+        self._band_timer = QTimer(self)  # edits re-fit the band once they pause, not at every drag step
+        self._band_timer.setSingleShot(True)
+        self._band_timer.setInterval(BAND_DELAY_MS)
+        self._band_timer.timeout.connect(self._update_band)
+        self._band_problem = ""
         self.time_label = QLabel("1:1", self)
         self.time_label.setMinimumWidth(48)
         self.bpm = QDoubleSpinBox(self)
@@ -125,7 +134,7 @@ class TransportPanel(QWidget):
         self._fill_fonts()
         self.soundfont.activated.connect(self._font_chosen)
         for w in (self.start_button, self.play_button, self.stop_button, self.loop_button, self.time_label,
-                  self.bpm, self.metronome_button, QLabel("Vol", self), self.volume, self.instrument,
+                  self.bpm, self.metronome_button, self.band_button, QLabel("Vol", self), self.volume, self.instrument,
                   self.soundfont):
             lay.addWidget(w)
         lay.addStretch(1)
@@ -159,6 +168,8 @@ class TransportPanel(QWidget):
         self.player.set_tempo(melody.qpm)
         self.player.set_program(melody.program)
         self._apply_loop()
+        if self.band_button.isChecked():
+            self._band_timer.start()
 
     def set_loop(self, start_tick: int, end_tick: int | None) -> None:
         """The loop region in ticks; ``None`` clears it. A region turns looping on."""
@@ -213,6 +224,33 @@ class TransportPanel(QWidget):
         else:  # loop the whole melody, whole bars
             bar = self._melody.ticks_per_bar
             self.player.set_loop(0, max(1, self._melody.num_bars) * bar)
+
+    def _band_toggled(self, on: bool) -> None:
+        self._band_timer.stop()
+        self._band_problem = ""
+        if on:
+            self._update_band(announce=True)
+        else:
+            self.player.set_backing(None)
+
+    def _update_band(self, announce: bool = False) -> None:
+        """Fit the band to the melody as it is now (milliseconds: ``lofi.backing``); a melody it cannot
+        accompany (empty, not 4/4) plays alone, and says why once."""
+        from mguv_app.lofi.backing import backing_for
+
+        try:
+            backing = backing_for(self._melody)
+        except ValueError as err:
+            self.player.set_backing(None)
+            if str(err) != self._band_problem:
+                self._band_problem = str(err)
+                self.statusMessage.emit(f"Band: {err}")
+            return
+        self._band_problem = ""
+        self.player.set_backing(backing.tracks[1:])
+        if announce:
+            chords = backing.chord_names()
+            self.statusMessage.emit(f"Band: {backing.key}, " + " ".join(chords[:6]) + (" …" if len(chords) > 6 else ""))
 
     def _loop_toggled(self, _on: bool) -> None:
         self._apply_loop()

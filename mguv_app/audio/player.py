@@ -40,9 +40,10 @@ from .schedule import (
     melody_events,
     song_end_tick,
 )
-from .synth import DEFAULT_SAMPLE_RATE, Synth
+from .synth import DEFAULT_SAMPLE_RATE, DRUM_CHANNEL, Synth
 
 MIN_QPM, MAX_QPM = 20.0, 400.0
+BACKING_CHANNELS = (2, 3, 4, 5, 6, 7, 8)  # 0 melody, 1 auditions, 9 drums and the metronome
 _EPS = 1e-6
 
 
@@ -70,6 +71,9 @@ class Player:
         self._metronome = False
         self._volume = 1.0
         self._program: int | None = None
+        self._backing_events: list = []  # (tick, Event) of the parts heard with the melody
+        self._backing_programs: dict[int, int] = {}  # their channels' programs
+        self._backing_end = 0
         self._sounding: set[tuple[int, int]] = set()
         self._pending_offs: list[tuple[int, int, int]] = []  # (frame, channel, pitch) for auditions
         self._frame = 0  # frames rendered so far
@@ -118,8 +122,34 @@ class Player:
             self._rebuild()
             return at
 
+    def set_backing(self, parts: list[tuple[Melody, bool]] | None) -> None:
+        """Parts heard with the melody, e.g. ``lofi.backing``'s chords, bass and drums: ``(part, is_drum)``,
+        pitched parts on channels 2, 3, … with their own programs, drums on the GM drum channel
+        (standard kit). They follow the player's tempo, loop and position; ``None`` or ``[]``: none."""
+        with self._lock:
+            self._release()
+            events, programs, end = [], {}, 0
+            pitched = iter(BACKING_CHANNELS)
+            for part, is_drum in parts or []:
+                channel = DRUM_CHANNEL if is_drum else next(pitched, None)
+                if channel is None:
+                    raise ValueError(f"at most {len(BACKING_CHANNELS)} pitched backing parts")
+                programs[channel] = 0 if is_drum else part.program
+                events += melody_events(part, channel=channel)
+                end = max(end, part.end_tick)
+            self._backing_events, self._backing_programs, self._backing_end = events, programs, end
+            self._rebuild()
+            self._select_programs()
+
+    @property
+    def has_backing(self) -> bool:
+        return bool(self._backing_events)
+
     def _rebuild(self) -> None:
-        self._events = melody_events(self._melody, self._metronome)
+        events = melody_events(self._melody, self._metronome)
+        if self._backing_events:
+            events = sorted(events + self._backing_events)
+        self._events = events
         self._event_ticks = [t for t, _ in self._events]
         self._idx = bisect.bisect_left(self._event_ticks, self._tick - _EPS)
 
@@ -129,6 +159,8 @@ class Player:
             self.synth.program_select(MELODY_CHANNEL, prog)
             self.synth.program_select(AUDITION_CHANNEL, prog)
             self.synth.program_select(METRONOME_CHANNEL, 0)
+            for channel, program in self._backing_programs.items():
+                self.synth.program_select(channel, program)
 
     # --- transport ----------------------------------------------------------------
     @property
@@ -137,7 +169,7 @@ class Player:
 
     @property
     def end_tick(self) -> int:
-        return song_end_tick(self._melody, self._metronome)
+        return max(song_end_tick(self._melody, self._metronome), self._backing_end)
 
     def play(self) -> None:
         with self._lock:
