@@ -11,6 +11,7 @@ API used by the main window: ``set_melody``, ``set_loop(start, end | None)``,
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -39,6 +40,7 @@ class TransportPanel(QWidget):
     positionChanged = Signal(int)
     playingChanged = Signal(bool)
     statusMessage = Signal(str)
+    _bandFitted = Signal(int, object, bool)  # (job, Backing or the ValueError, announce) from the fitting thread
 
     def __init__(self, parent: QWidget | None = None, player: Player | None = None, settings=None) -> None:
         super().__init__(parent)
@@ -111,6 +113,8 @@ class TransportPanel(QWidget):
         self._band_timer.setInterval(BAND_DELAY_MS)
         self._band_timer.timeout.connect(self._update_band)
         self._band_problem = ""
+        self._band_job = 0
+        self._bandFitted.connect(self._band_fitted, Qt.ConnectionType.QueuedConnection)
         self.time_label = QLabel("1:1", self)
         self.time_label.setMinimumWidth(48)
         self.bpm = QDoubleSpinBox(self)
@@ -228,29 +232,48 @@ class TransportPanel(QWidget):
     def _band_toggled(self, on: bool) -> None:
         self._band_timer.stop()
         self._band_problem = ""
+        self._band_job += 1  # a fit still running for the old state is dropped when it lands
         if on:
             self._update_band(announce=True)
         else:
             self.player.set_backing(None)
 
     def _update_band(self, announce: bool = False) -> None:
-        """Fit the band to the melody as it is now (milliseconds: ``lofi.backing``); a melody it cannot
-        accompany (empty, not 4/4) plays alone, and says why once."""
-        from mguv_app.lofi.backing import backing_for
+        """Fit the band to the melody as it is now, on a worker thread (``lofi.backing``: ~15 ms a
+        bar, so a long song would stall the window); the newest fit wins."""
+        import threading
 
-        try:
-            backing = backing_for(self._melody)
-        except ValueError as err:
+        self._band_job += 1
+        job, melody = self._band_job, self._melody
+
+        def work() -> None:
+            from mguv_app.lofi.backing import backing_for
+
+            try:
+                result = backing_for(melody)
+            except ValueError as err:
+                result = err
+            with contextlib.suppress(RuntimeError):  # the panel was closed while fitting
+                self._bandFitted.emit(job, result, announce)
+
+        threading.Thread(target=work, name="band-fit", daemon=True).start()
+
+    def _band_fitted(self, job: int, result, announce: bool) -> None:
+        """On the GUI thread: hand the newest fit to the player; a melody the band cannot accompany
+        (empty, not 4/4) plays alone and says why once."""
+        if job != self._band_job or not self.band_button.isChecked():
+            return
+        if isinstance(result, Exception):
             self.player.set_backing(None)
-            if str(err) != self._band_problem:
-                self._band_problem = str(err)
-                self.statusMessage.emit(f"Band: {err}")
+            if str(result) != self._band_problem:
+                self._band_problem = str(result)
+                self.statusMessage.emit(f"Band: {result}")
             return
         self._band_problem = ""
-        self.player.set_backing(backing.tracks[1:])
+        self.player.set_backing(result.tracks[1:])
         if announce:
-            chords = backing.chord_names()
-            self.statusMessage.emit(f"Band: {backing.key}, " + " ".join(chords[:6]) + (" …" if len(chords) > 6 else ""))
+            chords = result.chord_names()
+            self.statusMessage.emit(f"Band: {result.key}, " + " ".join(chords[:6]) + (" …" if len(chords) > 6 else ""))
 
     def _loop_toggled(self, _on: bool) -> None:
         self._apply_loop()
