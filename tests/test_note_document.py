@@ -148,7 +148,8 @@ def test_shift_into_scale_moves_a_melody_the_least_way_into_the_key():
 
 
 def test_parse_key_reads_what_people_type():
-    assert parse_key("A minor") == (9, "Natural minor")
+    assert parse_key("A minor") == (9, "Natural minor") == parse_key("Am")
+    assert parse_key("F#m") == (6, "Natural minor") == parse_key("Gbm")
     assert parse_key("eb major") == (3, "Major") == parse_key("D#")
     assert parse_key("f# Harmonic Minor") == (6, "Harmonic minor")
     assert parse_key("Bb blues") == (10, "Blues")

@@ -76,13 +76,15 @@ def key_label(key: int, scale: str) -> str:
 
 
 def parse_key(text: str) -> tuple[int, str]:
-    """``"A minor"``, ``"Eb major"``, ``"d dorian"``, ``"F# harmonic minor"`` -> (root 0-11, scale name).
+    """``"A minor"``, ``"Am"``, ``"Eb major"``, ``"d dorian"``, ``"F# harmonic minor"`` -> (root 0-11, scale name).
 
     A root alone means major. Raises ``ValueError`` naming what is accepted.
     """
     words = text.strip().split()
     if not words:
         raise ValueError("no key given (e.g. 'A minor', 'Eb major', 'D dorian')")
+    if len(words) == 1 and len(words[0]) > 1 and words[0].endswith("m"):  # chord-symbol style: "Am", "F#m"
+        words = [words[0][:-1], "minor"]
     root = words[0][:1].upper() + words[0][1:].lower().replace("♯", "#").replace("♭", "b")
     upper = root.upper()
     if root in KEY_NAMES:
