@@ -269,6 +269,33 @@ def test_transport_is_docked_and_wired_to_the_roll(tune, qtbot):
     qtbot.waitUntil(lambda: [n.pitch for n in panel._melody.notes] == [62, 64, 69], timeout=2000)
 
 
+def test_band_chords_show_in_the_ruler_and_follow_edits(tune, qtbot):
+    from mguv_app.lofi.backing import backing_for
+    from ui.piano_roll.ruler import CHORD_STRIP, HEIGHT
+
+    window = make_window(qtbot, with_transport=True)
+    panel = window.transport
+    if panel is None:
+        pytest.skip("ui/transport.py is not importable here")
+    window.open_path(tune)
+    window.show()
+    qtbot.waitExposed(window)
+    ruler = window.roll.ruler
+    plain = ruler.grab().toImage()
+    assert window.roll.chords == [] and ruler.height() == HEIGHT
+    panel.band_button.setChecked(True)
+    qtbot.waitUntil(lambda: window.roll.chords == backing_for(window.melody).chord_spans(), timeout=3000)
+    qtbot.waitUntil(lambda: ruler.height() == HEIGHT + CHORD_STRIP, timeout=2000)
+    assert ruler.grab().toImage() != plain  # the chord strip is drawn
+    window.roll.select_all()
+    window.roll.move_selection(dp=5)  # a fourth up: the band follows into the new key
+    moved = window.doc.to_melody()
+    qtbot.waitUntil(lambda: window.roll.chords == backing_for(moved).chord_spans(), timeout=3000)
+    assert window.roll.chords[0][2] != backing_for(read_midi(tune).melody).chord_spans()[0][2]
+    panel.band_button.setChecked(False)
+    assert window.roll.chords == [] and ruler.height() == HEIGHT
+
+
 def test_toolbar_and_menu_actions_drive_the_roll(window, tune):
     window.open_path(tune)
     rt = window.roll_toolbar

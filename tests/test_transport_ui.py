@@ -141,3 +141,38 @@ def test_band_plays_along_and_follows_edits(qtbot, panel):
     assert not panel.player.has_backing and panel.player.end_tick == song.end_tick
     qtbot.wait(2 * 250 + 100)
     assert not panel.player.has_backing
+
+
+def _mean_rgb(widget):
+    import numpy as np
+    from PySide6.QtGui import QImage
+
+    img = widget.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+    arr = np.frombuffer(img.constBits(), np.uint8, img.sizeInBytes()).reshape(img.height(), -1)[:, : img.width() * 4]
+    return arr.reshape(img.height(), img.width(), 4)[..., :3].reshape(-1, 3).mean(axis=0)
+
+
+def test_on_buttons_look_on_in_both_themes(qtbot, panel):
+    """Loop, Click and Band must show at a glance whether they are on (Fusion alone barely shades them)."""
+    import numpy as np
+    from PySide6.QtWidgets import QApplication
+
+    from ui.themes import DARK, LIGHT, palette
+
+    app = QApplication.instance()
+    old = app.palette()
+    panel.show()
+    qtbot.waitExposed(panel)
+    try:
+        for theme in (DARK, LIGHT):
+            app.setPalette(palette(theme))
+            qtbot.wait(50)
+            off = _mean_rgb(panel.metronome_button)
+            panel.metronome_button.setChecked(True)
+            on = _mean_rgb(panel.metronome_button)
+            panel.metronome_button.setChecked(False)
+            assert np.abs(on - off).max() > 40, (theme.name, on, off)
+            # the rest of the bar follows the theme: a label's text is the palette's
+            assert panel.time_label.palette().windowText().color().name() == theme.text.lower()
+    finally:
+        app.setPalette(old)

@@ -6,7 +6,8 @@ player's audio-derived position about 30 times a second, emitting
 
 API used by the main window: ``set_melody``, ``set_loop(start, end | None)``,
 ``toggle_play``, ``seek``, ``audition(pitch, velocity, duration_ms)`` and the signals
-``positionChanged(int)``, ``playingChanged(bool)``, ``statusMessage(str)``.
+``positionChanged(int)``, ``playingChanged(bool)``, ``statusMessage(str)`` and ``chordsChanged(list)``
+(the Band's chord symbols, shown in the piano roll's ruler).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import contextlib
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -40,6 +42,7 @@ class TransportPanel(QWidget):
     positionChanged = Signal(int)
     playingChanged = Signal(bool)
     statusMessage = Signal(str)
+    chordsChanged = Signal(list)  # [(start_tick, end_tick, name)] the Band plays; [] when it is off
     _bandFitted = Signal(int, object, bool)  # (job, Backing or the ValueError, announce) from the fitting thread
 
     def __init__(self, parent: QWidget | None = None, player: Player | None = None, settings=None) -> None:
@@ -142,8 +145,31 @@ class TransportPanel(QWidget):
                   self.soundfont):
             lay.addWidget(w)
         lay.addStretch(1)
+        for b in (self.loop_button, self.metronome_button, self.band_button):
+            b.toggled.connect(self._mark_checked)
         if not self.player.available:
             self.play_button.setToolTip("Play / pause (Space) — silent: " + self.player.reason)
+
+    def _mark_checked(self, *_args) -> None:
+        """Fusion draws a checked tool button barely darker than an unchecked one, and Loop, Click and
+        Band must show at a glance whether they are on: a checked one takes the highlight colour of
+        the current theme, an unchecked one the theme's own palette."""
+        app = QApplication.instance()
+        for b in (self.loop_button, self.metronome_button, self.band_button):
+            if b.isChecked() and app is not None:
+                pal = QPalette(app.palette())
+                pal.setColor(QPalette.ColorRole.Button, pal.color(QPalette.ColorRole.Highlight))
+                pal.setColor(QPalette.ColorRole.ButtonText, pal.color(QPalette.ColorRole.HighlightedText))
+                b.setPalette(pal)
+            else:
+                b.setPalette(QPalette())  # nothing set: follows the window's palette, theme changes included
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        from PySide6.QtCore import QEvent
+
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ApplicationPaletteChange:
+            self._mark_checked()
 
     def _fill_fonts(self) -> None:
         self.soundfont.blockSignals(True)
@@ -237,6 +263,7 @@ class TransportPanel(QWidget):
             self._update_band(announce=True)
         else:
             self.player.set_backing(None)
+            self.chordsChanged.emit([])
 
     def _update_band(self, announce: bool = False) -> None:
         """Fit the band to the melody as it is now, on a worker thread (``lofi.backing``: ~15 ms a
@@ -265,12 +292,14 @@ class TransportPanel(QWidget):
             return
         if isinstance(result, Exception):
             self.player.set_backing(None)
+            self.chordsChanged.emit([])
             if str(result) != self._band_problem:
                 self._band_problem = str(result)
                 self.statusMessage.emit(f"Band: {result}")
             return
         self._band_problem = ""
         self.player.set_backing(result.tracks[1:])
+        self.chordsChanged.emit(result.chord_spans())
         if announce:
             chords = result.chord_names()
             self.statusMessage.emit(f"Band: {result.key}, " + " ".join(chords[:6]) + (" …" if len(chords) > 6 else ""))

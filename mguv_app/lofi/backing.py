@@ -28,10 +28,19 @@ class Backing:
     slots: list[ChordSlot]
     tracks: list[tuple[Melody, bool]]  # (part, is_drum): Melody, Chords, Bass, Drums
 
+    def chord_spans(self) -> list[tuple[int, int, str]]:
+        """``(start, end, name)`` in ticks, one per chord change (what the piano roll's ruler shows)."""
+        spans: list[tuple[int, int, str]] = []
+        for s in self.slots:
+            if spans and spans[-1][2] == s.chord.name and spans[-1][1] == s.start:
+                spans[-1] = (spans[-1][0], s.end, s.chord.name)
+            else:
+                spans.append((s.start, s.end, s.chord.name))
+        return spans
+
     def chord_names(self) -> list[str]:
-        """One name per chord slot (a chord held over several slots is listed once per change)."""
-        names = [s.chord.name for s in self.slots]
-        return [n for i, n in enumerate(names) if i == 0 or n != names[i - 1]]
+        """One name per chord change."""
+        return [name for _, _, name in self.chord_spans()]
 
     def midi_bytes(self) -> bytes:
         return melody_to_midi_bytes(self.tracks[0][0], extra_tracks=self.tracks[1:])

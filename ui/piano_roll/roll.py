@@ -52,6 +52,7 @@ class PianoRoll(QWidget):
         self.grid_label = DEFAULT_GRID
         self.snap_enabled = True
         self.key, self.scale = 0, "Chromatic"
+        self.chords: list[tuple[int, int, str]] = []  # (start, end, name) the Band plays, shown in the ruler
         self.loop: tuple[int, int] | None = None
         self.playhead: int | None = None
         self.follow = True
@@ -143,6 +144,11 @@ class PianoRoll(QWidget):
         self.refresh()
         if changed:
             self.scaleChanged.emit(self.key, self.scale)
+
+    def set_chords(self, chords) -> None:
+        """Chord symbols over the bars, ``(start_tick, end_tick, name)``; empty hides the strip."""
+        self.chords = [(int(a), int(b), str(n)) for a, b, n in chords or []]
+        self.ruler.show_chords(bool(self.chords))
 
     def set_follow(self, on: bool) -> None:
         self.follow = bool(on)

@@ -1,4 +1,5 @@
-"""The bar/beat ruler: bar numbers, beat ticks, the loop region (drag to set) and the playhead.
+"""The bar/beat ruler: bar numbers, beat ticks, the loop region (drag to set) and the playhead,
+with a strip of chord symbols above them while the transport's Band plays (``PianoRoll.set_chords``).
 
 Click to move the edit cursor (where Paste lands) and ask the player to seek there;
 drag to set a loop region (snapped to the grid); double-click or right-click clears it.
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from .roll import PianoRoll
 
 HEIGHT = 30
+CHORD_STRIP = 16  # extra height while chords are shown
 
 
 class Ruler(QWidget):
@@ -31,16 +33,42 @@ class Ruler(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self._font = QFont()
         self._font.setPixelSize(11)
+        self._chord_font = QFont()
+        self._chord_font.setPixelSize(11)
+        self._chord_font.setBold(True)
 
     def _tick(self, x: float) -> int:
         t = self.roll.geo.x_to_tick(x)
         return max(0, snap_nearest(t, self.roll.grid()) if self.roll.snap_enabled else int(t))
 
+    def show_chords(self, on: bool) -> None:
+        self.setFixedHeight(HEIGHT + (CHORD_STRIP if on else 0))
+        self.update()
+
+    def _paint_chords(self, p: QPainter, w: int) -> None:
+        roll, geo, th = self.roll, self.roll.geo, self.roll.theme
+        p.fillRect(QRectF(0, 0, w, CHORD_STRIP), QColor(th.ruler_bg).darker(125))
+        t0, t1 = geo.visible_ticks(0, w)
+        p.setFont(self._chord_font)
+        for start, end, name in roll.chords:
+            if end < t0 or start > t1:
+                continue
+            x0, x1 = geo.tick_to_x(start), geo.tick_to_x(end)
+            p.setPen(QColor(th.grid_bar))
+            p.drawLine(round(x0), 2, round(x0), CHORD_STRIP - 2)
+            if x1 - x0 > 14:  # too narrow at this zoom: the separator alone shows the change
+                p.setPen(QColor(th.ruler_text))
+                p.drawText(QRectF(x0 + 3, 0, x1 - x0 - 4, CHORD_STRIP), Qt.AlignmentFlag.AlignVCenter, name)
+
     def paintEvent(self, event) -> None:  # noqa: N802
         roll, geo, th = self.roll, self.roll.geo, self.roll.theme
         p = QPainter(self)
-        w, h = self.width(), self.height()
+        w = self.width()
         p.fillRect(self.rect(), QColor(th.ruler_bg))
+        if roll.chords:
+            self._paint_chords(p, w)
+            p.translate(0, CHORD_STRIP)
+        h = HEIGHT
         if roll.loop is not None:
             x0, x1 = geo.tick_to_x(roll.loop[0]), geo.tick_to_x(roll.loop[1])
             c = QColor(th.loop)
