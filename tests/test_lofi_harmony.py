@@ -192,3 +192,13 @@ def test_arrangement_is_in_range_swung_and_overlap_free():
     roots = {s.start: s.chord.root for s in slots}
     for start, root in roots.items():  # the bass plays each chord's root on its downbeat
         assert any(n.pitch % 12 == root and abs(n.start - start) <= 8 for n in parts.bass.notes)
+
+
+def test_chords_and_keys_are_spelled_as_their_key_writes_them():
+    d_major, b_flat, g_sharp_minor, c_major = Key(2, "major"), Key(10, "major"), Key(8, "minor"), Key(0, "major")
+    vii = diatonic_seventh(d_major, 6)
+    assert vii.spelled(d_major) == "C#m7b5"
+    assert diatonic_seventh(b_flat, 3).spelled(b_flat) == "Ebmaj7" and str(b_flat) == "Bb major"
+    assert str(g_sharp_minor) == "G# minor" and diatonic_seventh(g_sharp_minor, 4).spelled(g_sharp_minor) == "D#m7"
+    assert str(Key(3, "minor")) == "D# minor" and str(Key(5, "minor")) == "F minor"
+    assert applied_dominant(c_major, 1).spelled(c_major) == "A7" and str(c_major) == "C major"

@@ -227,7 +227,8 @@ class LofiPanel(QWidget):
             phrase, local = cur
             chord = chord_at(phrase.slots, local)
             lead = s.min_lead_seconds
-            self.status.setText(f"Phrase {phrase.index + 1} · {phrase.key} · {chord.name if chord else ''}"
+            name = chord.spelled(phrase.key) if chord else ""
+            self.status.setText(f"Phrase {phrase.index + 1} · {phrase.key} · {name}"
                                 + (f" · generated {lead:.0f} s ahead (min)" if lead is not None else ""))
 
     # --- freeze / save ---------------------------------------------------------------------------

@@ -32,10 +32,11 @@ class Backing:
         """``(start, end, name)`` in ticks, one per chord change (what the piano roll's ruler shows)."""
         spans: list[tuple[int, int, str]] = []
         for s in self.slots:
-            if spans and spans[-1][2] == s.chord.name and spans[-1][1] == s.start:
-                spans[-1] = (spans[-1][0], s.end, s.chord.name)
+            name = s.chord.spelled(self.key)
+            if spans and spans[-1][2] == name and spans[-1][1] == s.start:
+                spans[-1] = (spans[-1][0], s.end, name)
             else:
-                spans.append((s.start, s.end, s.chord.name))
+                spans.append((s.start, s.end, name))
         return spans
 
     def chord_names(self) -> list[str]:

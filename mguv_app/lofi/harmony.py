@@ -29,6 +29,9 @@ KK_MINOR = np.array([6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69,
 MAJOR_SCALE = (0, 2, 4, 5, 7, 9, 11)
 MINOR_SCALE = (0, 2, 3, 5, 7, 8, 10)  # natural minor: every chord stays diatonic
 NAMES = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
+SHARPS = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
+FLATS = ("C", "Db", "D", "Eb", "E", "F", "Gb", "G", "Ab", "A", "Bb", "B")
+_SHARP_MAJORS, _FLAT_MAJORS = {7, 2, 9, 4, 11, 6}, {5, 10, 3, 8, 1}  # by their key signatures
 
 
 @dataclass(frozen=True)
@@ -44,8 +47,15 @@ class Key:
     def pitch_classes(self) -> frozenset[int]:
         return frozenset((self.tonic + s) % 12 for s in self.scale)
 
+    def spell(self, pc: int) -> str:
+        """A pitch class named as this key writes it: C# in D major, Db in Ab major (C major/A minor:
+        the usual mix, C# Eb F# Ab Bb)."""
+        major = self.tonic if self.mode == "major" else (self.tonic + 3) % 12
+        names = SHARPS if major in _SHARP_MAJORS else FLATS if major in _FLAT_MAJORS else NAMES
+        return names[pc % 12]
+
     def __str__(self) -> str:
-        return f"{NAMES[self.tonic]} {self.mode}"
+        return f"{self.spell(self.tonic)} {self.mode}"
 
 
 def pitch_class_weights(notes) -> np.ndarray:
@@ -101,6 +111,10 @@ class Chord:
     @property
     def name(self) -> str:
         return NAMES[self.root] + self.quality
+
+    def spelled(self, key: Key) -> str:
+        """The chord symbol with its root named as ``key`` writes it (C#m7b5 in D major, not Dbm7b5)."""
+        return key.spell(self.root) + self.quality
 
 
 _QUALITY = {(4, 7, 11): "maj7", (3, 7, 10): "m7", (4, 7, 10): "7", (3, 6, 10): "m7b5"}
