@@ -95,8 +95,10 @@ def render(model: Path, corpus: dict, run: Path | None) -> str:
         t = rj["train"]
         lines += [f"- Steps: {last.get('step', '?')} at batch {t['batch_size']} on `{start.get('device', '?')}` "
                   f"(~{last.get('windows_per_s', '?')} windows/s at the end); parameters: {start.get('params', '?')}.",
-                  f"- Optimiser: AdamW, lr {t['lr']} decaying ×{t['lr_decay']}/step to {t['lr_min']}, gradient clip "
-                  f"{t['grad_clip']}; KL: β → {t['beta_max']} (rate {t['beta_rate']}), free bits {t['free_bits']}.",
+                  f"- Optimiser: AdamW, lr(step) = ({t['lr']} − {t['lr_min']}) × {t['lr_decay']}^step + {t['lr_min']}"
+                  + (f" (the rate at the last step: {last['lr']:.2g})" if isinstance(last.get("lr"), float) else "")
+                  + f", gradient clip {t['grad_clip']}; KL: β → {t['beta_max']} (rate {t['beta_rate']}), "
+                  f"free bits {t['free_bits']}.",
                   *([f"- {rj['notes']}"] if rj.get("notes") else []),
                   *[f"- Command{'' if i == 0 else ' (then)'}: `{c}`" for i, c in enumerate(_commands(rj, run))],
                   "- See model_training/README.md for the whole pipeline."]
