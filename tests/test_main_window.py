@@ -355,6 +355,38 @@ def test_render_to_wav_from_the_file_menu(qtbot, tmp_path):
     assert w.render_wav(str(tmp_path / "empty.wav")) is None and "empty" in w.statusBar().currentMessage()
 
 
+def test_render_with_the_band_on_renders_what_is_heard(qtbot, tmp_path):
+    import wave
+
+    import numpy as np
+
+    window = make_window(qtbot, with_transport=True)
+    if window.transport is None:
+        pytest.skip("ui/transport.py is not importable here")
+    # two bars: the melody rests through the second, where only the band sounds
+    window.load_melody(Melody([Note(0, 480, 69), Note(480, 960, 72), Note(960, 1920, 76), Note(3360, 3840, 69)],
+                              qpm=120))
+
+    def render(name):
+        out = tmp_path / name
+        with qtbot.waitSignal(window.renderFinished, timeout=60000) as done:
+            window.render_wav(str(out))
+        with wave.open(str(out)) as f:
+            pcm = np.frombuffer(f.readframes(f.getnframes()), "<i2").reshape(-1, 2) / 32768.0
+            rate = f.getframerate()
+        return done.args[0], pcm[int(2.1 * rate): int(3.3 * rate)]  # bar 2 before its last note
+
+    alone_msg, alone = render("alone.wav")
+    window.transport.band_button.setChecked(True)
+    band_msg, band = render("band.wav")
+    assert "with the band" in band_msg and "with the band" not in alone_msg
+    assert np.sqrt((band ** 2).mean()) > 10 * np.sqrt((alone ** 2).mean()) + 1e-4
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["alone.wav", "band.wav"]
+    window.load_melody(Melody([Note(0, 480, 69)], qpm=120, time_signature=(3, 4)))
+    waltz_msg, _ = render("waltz.wav")
+    assert "the melody alone" in waltz_msg and "3/4" in waltz_msg
+
+
 LONG_ERROR = ("Could not save /home/someone/.local/share/mguv-studio/projects/a_really_long_project_folder_name/"
               "melody_with_a_long_name_v3_final.mid: Permission denied (the folder is read-only; choose another)")
 

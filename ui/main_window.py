@@ -483,7 +483,8 @@ class MainWindow(QMainWindow):
         return True
 
     def render_wav(self, path: str | None = None):
-        """Render the melody to WAV on a worker thread (faster than real time); returns the thread."""
+        """Render the melody (with the band while the transport's Band is on) to WAV on a worker thread,
+        faster than real time; returns the thread."""
         import threading
 
         melody = self.melody
@@ -499,16 +500,33 @@ class MainWindow(QMainWindow):
         soundfont = None
         if self.transport is not None:
             soundfont = getattr(self.transport.player.synth, "soundfont", None)
+        band = self.transport is not None and self.transport.band_button.isChecked()  # render what is heard
 
         def work() -> None:
-            from mguv_app.audio import SoundFontError, render_to_wav
+            import tempfile
 
+            from mguv_app.audio import SoundFontError, render_to_wav
+            from mguv_app.lofi.backing import backing_for
+
+            source, what, tmp = melody, "", None
+            if band:
+                try:
+                    backing = backing_for(melody)
+                except ValueError as err:
+                    what = f" (the melody alone: {err})"
+                else:
+                    with tempfile.NamedTemporaryFile(suffix=".mid", delete=False) as f:
+                        f.write(backing.midi_bytes())
+                    source, tmp, what = f.name, f.name, " with the band"
             try:
-                res = render_to_wav(melody, path, soundfont=soundfont)
+                res = render_to_wav(source, path, soundfont=soundfont)
                 self.renderFinished.emit(
-                    f"Rendered {path}: {res.seconds:.1f} s of audio, peak {res.peak_dbfs:.1f} dBFS")
+                    f"Rendered {path}{what}: {res.seconds:.1f} s of audio, peak {res.peak_dbfs:.1f} dBFS")
             except (SoundFontError, OSError) as exc:
                 self.renderFinished.emit(f"Could not render: {exc}")
+            finally:
+                if tmp:
+                    os.unlink(tmp)
 
         self.statusBar().showMessage(f"Rendering {path}…")
         thread = threading.Thread(target=work, name="render-wav", daemon=True)
