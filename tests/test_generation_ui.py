@@ -100,6 +100,8 @@ def test_generate_fits_the_key_chosen_in_the_roll(qtbot, window):
         assert shift_into_scale(fitted, 2, "Dorian") == 0
     window.roll_toolbar.set_scale(2, "Chromatic")
     assert not panel.fit_key.isEnabled() and panel.target_key() is None
+    panel.fit_key.setChecked(False)  # the choice is remembered for the next window
+    assert window.settings.get("generate/fit_key", True, bool) is False
 
 
 def test_continue_the_selection_keeps_the_prompt(qtbot, window):

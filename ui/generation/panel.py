@@ -124,7 +124,9 @@ class GeneratePanel(QWidget):
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         self.fit_key = QCheckBox()
-        self.fit_key.setChecked(True)
+        settings = self.session.window.settings
+        self.fit_key.setChecked(settings.get("generate/fit_key", True, bool))  # a choice kept across sessions
+        self.fit_key.toggled.connect(lambda on: settings.set("generate/fit_key", bool(on)))
         grid.addWidget(self.fit_key, 2, 0, 1, 2)
         roll = self.session.window.roll
         roll.scaleChanged.connect(self._roll_scale_changed)
