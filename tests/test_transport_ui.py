@@ -176,3 +176,23 @@ def test_on_buttons_look_on_in_both_themes(qtbot, panel):
             assert panel.time_label.palette().windowText().color().name() == theme.text.lower()
     finally:
         app.setPalette(old)
+
+
+def test_band_swing_is_a_remembered_choice_the_band_plays(qtbot, panel, settings):
+    from mguv_app.audio.synth import DRUM_CHANNEL
+    from mguv_app.lofi.band import CLOSED_HAT
+
+    song = Melody([Note(i * 240, i * 240 + 200, 62 + (i % 3) * 2) for i in range(32)], qpm=100.0)
+
+    def late_offbeat_hats():  # hi-hats where a swung 8th falls (0.6 of the beat), not a straight one (0.5)
+        return sum(1 for t, e in panel.player._backing_events
+                   if e.channel == DRUM_CHANNEL and e.pitch == CLOSED_HAT and e.kind == 1 and 270 <= t % 480 <= 306)
+
+    panel.set_melody(song)
+    panel.band_button.setChecked(True)
+    qtbot.waitUntil(lambda: panel.player.has_backing, timeout=3000)
+    assert not panel.swing_action.isChecked() and panel.band_swing == 0.5 and late_offbeat_hats() == 0
+    panel.swing_action.setChecked(True)
+    qtbot.waitUntil(lambda: late_offbeat_hats() > 4, timeout=3000)
+    assert settings.get("audio/band_swing", False, bool) is True
+    assert panel.band_button.menu().actions() == [panel.swing_action]

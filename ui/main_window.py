@@ -459,8 +459,9 @@ class MainWindow(QMainWindow):
         if not melody.notes:
             self.statusBar().showMessage("Nothing to accompany: the melody is empty")
             return False
+        swing = self.transport.band_swing if self.transport is not None else 0.5  # as the Band plays it
         try:
-            backing = backing_for(melody)
+            backing = backing_for(melody, swing=swing)
         except ValueError as err:
             self.statusBar().showMessage(f"No backing band: {err}")
             self.show_error(self, "No backing band", str(err))
@@ -501,6 +502,7 @@ class MainWindow(QMainWindow):
         if self.transport is not None:
             soundfont = getattr(self.transport.player.synth, "soundfont", None)
         band = self.transport is not None and self.transport.band_button.isChecked()  # render what is heard
+        swing = self.transport.band_swing if band else 0.5
 
         def work() -> None:
             import tempfile
@@ -511,7 +513,7 @@ class MainWindow(QMainWindow):
             source, what, tmp = melody, "", None
             if band:
                 try:
-                    backing = backing_for(melody)
+                    backing = backing_for(melody, swing=swing)
                 except ValueError as err:
                     what = f" (the melody alone: {err})"
                 else:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QSlider,
     QToolButton,
     QWidget,
@@ -34,6 +35,7 @@ from mguv_app.music.melody import TICKS_PER_QUARTER, Melody
 
 POLL_MS = 33
 BAND_DELAY_MS = 250
+SWING = 0.6  # the band's swung 8ths (Lo-Fi's default)
 NO_DEVICE = "No audio device: playback is silent; rendering still works"
 OTHER_FONT = "Other SoundFont…"
 
@@ -110,7 +112,14 @@ class TransportPanel(QWidget):
         self.metronome_button = self._button("Click", "Metronome", self.player.set_metronome, checkable=True)
         self.band_button = self._button(
             "Band", "Play along: chords fitted to the melody, bass and drums "
-            "(what File → Export with Backing Band writes)", self._band_toggled, checkable=True)
+            "(what File → Export with Backing Band writes); the arrow: swing", self._band_toggled, checkable=True)
+        band_menu = QMenu(self.band_button)
+        self.swing_action = band_menu.addAction("Swing the 8ths")
+        self.swing_action.setCheckable(True)
+        self.swing_action.setChecked(self.settings.get("audio/band_swing", False, bool))
+        self.swing_action.toggled.connect(self._swing_toggled)
+        self.band_button.setMenu(band_menu)
+        self.band_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
         self._band_timer = QTimer(self)  # edits re-fit the band once they pause, not at every drag step
         self._band_timer.setSingleShot(True)
         self._band_timer.setInterval(BAND_DELAY_MS)
@@ -265,19 +274,29 @@ class TransportPanel(QWidget):
             self.player.set_backing(None)
             self.chordsChanged.emit([])
 
+    @property
+    def band_swing(self) -> float:
+        """Where the band's off-beat 8ths fall: 0.5 straight, 0.6 swung (as Lo-Fi plays)."""
+        return SWING if self.swing_action.isChecked() else 0.5
+
+    def _swing_toggled(self, on: bool) -> None:
+        self.settings.set("audio/band_swing", bool(on))
+        if self.band_button.isChecked():
+            self._update_band()
+
     def _update_band(self, announce: bool = False) -> None:
         """Fit the band to the melody as it is now, on a worker thread (``lofi.backing``: ~15 ms a
         bar, so a long song would stall the window); the newest fit wins."""
         import threading
 
         self._band_job += 1
-        job, melody = self._band_job, self._melody
+        job, melody, swing = self._band_job, self._melody, self.band_swing
 
         def work() -> None:
             from mguv_app.lofi.backing import backing_for
 
             try:
-                result = backing_for(melody)
+                result = backing_for(melody, swing=swing)
             except ValueError as err:
                 result = err
             with contextlib.suppress(RuntimeError):  # the panel was closed while fitting
