@@ -11,7 +11,7 @@ import math
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPolygonF
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPolygonF
 from PySide6.QtWidgets import QWidget
 
 from mguv_app.editing import snap_nearest
@@ -36,6 +36,10 @@ class Ruler(QWidget):
         self._chord_font = QFont()
         self._chord_font.setPixelSize(11)
         self._chord_font.setBold(True)
+        self._chord_metrics = QFontMetrics(self._chord_font)
+        self._chord_font_small = QFont(self._chord_font)  # a long symbol in a half bar: smaller, then "…"
+        self._chord_font_small.setPixelSize(9)
+        self._chord_font_small.setBold(False)
 
     def _tick(self, x: float) -> int:
         t = self.roll.geo.x_to_tick(x)
@@ -49,16 +53,19 @@ class Ruler(QWidget):
         roll, geo, th = self.roll, self.roll.geo, self.roll.theme
         p.fillRect(QRectF(0, 0, w, CHORD_STRIP), QColor(th.ruler_bg).darker(125))
         t0, t1 = geo.visible_ticks(0, w)
-        p.setFont(self._chord_font)
         for start, end, name in roll.chords:
             if end < t0 or start > t1:
                 continue
             x0, x1 = geo.tick_to_x(start), geo.tick_to_x(end)
             p.setPen(QColor(th.grid_bar))
             p.drawLine(round(x0), 2, round(x0), CHORD_STRIP - 2)
-            if x1 - x0 > 14:  # too narrow at this zoom: the separator alone shows the change
+            room = x1 - x0 - 5
+            if room > 10:  # narrower than that at this zoom: the separator alone shows the change
                 p.setPen(QColor(th.ruler_text))
-                p.drawText(QRectF(x0 + 3, 0, x1 - x0 - 4, CHORD_STRIP), Qt.AlignmentFlag.AlignVCenter, name)
+                p.setFont(self._chord_font if self._chord_metrics.horizontalAdvance(name) <= room
+                          else self._chord_font_small)
+                text = p.fontMetrics().elidedText(name, Qt.TextElideMode.ElideRight, int(room))
+                p.drawText(QRectF(x0 + 3, 0, room + 2, CHORD_STRIP), Qt.AlignmentFlag.AlignVCenter, text)
 
     def paintEvent(self, event) -> None:  # noqa: N802
         roll, geo, th = self.roll, self.roll.geo, self.roll.theme
