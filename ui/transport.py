@@ -285,8 +285,8 @@ class TransportPanel(QWidget):
             self._update_band()
 
     def _update_band(self, announce: bool = False) -> None:
-        """Fit the band to the melody as it is now, on a worker thread (``lofi.backing``: ~15 ms a
-        bar, so a long song would stall the window); the newest fit wins."""
+        """Fit the band to the melody as it is now, on a worker thread (``lofi.backing``: 1-2 ms a bar,
+        0.15-0.25 s for 128 bars by ``benchmarks/bench_backing.py``, a visible stall); the newest fit wins."""
         import threading
 
         self._band_job += 1
