@@ -478,9 +478,7 @@ class MainWindow(QMainWindow):
             write_backing_midi(backing, path)
         except OSError as err:
             return self._save_failed(path, err)
-        chords = backing.chord_names()
-        shown = " ".join(chords[:8]) + (" …" if len(chords) > 8 else "")
-        self.statusBar().showMessage(f"Exported {path}: {backing.key}, {shown}")
+        self.statusBar().showMessage(f"Exported {path}: {backing.describe(8)}")
         return True
 
     def render_wav(self, path: str | None = None):

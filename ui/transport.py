@@ -320,8 +320,7 @@ class TransportPanel(QWidget):
         self.player.set_backing(result.tracks[1:])
         self.chordsChanged.emit(result.chord_spans())
         if announce:
-            chords = result.chord_names()
-            self.statusMessage.emit(f"Band: {result.key}, " + " ".join(chords[:6]) + (" …" if len(chords) > 6 else ""))
+            self.statusMessage.emit(f"Band: {result.describe(6)}")
 
     def _loop_toggled(self, _on: bool) -> None:
         self._apply_loop()

@@ -41,6 +41,15 @@ def pick_model(arg: str | None) -> Path:
     return save_model(MusicVAE(ModelConfig()), Path(tempfile.mkdtemp()) / "untrained")
 
 
+def spin(app, pred, seconds: float) -> bool:
+    """Run the event loop until ``pred()`` holds or ``seconds`` pass; whether it held."""
+    end = time.monotonic() + seconds
+    while not pred() and time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.02)
+    return pred()
+
+
 def save_small(pix, path: Path) -> None:
     """PNG, scaled down until it is under MAX_BYTES."""
     from PySide6.QtCore import Qt

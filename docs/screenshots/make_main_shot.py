@@ -16,7 +16,6 @@ import argparse
 import os
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,7 +33,7 @@ def main() -> int:
     if not os.environ.get("DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from make_demo_melody import demo_melody
-    from make_generation_shots import save_small
+    from make_generation_shots import save_small, spin
     from PySide6.QtWidgets import QApplication
 
     from mguv_app.music import write_midi
@@ -52,21 +51,14 @@ def main() -> int:
     window.show()
     window.open_path(str(demo))
 
-    def spin(pred, seconds):
-        end = time.monotonic() + seconds
-        while not pred() and time.monotonic() < end:
-            app.processEvents()
-            time.sleep(0.02)
-        return pred()
-
     session = getattr(window, "generation", None)
-    spin(lambda: session is None or (session.model is not None and not session.busy), 120)
+    spin(app, lambda: session is None or (session.model is not None and not session.busy), 120)
     if window.transport is None:
         print("no transport: the Band cannot be shown", file=sys.stderr)
         return 1
     window.transport.band_button.setChecked(True)
-    ok = spin(lambda: bool(window.roll.chords), 10)
-    spin(lambda: False, 0.5)
+    ok = spin(app, lambda: bool(window.roll.chords), 10)
+    spin(app, lambda: False, 0.5)
     save_small(window.grab(), Path(args.out) / "main_window.png")
     window.close()
     return 0 if ok else 1

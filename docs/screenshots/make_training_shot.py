@@ -18,7 +18,6 @@ import argparse
 import os
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,7 +39,7 @@ def main() -> int:
     os.environ["MGUV_CACHE_DIR"] = str(tmp / "cache")
     os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-    from make_generation_shots import save_small
+    from make_generation_shots import save_small, spin
 
     from benchmarks.bench_scan import song
     from mguv_app import models_registry as reg
@@ -82,25 +81,18 @@ def main() -> int:
     tab.form.device.setCurrentIndex(tab.form.device.findData("cpu"))
     tab.set_folder(songs)
 
-    def spin(pred, seconds):
-        end = time.monotonic() + seconds
-        while not pred() and time.monotonic() < end:
-            app.processEvents()
-            time.sleep(0.02)
-        return pred()
-
-    if not spin(lambda: tab.windowset is not None, 120):
+    if not spin(app, lambda: tab.windowset is not None, 120):
         print("scan did not finish", file=sys.stderr)
         return 1
     tab.start()
-    ok = spin(lambda: tab.curves.points("loss") >= args.points, 600)
+    ok = spin(app, lambda: tab.curves.points("loss") >= args.points, 600)
     session = getattr(win, "generation", None)
-    spin(lambda: session is None or (session.model is not None and not session.busy), 120)
-    spin(lambda: False, 0.5)
+    spin(app, lambda: session is None or (session.model is not None and not session.busy), 120)
+    spin(app, lambda: False, 0.5)
     out = Path(args.out) / "training_tab.png"
     save_small(win.grab(), out)
     tab.stop()
-    spin(lambda: tab.run_state == "idle", 60)
+    spin(app, lambda: tab.run_state == "idle", 60)
     tab.shutdown()
     win.close()
     return 0 if ok else 1

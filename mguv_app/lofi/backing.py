@@ -43,6 +43,11 @@ class Backing:
         """One name per chord change."""
         return [name for _, _, name in self.chord_spans()]
 
+    def describe(self, limit: int) -> str:
+        """ "A minor, Am9 Dm7 …": the key and the first ``limit`` chord changes, for a status line."""
+        chords = self.chord_names()
+        return f"{self.key}, " + " ".join(chords[:limit]) + (" …" if len(chords) > limit else "")
+
     def midi_bytes(self) -> bytes:
         return melody_to_midi_bytes(self.tracks[0][0], extra_tracks=self.tracks[1:])
 

@@ -20,7 +20,7 @@ from itertools import product
 
 import numpy as np
 
-from ..editing.scales import best_shift_into
+from ..editing.scales import KEY_NAMES, best_shift_into
 from ..music.melody import TICKS_PER_QUARTER, Melody, Note
 
 # Krumhansl-Kessler key profiles (C major / C minor), index = pitch class above the tonic
@@ -29,7 +29,7 @@ KK_MINOR = np.array([6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69,
 MAJOR_SCALE = (0, 2, 4, 5, 7, 9, 11)
 MINOR_SCALE = (0, 2, 3, 5, 7, 8, 10)  # natural minor: every chord stays diatonic
 NAMES = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
-SHARPS = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
+SHARPS = KEY_NAMES  # the piano roll's names: C C# D D# …
 FLATS = ("C", "Db", "D", "Eb", "E", "F", "Gb", "G", "Ab", "A", "Bb", "B")
 _SHARP_MAJORS, _FLAT_MAJORS = {7, 2, 9, 4, 11, 6}, {5, 10, 3, 8, 1}  # by their key signatures
 

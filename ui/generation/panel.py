@@ -124,6 +124,8 @@ class GeneratePanel(QWidget):
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         self.fit_key = QCheckBox()
+        self.fit_key.setToolTip("Move each variation by at most a tritone so that it fits the key chosen in the "
+                                "piano roll's toolbar (the model writes in every key)")
         settings = self.session.window.settings
         self.fit_key.setChecked(settings.get("generate/fit_key", True, bool))  # a choice kept across sessions
         self.fit_key.toggled.connect(lambda on: settings.set("generate/fit_key", bool(on)))
@@ -208,8 +210,6 @@ class GeneratePanel(QWidget):
         self.fit_key.setEnabled(has_key)
         self.fit_key.setText(f"In the roll's key ({key_label(key, scale)})" if has_key
                              else "In the roll's key (set one in the toolbar)")
-        self.fit_key.setToolTip("Move each variation by at most a tritone so that it fits the key chosen in the "
-                                "piano roll's toolbar (the model writes in every key)")
 
     def target_key(self) -> tuple[int, str] | None:
         """The key Generate moves its variations into, or None to keep the model's keys."""
