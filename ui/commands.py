@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QUndoCommand
 
-from mguv_app.editing import Change, NoteDocument
+from mguv_app.editing import Change, ChordChange, NoteDocument
 
 
 class NoteChangeCommand(QUndoCommand):
@@ -66,6 +66,27 @@ class PasteCommand(NoteChangeCommand):
 
 class QuantizeCommand(NoteChangeCommand):
     pass
+
+
+class ChordCommand(QUndoCommand):
+    """Choose a chord for the Band (or give a half bar back to its harmoniser): one undo step."""
+
+    def __init__(self, doc: NoteDocument, change: ChordChange) -> None:
+        super().__init__(change.label)
+        self.doc, self.change = doc, change
+
+    def redo(self) -> None:
+        self.doc.apply_chords(self.change.after)
+
+    def undo(self) -> None:
+        self.doc.apply_chords(self.change.before)
+
+
+def push_chords(stack, doc: NoteDocument, change: ChordChange) -> bool:
+    if change.empty:
+        return False
+    stack.push(ChordCommand(doc, change))
+    return True
 
 
 def push(stack, doc: NoteDocument, change: Change, cls: type[NoteChangeCommand] = NoteChangeCommand) -> bool:

@@ -11,7 +11,7 @@ import datetime as _dt
 import sys
 
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 MIDI_FILTER = "MIDI files (*.mid *.midi *.kar *.rmi *.smf)"
 
@@ -62,6 +62,15 @@ def ask_wav_path(parent: QWidget, title: str, suggested: str) -> str | None:
         return None
     path, _ = QFileDialog.getSaveFileName(parent, title, suggested, "WAV audio (*.wav)")
     return path or None
+
+
+def ask_chord(parent: QWidget, where: str, current: str) -> str | None:
+    """The chord strip's "Other chord…": a typed symbol, or None (cancelled, or headless)."""
+    if headless():
+        return None
+    text, ok = QInputDialog.getText(parent, "Chord", f"{where}: chord symbol (e.g. Dm7, Bb7, F#m7b5, Cmaj9, Gsus4)",
+                                    text=current)
+    return text if ok else None
 
 
 def show_error(parent: QWidget, title: str, text: str) -> None:

@@ -323,7 +323,7 @@ class MainWindow(QMainWindow):
         commands.push(self.undo_stack, self.doc, change)
 
     def _doc_changed(self, kind: str) -> None:
-        if kind != "notes":
+        if kind not in ("notes", "chords"):  # the chords chosen for the Band are saved with the melody
             return
         self._autosave_dirty = True
         self._transport_sync.start()  # coalesce a drag's many changes into one update

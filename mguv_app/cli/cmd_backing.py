@@ -15,6 +15,24 @@ def add_arguments(p) -> None:
     p.add_argument("--swing", type=float, default=0.5,
                    help="where the off-beat 8th falls: 0.5 straight (default) to 0.75")
     p.add_argument("--seed", type=int, default=0, help="seed of the bass and drum variations and the humanising")
+    p.add_argument("--chord", action="append", default=[], metavar="BAR[:BEAT]=CHORD",
+                   help="play this chord there instead of a fitted one, e.g. 3=Dm7 (all of bar 3) or 4:3=G7 "
+                        "(beats 3-4 of bar 4); repeatable. Chords chosen in the app are saved in the file and "
+                        "kept too")
+    p.add_argument("--refit", action="store_true", help="ignore the chords saved in IN.mid; fit every chord")
+
+
+def parse_chord_option(text: str, ticks_per_bar: int) -> tuple[int, int, str]:
+    """``"4:3=G7"`` -> (start tick, end tick, "G7"); ValueError with a clear message otherwise."""
+    from ..lofi.chord_symbols import canonical_symbol
+
+    where, sep, symbol = text.partition("=")
+    bar, _, beat = where.strip().partition(":")
+    if not sep or not bar.strip().isdigit() or int(bar) < 1 or beat.strip() not in ("", "1", "3"):
+        raise ValueError(f"--chord {text!r}: write BAR=CHORD or BAR:BEAT=CHORD with BEAT 1 or 3, e.g. 3=Dm7, 4:3=G7")
+    start = (int(bar) - 1) * ticks_per_bar + (ticks_per_bar // 2 if beat.strip() == "3" else 0)
+    end = start + (ticks_per_bar // 2 if beat.strip() else ticks_per_bar)
+    return start, end, canonical_symbol(symbol)  # ChordSymbolError is a ValueError
 
 
 def run(args) -> int:
@@ -23,6 +41,12 @@ def run(args) -> int:
 
     try:
         melody = read_midi(args.input).melody
+        if args.refit:
+            melody.chords = {}
+        half = melody.ticks_per_bar // 2
+        for option in args.chord:
+            start, end, symbol = parse_chord_option(option, melody.ticks_per_bar)
+            melody.chords.update(dict.fromkeys(range(start, end, half), symbol))
         backing = backing_for(melody, args.seed, args.swing)
     except MidiImportError as err:
         print(f"cannot read the melody: {err}", file=sys.stderr)
@@ -35,8 +59,10 @@ def run(args) -> int:
     except OSError as err:
         print(f"cannot write {args.out}: {err.strerror or err}", file=sys.stderr)
         return 2
-    print(f"wrote {args.out}: {backing.key}, {len(backing.chord_names())} chord changes: "
-          + " ".join(backing.chord_names()))
+    spans = backing.chord_spans()
+    print(f"wrote {args.out}: {backing.key}, {len(spans)} chord changes: "
+          + " ".join(name + ("*" if chosen else "") for _, _, name, chosen in spans)
+          + (" (* as chosen)" if backing.chosen else ""))
     if args.wav:
         from ..audio import SoundFontError, render_to_wav
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 
 from ..music.melody import Melody, Note
 
-NOTES, SELECTION, META = "notes", "selection", "meta"
+NOTES, SELECTION, META, CHORDS = "notes", "selection", "meta", "chords"
 
 
 @dataclass
@@ -43,6 +43,19 @@ class Change:
         return Change(before, after, self.label, later.select_after)
 
 
+@dataclass
+class ChordChange:
+    """The chords a user chose for some half bars, before and after (None = the Band's own chord)."""
+
+    before: dict[int, str | None] = field(default_factory=dict)
+    after: dict[int, str | None] = field(default_factory=dict)
+    label: str = "Set chord"
+
+    @property
+    def empty(self) -> bool:
+        return self.before == self.after
+
+
 def _clamp_velocity(v: int) -> int:
     return max(1, min(127, int(v)))
 
@@ -54,6 +67,7 @@ class NoteDocument:
         self.notes: dict[int, Note] = {}
         self.selection: set[int] = set()
         self.clipboard: list[Note] = []  # copied notes, shifted so the earliest starts at tick 0
+        self.chords: dict[int, str] = {}  # chords the user chose for the Band: half-bar start -> symbol
         self.qpm, self.time_signature, self.program, self.name = 120.0, (4, 4), 0, "Melody"
         self._ids = itertools.count(1)
         self._listeners: list[Callable[[str], None]] = []
@@ -78,14 +92,16 @@ class NoteDocument:
         self.selection = set()
         self.qpm, self.time_signature = melody.qpm, tuple(melody.time_signature)
         self.program, self.name = melody.program, melody.name
+        self.chords = dict(melody.chords)
         self._index = None
         self._notify(META)
         self._notify(NOTES)
+        self._notify(CHORDS)
 
     def to_melody(self, ids: Iterable[int] | None = None) -> Melody:
         """The document (or only ``ids``) as a :class:`Melody` with this document's metadata."""
         notes = self.notes.values() if ids is None else [self.notes[i] for i in ids if i in self.notes]
-        return Melody(list(notes), self.qpm, tuple(self.time_signature), self.program, self.name)
+        return Melody(list(notes), self.qpm, tuple(self.time_signature), self.program, self.name, dict(self.chords))
 
     @property
     def ticks_per_bar(self) -> int:
@@ -110,6 +126,26 @@ class NoteDocument:
         self._notify(NOTES)
         if sel_changed:
             self._notify(SELECTION)
+
+    def apply_chords(self, values: dict[int, str | None]) -> None:
+        """Set the chosen chord of each half bar (None: leave it to the Band's harmoniser)."""
+        for tick, symbol in values.items():
+            if symbol is None:
+                self.chords.pop(tick, None)
+            else:
+                self.chords[tick] = symbol
+        self._notify(CHORDS)
+
+    def plan_chord(self, start: int, end: int, symbol: str | None, label: str | None = None) -> ChordChange:
+        """Choose ``symbol`` (None: the fitted chord) for every half bar starting in ``[start, end)``."""
+        half = self.ticks_per_bar // 2
+        first = start - start % half
+        ticks = range(first, max(first + half, end), half)
+        return ChordChange({t: self.chords.get(t) for t in ticks}, {t: symbol for t in ticks},
+                           label or (f"Chord {symbol}" if symbol else "Fitted chord"))
+
+    def plan_clear_chords(self) -> ChordChange:
+        return ChordChange(dict(self.chords), dict.fromkeys(self.chords), "Fitted chords everywhere")
 
     def redo(self, change: Change) -> None:
         self.apply(change.after, change.select_after)

@@ -2,7 +2,8 @@
 
 Why here: the Endless mode's arranger (``harmony.choose_chords`` and ``band.arrange``) already
 fits chords to a model phrase. The piano roll's melody gets the same treatment at its own tempo,
-straight (or swung if asked), and is itself left exactly as written, so "File → Export with
+straight (or swung if asked), with any chords the user chose kept (``Melody.chords``: the piano
+roll's chord strip, ``mguv backing --chord``), and is itself left exactly as written, so "File → Export with
 Backing Band" hands a DAW four tracks to start from: Melody, Chords, Bass, Drums (channel 10).
 """
 
@@ -17,7 +18,8 @@ from ..fileio import atomic_write
 from ..music.melody import Melody
 from ..music.midi_write import melody_to_midi_bytes
 from .band import BandStyle, arrange
-from .harmony import ChordSlot, Key, choose_chords, estimate_key
+from .chord_symbols import ChordSymbolError, parse_chord
+from .harmony import Chord, ChordSlot, Key, choose_chords, estimate_key
 
 TEMPO_RANGE = (20.0, 400.0)
 
@@ -27,21 +29,23 @@ class Backing:
     key: Key
     slots: list[ChordSlot]
     tracks: list[tuple[Melody, bool]]  # (part, is_drum): Melody, Chords, Bass, Drums
+    chosen: frozenset[int] = frozenset()  # half-bar starts whose chord the user chose (``Melody.chords``)
 
-    def chord_spans(self) -> list[tuple[int, int, str]]:
-        """``(start, end, name)`` in ticks, one per chord change (what the piano roll's ruler shows)."""
-        spans: list[tuple[int, int, str]] = []
+    def chord_spans(self) -> list[tuple[int, int, str, bool]]:
+        """``(start, end, name, chosen)`` in ticks, one per chord change (what the piano roll's ruler
+        shows); ``chosen``: the user picked this chord rather than the harmoniser."""
+        spans: list[tuple[int, int, str, bool]] = []
         for s in self.slots:
-            name = s.chord.spelled(self.key)
-            if spans and spans[-1][2] == name and spans[-1][1] == s.start:
-                spans[-1] = (spans[-1][0], s.end, name)
+            name, chosen = s.chord.spelled(self.key), s.start in self.chosen
+            if spans and spans[-1][2] == name and spans[-1][1] == s.start and spans[-1][3] == chosen:
+                spans[-1] = (spans[-1][0], s.end, name, chosen)
             else:
-                spans.append((s.start, s.end, name))
+                spans.append((s.start, s.end, name, chosen))
         return spans
 
     def chord_names(self) -> list[str]:
         """One name per chord change."""
-        return [name for _, _, name in self.chord_spans()]
+        return [span[2] for span in self.chord_spans()]
 
     def describe(self, limit: int) -> str:
         """ "A minor, Am9 Dm7 …": the key and the first ``limit`` chord changes, for a status line."""
@@ -52,8 +56,23 @@ class Backing:
         return melody_to_midi_bytes(self.tracks[0][0], extra_tracks=self.tracks[1:])
 
 
+def user_chords(melody: Melody, key: Key) -> dict[int, Chord]:
+    """``melody.chords`` that the Band can play: symbols it reads, on half-bar starts (others are ignored,
+    so a hand-edited marker in a file cannot stop the band)."""
+    half = melody.ticks_per_bar // 2
+    out = {}
+    for tick, symbol in melody.chords.items():
+        if tick >= 0 and tick % half == 0:
+            try:
+                out[int(tick)] = parse_chord(symbol, key)
+            except ChordSymbolError:
+                continue
+    return out
+
+
 def backing_for(melody: Melody, seed: int = 0, swing: float = 0.5) -> Backing:
-    """Chords, bass and drums for ``melody`` (4/4 or 2/2), over as many whole bars as it spans."""
+    """Chords, bass and drums for ``melody`` (4/4 or 2/2), over as many whole bars as it spans
+    (or as its chosen chords reach); the chords the user chose (``melody.chords``) are kept."""
     if not melody.notes:
         raise ValueError("the melody has no notes to accompany")
     if tuple(melody.time_signature) not in ((4, 4), (2, 2)):  # the drum and bass patterns are 4-beat bars
@@ -63,13 +82,16 @@ def backing_for(melody: Melody, seed: int = 0, swing: float = 0.5) -> Backing:
                       drum_kit=0, tempo_range=TEMPO_RANGE)
     key = estimate_key(melody.notes)
     tpb = melody.ticks_per_bar
-    length = max(1, -(-max(n.end for n in melody.notes) // tpb)) * tpb
+    fixed = user_chords(melody, key)
+    end = max([n.end for n in melody.notes] + [t + tpb // 2 for t in fixed])
+    length = max(1, -(-end // tpb)) * tpb
     rng = np.random.default_rng(seed)
-    slots = choose_chords(melody, key, length, None, rng)
+    slots = choose_chords(melody, key, length, None, rng, fixed=fixed)
     parts = arrange(melody, slots, length, style, rng, next_root=key.tonic, fill=True)
     lead = melody.copy()
     lead.name = "Melody"
-    return Backing(key, slots, [(lead, False), (parts.chords, False), (parts.bass, False), (parts.drums, True)])
+    return Backing(key, slots, [(lead, False), (parts.chords, False), (parts.bass, False), (parts.drums, True)],
+                   frozenset(fixed))
 
 
 def write_backing_midi(backing: Backing, path: str | os.PathLike) -> None:

@@ -157,8 +157,9 @@ def bass_part(slots: list[ChordSlot], next_root: int | None, ticks_per_bar: int,
             for bar_start in range(s.start, s.end, ticks_per_bar):
                 last_bar = bar_start + ticks_per_bar >= s.end
                 out.append(Note(bar_start, bar_start + int(1.5 * q), root, 76))
-                fifth = root + 7 if root + 7 <= 50 else root - 5
-                second = fifth if rng.random() < 0.7 else root + 12
+                five = ch.intervals[1]  # the chord's own fifth: diminished in m7b5/dim, raised in aug
+                fifth = root + five if root + five <= 50 else root + five - 12
+                second = fifth if rng.random() < 0.7 or root + 12 > 52 else root + 12  # the octave, if not too high
                 approach = last_bar and nxt is not None and rng.random() < 0.5
                 out.append(Note(bar_start + 2 * q, bar_start + (3 * q if approach else 4 * q) - 30, second, 66))
                 if approach:
@@ -191,12 +192,15 @@ def arrange(melody: Melody, slots: list[ChordSlot], length_ticks: int, style: Ba
     tpb = melody.ticks_per_bar
     bars = -(-length_ticks // tpb)
     voicings = voice_progression(slots, prev_voicing)
-    chords = humanize(chord_notes(slots, voicings, velocity=46), rng, max(2, style.humanize_ticks // 2), 6)
-    bass = humanize(bass_part(slots, next_root, tpb, rng), rng, style.humanize_ticks // 3, 5)
-    drums = humanize(drum_part(bars, rng, fill_last=fill and style.fill_every_phrase), rng,
+    # one random stream per part, so changing a chord does not re-roll the drums or the lead's dynamics
+    r_chords, r_bass, r_drums, r_lead = rng.spawn(4)
+    chords = humanize(chord_notes(slots, voicings, velocity=46), r_chords, max(2, style.humanize_ticks // 2), 6)
+    bass = humanize(bass_part(slots, next_root, tpb, r_bass), r_bass, style.humanize_ticks // 3, 5)
+    drums = humanize(drum_part(bars, r_drums, fill_last=fill and style.fill_every_phrase), r_drums,
                      style.humanize_ticks, 7)
     # the vibraphone lead sits on top: soft-mallet instruments need the higher velocities to carry
-    lead = [replace(n, velocity=int(np.clip(n.velocity * 1.05 + rng.integers(-8, 9), 70, 122))) for n in melody.notes]
+    lead = [replace(n, velocity=int(np.clip(n.velocity * 1.05 + r_lead.integers(-8, 9), 70, 122)))
+            for n in melody.notes]
 
     def part(notes, program, name):
         bent = swing_notes(notes, style.swing)

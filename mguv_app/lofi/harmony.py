@@ -15,7 +15,7 @@ from the previous chord, so common tones stay put.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import product
 
 import numpy as np
@@ -98,6 +98,7 @@ class Chord:
     degree: int  # 0-6 in the key: the scale degree of the root
     quality: str  # "maj7", "m7", "7", "m7b5" (+ "9" suffix when it has a 9th)
     target: int | None = None  # an applied dominant (V7 of that degree): the degree it resolves to
+    spelling: str | None = field(default=None, compare=False)  # the root as a user typed it (Bb, not A#)
 
     @property
     def tones(self) -> frozenset[int]:
@@ -113,8 +114,9 @@ class Chord:
         return NAMES[self.root] + self.quality
 
     def spelled(self, key: Key) -> str:
-        """The chord symbol with its root named as ``key`` writes it (C#m7b5 in D major, not Dbm7b5)."""
-        return key.spell(self.root) + self.quality
+        """The chord symbol with its root named as ``key`` writes it (C#m7b5 in D major, not Dbm7b5),
+        or as the user typed it."""
+        return (self.spelling or key.spell(self.root)) + self.quality
 
 
 _QUALITY = {(4, 7, 11): "maj7", (3, 7, 10): "m7", (4, 7, 10): "7", (3, 6, 10): "m7b5"}
@@ -247,7 +249,7 @@ def fit_matrix(melody: Melody, key: Key, slots: list[tuple[int, int]], chords: l
 
 def choose_chords(melody: Melody, key: Key, length_ticks: int | None = None, prev_degree: int | None = None,
                   rng: np.random.Generator | None = None, fit_weight: float = 3.0,
-                  applied: bool = True) -> list[ChordSlot]:
+                  applied: bool = True, fixed: dict[int, Chord] | None = None) -> list[ChordSlot]:
     """One chord per half bar (merged into whole bars where the same chord holds), fitted to ``melody``.
 
     Viterbi over half-bar slots; state = (degree, how many slots it has held, capped). A change
@@ -255,6 +257,10 @@ def choose_chords(melody: Melody, key: Key, length_ticks: int | None = None, pre
     the first slot prefers the tonic (or, after ``prev_degree``, a good move from it) and the
     last bar leans toward a dominant or tonic (a cadence into the next phrase). ``applied=False``
     keeps to the seven diatonic chords (the benchmark's baseline).
+
+    ``fixed`` maps half-bar slot starts (ticks) to the chord a user chose there: those slots get
+    exactly that chord (any chord, in the key or not), and the fitted ones around them are chosen to
+    lead into and out of it.
     """
     rng = rng or np.random.default_rng(0)
     tpb = melody.ticks_per_bar
@@ -263,6 +269,11 @@ def choose_chords(melody: Melody, key: Key, length_ticks: int | None = None, pre
     half = tpb // 2
     slots = [(b * tpb + h * half, b * tpb + (h + 1) * half) for b in range(bars) for h in range(2)]
     states = candidate_chords(key, applied)
+    n_fitted = len(states)
+    fixed = {a: fixed[a] for a, _ in slots if fixed and a in fixed}
+    for ch in fixed.values():  # a user's chords are extra states, allowed only in their own slots
+        if ch not in states:
+            states.append(ch)
     fit = fit_matrix(melody, key, slots, states)
     # the 9th (where diatonic-major) as a tie-breaker: fit again with 9ths included
     fit9 = fit_matrix(melody, key, slots, [diatonic_seventh(key, d, True) for d in range(7)])
@@ -272,7 +283,14 @@ def choose_chords(melody: Melody, key: Key, length_ticks: int | None = None, pre
     trans = np.array([[chord_transition(a, b) if i != j else neg for j, b in enumerate(states)]
                       for i, a in enumerate(states)])
     cost = np.array([0.4 if c.degree == 6 and c.target is None else (0.5 if c.target is not None else 0.0)
-                     for c in states])  # the half-diminished vii and applied dominants: colour, used sparingly
+                     for c in states[:n_fitted]] + [0.0] * (len(states) - n_fitted))
+    # (the half-diminished vii and applied dominants: colour, used sparingly)
+    allowed = np.zeros((n_slots, n_states), dtype=bool)
+    for s, (a, _) in enumerate(slots):
+        if a in fixed:
+            allowed[s, states.index(fixed[a])] = True
+        else:
+            allowed[s, :n_fitted] = True
     score = np.full((n_slots, n_states, max_run), neg)
     back = np.zeros((n_slots, n_states, max_run, 2), dtype=np.int64)
     for d, ch in enumerate(states):
@@ -280,13 +298,15 @@ def choose_chords(melody: Melody, key: Key, length_ticks: int | None = None, pre
             start_bonus = 0.8 if d == tonic_deg else (0.4 if d == 5 and key.mode == "major" else 0.0)
         else:  # carry on from the previous phrase's last chord
             start_bonus = -0.5 if d == prev_degree else chord_transition(states[prev_degree % 7], ch)
-        score[0, d, 0] = fit_weight * fit[0, d] + start_bonus - cost[d]
+        score[0, d, 0] = fit_weight * fit[0, d] + start_bonus - cost[d] if allowed[0, d] else neg
     for s in range(1, n_slots):
         mid_bar = s % 2 == 1
         cadence = s >= n_slots - 2
         best_prev = score[s - 1].max(-1)  # per state, over run lengths
         best_run = score[s - 1].argmax(-1)
         for d, ch in enumerate(states):
+            if not allowed[s, d]:
+                continue
             emit = fit_weight * fit[s, d] - cost[d]
             if cadence and ch.target is None and d in (0, 4):
                 emit += 0.3
@@ -305,6 +325,12 @@ def choose_chords(melody: Melody, key: Key, length_ticks: int | None = None, pre
                 hold_pen = 0.0 if r < 4 else 0.5 * (r - 3)  # beyond two bars it gets stale
                 score[s, d, r] = prev + emit - hold_pen + (0.15 if mid_bar else 0.0)
                 back[s, d, r] = (d, r - 1)
+            capped = score[s - 1, d, max_run - 1]
+            if slots[s][0] in fixed and capped > neg / 2 and capped + emit > score[s, d, max_run - 1]:
+                # a user's chord may be held longer than the fitted ones ever are: the run count stays capped
+                score[s, d, max_run - 1] = capped + emit
+                back[s, d, max_run - 1] = (d, max_run - 1)
+    coins = rng.random(n_slots)  # one draw per slot (not per use), so a chosen chord leaves the others' 9ths be
     d, r = np.unravel_index(int(score[-1].argmax()), score[-1].shape)
     path = [0] * n_slots
     for s in range(n_slots - 1, -1, -1):
@@ -313,15 +339,36 @@ def choose_chords(melody: Melody, key: Key, length_ticks: int | None = None, pre
     out: list[ChordSlot] = []
     for s, state in enumerate(path):
         a, b = slots[s]
-        if out and out[-1].chord.root == states[state].root and out[-1].chord.target == states[state].target \
-                and a % tpb != 0:
-            out[-1] = ChordSlot(out[-1].start, b, out[-1].chord)  # merge a held half bar
-            continue
-        chord = states[state]
-        if chord.target is None and (fit9[s, state] > fit[s, state] + 1e-9 or rng.random() < 0.35):
+        user = a in fixed
+        chord = fixed[a] if user else states[state]  # the user's own object: it keeps the typed spelling
+        if out and a % tpb != 0:
+            prev, prev_user = out[-1].chord, (a - half) in fixed
+            if (user and prev_user and prev == chord) if user or prev_user else \
+                    (prev.root == chord.root and prev.target == chord.target):
+                out[-1] = ChordSlot(out[-1].start, b, prev)  # merge a held half bar
+                continue
+        if not user and chord.target is None and (fit9[s, state] > fit[s, state] + 1e-9 or coins[s] < 0.35):
             chord = diatonic_seventh(key, state, True)
         out.append(ChordSlot(a, b, chord))
     return out
+
+
+def chord_suggestions(melody: Melody, key: Key, start: int, end: int, limit: int = 8) -> list[Chord]:
+    """Chords for the span ``[start, end)`` ranked by how well they fit the melody there (the
+    harmoniser's own measure): the key's sevenths and 9ths, its triads and applied dominants."""
+    pool = candidate_chords(key) + [diatonic_seventh(key, d, True) for d in range(7)]
+    for d in range(7):
+        third, fifth = (diatonic_seventh(key, d).intervals[k] for k in (0, 1))
+        pool.append(Chord(diatonic_seventh(key, d).root, (third, fifth), d,
+                          {(4, 7): "", (3, 7): "m", (3, 6): "dim"}.get((third, fifth), "")))
+    seen, unique = set(), []
+    for ch in pool:
+        if (ch.root, ch.intervals) not in seen:
+            seen.add((ch.root, ch.intervals))
+            unique.append(ch)
+    scores = fit_matrix(melody, key, [(start, end)], unique)[0]
+    order = sorted(range(len(unique)), key=lambda i: (-scores[i], len(unique[i].intervals), i))
+    return [unique[i] for i in order[:limit]]
 
 
 def random_progression(key: Key, length_ticks: int, ticks_per_bar: int, rng: np.random.Generator) -> list[ChordSlot]:

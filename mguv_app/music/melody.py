@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 TICKS_PER_QUARTER = 480
 STEPS_PER_QUARTER = 4
 TICKS_PER_STEP = TICKS_PER_QUARTER // STEPS_PER_QUARTER  # 120 ticks = one 16th note
+CHORD_MARKER = "Chord: "  # a MIDI marker's text prefix for a chord the user chose (``Melody.chords``)
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -53,6 +54,8 @@ class Melody:
     time_signature: tuple[int, int] = (4, 4)
     program: int = 0
     name: str = "Melody"
+    # chords the user chose for the Band: half-bar start tick -> symbol ("Dm7"); saved as MIDI markers
+    chords: dict[int, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.notes = sorted(self.notes)
@@ -86,7 +89,7 @@ class Melody:
     # --- transformations (each returns a new Melody) -------------------------------
     def copy(self, notes: list[Note] | None = None) -> Melody:
         return Melody(list(self.notes if notes is None else notes), self.qpm,
-                      self.time_signature, self.program, self.name)
+                      self.time_signature, self.program, self.name, dict(self.chords))
 
     def monophonic(self) -> Melody:
         """Keep the highest note at each onset and cut every note at the next onset."""

@@ -28,7 +28,7 @@ from .errors import (
     NoMelodyError,
     NotMidiError,
 )
-from .melody import TICKS_PER_QUARTER, TICKS_PER_STEP, Melody, Note
+from .melody import CHORD_MARKER, TICKS_PER_QUARTER, TICKS_PER_STEP, Melody, Note
 
 MAX_FILE_BYTES = 32 * 1024 * 1024  # real MIDI files are rarely over 2 MB
 MAX_QUARTERS = 200_000  # ~16 hours at 200 BPM: anything longer is a broken delta time
@@ -148,6 +148,16 @@ def _time_signature(score) -> tuple[int, int]:
     return 4, 4
 
 
+def _chord_marks(score, scale: float) -> dict[int, str]:
+    """Markers ``Chord: Dm7`` (what our writer adds for chords the user chose) as ``{tick: "Dm7"}``."""
+    out = {}
+    for m in score.markers:
+        text = (m.text or "").strip()
+        if text.startswith(CHORD_MARKER.strip()) and text[len(CHORD_MARKER.strip()):].strip():
+            out[int(round(m.time * scale))] = text[len(CHORD_MARKER.strip()):].strip()
+    return out
+
+
 def read_midi(path: str | os.PathLike, *, data: bytes | None = None) -> ImportedMelody:
     """Read ``path`` and return its melody, quantized to 16ths with overlaps cut.
 
@@ -196,7 +206,8 @@ def read_midi(path: str | os.PathLike, *, data: bytes | None = None) -> Imported
 
     # pretty_midi and most writers store whole microseconds per quarter: round the jitter away
     qpm = round(score.tempos[0].qpm, 2) if len(score.tempos) else 120.0
-    melody = Melody(_quantized_line(rows), float(qpm), _time_signature(score), int(program), path.stem)
+    melody = Melody(_quantized_line(rows), float(qpm), _time_signature(score), int(program), path.stem,
+                    _chord_marks(score, scale))
     if not melody.notes:
         raise NoMelodyError(path, "the file has no notes")
     return ImportedMelody(melody, str(path), track_label, len(score.tracks), fmt, tpq)

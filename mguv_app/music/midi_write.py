@@ -11,7 +11,7 @@ import io
 import os
 
 from ..fileio import atomic_write
-from .melody import TICKS_PER_QUARTER, Melody
+from .melody import CHORD_MARKER, TICKS_PER_QUARTER, Melody
 
 
 def melody_to_pretty_midi(melody: Melody, extra_tracks=()):
@@ -35,7 +35,38 @@ def melody_to_midi_bytes(melody: Melody, extra_tracks=()) -> bytes:
     pm = melody_to_pretty_midi(melody, extra_tracks)
     buf = io.BytesIO()
     pm.write(buf)
-    return buf.getvalue()
+    data = buf.getvalue()
+    return with_markers(data, chord_markers(melody)) if melody.chords else data
+
+
+def chord_markers(melody: Melody) -> list[tuple[int, str]]:
+    """The user's chords as ``(tick, "Chord: Dm7")`` marker events (DAWs show them on their timeline)."""
+    return [(tick, CHORD_MARKER + name) for tick, name in sorted(melody.chords.items())]
+
+
+def with_markers(data: bytes, markers: list[tuple[int, str]]) -> bytes:
+    """``data`` (an SMF at our 480 ticks per quarter) with marker meta events added to its first track.
+
+    pretty_midi cannot write markers, so mido (which pretty_midi itself writes with) adds them."""
+    import mido
+
+    mid = mido.MidiFile(file=io.BytesIO(data))
+    track, now, timed = mid.tracks[0], 0, []
+    for msg in track:
+        now += msg.time
+        timed.append((now, 1 if msg.type == "end_of_track" else 0, msg))
+    timed += [(tick, 0, mido.MetaMessage("marker", text=text)) for tick, text in markers]
+    timed.sort(key=lambda t: (t[1], t[0]))  # end_of_track last; sort is stable, so order is kept
+    end = max(t for t, _, _ in timed)
+    track.clear()
+    now = 0
+    for tick, last, msg in timed:
+        tick = end if last else tick
+        track.append(msg.copy(time=tick - now))
+        now = tick
+    out = io.BytesIO()
+    mid.save(file=out)
+    return out.getvalue()
 
 
 def write_midi(melody: Melody, path: str | os.PathLike, extra_tracks=()) -> None:

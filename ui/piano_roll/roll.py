@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QGridLayout, QScrollBar, QWidget
 from mguv_app.editing import DEFAULT_GRID, NoteDocument, grid_ticks, snap_floor
 from mguv_app.music import TICKS_PER_QUARTER
 
-from .. import commands
+from .. import commands, dialogs
 from ..themes import DARK, Theme, velocity_color
 from .canvas import VELOCITY_BUCKETS, NoteCanvas
 from .geometry import Geometry
@@ -52,7 +52,9 @@ class PianoRoll(QWidget):
         self.grid_label = DEFAULT_GRID
         self.snap_enabled = True
         self.key, self.scale = 0, "Chromatic"
-        self.chords: list[tuple[int, int, str]] = []  # (start, end, name) the Band plays, shown in the ruler
+        self.chords: list[tuple[int, int, str, bool]] = []  # (start, end, name, chosen) the Band plays (ruler)
+        self.ask_chord = dialogs.ask_chord  # the chord strip's "Other chord…" (tests answer it themselves)
+        self.show_error = dialogs.show_error
         self.loop: tuple[int, int] | None = None
         self.playhead: int | None = None
         self.follow = True
@@ -146,9 +148,21 @@ class PianoRoll(QWidget):
             self.scaleChanged.emit(self.key, self.scale)
 
     def set_chords(self, chords) -> None:
-        """Chord symbols over the bars, ``(start_tick, end_tick, name)``; empty hides the strip."""
-        self.chords = [(int(a), int(b), str(n)) for a, b, n in chords or []]
+        """Chord symbols over the bars, ``(start_tick, end_tick, name, chosen)`` (chosen: the user picked
+        it, ``NoteDocument.chords``); empty hides the strip."""
+        self.chords = [(int(a), int(b), str(n), bool(c)) for a, b, n, c in chords or []]
         self.ruler.show_chords(bool(self.chords))
+
+    def chord_span_at(self, tick: float) -> tuple[int, int, str, bool] | None:
+        return next((span for span in self.chords if span[0] <= tick < span[1]), None)
+
+    def open_chord_menu(self, tick: float, global_pos) -> None:
+        """Right-click on the chord strip: change the Band's chord there (``chord_menu``)."""
+        from .chord_menu import chord_menu
+
+        span = self.chord_span_at(tick)
+        if span is not None:
+            chord_menu(self, span, int(tick)).popup(global_pos)
 
     def set_follow(self, on: bool) -> None:
         self.follow = bool(on)

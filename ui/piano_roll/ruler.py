@@ -1,6 +1,7 @@
 """The bar/beat ruler: bar numbers, beat ticks, the loop region (drag to set) and the playhead,
 with a strip of chord symbols above them while the transport's Band plays (``PianoRoll.set_chords``).
 
+Right-click a chord symbol to change the Band's chord there (``chord_menu``).
 Click to move the edit cursor (where Paste lands) and ask the player to seek there;
 drag to set a loop region (snapped to the grid); double-click or right-click clears it.
 """
@@ -47,13 +48,14 @@ class Ruler(QWidget):
 
     def show_chords(self, on: bool) -> None:
         self.setFixedHeight(HEIGHT + (CHORD_STRIP if on else 0))
+        self.setToolTip("Right-click a chord to change it" if on else "")
         self.update()
 
     def _paint_chords(self, p: QPainter, w: int) -> None:
         roll, geo, th = self.roll, self.roll.geo, self.roll.theme
         p.fillRect(QRectF(0, 0, w, CHORD_STRIP), QColor(th.ruler_bg).darker(125))
         t0, t1 = geo.visible_ticks(0, w)
-        for start, end, name in roll.chords:
+        for start, end, name, chosen in roll.chords:
             if end < t0 or start > t1:
                 continue
             x0, x1 = geo.tick_to_x(start), geo.tick_to_x(end)
@@ -61,7 +63,7 @@ class Ruler(QWidget):
             p.drawLine(round(x0), 2, round(x0), CHORD_STRIP - 2)
             room = x1 - x0 - 5
             if room > 10:  # narrower than that at this zoom: the separator alone shows the change
-                p.setPen(QColor(th.ruler_text))
+                p.setPen(QColor(th.cursor if chosen else th.ruler_text))  # the user's own chords stand out
                 p.setFont(self._chord_font if self._chord_metrics.horizontalAdvance(name) <= room
                           else self._chord_font_small)
                 text = p.fontMetrics().elidedText(name, Qt.TextElideMode.ElideRight, int(room))
@@ -113,7 +115,13 @@ class Ruler(QWidget):
         p.fillRect(QRectF(0, h - 1, w, 1), line)
         p.end()
 
+    def _on_chord_strip(self, event) -> bool:
+        return bool(self.roll.chords) and event.position().y() < CHORD_STRIP
+
     def mousePressEvent(self, event) -> None:  # noqa: N802
+        if event.button() == Qt.MouseButton.RightButton and self._on_chord_strip(event):
+            self.roll.open_chord_menu(self.roll.geo.x_to_tick(event.position().x()), event.globalPosition().toPoint())
+            return
         if event.button() == Qt.MouseButton.RightButton:
             self.roll.set_loop(None, None)
             return

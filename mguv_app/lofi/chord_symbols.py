@@ -1,0 +1,73 @@
+"""Chord symbols a person types ("Bb7", "F#m7b5", "Cmaj9", "Dsus4") as :class:`~.harmony.Chord` values.
+
+Why: the Band fits its chords, but a composer often knows the chord a bar should have. The
+piano roll's chord strip and ``mguv backing --chord`` take a symbol, and a MIDI file keeps the
+user's chords as marker events (``Chord: Dm7``) so they come back when the file is opened.
+The root keeps the spelling typed (Bb stays Bb in A minor, where the fitted chords would say A#).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .harmony import NAMES, Chord, Key
+
+# quality -> intervals above the root (3rd, 5th, then 7th/6th, then 9th); the first three are chord tones
+QUALITIES: dict[str, tuple[int, ...]] = {
+    "": (4, 7), "m": (3, 7), "dim": (3, 6), "aug": (4, 8), "sus2": (2, 7), "sus4": (5, 7),
+    "6": (4, 7, 9), "m6": (3, 7, 9), "maj7": (4, 7, 11), "m7": (3, 7, 10), "7": (4, 7, 10),
+    "m7b5": (3, 6, 10), "dim7": (3, 6, 9), "mmaj7": (3, 7, 11), "7sus4": (5, 7, 10),
+    "maj9": (4, 7, 11, 14), "m9": (3, 7, 10, 14), "9": (4, 7, 10, 14),
+}
+# other common ways to write them (case matters: M7 is maj7, m7 is minor)
+ALIASES = {
+    "M": "", "maj": "", "min": "m", "-": "m", "mi": "m", "°": "dim", "o": "dim", "+": "aug", "sus": "sus4",
+    "M7": "maj7", "ma7": "maj7", "Δ": "maj7", "Δ7": "maj7", "min7": "m7", "-7": "m7", "mi7": "m7",
+    "ø": "m7b5", "ø7": "m7b5", "min7b5": "m7b5", "-7b5": "m7b5", "°7": "dim7", "o7": "dim7",
+    "mM7": "mmaj7", "m(maj7)": "mmaj7", "M9": "maj9", "min9": "m9", "-9": "m9", "min6": "m6", "-6": "m6",
+}
+_LETTERS = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
+_SYMBOL = re.compile(r"^\s*([A-Ga-g])([#b♯♭]?)(.*?)\s*$")
+
+
+class ChordSymbolError(ValueError):
+    """A chord symbol we cannot read; the message says what we accept."""
+
+
+def _degree_in(key: Key, root: int) -> int:
+    """The scale degree of ``root`` in ``key``, or the degree just above it for a note outside the key
+    (Bb in A minor counts as the bII, approached like ii): what the progression prior needs."""
+    rel = (root - key.tonic) % 12
+    for up in range(12):
+        if (rel + up) % 12 in key.scale:
+            return key.scale.index((rel + up) % 12)
+    return 0
+
+
+def parse_chord(text: str, key: Key | None = None) -> Chord:
+    """``"Bb7"`` -> the chord (degree counted in ``key``, C major when not given).
+
+    Raises :class:`ChordSymbolError` with the accepted forms for anything else."""
+    m = _SYMBOL.match(text or "")
+    quality = None
+    if m:
+        letter, accidental, rest = m.groups()
+        quality = rest if rest in QUALITIES else ALIASES.get(rest, rest.lower() if rest.lower() in QUALITIES else None)
+    if m is None or quality is None:
+        raise ChordSymbolError(
+            f"not a chord symbol: {text!r} (write a root A-G, with # or b, then nothing for major or one of "
+            + ", ".join(q for q in QUALITIES if q) + "; e.g. Dm7, Bb7, F#m7b5, Cmaj9)")
+    root = (_LETTERS[letter.upper()] + {"#": 1, "♯": 1, "b": -1, "♭": -1}.get(accidental, 0)) % 12
+    spelling = letter.upper() + {"♯": "#", "♭": "b"}.get(accidental, accidental)
+    key = key or Key(0, "major")
+    return Chord(root, QUALITIES[quality], _degree_in(key, root), quality, spelling=spelling)
+
+
+def chord_symbol(chord: Chord) -> str:
+    """The symbol :func:`parse_chord` reads back into the same chord (its typed spelling kept)."""
+    return (chord.spelling or NAMES[chord.root]) + chord.quality
+
+
+def canonical_symbol(text: str) -> str:
+    """``"bbmin7"`` -> ``"Bbm7"``: how a typed symbol is stored and shown."""
+    return chord_symbol(parse_chord(text))

@@ -1,0 +1,140 @@
+"""The chord strip over the ruler: right-click a chord, pick another (or type one), hear the Band play it,
+undo it, save it with the melody."""
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication, QMenu
+
+from mguv_app.lofi.backing import backing_for
+from mguv_app.music import Melody, Note, read_midi, write_midi
+
+BAR = 1920
+# two bars of A minor arpeggio, then two of C major
+TUNE = [Note(b * BAR + i * 480, b * BAR + (i + 1) * 480, 57 + pc)
+        for b, tones in enumerate(((0, 3, 7, 3), (0, 3, 7, 12), (3, 7, 10, 7), (3, 7, 10, 15))) for i, pc in
+        enumerate(tones)]
+
+
+@pytest.fixture
+def banded(qtbot, tmp_path):
+    from ui.main_window import MainWindow
+
+    path = tmp_path / "tune.mid"
+    write_midi(Melody(TUNE, qpm=100), path)
+    w = MainWindow(with_transport=True)
+    qtbot.addWidget(w)
+    w.ask_unsaved = lambda parent: "discard"
+    w.show_error = lambda parent, title, text: None
+    if w.transport is None:
+        pytest.skip("ui/transport.py is not importable here")
+    w.open_path(str(path))
+    w.transport.band_button.setChecked(True)
+    qtbot.waitUntil(lambda: bool(w.roll.chords), timeout=3000)
+    return w
+
+
+def actions(menu: QMenu) -> dict:
+    return {a.text(): a for a in menu.actions() if a.text()}
+
+
+def wait_for_band(qtbot, window):
+    """Until the strip shows what the Band fits to the document as it is now."""
+    qtbot.waitUntil(lambda: window.roll.chords == backing_for(window.melody).chord_spans(), timeout=3000)
+
+
+def test_picking_a_suggested_chord_changes_what_the_band_plays_and_undo_brings_it_back(banded, qtbot):
+    from ui.piano_roll.chord_menu import chord_menu
+
+    roll = banded.roll
+    fitted = list(roll.chords)
+    span = fitted[0]
+    menu = chord_menu(roll, span, span[0])
+    items = actions(menu)
+    suggestions = [t for t, a in items.items() if a.isCheckable()]
+    assert len(suggestions) == 6 and "Other chord…" in items
+    assert items["Let the Band choose here"].isEnabled() is False  # nothing chosen yet
+    other = next(t for t in suggestions if t != span[2])
+    items[other].trigger()
+    assert set(banded.doc.chords.values()) == {other}
+    assert set(banded.doc.chords) == set(range(span[0], span[1], BAR // 2))
+    wait_for_band(qtbot, banded)
+    assert roll.chords[0][:4] == (span[0], span[1], other, True)
+    assert banded.modified and banded.undo_stack.undoText() == f"Chord {other}"
+    banded.undo_stack.undo()
+    assert banded.doc.chords == {}
+    wait_for_band(qtbot, banded)
+    assert roll.chords == fitted
+
+
+def test_typing_a_chord_and_letting_the_band_choose_again(banded, qtbot):
+    from ui.piano_roll.chord_menu import chord_menu
+
+    roll = banded.roll
+    errors = []
+    roll.show_error = lambda parent, title, text: errors.append(text)
+    span = roll.chords[-1]
+    roll.ask_chord = lambda parent, where, current: "xyz"
+    actions(chord_menu(roll, span, span[0]))["Other chord…"].trigger()
+    assert banded.doc.chords == {} and "not a chord symbol" in errors[0]  # explained, nothing changed
+    roll.ask_chord = lambda parent, where, current: None  # cancelled
+    actions(chord_menu(roll, span, span[0]))["Other chord…"].trigger()
+    assert banded.doc.chords == {} and banded.undo_stack.count() == 0
+    roll.ask_chord = lambda parent, where, current: "bb7"
+    actions(chord_menu(roll, span, span[0]))["Other chord…"].trigger()
+    wait_for_band(qtbot, banded)
+    assert roll.chords[-1][2:] == ("Bb7", True)  # a chord outside A minor, spelled as typed
+    menu = chord_menu(roll, roll.chords[-1], roll.chords[-1][0])
+    assert actions(menu)["Let the Band choose every chord"].isEnabled()
+    actions(menu)["Let the Band choose here"].trigger()
+    assert banded.doc.chords == {}
+    wait_for_band(qtbot, banded)
+    assert not any(c for *_, c in roll.chords)
+
+
+def test_a_held_chord_can_be_changed_for_half_a_bar(banded, qtbot):
+    from ui.piano_roll.chord_menu import chord_menu
+
+    roll = banded.roll
+    span = next(s for s in roll.chords if s[1] - s[0] >= BAR)
+    menu = chord_menu(roll, span, span[0] + BAR // 2 + 10)  # clicked in its second half
+    sub = next(a.menu() for a in menu.actions() if a.menu() is not None)
+    assert sub.title().startswith("Only bar") and "beats 3–4" in sub.title()
+    pick = next(a for a in sub.actions() if a.isCheckable() and a.text() != span[2])
+    pick.trigger()
+    assert banded.doc.chords == {span[0] + BAR // 2: pick.text()}
+    wait_for_band(qtbot, banded)
+    assert (span[0] + BAR // 2, span[0] + BAR, pick.text(), True) in roll.chords
+
+
+def test_chosen_chords_are_saved_with_the_melody(banded, qtbot, tmp_path):
+    from ui.piano_roll.chord_menu import set_chord
+
+    set_chord(banded.roll, 0, BAR, "Fmaj7")
+    out = tmp_path / "saved.mid"
+    assert banded.save_as(str(out)) and not banded.modified
+    assert read_midi(out).melody.chords == {0: "Fmaj7", BAR // 2: "Fmaj7"}
+    banded.file_new()
+    assert banded.doc.chords == {}
+    assert banded.open_path(str(out))
+    assert banded.doc.chords == {0: "Fmaj7", BAR // 2: "Fmaj7"}
+    wait_for_band(qtbot, banded)
+    assert banded.roll.chords[0][2:] == ("Fmaj7", True)
+
+
+def test_right_click_on_the_strip_opens_the_menu_and_below_it_still_clears_the_loop(banded, qtbot):
+    from PySide6.QtTest import QTest
+
+    roll = banded.roll
+    banded.show()
+    qtbot.waitExposed(banded)
+    roll.set_loop(0, BAR)
+    x = round(roll.geo.tick_to_x(roll.chords[0][0] + 100))
+    QTest.mouseClick(roll.ruler, Qt.MouseButton.RightButton, Qt.KeyboardModifier.NoModifier, QPoint(x, 5))
+    qtbot.waitUntil(lambda: isinstance(QApplication.activePopupWidget(), QMenu), timeout=2000)
+    popup = QApplication.activePopupWidget()
+    assert "Other chord…" in actions(popup)
+    popup.close()
+    assert roll.loop == (0, BAR)  # the strip's right-click is the chord menu, not "clear the loop"
+    QTest.mouseClick(roll.ruler, Qt.MouseButton.RightButton, Qt.KeyboardModifier.NoModifier,
+                     QPoint(x, roll.ruler.height() - 5))
+    assert roll.loop is None

@@ -1,0 +1,82 @@
+"""The chord strip's menu: change the Band's chord for a bar (right-click a chord above the ruler).
+
+Why a menu of suggestions first: most hobbyists know a chord sounds wrong before they know which
+one is right, so the menu lists the chords that fit the melody there best (the harmoniser's own
+measure, ``lofi.harmony.chord_suggestions``), with "Other chord…" for anything typed. Every change
+is a ``ChordCommand`` on the window's undo stack and lands in ``NoteDocument.chords``, which is
+saved with the melody (MIDI markers) and which the Band, Export with Backing Band and Render keep.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QMenu
+
+from mguv_app.lofi.chord_symbols import ChordSymbolError, canonical_symbol
+from mguv_app.lofi.harmony import chord_suggestions, estimate_key
+
+from .. import commands
+
+if TYPE_CHECKING:
+    from .roll import PianoRoll
+
+SUGGESTIONS = 6
+
+
+def _bar_label(roll: PianoRoll, start: int, end: int) -> str:
+    bar, half = roll.doc.ticks_per_bar, roll.doc.ticks_per_bar // 2
+    first, last = start // bar + 1, (end - 1) // bar + 1
+    if end - start == half:
+        return f"Bar {first}, beats {'1–2' if start % bar == 0 else '3–4'}"
+    return f"Bar {first}" if first == last else f"Bars {first}–{last}"
+
+
+def set_chord(roll: PianoRoll, start: int, end: int, symbol: str | None) -> bool:
+    """Choose ``symbol`` for the half bars in ``[start, end)`` (None: the Band's own), as one undo step."""
+    return commands.push_chords(roll.undo_stack, roll.doc, roll.doc.plan_chord(start, end, symbol))
+
+
+def ask_other_chord(roll: PianoRoll, start: int, end: int, current: str) -> bool:
+    """Ask for a typed chord symbol; one it cannot read is explained and changes nothing."""
+    text = roll.ask_chord(roll, _bar_label(roll, start, end), current)
+    if not text:
+        return False
+    try:
+        symbol = canonical_symbol(text)
+    except ChordSymbolError as err:
+        roll.show_error(roll, "Not a chord symbol", str(err))
+        return False
+    return set_chord(roll, start, end, symbol)
+
+
+def _fill(menu: QMenu, roll: PianoRoll, start: int, end: int, current: str) -> None:
+    melody = roll.doc.to_melody()
+    key = estimate_key(melody.notes)
+    for chord in chord_suggestions(melody, key, start, end, SUGGESTIONS):
+        name = chord.spelled(key)
+        act = menu.addAction(name, lambda s=name: set_chord(roll, start, end, s))
+        act.setCheckable(True)
+        act.setChecked(name == current)
+    menu.addAction("Other chord…", lambda: ask_other_chord(roll, start, end, current))
+
+
+def chord_menu(roll: PianoRoll, span: tuple[int, int, str, bool], tick: int) -> QMenu:
+    """The menu for the chord ``span`` (start, end, name, chosen) clicked at ``tick``."""
+    start, end, name, chosen = span
+    menu = QMenu(roll)
+    menu.addSection(f"{_bar_label(roll, start, end)}: {name}")
+    _fill(menu, roll, start, end, name)
+    half = roll.doc.ticks_per_bar // 2
+    if end - start > half:  # a chord held longer: change only the half bar under the mouse
+        h0 = max(start, tick - tick % half)
+        sub = menu.addMenu(f"Only {_bar_label(roll, h0, h0 + half).lower()}")
+        _fill(sub, roll, h0, h0 + half, name)
+    menu.addSeparator()
+    back = menu.addAction("Let the Band choose here", lambda: set_chord(roll, start, end, None))
+    back.setEnabled(chosen)
+    every = menu.addAction("Let the Band choose every chord",
+                           lambda: commands.push_chords(roll.undo_stack, roll.doc, roll.doc.plan_clear_chords()))
+    every.setEnabled(bool(roll.doc.chords))
+    return menu
+
