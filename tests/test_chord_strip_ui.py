@@ -52,6 +52,7 @@ def test_picking_a_suggested_chord_changes_what_the_band_plays_and_undo_brings_i
     items = actions(menu)
     suggestions = [t for t, a in items.items() if a.isCheckable()]
     assert len(suggestions) == 6 and "Other chord…" in items
+    assert [t for t in suggestions if items[t].isChecked()] == [span[2]]  # what plays now is ticked
     assert items["Let the Band choose here"].isEnabled() is False  # nothing chosen yet
     other = next(t for t in suggestions if t != span[2])
     items[other].trigger()

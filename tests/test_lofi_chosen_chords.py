@@ -69,7 +69,7 @@ def test_a_chord_chosen_for_longer_than_the_harmoniser_holds_one_is_held():
 def test_suggestions_rank_the_chords_the_melody_spells_first():
     bar2 = chord_suggestions(SONG, C_MAJOR, BAR, 2 * BAR)  # A C E C
     assert bar2[0].tones >= {9, 0, 4} and bar2[0].root == 9
-    assert len({(c.root, c.intervals) for c in bar2}) == len(bar2) == 8
+    assert len({c.root for c in bar2}) == len(bar2) == 7  # a harmony on every degree, not Am, Am7, Am9…
     bar4 = chord_suggestions(SONG, C_MAJOR, 3 * BAR, 4 * BAR, limit=3)  # G B D B
     assert bar4[0].root == 7 and len(bar4) == 3
 

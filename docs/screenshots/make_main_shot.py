@@ -7,7 +7,9 @@ Usage (from the repository root)::
 
 Opens the window as the app does (every panel, the installed default model), loads the demo
 melody (``make_demo_melody.py``), turns the transport's Band on so the chord strip shows over
-the ruler, and writes ``main_window.png`` (kept under 300 KB).
+the ruler, chooses one chord by hand, and writes ``main_window.png`` (kept under 300 KB); then
+opens the chord strip's menu on bar 2 and writes ``chord_menu.png`` (grabbed from the screen, so
+it needs a real X display: under offscreen Qt a popup is not on any screen).
 """
 
 from __future__ import annotations
@@ -34,11 +36,13 @@ def main() -> int:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from make_demo_melody import demo_melody
     from make_generation_shots import save_small, spin
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtCore import QPoint, QRect
+    from PySide6.QtWidgets import QApplication, QMenu
 
     from mguv_app.music import write_midi
     from ui.app import attach_panels
     from ui.main_window import MainWindow
+    from ui.piano_roll.chord_menu import set_chord
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     demo = tmp / "demo.mid"
@@ -58,8 +62,25 @@ def main() -> int:
         return 1
     window.transport.band_button.setChecked(True)
     ok = spin(app, lambda: bool(window.roll.chords), 10)
+    roll, bar = window.roll, window.doc.ticks_per_bar
+    set_chord(roll, 6 * bar, 7 * bar, "Fmaj7")  # one chord chosen by hand (bar 7), drawn in the cursor's blue
+    ok = ok and spin(app, lambda: (6 * bar, 7 * bar, "Fmaj7", True) in roll.chords, 10)
     spin(app, lambda: False, 0.5)
     save_small(window.grab(), Path(args.out) / "main_window.png")
+
+    # the chord strip's menu, as a right-click on bar 2 opens it (a popup: grabbed from the screen)
+    span = roll.chord_span_at(bar + 10)
+    x = round(roll.geo.tick_to_x(span[0])) + 8
+    roll.open_chord_menu(span[0] + 10, roll.ruler.mapToGlobal(QPoint(x, 12)))
+    ok = ok and spin(app, lambda: isinstance(QApplication.activePopupWidget(), QMenu), 5)
+    spin(app, lambda: False, 0.5)
+    menu = QApplication.activePopupWidget()
+    top_left = roll.ruler.mapToGlobal(QPoint(0, 0))
+    area = QRect(top_left.x() - 70, top_left.y() - 8, max(menu.geometry().right() - top_left.x() + 110, 420),
+                 menu.geometry().bottom() - top_left.y() + 16)
+    save_small(app.primaryScreen().grabWindow(0, area.x(), area.y(), area.width(), area.height()),
+               Path(args.out) / "chord_menu.png")
+    menu.close()
     window.close()
     return 0 if ok else 1
 

@@ -355,7 +355,8 @@ def choose_chords(melody: Melody, key: Key, length_ticks: int | None = None, pre
 
 def chord_suggestions(melody: Melody, key: Key, start: int, end: int, limit: int = 8) -> list[Chord]:
     """Chords for the span ``[start, end)`` ranked by how well they fit the melody there (the
-    harmoniser's own measure): the key's sevenths and 9ths, its triads and applied dominants."""
+    harmoniser's own measure): the key's sevenths and 9ths, its triads and applied dominants, the
+    best-fitting one on each root (different harmonies first; a 7th or 9th of it can be typed)."""
     pool = candidate_chords(key) + [diatonic_seventh(key, d, True) for d in range(7)]
     for d in range(7):
         third, fifth = (diatonic_seventh(key, d).intervals[k] for k in (0, 1))
@@ -368,7 +369,10 @@ def chord_suggestions(melody: Melody, key: Key, start: int, end: int, limit: int
             unique.append(ch)
     scores = fit_matrix(melody, key, [(start, end)], unique)[0]
     order = sorted(range(len(unique)), key=lambda i: (-scores[i], len(unique[i].intervals), i))
-    return [unique[i] for i in order[:limit]]
+    best_per_root: dict[int, Chord] = {}
+    for i in order:
+        best_per_root.setdefault(unique[i].root, unique[i])
+    return list(best_per_root.values())[:limit]
 
 
 def random_progression(key: Key, length_ticks: int, ticks_per_bar: int, rng: np.random.Generator) -> list[ChordSlot]:

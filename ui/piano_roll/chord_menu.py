@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QMenu
 
-from mguv_app.lofi.chord_symbols import ChordSymbolError, canonical_symbol
+from mguv_app.lofi.chord_symbols import ChordSymbolError, canonical_symbol, parse_chord
 from mguv_app.lofi.harmony import chord_suggestions, estimate_key
 
 from .. import commands
@@ -53,8 +53,13 @@ def ask_other_chord(roll: PianoRoll, start: int, end: int, current: str) -> bool
 def _fill(menu: QMenu, roll: PianoRoll, start: int, end: int, current: str) -> None:
     melody = roll.doc.to_melody()
     key = estimate_key(melody.notes)
-    for chord in chord_suggestions(melody, key, start, end, SUGGESTIONS):
-        name = chord.spelled(key)
+    chords = chord_suggestions(melody, key, start, end, SUGGESTIONS + 1)
+    names = [ch.spelled(key) for ch in chords]
+    if current not in names:  # what plays now comes first, ticked, in place of its root's other colour
+        root = parse_chord(current).root
+        names = [current] + [n for ch, n in zip(chords, names, strict=True) if ch.root != root]
+    names = names[:SUGGESTIONS]
+    for name in names:
         act = menu.addAction(name, lambda s=name: set_chord(roll, start, end, s))
         act.setCheckable(True)
         act.setChecked(name == current)
