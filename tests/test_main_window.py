@@ -116,6 +116,18 @@ def test_export_selection_writes_only_selected_notes(window, tune, tmp_path):
     assert not window.modified  # exporting a part does not count as saving the melody
 
 
+def test_export_selection_takes_the_chords_chosen_for_its_bars(window, tmp_path):
+    bar = 1920
+    window.load_melody(Melody([Note(b * bar, b * bar + 960, 60 + b) for b in range(4)], qpm=100,
+                              chords={0: "C", bar: "Dm7", bar + 960: "G7", 3 * bar: "F"}))
+    window.doc.select([i for i, n in window.doc.notes.items() if bar <= n.start < 3 * bar])  # bars 2 and 3
+    out = tmp_path / "sel.mid"
+    assert window.export_selection(str(out))
+    part = read_midi(out).melody
+    assert [(n.start, n.pitch) for n in part.notes] == [(0, 61), (bar, 62)]
+    assert part.chords == {0: "Dm7", 960: "G7"}  # moved with the notes; bars 1 and 4 stay behind
+
+
 def test_export_with_backing_band_writes_four_tracks_and_keeps_the_melody(window, tune, tmp_path, monkeypatch):
     import pretty_midi
 

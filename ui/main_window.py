@@ -446,9 +446,10 @@ class MainWindow(QMainWindow):
             if not path:
                 return False
         part = self.doc.to_melody(self.doc.selection)
-        start = min(n.start for n in part.notes)
         bar = self.doc.ticks_per_bar
-        return self._write(path, part.shifted(-(start // bar) * bar), mark_clean=False)
+        first = min(n.start for n in part.notes) // bar * bar
+        # from the selection's first bar, with the chords chosen for the bars it spans
+        return self._write(path, part.window(first, -(-part.end_tick // bar) * bar), mark_clean=False)
 
     def export_backing(self, path: str | None = None) -> bool:
         """The melody plus fitted chords, bass and drums (``mguv_app.lofi.backing``) as one MIDI file.

@@ -118,13 +118,18 @@ class Melody:
         return self.copy([n.moved(dp=semitones) for n in self.notes])
 
     def shifted(self, ticks: int) -> Melody:
-        return self.copy([n.moved(dt=ticks) for n in self.notes])
+        """Moved by ``ticks``, its chosen chords too (those moved before tick 0 are dropped)."""
+        out = self.copy([n.moved(dt=ticks) for n in self.notes])
+        out.chords = {t + ticks: c for t, c in self.chords.items() if t + ticks >= 0}
+        return out
 
     def window(self, start: int, end: int) -> Melody:
-        """Notes starting in ``[start, end)`` ticks, clipped at ``end`` and moved to tick 0."""
+        """Notes starting in ``[start, end)`` ticks, clipped at ``end`` and moved to tick 0 (chords too)."""
         out = [replace(n, start=n.start - start, end=min(n.end, end) - start)
                for n in self.notes if start <= n.start < end]
-        return self.copy(out)
+        part = self.copy(out)
+        part.chords = {t - start: c for t, c in self.chords.items() if start <= t < end}
+        return part
 
     def bars(self, first: int, count: int) -> Melody:
         return self.window(first * self.ticks_per_bar, (first + count) * self.ticks_per_bar)
