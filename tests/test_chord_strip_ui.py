@@ -139,3 +139,20 @@ def test_right_click_on_the_strip_opens_the_menu_and_below_it_still_clears_the_l
     QTest.mouseClick(roll.ruler, Qt.MouseButton.RightButton, Qt.KeyboardModifier.NoModifier,
                      QPoint(x, roll.ruler.height() - 5))
     assert roll.loop is None
+
+
+def test_export_with_backing_band_is_what_the_band_plays(banded, tmp_path):
+    import pretty_midi
+
+    from ui.piano_roll.chord_menu import set_chord
+
+    set_chord(banded.roll, BAR, 2 * BAR, "Bb7")
+    next(a for a in banded.transport.sound_actions.actions() if a.text() == "Organ").trigger()
+    out = tmp_path / "band.mid"
+    assert banded.export_backing(str(out))
+    pm = pretty_midi.PrettyMIDI(str(out))
+    assert [i.program for i in pm.instruments][1:3] == [16, 33]  # the organ and fingered bass, as heard
+    assert read_midi(out).melody.chords == {BAR: "Bb7", BAR + BAR // 2: "Bb7"}
+    bar2 = {round(n.pitch) % 12 for n in pm.instruments[1].notes
+            if BAR - 40 <= round(pm.time_to_tick(n.start)) < 2 * BAR - 40}
+    assert bar2 == {10, 2, 5, 8}  # Bb7 is what the chords track plays in bar 2

@@ -195,4 +195,35 @@ def test_band_swing_is_a_remembered_choice_the_band_plays(qtbot, panel, settings
     panel.swing_action.setChecked(True)
     qtbot.waitUntil(lambda: late_offbeat_hats() > 4, timeout=3000)
     assert settings.get("audio/band_swing", False, bool) is True
-    assert panel.band_button.menu().actions() == [panel.swing_action]
+    assert panel.band_button.menu().actions()[0] is panel.swing_action
+
+
+def test_band_sound_is_a_remembered_choice_the_band_plays(qtbot, panel, settings):
+    from mguv_app.lofi.backing import SOUNDS
+    from ui.transport import TransportPanel
+
+    song = Melody([Note(i * 480, i * 480 + 400, p) for i, p in enumerate([62, 66, 69, 66] * 4)], qpm=100.0)
+    panel.set_melody(song)
+    panel.band_button.setChecked(True)
+    qtbot.waitUntil(lambda: panel.player.has_backing, timeout=3000)
+    names = [a.text() for a in panel.sound_actions.actions()]
+    assert names == list(SOUNDS) and panel.band_sound == "Electric piano"
+    assert sorted(panel.player._backing_programs.values()) == [0, 4, 33]  # drums (kit 0), EP, fingered bass
+    organ = next(a for a in panel.sound_actions.actions() if a.text() == "Organ")
+    organ.trigger()
+    qtbot.waitUntil(lambda: sorted(panel.player._backing_programs.values()) == [0, 16, 33], timeout=3000)
+    assert [a.text() for a in panel.sound_actions.actions() if a.isChecked()] == ["Organ"]  # one at a time
+    assert panel.band_options == {"swing": 0.5, "sound": "Organ"}
+    again = TransportPanel(player=Player(output="null"), settings=settings)  # the next start keeps it
+    qtbot.addWidget(again)
+    try:
+        assert again.band_sound == "Organ"
+    finally:
+        again.shutdown()
+    settings.set("audio/band_sound", "Kazoo")  # a name from another version: the default
+    third = TransportPanel(player=Player(output="null"), settings=settings)
+    qtbot.addWidget(third)
+    try:
+        assert third.band_sound == "Electric piano"
+    finally:
+        third.shutdown()

@@ -460,9 +460,8 @@ class MainWindow(QMainWindow):
         if not melody.notes:
             self.statusBar().showMessage("Nothing to accompany: the melody is empty")
             return False
-        swing = self.transport.band_swing if self.transport is not None else 0.5  # as the Band plays it
         try:
-            backing = backing_for(melody, swing=swing)
+            backing = backing_for(melody, **self._band_options())
         except ValueError as err:
             self.statusBar().showMessage(f"No backing band: {err}")
             self.show_error(self, "No backing band", str(err))
@@ -481,6 +480,10 @@ class MainWindow(QMainWindow):
             return self._save_failed(path, err)
         self.statusBar().showMessage(f"Exported {path}: {backing.describe(8)}")
         return True
+
+    def _band_options(self) -> dict:
+        """The swing and sound the transport's Band plays with (Export and Render match what is heard)."""
+        return self.transport.band_options if self.transport is not None else {}
 
     def render_wav(self, path: str | None = None):
         """Render the melody (with the band while the transport's Band is on) to WAV on a worker thread,
@@ -501,7 +504,7 @@ class MainWindow(QMainWindow):
         if self.transport is not None:
             soundfont = getattr(self.transport.player.synth, "soundfont", None)
         band = self.transport is not None and self.transport.band_button.isChecked()  # render what is heard
-        swing = self.transport.band_swing if band else 0.5
+        options = self._band_options()
 
         def work() -> None:
             import tempfile
@@ -512,7 +515,7 @@ class MainWindow(QMainWindow):
             source, what, tmp = melody, "", None
             if band:
                 try:
-                    backing = backing_for(melody, swing=swing)
+                    backing = backing_for(melody, **options)
                 except ValueError as err:
                     what = f" (the melody alone: {err})"
                 else:

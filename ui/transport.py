@@ -16,7 +16,7 @@ import contextlib
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QActionGroup, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from mguv_app.audio import GM_PROGRAMS, Player, SoundFontError, find_soundfonts, program_name
+from mguv_app.lofi.backing import DEFAULT_SOUND, SOUNDS
 from mguv_app.music.melody import TICKS_PER_QUARTER, Melody
 
 POLL_MS = 33
@@ -112,12 +113,22 @@ class TransportPanel(QWidget):
         self.metronome_button = self._button("Click", "Metronome", self.player.set_metronome, checkable=True)
         self.band_button = self._button(
             "Band", "Play along: chords fitted to the melody, bass and drums "
-            "(what File → Export with Backing Band writes); the arrow: swing", self._band_toggled, checkable=True)
+            "(what File → Export with Backing Band writes); the arrow: swing and sound", self._band_toggled,
+            checkable=True)
         band_menu = QMenu(self.band_button)
         self.swing_action = band_menu.addAction("Swing the 8ths")
         self.swing_action.setCheckable(True)
         self.swing_action.setChecked(self.settings.get("audio/band_swing", False, bool))
         self.swing_action.toggled.connect(self._swing_toggled)
+        band_menu.addSection("Chords and bass")
+        self.sound_actions = QActionGroup(self)
+        saved = self.settings.get("audio/band_sound", DEFAULT_SOUND, str)
+        for name in SOUNDS:
+            act = band_menu.addAction(name)
+            act.setCheckable(True)
+            act.setChecked(name == (saved if saved in SOUNDS else DEFAULT_SOUND))
+            self.sound_actions.addAction(act)
+        self.sound_actions.triggered.connect(self._sound_chosen)
         self.band_button.setMenu(band_menu)
         self.band_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
         self._band_timer = QTimer(self)  # edits re-fit the band once they pause, not at every drag step
@@ -279,8 +290,24 @@ class TransportPanel(QWidget):
         """Where the band's off-beat 8ths fall: 0.5 straight, 0.6 swung (as Lo-Fi plays)."""
         return SWING if self.swing_action.isChecked() else 0.5
 
+    @property
+    def band_sound(self) -> str:
+        """Who plays the chords and bass (a name in ``lofi.backing.SOUNDS``)."""
+        act = self.sound_actions.checkedAction()
+        return act.text() if act is not None else DEFAULT_SOUND
+
+    @property
+    def band_options(self) -> dict:
+        """``backing_for``'s keyword arguments for the band as it plays now (Export and Render use them too)."""
+        return {"swing": self.band_swing, "sound": self.band_sound}
+
     def _swing_toggled(self, on: bool) -> None:
         self.settings.set("audio/band_swing", bool(on))
+        if self.band_button.isChecked():
+            self._update_band()
+
+    def _sound_chosen(self, action) -> None:
+        self.settings.set("audio/band_sound", action.text())
         if self.band_button.isChecked():
             self._update_band()
 
@@ -290,13 +317,13 @@ class TransportPanel(QWidget):
         import threading
 
         self._band_job += 1
-        job, melody, swing = self._band_job, self._melody, self.band_swing
+        job, melody, options = self._band_job, self._melody, self.band_options
 
         def work() -> None:
             from mguv_app.lofi.backing import backing_for
 
             try:
-                result = backing_for(melody, swing=swing)
+                result = backing_for(melody, **options)
             except ValueError as err:
                 result = err
             with contextlib.suppress(RuntimeError):  # the panel was closed while fitting

@@ -15,11 +15,20 @@ def add_arguments(p) -> None:
     p.add_argument("--swing", type=float, default=0.5,
                    help="where the off-beat 8th falls: 0.5 straight (default) to 0.75")
     p.add_argument("--seed", type=int, default=0, help="seed of the bass and drum variations and the humanising")
+    p.add_argument("--sound", default="Electric piano", metavar="NAME",
+                   help="who plays the chords and bass: " + ", ".join(f"'{n}'" for n in _sounds())
+                   + " (default: 'Electric piano')")
     p.add_argument("--chord", action="append", default=[], metavar="BAR[:BEAT]=CHORD",
                    help="play this chord there instead of a fitted one, e.g. 3=Dm7 (all of bar 3) or 4:3=G7 "
                         "(beats 3-4 of bar 4); repeatable. Chords chosen in the app are saved in the file and "
                         "kept too")
     p.add_argument("--refit", action="store_true", help="ignore the chords saved in IN.mid; fit every chord")
+
+
+def _sounds():
+    from ..lofi.backing import SOUNDS
+
+    return list(SOUNDS)
 
 
 def parse_chord_option(text: str, ticks_per_bar: int) -> tuple[int, int, str]:
@@ -47,7 +56,7 @@ def run(args) -> int:
         for option in args.chord:
             start, end, symbol = parse_chord_option(option, melody.ticks_per_bar)
             melody.chords.update(dict.fromkeys(range(start, end, half), symbol))
-        backing = backing_for(melody, args.seed, args.swing)
+        backing = backing_for(melody, args.seed, args.swing, args.sound)
     except MidiImportError as err:
         print(f"cannot read the melody: {err}", file=sys.stderr)
         return 2

@@ -22,6 +22,16 @@ from .chord_symbols import ChordSymbolError, parse_chord
 from .harmony import Chord, ChordSlot, Key, choose_chords, estimate_key
 
 TEMPO_RANGE = (20.0, 400.0)
+# what plays the chords and the bass (General MIDI programs, 0-based); the drums are the standard kit
+SOUNDS: dict[str, tuple[int, int]] = {
+    "Electric piano": (4, 33),  # Electric Piano 1, Fingered Bass
+    "Piano": (0, 32),  # Acoustic Grand Piano, Acoustic Bass
+    "Guitar": (24, 32),  # Nylon Guitar, Acoustic Bass
+    "Organ": (16, 33),  # Drawbar Organ, Fingered Bass
+    "Strings": (48, 32),  # String Ensemble 1, Acoustic Bass
+    "Synth": (89, 38),  # Pad 2 (warm), Synth Bass 1
+}
+DEFAULT_SOUND = "Electric piano"
 
 
 @dataclass
@@ -70,16 +80,20 @@ def user_chords(melody: Melody, key: Key) -> dict[int, Chord]:
     return out
 
 
-def backing_for(melody: Melody, seed: int = 0, swing: float = 0.5) -> Backing:
+def backing_for(melody: Melody, seed: int = 0, swing: float = 0.5, sound: str = DEFAULT_SOUND) -> Backing:
     """Chords, bass and drums for ``melody`` (4/4 or 2/2), over as many whole bars as it spans
-    (or as its chosen chords reach); the chords the user chose (``melody.chords``) are kept."""
+    (or as its chosen chords reach); the chords the user chose (``melody.chords``) are kept.
+    ``sound`` names who plays the chords and bass (:data:`SOUNDS`)."""
     if not melody.notes:
         raise ValueError("the melody has no notes to accompany")
     if tuple(melody.time_signature) not in ((4, 4), (2, 2)):  # the drum and bass patterns are 4-beat bars
         num, den = melody.time_signature
         raise ValueError(f"a backing band needs 4/4 (or 2/2); this melody is in {num}/{den}")
+    if sound not in SOUNDS:
+        raise ValueError(f"unknown band sound {sound!r}; one of: {', '.join(SOUNDS)}")
+    chord_program, bass_program = SOUNDS[sound]
     style = BandStyle(bpm=float(np.clip(melody.qpm, *TEMPO_RANGE)), swing=swing, lead_program=melody.program,
-                      drum_kit=0, tempo_range=TEMPO_RANGE)
+                      chord_program=chord_program, bass_program=bass_program, drum_kit=0, tempo_range=TEMPO_RANGE)
     key = estimate_key(melody.notes)
     tpb = melody.ticks_per_bar
     fixed = user_chords(melody, key)
