@@ -156,3 +156,20 @@ def test_export_with_backing_band_is_what_the_band_plays(banded, tmp_path):
     bar2 = {round(n.pitch) % 12 for n in pm.instruments[1].notes
             if BAR - 40 <= round(pm.time_to_tick(n.start)) < 2 * BAR - 40}
     assert bar2 == {10, 2, 5, 8}  # Bb7 is what the chords track plays in bar 2
+
+
+def test_hovering_a_suggestion_sounds_the_chord(banded):
+    from ui.piano_roll.chord_menu import chord_menu
+
+    heard = []
+    banded.roll.auditionRequested.connect(lambda pitch, vel: heard.append(pitch))
+    span = banded.roll.chords[0]
+    menu = chord_menu(banded.roll, span, span[0])
+    items = actions(menu)
+    f = next(a for t, a in items.items() if a.isCheckable() and t.startswith("F"))
+    f.hover()
+    assert heard and heard[0] % 12 == 5 and heard[0] < 48  # the bass root, low
+    assert {p % 12 for p in heard[1:]} >= {5, 9, 0} and all(48 <= p <= 76 for p in heard[1:])
+    heard.clear()
+    items["Other chord…"].hover()
+    assert heard == []  # only chord items sound

@@ -2,7 +2,8 @@
 
 Why a menu of suggestions first: most hobbyists know a chord sounds wrong before they know which
 one is right, so the menu lists the chords that fit the melody there best (the harmoniser's own
-measure, ``lofi.harmony.chord_suggestions``), with "Other chord…" for anything typed. Every change
+measure, ``lofi.harmony.chord_suggestions``), each sounding as the mouse passes over it, with
+"Other chord…" for anything typed. Every change
 is a ``ChordCommand`` on the window's undo stack and lands in ``NoteDocument.chords``, which is
 saved with the melody (MIDI markers) and which the Band, Export with Backing Band and Render keep.
 """
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QMenu
 
 from mguv_app.lofi.chord_symbols import ChordSymbolError, canonical_symbol, parse_chord
-from mguv_app.lofi.harmony import chord_suggestions, estimate_key
+from mguv_app.lofi.harmony import chord_suggestions, estimate_key, voice_lead
 
 from .. import commands
 
@@ -63,19 +64,39 @@ def _fill(menu: QMenu, roll: PianoRoll, start: int, end: int, current: str) -> N
         act = menu.addAction(name, lambda s=name: set_chord(roll, start, end, s))
         act.setCheckable(True)
         act.setChecked(name == current)
+        act.setData(name)
     menu.addAction("Other chord…", lambda: ask_other_chord(roll, start, end, current))
+
+
+def audition_chord(roll: PianoRoll, symbol: str) -> list[int]:
+    """Sound ``symbol`` as the Band voices it (bass root plus the mid-register voicing), through the
+    roll's audition signal; the pitches played."""
+    chord = parse_chord(symbol)
+    pitches = [36 + (chord.root - 36) % 12, *voice_lead(None, chord)]
+    for p in pitches:
+        roll.auditionRequested.emit(p, 70)
+    return pitches
+
+
+def _menu(roll: PianoRoll, parent=None) -> QMenu:
+    """A menu whose chord items sound when hovered: hearing is how one chooses a chord."""
+    menu = QMenu(parent or roll)
+    menu.hovered.connect(lambda act: audition_chord(roll, act.data()) if isinstance(act.data(), str) else None)
+    return menu
 
 
 def chord_menu(roll: PianoRoll, span: tuple[int, int, str, bool], tick: int) -> QMenu:
     """The menu for the chord ``span`` (start, end, name, chosen) clicked at ``tick``."""
     start, end, name, chosen = span
-    menu = QMenu(roll)
+    menu = _menu(roll)
     menu.addSection(f"{_bar_label(roll, start, end)}: {name}")
     _fill(menu, roll, start, end, name)
     half = roll.doc.ticks_per_bar // 2
     if end - start > half:  # a chord held longer: change only the half bar under the mouse
         h0 = max(start, tick - tick % half)
-        sub = menu.addMenu(f"Only {_bar_label(roll, h0, h0 + half).lower()}")
+        sub = _menu(roll, menu)
+        sub.setTitle(f"Only {_bar_label(roll, h0, h0 + half).lower()}")
+        menu.addMenu(sub)
         _fill(sub, roll, h0, h0 + half, name)
     menu.addSeparator()
     back = menu.addAction("Let the Band choose here", lambda: set_chord(roll, start, end, None))
