@@ -173,3 +173,20 @@ def test_hovering_a_suggestion_sounds_the_chord(banded):
     heard.clear()
     items["Other chord…"].hover()
     assert heard == []  # only chord items sound
+
+
+def test_the_edit_menu_opens_the_chord_menu_at_the_cursor(banded, qtbot):
+    banded.show()
+    qtbot.waitExposed(banded)
+    roll = banded.roll
+    roll.set_edit_cursor(roll.chords[-1][0] + 10)
+    assert banded.act_chord.shortcut().toString() == "Ctrl+K"
+    banded.act_chord.trigger()
+    qtbot.waitUntil(lambda: isinstance(QApplication.activePopupWidget(), QMenu), timeout=2000)
+    popup = QApplication.activePopupWidget()
+    start, _, name, _ = roll.chords[-1]
+    header = popup.actions()[0].text()  # the cursor's chord: "Bars 3–4: Cmaj7"
+    assert header.startswith(("Bar ", "Bars ")) and f" {start // BAR + 1}" in header and header.endswith(f": {name}")
+    popup.close()
+    banded.transport.band_button.setChecked(False)
+    assert not banded.chord_at_cursor() and "Turn the Band on" in banded.statusBar().currentMessage()

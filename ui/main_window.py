@@ -13,7 +13,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
@@ -38,6 +38,7 @@ from ._gc_guard import collect_on_gui_thread
 from .autosave import Autosaver, Recovery
 from .drag_out import DragOutHandle
 from .piano_roll import PianoRoll
+from .piano_roll.ruler import CHORD_STRIP
 from .roll_toolbar import RollToolBar
 from .settings import Settings
 from .status_bar import MessagesDialog, MessageStatusBar
@@ -168,6 +169,8 @@ class MainWindow(QMainWindow):
         self.act_duplicate = self._action("D&uplicate", roll.duplicate, "Ctrl+D")
         self.act_delete = self._action("&Delete", roll.delete_selection, K.Delete)
         self.act_select_all = self._action("Select &All", roll.select_all, K.SelectAll)
+        self.act_chord = self._action("Change C&hord at Cursor…", self.chord_at_cursor, "Ctrl+K",
+                                      "Choose the Band's chord at the edit cursor (while the Band plays)")
         self.act_zoom_in = self._action("Zoom &In", lambda: roll.zoom_x(1.5), K.ZoomIn)
         self.act_zoom_out = self._action("Zoom &Out", lambda: roll.zoom_x(1 / 1.5), K.ZoomOut)
         self.act_autosave = self._action("Autosave &Now", self.autosave_now, None,
@@ -196,6 +199,8 @@ class MainWindow(QMainWindow):
         m.addActions([self.act_cut, self.act_copy, self.act_paste, self.act_duplicate, self.act_delete])
         m.addSeparator()
         m.addAction(self.act_select_all)
+        m.addSeparator()
+        m.addAction(self.act_chord)
         self.edit_menu = m
         self.view_menu = mb.addMenu("&View")
         self.view_menu.addActions([self.act_zoom_in, self.act_zoom_out])
@@ -479,6 +484,16 @@ class MainWindow(QMainWindow):
         except OSError as err:
             return self._save_failed(path, err)
         self.statusBar().showMessage(f"Exported {path}: {backing.describe(8)}")
+        return True
+
+    def chord_at_cursor(self) -> bool:
+        """The chord strip's menu for the chord at the edit cursor, opened from the keyboard."""
+        roll = self.roll
+        if roll.chord_span_at(roll.edit_cursor) is None:
+            self.statusBar().showMessage("Turn the Band on (transport) to choose its chords", 4000)
+            return False
+        x = round(roll.geo.tick_to_x(roll.edit_cursor))
+        roll.open_chord_menu(roll.edit_cursor, roll.ruler.mapToGlobal(QPoint(max(0, x), CHORD_STRIP)))
         return True
 
     def _band_options(self) -> dict:
