@@ -103,6 +103,20 @@ def test_midi_file_renders_every_track(tmp_path):
     assert abs(cents(pitch_hz(audio[int(0.55 * SR): int(0.7 * SR)], SR), 440.0)) < 20
 
 
+def test_midi_bytes_render_like_their_file_with_no_file_written(tmp_path):
+    path = two_track_midi(tmp_path / "two.mid")
+    out = tmp_path / "mem.wav"
+    res = render_to_wav(path.read_bytes(), out)
+    with wave.open(str(out)) as w:
+        pcm = np.frombuffer(w.readframes(w.getnframes()), "<i2").reshape(-1, 2) / 32767.0
+    assert np.allclose(onsets(pcm.astype(np.float32), SR), [0.5, 1.0, 1.5], atol=0.01)
+    assert res.seconds == pytest.approx(len(render_midi_file(path)) / SR)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mem.wav", "two.mid"]
+    with pytest.raises(MidiImportError, match="MIDI data"):
+        render_to_wav(b"MThd not really", tmp_path / "bad.wav")
+    assert not (tmp_path / "bad.wav").exists()
+
+
 def test_cli_render(tmp_path, capsys):
     src, out = two_track_midi(tmp_path / "two.mid"), tmp_path / "two.wav"
     assert main(["render", str(src), "--out", str(out), "--program", "73"]) == 0

@@ -10,7 +10,6 @@ as multitrack MIDI, or WAV when the name ends in .wav.
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -252,7 +251,7 @@ class LofiPanel(QWidget):
         path = path or self.ask_save_path(self, "Save Lo-Fi session", "lofi_session.mid")
         if not path:
             return False
-        from mguv_app.lofi.export import write_session_midi
+        from mguv_app.lofi.export import session_midi_bytes, write_session_midi
 
         target = Path(path)
         if target.suffix.lower() not in (".mid", ".midi", ".wav"):
@@ -261,10 +260,7 @@ class LofiPanel(QWidget):
             if target.suffix.lower() == ".wav":
                 from mguv_app.audio import render_to_wav
 
-                with tempfile.TemporaryDirectory() as d:
-                    mid = Path(d) / "session.mid"
-                    write_session_midi(phrases, mid)
-                    render_to_wav(mid, target)
+                render_to_wav(session_midi_bytes(phrases), target)  # every track, from memory
             else:
                 write_session_midi(phrases, target)
         except Exception as exc:  # a full disk or a bad SoundFont: say so, keep playing

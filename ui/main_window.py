@@ -522,30 +522,23 @@ class MainWindow(QMainWindow):
         options = self._band_options()
 
         def work() -> None:
-            import tempfile
-
             from mguv_app.audio import SoundFontError, render_to_wav
             from mguv_app.lofi.backing import backing_for
 
-            source, what, tmp = melody, "", None
+            source, what = melody, ""
             if band:
                 try:
                     backing = backing_for(melody, **options)
                 except ValueError as err:
                     what = f" (the melody alone: {err})"
                 else:
-                    with tempfile.NamedTemporaryFile(suffix=".mid", delete=False) as f:
-                        f.write(backing.midi_bytes())
-                    source, tmp, what = f.name, f.name, " with the band"
+                    source, what = backing.midi_bytes(), " with the band"  # all four tracks, rendered from memory
             try:
                 res = render_to_wav(source, path, soundfont=soundfont)
                 self.renderFinished.emit(
                     f"Rendered {path}{what}: {res.seconds:.1f} s of audio, peak {res.peak_dbfs:.1f} dBFS")
             except (SoundFontError, OSError) as exc:
                 self.renderFinished.emit(f"Could not render: {exc}")
-            finally:
-                if tmp:
-                    os.unlink(tmp)
 
         self.statusBar().showMessage(f"Rendering {path}…")
         thread = threading.Thread(target=work, name="render-wav", daemon=True)

@@ -89,8 +89,9 @@ def render_melody(melody: Melody, soundfont=None, sample_rate: int = DEFAULT_SAM
     return normalize_peak(audio) if normalize else audio
 
 
-def midi_file_schedule(path, sample_rate: int, program: int | None = None):
-    """Every track of a MIDI file as ``(events, {channel: program})``; bad files raise MidiImportError.
+def midi_file_schedule(path, sample_rate: int, program: int | None = None, data: bytes | None = None):
+    """Every track of a MIDI file (or of its bytes, ``data``; ``path`` then only names it in errors) as
+    ``(events, {channel: program})``; bad files raise MidiImportError.
 
     Unlike ``read_midi`` (which extracts one melody), this keeps all tracks, with their
     programs and tempo changes; drums go to channel 10 with their kit (the program of a drum
@@ -101,9 +102,10 @@ def midi_file_schedule(path, sample_rate: int, program: int | None = None):
 
     path = Path(path)
     try:
-        if path.stat().st_size > mr.MAX_FILE_BYTES:
+        if data is None and path.stat().st_size > mr.MAX_FILE_BYTES:
             raise FileTooLargeError(path, "the file is too large for a MIDI file")
-        data = path.read_bytes()
+        if data is None:
+            data = path.read_bytes()
     except FileNotFoundError:
         raise NotMidiError(path, "the file does not exist") from None
     except IsADirectoryError:
@@ -136,8 +138,8 @@ def midi_file_schedule(path, sample_rate: int, program: int | None = None):
 
 def render_midi_file(path, soundfont=None, sample_rate: int = DEFAULT_SAMPLE_RATE,
                      program: int | None = None, tail_seconds: float = TAIL_SECONDS,
-                     normalize: bool = True) -> np.ndarray:
-    events, programs = midi_file_schedule(path, sample_rate, program)
+                     normalize: bool = True, data: bytes | None = None) -> np.ndarray:
+    events, programs = midi_file_schedule(path, sample_rate, program, data)
     with Synth(soundfont, sample_rate) as synth:
         for chan, prog in programs.items():
             synth.program_select(chan, prog)
@@ -159,13 +161,16 @@ def write_wav(path: str | os.PathLike, audio: np.ndarray, sample_rate: int) -> N
         w.writeframes(pcm.tobytes())
 
 
-def render_to_wav(source: Melody | str | os.PathLike, out: str | os.PathLike, soundfont=None,
+def render_to_wav(source: Melody | bytes | str | os.PathLike, out: str | os.PathLike, soundfont=None,
                   program: int | None = None, sample_rate: int = DEFAULT_SAMPLE_RATE,
                   metronome: bool = False) -> RenderResult:
-    """Render a Melody or a MIDI file path to a WAV file; errors are typed (SoundFont/MIDI)."""
+    """Render a Melody, a multi-track MIDI file's bytes (no temporary file) or a MIDI file path to a WAV
+    file; errors are typed (SoundFont/MIDI)."""
     t0 = time.perf_counter()
     if isinstance(source, Melody):
         audio = render_melody(source, soundfont, sample_rate, program, metronome)
+    elif isinstance(source, bytes):
+        audio = render_midi_file("<MIDI data>", soundfont, sample_rate, program, data=source)
     else:
         audio = render_midi_file(source, soundfont, sample_rate, program)
     took = time.perf_counter() - t0
