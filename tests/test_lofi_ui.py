@@ -57,7 +57,8 @@ def test_endless_dock_plays_freezes_and_saves(window, qtbot, tiny_engine, tmp_pa
         assert panel.save_session(str(mid))
         assert len([t for t in mido.MidiFile(mid).tracks if any(m.type == "note_on" for m in t)]) == 4
         panel.ask_save_path = lambda parent, title, suggested: str(tmp_path / "session.wav")
-        assert panel.save_session()
+        assert panel.save_session(), panel.status.text()  # rendered from memory: no temporary MIDI file
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["session.mid", "session.wav"]
         assert (tmp_path / "session.wav").stat().st_size > 44100
         panel.start_button.click()
         assert not panel.running and panel.start_button.text() == "Start endless"
