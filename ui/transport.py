@@ -5,9 +5,10 @@ player's audio-derived position about 30 times a second, emitting
 ``positionChanged(tick)`` so the piano roll's playhead follows what is heard.
 
 API used by the main window: ``set_melody``, ``set_loop(start, end | None)``,
-``toggle_play``, ``seek``, ``audition(pitch, velocity, duration_ms)`` and the signals
-``positionChanged(int)``, ``playingChanged(bool)``, ``statusMessage(str)`` and ``chordsChanged(list)``
-(the Band's chord symbols, shown in the piano roll's ruler).
+``toggle_play``, ``seek``, ``audition(pitch, velocity, duration_ms)``, ``band_options`` (the Band's swing
+and sound, for Export and Render) and the signals ``positionChanged(int)``, ``playingChanged(bool)``,
+``statusMessage(str)`` and ``chordsChanged(list)`` (the Band's chord symbols, shown in the piano roll's
+ruler, where the user may choose their own: they arrive in the melody, ``Melody.chords``).
 """
 
 from __future__ import annotations
