@@ -190,3 +190,22 @@ def test_the_edit_menu_opens_the_chord_menu_at_the_cursor(banded, qtbot):
     popup.close()
     banded.transport.band_button.setChecked(False)
     assert not banded.chord_at_cursor() and "Turn the Band on" in banded.statusBar().currentMessage()
+
+
+def test_a_chosen_chord_is_underlined_in_the_strip(banded, qtbot):
+    from PySide6.QtGui import QColor
+
+    from ui.piano_roll.chord_menu import set_chord
+    from ui.piano_roll.ruler import CHORD_STRIP
+
+    banded.show()
+    qtbot.waitExposed(banded)
+    roll = banded.roll
+    set_chord(roll, BAR, 2 * BAR, "Bb7")
+    wait_for_band(qtbot, banded)
+
+    def underline(tick):
+        img = roll.ruler.grab().toImage()
+        return img.pixelColor(round(roll.geo.tick_to_x(tick)), CHORD_STRIP - 1) == QColor(roll.theme.cursor)
+
+    assert underline(BAR + BAR // 2) and not underline(BAR // 2)

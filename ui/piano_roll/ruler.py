@@ -61,6 +61,8 @@ class Ruler(QWidget):
             x0, x1 = geo.tick_to_x(start), geo.tick_to_x(end)
             p.setPen(QColor(th.grid_bar))
             p.drawLine(round(x0), 2, round(x0), CHORD_STRIP - 2)
+            if chosen:  # the user's own chords: blue and underlined (a cue that is not only colour)
+                p.fillRect(QRectF(x0 + 1, CHORD_STRIP - 2, x1 - x0 - 2, 2), QColor(th.cursor))
             room = x1 - x0 - 5
             if room > 10:  # narrower than that at this zoom: the separator alone shows the change
                 p.setPen(QColor(th.cursor if chosen else th.ruler_text))  # the user's own chords stand out
