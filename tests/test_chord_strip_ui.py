@@ -209,3 +209,24 @@ def test_a_chosen_chord_is_underlined_in_the_strip(banded, qtbot):
         return img.pixelColor(round(roll.geo.tick_to_x(tick)), CHORD_STRIP - 1) == QColor(roll.theme.cursor)
 
     assert underline(BAR + BAR // 2) and not underline(BAR // 2)
+
+
+def test_in_three_four_a_chord_is_a_whole_bar(banded, qtbot):
+    from ui.piano_roll.chord_menu import chord_menu
+
+    waltz_bar = 1440
+    notes = [Note(b * waltz_bar + i * 480, b * waltz_bar + (i + 1) * 480, 67 + pc)
+             for b, tones in enumerate(((0, 4, 7), (5, 9, 12), (7, 11, 14), (0, 4, 7))) for i, pc in enumerate(tones)]
+    banded.load_melody(Melody(notes, qpm=150, time_signature=(3, 4)))
+    wait_for_band(qtbot, banded)
+    roll = banded.roll
+    assert all(s % waltz_bar == 0 and e % waltz_bar == 0 for s, e, *_ in roll.chords)
+    span = roll.chord_span_at(waltz_bar + 10)
+    menu = chord_menu(roll, span, waltz_bar + 10)
+    header = menu.actions()[0].text()
+    assert "beats" not in header and header.startswith(("Bar 2", "Bars "))
+    pick = next(a for a in menu.actions() if a.isCheckable() and not a.isChecked())
+    pick.trigger()
+    assert set(banded.doc.chords) == set(range(span[0], span[1], waltz_bar))  # one chord a bar
+    wait_for_band(qtbot, banded)
+    assert (span[0], span[1], pick.text(), True) in roll.chords

@@ -67,9 +67,56 @@ def test_seed_varies_the_band_not_the_harmony():
 def test_what_it_cannot_accompany_is_a_clear_error():
     with pytest.raises(ValueError, match="no notes"):
         backing_for(Melody([], qpm=100))
-    waltz = Melody(D_SONG.notes, qpm=100, time_signature=(3, 4))
-    with pytest.raises(ValueError, match="3/4"):
-        backing_for(waltz)
+    jig = Melody(D_SONG.notes, qpm=100, time_signature=(6, 8))
+    with pytest.raises(ValueError, match="6/8"):
+        backing_for(jig)
+
+
+# I - IV - V - I - vi - ii - V - I in G major, one chord a bar of 3/4, spelled out by the melody
+WALTZ = Melody([Note(bar * 3 * Q + i * Q, bar * 3 * Q + (i + 1) * Q, 67 + pc) for bar, tones in enumerate(
+    ((0, 4, 7), (5, 9, 12), (7, 11, 14), (0, 4, 7), (9, 12, 16), (2, 5, 9), (7, 11, 14), (0, 4, 12)))
+    for i, pc in enumerate(tones)], qpm=150.0, time_signature=(3, 4), name="waltz")
+
+
+def test_a_waltz_gets_a_chord_a_bar_and_a_three_beat_groove():
+    from mguv_app.lofi.band import KICK, SIDE_STICK
+
+    bar = 3 * Q
+    b = backing_for(WALTZ, seed=1)
+    assert str(b.key) == "G major"
+    assert all(s.start % bar == 0 and (s.end - s.start) % bar == 0 for s in b.slots)  # chords change on bar lines
+    for k in range(8):  # each bar's arpeggio is heard in its chord
+        assert {n.pitch % 12 for n in WALTZ.notes if n.start // bar == k} <= set(chord_at(b.slots, k * bar).tones)
+    assert chord_at(b.slots, 7 * bar).root == 7  # and it ends at home
+    hit, total = strong_beat_fit(WALTZ, b.slots)
+    assert total == 8 and hit == total  # every downbeat is a chord tone
+    melody, chords, bass, drums = (t for t, _ in b.tracks)
+    assert melody.notes == WALTZ.notes and melody.time_signature == (3, 4)
+    for k in range(8):  # the drums count three: kick on 1, side-stick on 2 and (but for the fill) 3
+        in_bar = [n for n in drums.notes if k * bar - 20 <= n.start < (k + 1) * bar - 20]
+        assert any(n.pitch == KICK and abs(n.start - k * bar) <= 12 for n in in_bar)
+        sticks = sorted(round((n.start - k * bar) / Q) for n in in_bar if n.pitch == SIDE_STICK)
+        assert sticks == ([1] if k == 7 else [1, 2])
+    assert max(n.end for n in drums.notes) <= 8 * bar
+    downbeat_bass = [n for n in bass.notes if abs(n.start - round(n.start / bar) * bar) < 20]  # humanised
+    assert len(downbeat_bass) == 8
+    assert all(n.pitch % 12 == chord_at(b.slots, round(n.start / bar) * bar).root for n in downbeat_bass)
+    assert all(28 <= n.pitch <= 52 for n in bass.notes)
+
+
+def test_a_waltz_chord_is_chosen_for_a_whole_bar(tmp_path, capsys):
+    from mguv_app.cli import main as mguv
+
+    song = WALTZ.copy()
+    song.chords = {3 * Q: "Em7", 3 * Q + 720: "C"}  # the second is not on a bar line: ignored
+    b = backing_for(song)
+    assert (3 * Q, 6 * Q, "Em7", True) in b.chord_spans() and sum(c for *_, c in b.chord_spans()) == 1
+    src = tmp_path / "waltz.mid"
+    write_midi(WALTZ, src)
+    assert mguv(["backing", str(src), "--out", str(tmp_path / "w.mid"), "--chord", "2=Em7"]) == 0
+    assert read_midi(tmp_path / "w.mid").melody.chords == {3 * Q: "Em7"}
+    assert mguv(["backing", str(src), "--out", str(tmp_path / "x.mid"), "--chord", "2:3=Em7"]) == 2
+    assert "whole bars" in capsys.readouterr().err
 
 
 def test_cli_writes_the_tracks_and_a_wav(tmp_path, capsys):

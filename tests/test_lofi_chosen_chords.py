@@ -133,6 +133,8 @@ def test_the_document_chooses_chords_per_half_bar_undoably():
     assert doc.plan_clear_chords().after == {0: None}
     doc.load(SONG)
     assert doc.chords == {}  # a new melody brings its own chords (none)
+    doc.load(Melody(SONG.notes, time_signature=(3, 4)))
+    assert doc.plan_chord(1440 + 100, 1440 + 200, "G7").after == {1440: "G7"}  # 3/4: a chord is a whole bar
 
 
 def test_cli_chord_options_and_the_files_own_chords(tmp_path, capsys):

@@ -31,16 +31,20 @@ def _sounds():
     return list(SOUNDS)
 
 
-def parse_chord_option(text: str, ticks_per_bar: int) -> tuple[int, int, str]:
-    """``"4:3=G7"`` -> (start tick, end tick, "G7"); ValueError with a clear message otherwise."""
+def parse_chord_option(text: str, melody) -> tuple[int, int, str]:
+    """``"4:3=G7"`` -> (start tick, end tick, "G7"); ValueError with a clear message otherwise.
+    BEAT 3 (the second half bar) exists only in bars of four beats; a 3/4 bar has one chord."""
     from ..lofi.chord_symbols import canonical_symbol
 
+    tpb, slot = melody.ticks_per_bar, melody.chord_slot_ticks
+    beats = ("", "1", "3") if slot < tpb else ("", "1")
     where, sep, symbol = text.partition("=")
     bar, _, beat = where.strip().partition(":")
-    if not sep or not bar.strip().isdigit() or int(bar) < 1 or beat.strip() not in ("", "1", "3"):
-        raise ValueError(f"--chord {text!r}: write BAR=CHORD or BAR:BEAT=CHORD with BEAT 1 or 3, e.g. 3=Dm7, 4:3=G7")
-    start = (int(bar) - 1) * ticks_per_bar + (ticks_per_bar // 2 if beat.strip() == "3" else 0)
-    end = start + (ticks_per_bar // 2 if beat.strip() else ticks_per_bar)
+    if not sep or not bar.strip().isdigit() or int(bar) < 1 or beat.strip() not in beats:
+        raise ValueError(f"--chord {text!r}: write BAR=CHORD or BAR:BEAT=CHORD with BEAT 1 or 3 (3/4: whole bars "
+                         "only), e.g. 3=Dm7, 4:3=G7")
+    start = (int(bar) - 1) * tpb + (slot if beat.strip() == "3" else 0)
+    end = start + (slot if beat.strip() else tpb)
     return start, end, canonical_symbol(symbol)  # ChordSymbolError is a ValueError
 
 
@@ -52,9 +56,9 @@ def run(args) -> int:
         melody = read_midi(args.input).melody
         if args.refit:
             melody.chords = {}
-        half = melody.ticks_per_bar // 2
+        half = melody.chord_slot_ticks
         for option in args.chord:
-            start, end, symbol = parse_chord_option(option, melody.ticks_per_bar)
+            start, end, symbol = parse_chord_option(option, melody)
             melody.chords.update(dict.fromkeys(range(start, end, half), symbol))
         backing = backing_for(melody, args.seed, args.swing, args.sound)
     except MidiImportError as err:

@@ -108,6 +108,11 @@ class NoteDocument:
         return Melody(time_signature=self.time_signature).ticks_per_bar
 
     @property
+    def chord_slot_ticks(self) -> int:
+        """Where the Band may change chord (half bars of four beats, whole bars of three)."""
+        return Melody(time_signature=self.time_signature).chord_slot_ticks
+
+    @property
     def end_tick(self) -> int:
         return max((n.end for n in self.notes.values()), default=0)
 
@@ -137,8 +142,8 @@ class NoteDocument:
         self._notify(CHORDS)
 
     def plan_chord(self, start: int, end: int, symbol: str | None, label: str | None = None) -> ChordChange:
-        """Choose ``symbol`` (None: the fitted chord) for every half bar starting in ``[start, end)``."""
-        half = self.ticks_per_bar // 2
+        """Choose ``symbol`` (None: the fitted chord) for every chord slot (half bar) starting in ``[start, end)``."""
+        half = self.chord_slot_ticks
         first = start - start % half
         ticks = range(first, max(first + half, end), half)
         return ChordChange({t: self.chords.get(t) for t in ticks}, {t: symbol for t in ticks},

@@ -67,9 +67,9 @@ class Backing:
 
 
 def user_chords(melody: Melody, key: Key) -> dict[int, Chord]:
-    """``melody.chords`` that the Band can play: symbols it reads, on half-bar starts (others are ignored,
+    """``melody.chords`` that the Band can play: symbols it reads, on chord-slot starts (others are ignored,
     so a hand-edited marker in a file cannot stop the band)."""
-    half = melody.ticks_per_bar // 2
+    half = melody.chord_slot_ticks
     out = {}
     for tick, symbol in melody.chords.items():
         if tick >= 0 and tick % half == 0:
@@ -81,14 +81,14 @@ def user_chords(melody: Melody, key: Key) -> dict[int, Chord]:
 
 
 def backing_for(melody: Melody, seed: int = 0, swing: float = 0.5, sound: str = DEFAULT_SOUND) -> Backing:
-    """Chords, bass and drums for ``melody`` (4/4 or 2/2), over as many whole bars as it spans
+    """Chords, bass and drums for ``melody`` (4/4, 2/2 or 3/4), over as many whole bars as it spans
     (or as its chosen chords reach); the chords the user chose (``melody.chords``) are kept.
     ``sound`` names who plays the chords and bass (:data:`SOUNDS`)."""
     if not melody.notes:
         raise ValueError("the melody has no notes to accompany")
-    if tuple(melody.time_signature) not in ((4, 4), (2, 2)):  # the drum and bass patterns are 4-beat bars
+    if tuple(melody.time_signature) not in ((4, 4), (2, 2), (3, 4)):  # the grooves the band knows
         num, den = melody.time_signature
-        raise ValueError(f"a backing band needs 4/4 (or 2/2); this melody is in {num}/{den}")
+        raise ValueError(f"a backing band plays 4/4, 2/2 or 3/4; this melody is in {num}/{den}")
     if sound not in SOUNDS:
         raise ValueError(f"unknown band sound {sound!r}; one of: {', '.join(SOUNDS)}")
     chord_program, bass_program = SOUNDS[sound]
@@ -97,7 +97,7 @@ def backing_for(melody: Melody, seed: int = 0, swing: float = 0.5, sound: str = 
     key = estimate_key(melody.notes)
     tpb = melody.ticks_per_bar
     fixed = user_chords(melody, key)
-    end = max([n.end for n in melody.notes] + [t + tpb // 2 for t in fixed])
+    end = max([n.end for n in melody.notes] + [t + melody.chord_slot_ticks for t in fixed])
     length = max(1, -(-end // tpb)) * tpb
     rng = np.random.default_rng(seed)
     slots = choose_chords(melody, key, length, None, rng, fixed=fixed)

@@ -129,10 +129,30 @@ def drum_bar(bar: int, rng: np.random.Generator, fill: bool, steps: int = 16) ->
     return hits
 
 
-def drum_part(bars: int, rng: np.random.Generator, fill_last: bool = True) -> list[Note]:
+def waltz_bar(bar: int, rng: np.random.Generator, fill: bool, steps: int = 12) -> list[Note]:
+    """One bar of 3/4: kick on 1, side-stick on 2 and 3, hi-hat 8ths; the fill walks the toms down beat 3."""
+    o = bar * steps
+    hits = [_hit(o, KICK, 90)]
+    if rng.random() < 0.3:
+        hits.append(_hit(o + 10, KICK, 58))  # the "and" of 3, into the next bar
+    for beat_step in (4, 8):
+        if not (fill and beat_step == 8):
+            hits.append(_hit(o + beat_step, SIDE_STICK, 70 if beat_step == 4 else 62))
+    last = 8 if fill else steps
+    for s in range(0, last, 2):
+        hits.append(_hit(o + s, CLOSED_HAT, 58 if s % 4 == 0 else 40))
+    if fill:
+        for i, (s, p) in enumerate([(8, SNARE), (9, HIGH_TOM), (10, MID_TOM), (11, LOW_TOM)]):
+            hits.append(_hit(o + s, p, 56 + 9 * i))
+    return hits
+
+
+def drum_part(bars: int, rng: np.random.Generator, fill_last: bool = True, steps: int = 16) -> list[Note]:
+    """``bars`` bars of ``steps`` 16ths: the boom-bap groove in four beats, a waltz in three."""
+    pattern = waltz_bar if steps == 12 else drum_bar
     notes = []
     for b in range(bars):
-        notes += drum_bar(b, rng, fill=fill_last and b == bars - 1)
+        notes += pattern(b, rng, fill=fill_last and b == bars - 1)
     return notes
 
 
@@ -153,7 +173,13 @@ def bass_part(slots: list[ChordSlot], next_root: int | None, ticks_per_bar: int,
         root = _near(ch.root)
         nxt = slots[i + 1].chord.root if i + 1 < len(slots) else next_root
         length = s.end - s.start
-        if length >= ticks_per_bar:  # a whole bar or more: one bar pattern per bar
+        if length >= ticks_per_bar and ticks_per_bar == 3 * q:  # 3/4: the root on 1, the fifth on 3
+            for bar_start in range(s.start, s.end, ticks_per_bar):
+                five = ch.intervals[1]
+                fifth = root + five if root + five <= 50 else root + five - 12
+                out.append(Note(bar_start, bar_start + 2 * q - 30, root, 76))
+                out.append(Note(bar_start + 2 * q, bar_start + 3 * q - 30, fifth if rng.random() < 0.8 else root, 64))
+        elif length >= ticks_per_bar:  # a whole bar or more: one bar pattern per bar
             for bar_start in range(s.start, s.end, ticks_per_bar):
                 last_bar = bar_start + ticks_per_bar >= s.end
                 out.append(Note(bar_start, bar_start + int(1.5 * q), root, 76))
@@ -196,8 +222,8 @@ def arrange(melody: Melody, slots: list[ChordSlot], length_ticks: int, style: Ba
     r_chords, r_bass, r_drums, r_lead = rng.spawn(4)
     chords = humanize(chord_notes(slots, voicings, velocity=46), r_chords, max(2, style.humanize_ticks // 2), 6)
     bass = humanize(bass_part(slots, next_root, tpb, r_bass), r_bass, style.humanize_ticks // 3, 5)
-    drums = humanize(drum_part(bars, r_drums, fill_last=fill and style.fill_every_phrase), r_drums,
-                     style.humanize_ticks, 7)
+    drums = humanize(drum_part(bars, r_drums, fill_last=fill and style.fill_every_phrase,
+                               steps=tpb // TICKS_PER_STEP), r_drums, style.humanize_ticks, 7)
     # the vibraphone lead sits on top: soft-mallet instruments need the higher velocities to carry
     lead = [replace(n, velocity=int(np.clip(n.velocity * 1.05 + r_lead.integers(-8, 9), 70, 122)))
             for n in melody.notes]

@@ -250,7 +250,8 @@ def fit_matrix(melody: Melody, key: Key, slots: list[tuple[int, int]], chords: l
 def choose_chords(melody: Melody, key: Key, length_ticks: int | None = None, prev_degree: int | None = None,
                   rng: np.random.Generator | None = None, fit_weight: float = 3.0,
                   applied: bool = True, fixed: dict[int, Chord] | None = None) -> list[ChordSlot]:
-    """One chord per half bar (merged into whole bars where the same chord holds), fitted to ``melody``.
+    """One chord per half bar (merged into whole bars where the same chord holds), fitted to ``melody``;
+    one per bar in bars of three beats (3/4).
 
     Viterbi over half-bar slots; state = (degree, how many slots it has held, capped). A change
     in the middle of a bar costs a little, holding a chord past two bars costs more and more,
@@ -266,8 +267,9 @@ def choose_chords(melody: Melody, key: Key, length_ticks: int | None = None, pre
     tpb = melody.ticks_per_bar
     length = length_ticks or max(tpb, melody.num_bars * tpb)
     bars = -(-length // tpb)
-    half = tpb // 2
-    slots = [(b * tpb + h * half, b * tpb + (h + 1) * half) for b in range(bars) for h in range(2)]
+    half = melody.chord_slot_ticks  # half a bar of four beats, a whole bar of three (3/4)
+    per_bar = tpb // half
+    slots = [(b * tpb + h * half, b * tpb + (h + 1) * half) for b in range(bars) for h in range(per_bar)]
     states = candidate_chords(key, applied)
     n_fitted = len(states)
     fixed = {a: fixed[a] for a, _ in slots if fixed and a in fixed}
@@ -299,9 +301,10 @@ def choose_chords(melody: Melody, key: Key, length_ticks: int | None = None, pre
         else:  # carry on from the previous phrase's last chord
             start_bonus = -0.5 if d == prev_degree else chord_transition(states[prev_degree % 7], ch)
         score[0, d, 0] = fit_weight * fit[0, d] + start_bonus - cost[d] if allowed[0, d] else neg
+    stale = 2 * per_bar  # slots a chord may hold (two bars) before it gets stale
     for s in range(1, n_slots):
-        mid_bar = s % 2 == 1
-        cadence = s >= n_slots - 2
+        mid_bar = slots[s][0] % tpb != 0
+        cadence = s >= n_slots - per_bar
         best_prev = score[s - 1].max(-1)  # per state, over run lengths
         best_run = score[s - 1].argmax(-1)
         for d, ch in enumerate(states):
@@ -318,11 +321,11 @@ def choose_chords(melody: Melody, key: Key, length_ticks: int | None = None, pre
             score[s, d, 0] = vals[p] + emit
             back[s, d, 0] = (p, int(best_run[p]))
             # hold the same chord (an applied dominant at most a bar)
-            for r in range(1, 2 if ch.target is not None else max_run):
+            for r in range(1, per_bar if ch.target is not None else max_run):
                 prev = score[s - 1, d, r - 1]
                 if prev <= neg / 2:
                     continue
-                hold_pen = 0.0 if r < 4 else 0.5 * (r - 3)  # beyond two bars it gets stale
+                hold_pen = 0.0 if r < stale else 0.5 * (r - stale + 1)  # beyond two bars it gets stale
                 score[s, d, r] = prev + emit - hold_pen + (0.15 if mid_bar else 0.0)
                 back[s, d, r] = (d, r - 1)
             capped = score[s - 1, d, max_run - 1]
@@ -390,11 +393,11 @@ def chord_at(slots: list[ChordSlot], tick: int) -> Chord | None:
 
 
 def strong_beat_fit(melody: Melody, slots: list[ChordSlot]) -> tuple[int, int]:
-    """(chord tones, melody notes) over the notes starting on beats 1 and 3: the fit measure."""
+    """(chord tones, melody notes) over the notes starting on beats 1 and 3 (beat 1 in 3/4): the fit measure."""
     tpb = melody.ticks_per_bar
     hit = total = 0
     for n in melody.notes:
-        if n.start % tpb in (0, tpb // 2):
+        if n.start % tpb in ((0, tpb // 2) if tpb == 4 * BEAT else (0,)):  # 3/4: beat 1 only
             ch = chord_at(slots, n.start)
             if ch is None:
                 continue

@@ -67,6 +67,12 @@ class Melody:
         return TICKS_PER_QUARTER * 4 * num // den
 
     @property
+    def chord_slot_ticks(self) -> int:
+        """Where the Band may change chord: every half bar in four-beat bars (4/4, 2/2), else every bar."""
+        tpb = self.ticks_per_bar
+        return tpb // 2 if tpb == 4 * TICKS_PER_QUARTER else tpb
+
+    @property
     def steps_per_bar(self) -> int:
         return self.ticks_per_bar // TICKS_PER_STEP
 

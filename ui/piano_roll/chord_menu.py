@@ -26,9 +26,9 @@ SUGGESTIONS = 6
 
 
 def _bar_label(roll: PianoRoll, start: int, end: int) -> str:
-    bar, half = roll.doc.ticks_per_bar, roll.doc.ticks_per_bar // 2
+    bar, half = roll.doc.ticks_per_bar, roll.doc.chord_slot_ticks
     first, last = start // bar + 1, (end - 1) // bar + 1
-    if end - start == half:
+    if end - start == half < bar:
         return f"Bar {first}, beats {'1–2' if start % bar == 0 else '3–4'}"
     return f"Bar {first}" if first == last else f"Bars {first}–{last}"
 
@@ -91,8 +91,8 @@ def chord_menu(roll: PianoRoll, span: tuple[int, int, str, bool], tick: int) -> 
     menu = _menu(roll)
     menu.addSection(f"{_bar_label(roll, start, end)}: {name}")
     _fill(menu, roll, start, end, name)
-    half = roll.doc.ticks_per_bar // 2
-    if end - start > half:  # a chord held longer: change only the half bar under the mouse
+    half = roll.doc.chord_slot_ticks
+    if end - start > half:  # a chord held longer: change only the half bar (or, in 3/4, bar) under the mouse
         h0 = max(start, tick - tick % half)
         sub = _menu(roll, menu)
         sub.setTitle(f"Only {_bar_label(roll, h0, h0 + half).lower()}")
