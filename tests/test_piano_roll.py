@@ -298,3 +298,18 @@ def test_a_short_note_stays_visible_when_zoomed_far_out(qtbot, roll):
     x, y = int(roll.geo.tick_to_x(96_000)), int(roll.geo.pitch_to_y(72) + roll.geo.row / 2)
     note = roll.bucket_colors[-1]
     assert any(img.pixelColor(x + dx, y) == note for dx in range(0, 3))
+
+
+def test_an_empty_roll_says_how_to_begin_and_a_melody_hides_it(roll, qtbot):
+    def centre():
+        c = roll.viewport()
+        return c.grab().toImage().copy(c.width() // 2 - 200, c.height() // 2 - 20, 400, 40)
+
+    empty = centre()
+    roll.doc.apply({999: Note(30 * 1920, 30 * 1920 + 480, 60)})  # a note far out of view: nothing drawn here
+    qtbot.wait(10)
+    assert centre() != empty  # the hint is gone
+    roll.doc.apply({999: None})
+    qtbot.wait(10)
+    assert centre() == empty
+    assert "Generate (Ctrl+Enter)" in roll.viewport().EMPTY_HINT

@@ -67,6 +67,8 @@ class NoteCanvas(QWidget):
             c.setAlpha(28)
             p.fillRect(QRectF(lx0, r.top(), lx1 - lx0, r.height()), c)
         self._paint_notes(p, t0, t1, plo, phi)
+        if not roll.doc.notes:
+            self._paint_empty_hint(p)
         if self.rubber is not None:
             c = QColor(th.rubber)
             p.setPen(QPen(c, 1))
@@ -83,6 +85,17 @@ class NoteCanvas(QWidget):
                 p.setPen(QPen(QColor(th.playhead), 2))
                 p.drawLine(QPointF(px, r.top()), QPointF(px, r.bottom() + 1))
         p.end()
+
+    EMPTY_HINT = ("Draw notes here (D: the Draw tool) · open a MIDI file (Ctrl+O) or drop one here\n"
+                  "or let the model write one: Generate (Ctrl+Enter) in the dock at the right")
+
+    def _paint_empty_hint(self, p: QPainter) -> None:
+        """An empty roll says how to begin (a first start opens on one), in the grid's quiet colour."""
+        p.setPen(QColor(self.roll.theme.ruler_text))
+        font = QFont(p.font())
+        font.setPixelSize(13)
+        p.setFont(font)
+        p.drawText(QRectF(self.rect()), Qt.AlignmentFlag.AlignCenter, self.EMPTY_HINT)
 
     def _paint_rows(self, p: QPainter, r, plo: int, phi: int) -> None:
         roll, geo, th = self.roll, self.roll.geo, self.roll.theme
