@@ -149,9 +149,9 @@ def test_the_sound_chooses_who_plays_chords_and_bass(tmp_path, capsys):
     from mguv_app.cli import main as mguv
     from mguv_app.lofi.backing import SOUNDS
 
-    for name, (chords, bass) in SOUNDS.items():
+    for name, (chords, bass, kit) in SOUNDS.items():
         b = backing_for(D_SONG, sound=name)
-        assert (b.tracks[1][0].program, b.tracks[2][0].program) == (chords, bass)
+        assert (b.tracks[1][0].program, b.tracks[2][0].program, b.tracks[3][0].program) == (chords, bass, kit)
     assert backing_for(D_SONG).tracks[1][0].program == 4  # electric piano unless asked
     assert backing_for(D_SONG, sound="Strings").slots == backing_for(D_SONG).slots  # the same harmony
     with pytest.raises(ValueError, match="Electric piano, Piano"):
@@ -159,6 +159,6 @@ def test_the_sound_chooses_who_plays_chords_and_bass(tmp_path, capsys):
     src, out = tmp_path / "song.mid", tmp_path / "band.mid"
     write_midi(D_SONG, src)
     assert mguv(["backing", str(src), "--out", str(out), "--sound", "Guitar"]) == 0
-    assert [i.program for i in pretty_midi.PrettyMIDI(str(out)).instruments][1:3] == list(SOUNDS["Guitar"])
+    assert [i.program for i in pretty_midi.PrettyMIDI(str(out)).instruments][1:] == list(SOUNDS["Guitar"])
     assert mguv(["backing", str(src), "--out", str(tmp_path / "x.mid"), "--sound", "Kazoo"]) == 2
     assert "unknown band sound" in capsys.readouterr().err and not (tmp_path / "x.mid").exists()

@@ -199,6 +199,7 @@ def test_band_swing_is_a_remembered_choice_the_band_plays(qtbot, panel, settings
 
 
 def test_band_sound_is_a_remembered_choice_the_band_plays(qtbot, panel, settings):
+    from mguv_app.audio.synth import DRUM_CHANNEL
     from mguv_app.lofi.backing import SOUNDS
     from ui.transport import TransportPanel
 
@@ -208,10 +209,12 @@ def test_band_sound_is_a_remembered_choice_the_band_plays(qtbot, panel, settings
     qtbot.waitUntil(lambda: panel.player.has_backing, timeout=3000)
     names = [a.text() for a in panel.sound_actions.actions()]
     assert names == list(SOUNDS) and panel.band_sound == "Electric piano"
-    assert sorted(panel.player._backing_programs.values()) == [0, 4, 33]  # drums (kit 0), EP, fingered bass
+    programs = panel.player._backing_programs
+    assert programs[DRUM_CHANNEL] == 0 and sorted(programs.values()) == [0, 4, 33]  # standard kit, EP, fingered bass
     organ = next(a for a in panel.sound_actions.actions() if a.text() == "Organ")
     organ.trigger()
-    qtbot.waitUntil(lambda: sorted(panel.player._backing_programs.values()) == [0, 16, 33], timeout=3000)
+    qtbot.waitUntil(lambda: sorted(panel.player._backing_programs.values()) == [16, 32, 33], timeout=3000)
+    assert panel.player._backing_programs[DRUM_CHANNEL] == 32  # the organ trio's jazz kit
     assert [a.text() for a in panel.sound_actions.actions() if a.isChecked()] == ["Organ"]  # one at a time
     assert panel.band_options == {"swing": 0.5, "sound": "Organ"}
     again = TransportPanel(player=Player(output="null"), settings=settings)  # the next start keeps it

@@ -124,8 +124,9 @@ class Player:
 
     def set_backing(self, parts: list[tuple[Melody, bool]] | None) -> None:
         """Parts heard with the melody, e.g. ``lofi.backing``'s chords, bass and drums: ``(part, is_drum)``,
-        pitched parts on channels 2, 3, … with their own programs, drums on the GM drum channel
-        (standard kit). They follow the player's tempo, loop and position; ``None`` or ``[]``: none."""
+        pitched parts on channels 2, 3, … with their own programs, drums on the GM drum channel with
+        the kit their program names (bank 128; the standard kit where the SoundFont lacks it). They
+        follow the player's tempo, loop and position; ``None`` or ``[]``: none."""
         with self._lock:
             self._release()
             events, programs, end = [], {}, 0
@@ -134,7 +135,7 @@ class Player:
                 channel = DRUM_CHANNEL if is_drum else next(pitched, None)
                 if channel is None:
                     raise ValueError(f"at most {len(BACKING_CHANNELS)} pitched backing parts")
-                programs[channel] = 0 if is_drum else part.program
+                programs[channel] = part.program
                 events += melody_events(part, channel=channel)
                 end = max(end, part.end_tick)
             self._backing_events, self._backing_programs, self._backing_end = events, programs, end

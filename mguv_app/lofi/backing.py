@@ -22,14 +22,15 @@ from .chord_symbols import ChordSymbolError, parse_chord
 from .harmony import Chord, ChordSlot, Key, choose_chords, estimate_key
 
 TEMPO_RANGE = (20.0, 400.0)
-# what plays the chords and the bass (General MIDI programs, 0-based); the drums are the standard kit
-SOUNDS: dict[str, tuple[int, int]] = {
-    "Electric piano": (4, 33),  # Electric Piano 1, Fingered Bass
-    "Piano": (0, 32),  # Acoustic Grand Piano, Acoustic Bass
-    "Guitar": (24, 32),  # Nylon Guitar, Acoustic Bass
-    "Organ": (16, 33),  # Drawbar Organ, Fingered Bass
-    "Strings": (48, 32),  # String Ensemble 1, Acoustic Bass
-    "Synth": (89, 38),  # Pad 2 (warm), Synth Bass 1
+# who plays: (chords, bass) as General MIDI programs (0-based), then the GM drum kit (bank 128);
+# a SoundFont without that kit plays the standard one
+SOUNDS: dict[str, tuple[int, int, int]] = {
+    "Electric piano": (4, 33, 0),  # Electric Piano 1, Fingered Bass, Standard kit
+    "Piano": (0, 32, 40),  # Acoustic Grand Piano, Acoustic Bass, Brush kit: a jazz trio
+    "Guitar": (24, 32, 8),  # Nylon Guitar, Acoustic Bass, Room kit
+    "Organ": (16, 33, 32),  # Drawbar Organ, Fingered Bass, Jazz kit
+    "Strings": (48, 32, 40),  # String Ensemble 1, Acoustic Bass, Brush kit
+    "Synth": (89, 38, 24),  # Pad 2 (warm), Synth Bass 1, Electronic kit
 }
 DEFAULT_SOUND = "Electric piano"
 
@@ -91,9 +92,9 @@ def backing_for(melody: Melody, seed: int = 0, swing: float = 0.5, sound: str = 
         raise ValueError(f"a backing band plays 4/4, 2/2 or 3/4; this melody is in {num}/{den}")
     if sound not in SOUNDS:
         raise ValueError(f"unknown band sound {sound!r}; one of: {', '.join(SOUNDS)}")
-    chord_program, bass_program = SOUNDS[sound]
+    chord_program, bass_program, kit = SOUNDS[sound]
     style = BandStyle(bpm=float(np.clip(melody.qpm, *TEMPO_RANGE)), swing=swing, lead_program=melody.program,
-                      chord_program=chord_program, bass_program=bass_program, drum_kit=0, tempo_range=TEMPO_RANGE)
+                      chord_program=chord_program, bass_program=bass_program, drum_kit=kit, tempo_range=TEMPO_RANGE)
     key = estimate_key(melody.notes)
     tpb = melody.ticks_per_bar
     fixed = user_chords(melody, key)
