@@ -27,7 +27,7 @@ TEMPO_RANGE = (20.0, 400.0)
 SOUNDS: dict[str, tuple[int, int, int]] = {
     "Electric piano": (4, 33, 0),  # Electric Piano 1, Fingered Bass, Standard kit
     "Piano": (0, 32, 40),  # Acoustic Grand Piano, Acoustic Bass, Brush kit: a jazz trio
-    "Guitar": (24, 32, 8),  # Nylon Guitar, Acoustic Bass, Room kit
+    "Guitar": (24, 32, 40),  # Nylon Guitar, Acoustic Bass, Brush kit
     "Organ": (16, 33, 32),  # Drawbar Organ, Fingered Bass, Jazz kit
     "Strings": (48, 32, 40),  # String Ensemble 1, Acoustic Bass, Brush kit
     "Synth": (89, 38, 24),  # Pad 2 (warm), Synth Bass 1, Electronic kit
