@@ -157,3 +157,9 @@ def test_cli_chord_options_and_the_files_own_chords(tmp_path, capsys):
         assert "BAR=CHORD" in capsys.readouterr().err
     assert mguv(["backing", str(src), "--out", str(tmp_path / "x.mid"), "--chord", "2=Q7"]) == 2
     assert "not a chord symbol" in capsys.readouterr().err and not (tmp_path / "x.mid").exists()
+    assert mguv(["backing", str(src), "--suggest", "2", "--suggest", "4:3"]) == 0  # what the chord menu offers
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("bar 2 (C major): Am") and len(lines[0].split(": ")[1].split()) == 6
+    assert lines[1].startswith("bar 4:3 (C major): G") and len(lines) == 2  # G B D B: G first; nothing written
+    assert mguv(["backing", str(src)]) == 2 and "give --out" in capsys.readouterr().err
+    assert mguv(["backing", str(src), "--suggest", "9:2"]) == 2 and "BAR:BEAT" in capsys.readouterr().err

@@ -9,7 +9,7 @@ HELP = "accompany a melody: chords fitted to it, bass and drums, written as a 4-
 
 def add_arguments(p) -> None:
     p.add_argument("input", metavar="IN.mid", help="the melody (its melody track, as the app reads it)")
-    p.add_argument("--out", "-o", required=True, metavar="OUT.mid", help="the 4-track MIDI file to write")
+    p.add_argument("--out", "-o", metavar="OUT.mid", help="the 4-track MIDI file to write (needed unless --suggest)")
     p.add_argument("--wav", metavar="OUT.wav", help="also render all four tracks through FluidSynth")
     p.add_argument("--soundfont", metavar="F", help="SoundFont for --wav (default: the installed GM font)")
     p.add_argument("--swing", type=float, default=0.5,
@@ -23,6 +23,9 @@ def add_arguments(p) -> None:
                         "(beats 3-4 of bar 4); repeatable. Chords chosen in the app are saved in the file and "
                         "kept too")
     p.add_argument("--refit", action="store_true", help="ignore the chords saved in IN.mid; fit every chord")
+    p.add_argument("--suggest", action="append", default=[], metavar="BAR[:BEAT]",
+                   help="print the chords that fit the melody there best (what the app's chord menu offers); "
+                        "repeatable")
 
 
 def _sounds():
@@ -31,27 +34,48 @@ def _sounds():
     return list(SOUNDS)
 
 
-def parse_chord_option(text: str, melody) -> tuple[int, int, str]:
-    """``"4:3=G7"`` -> (start tick, end tick, "G7"); ValueError with a clear message otherwise.
+def parse_place(where: str, melody) -> tuple[int, int] | None:
+    """``"4:3"`` -> the ticks of bar 4's second half; ``"4"`` the whole bar; None if malformed.
     BEAT 3 (the second half bar) exists only in bars of four beats; a 3/4 bar has one chord."""
+    tpb, slot = melody.ticks_per_bar, melody.chord_slot_ticks
+    bar, _, beat = where.strip().partition(":")
+    if not bar.strip().isdigit() or int(bar) < 1 or beat.strip() not in (("", "1", "3") if slot < tpb else ("", "1")):
+        return None
+    start = (int(bar) - 1) * tpb + (slot if beat.strip() == "3" else 0)
+    return start, start + (slot if beat.strip() else tpb)
+
+
+def parse_chord_option(text: str, melody) -> tuple[int, int, str]:
+    """``"4:3=G7"`` -> (start tick, end tick, "G7"); ValueError with a clear message otherwise."""
     from ..lofi.chord_symbols import canonical_symbol
 
-    tpb, slot = melody.ticks_per_bar, melody.chord_slot_ticks
-    beats = ("", "1", "3") if slot < tpb else ("", "1")
     where, sep, symbol = text.partition("=")
-    bar, _, beat = where.strip().partition(":")
-    if not sep or not bar.strip().isdigit() or int(bar) < 1 or beat.strip() not in beats:
+    place = parse_place(where, melody) if sep else None
+    if place is None:
         raise ValueError(f"--chord {text!r}: write BAR=CHORD or BAR:BEAT=CHORD with BEAT 1 or 3 (3/4: whole bars "
                          "only), e.g. 3=Dm7, 4:3=G7")
-    start = (int(bar) - 1) * tpb + (slot if beat.strip() == "3" else 0)
-    end = start + (slot if beat.strip() else tpb)
-    return start, end, canonical_symbol(symbol)  # ChordSymbolError is a ValueError
+    return *place, canonical_symbol(symbol)  # ChordSymbolError is a ValueError
+
+
+def print_suggestions(melody, places: list[str]) -> None:
+    from ..lofi.harmony import chord_suggestions, estimate_key
+
+    key = estimate_key(melody.notes)
+    for where in places:
+        place = parse_place(where, melody)
+        if place is None:
+            raise ValueError(f"--suggest {where!r}: write BAR or BAR:BEAT with BEAT 1 or 3 (3/4: whole bars only)")
+        names = [c.spelled(key) for c in chord_suggestions(melody, key, *place, limit=6)]
+        print(f"bar {where.strip()} ({key}): " + " ".join(names))
 
 
 def run(args) -> int:
     from ..lofi.backing import backing_for, write_backing_midi
     from ..music import MidiImportError, read_midi
 
+    if args.out is None and not args.suggest:
+        print("mguv backing: give --out OUT.mid (or --suggest BAR to list chords only)", file=sys.stderr)
+        return 2
     try:
         melody = read_midi(args.input).melody
         if args.refit:
@@ -60,6 +84,10 @@ def run(args) -> int:
         for option in args.chord:
             start, end, symbol = parse_chord_option(option, melody)
             melody.chords.update(dict.fromkeys(range(start, end, half), symbol))
+        if args.suggest:
+            print_suggestions(melody, args.suggest)
+        if args.out is None:
+            return 0
         backing = backing_for(melody, args.seed, args.swing, args.sound)
     except MidiImportError as err:
         print(f"cannot read the melody: {err}", file=sys.stderr)
