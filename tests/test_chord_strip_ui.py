@@ -230,3 +230,30 @@ def test_in_three_four_a_chord_is_a_whole_bar(banded, qtbot):
     assert set(banded.doc.chords) == set(range(span[0], span[1], waltz_bar))  # one chord a bar
     wait_for_band(qtbot, banded)
     assert (span[0], span[1], pick.text(), True) in roll.chords
+
+
+def test_transpose_song_moves_notes_and_chosen_chords_in_one_step(banded, qtbot):
+    from mguv_app.lofi.chord_symbols import transpose_symbol
+    from ui.piano_roll.chord_menu import set_chord
+
+    assert transpose_symbol("Bb7", 2) == "C7" and transpose_symbol("F#m7b5", -1) == "Fm7b5"
+    assert transpose_symbol("Eb", 1) == "E" and transpose_symbol("Gbmaj7", 3) == "Amaj7"
+    assert transpose_symbol("Am", 1) == "Bbm"  # a natural root takes the usual mix
+    set_chord(banded.roll, BAR, 2 * BAR, "Bb7")
+    before = sorted(n.pitch for n in banded.melody.notes)
+    key_before = banded.roll.key
+    banded.ask_semitones = lambda parent: 2
+    assert banded.act_transpose.shortcut().toString() == "Ctrl+T"
+    banded.act_transpose.trigger()
+    assert sorted(n.pitch for n in banded.melody.notes) == [p + 2 for p in before]
+    assert banded.doc.chords == {BAR: "C7", BAR + BAR // 2: "C7"}
+    assert banded.roll.key == (key_before + 2) % 12 and banded.undo_stack.undoText() == "Transpose +2"
+    wait_for_band(qtbot, banded)
+    assert (BAR, 2 * BAR, "C7", True) in banded.roll.chords
+    banded.undo_stack.undo()  # notes and chords come back together
+    assert sorted(n.pitch for n in banded.melody.notes) == before and set(banded.doc.chords.values()) == {"Bb7"}
+    assert banded.transpose_song(200)  # clamped: the highest note stops at 127
+    assert max(n.pitch for n in banded.melody.notes) == 127
+    assert not banded.transpose_song(1) and "cannot go further" in banded.statusBar().currentMessage()
+    banded.ask_semitones = lambda parent: None  # cancelled
+    assert not banded.transpose_song()

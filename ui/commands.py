@@ -82,6 +82,22 @@ class ChordCommand(QUndoCommand):
         self.doc.apply_chords(self.change.before)
 
 
+class TransposeCommand(QUndoCommand):
+    """Every note and every chosen chord moved together: one undo step for the whole song."""
+
+    def __init__(self, doc: NoteDocument, notes: Change, chords: ChordChange, label: str) -> None:
+        super().__init__(label)
+        self.doc, self.notes, self.chords = doc, notes, chords
+
+    def redo(self) -> None:
+        self.doc.redo(self.notes)
+        self.doc.apply_chords(self.chords.after)
+
+    def undo(self) -> None:
+        self.doc.apply_chords(self.chords.before)
+        self.doc.undo(self.notes)
+
+
 def push_chords(stack, doc: NoteDocument, change: ChordChange) -> bool:
     if change.empty:
         return False

@@ -73,6 +73,15 @@ def ask_chord(parent: QWidget, where: str, current: str) -> str | None:
     return text if ok else None
 
 
+def ask_semitones(parent: QWidget) -> int | None:
+    """Edit → Transpose Song…: how many semitones (None: cancelled, or headless)."""
+    if headless():
+        return None
+    value, ok = QInputDialog.getInt(parent, "Transpose song", "Semitones (negative: down), chords included:",
+                                    0, -24, 24)
+    return value if ok and value else None
+
+
 def show_error(parent: QWidget, title: str, text: str) -> None:
     if headless():
         print(f"{title}: {text}", file=sys.stderr)

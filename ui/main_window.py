@@ -76,6 +76,7 @@ class MainWindow(QMainWindow):
         self.ask_save_path: Callable[[QWidget, str, str], str | None] = dialogs.ask_save_path
         self.ask_wav_path: Callable[[QWidget, str, str], str | None] = dialogs.ask_wav_path
         self.show_error: Callable[[QWidget, str, str], None] = dialogs.show_error
+        self.ask_semitones: Callable[[QWidget], int | None] = dialogs.ask_semitones
 
         self.doc = NoteDocument()
         self.undo_stack = QUndoStack(self)
@@ -171,6 +172,8 @@ class MainWindow(QMainWindow):
         self.act_select_all = self._action("Select &All", roll.select_all, K.SelectAll)
         self.act_chord = self._action("Change C&hord at Cursor…", self.chord_at_cursor, "Ctrl+K",
                                       "Choose the Band's chord at the edit cursor (while the Band plays)")
+        self.act_transpose = self._action("&Transpose Song…", self.transpose_song, "Ctrl+T",
+                                          "Move every note, and the chords you chose, up or down by semitones")
         self.act_zoom_in = self._action("Zoom &In", lambda: roll.zoom_x(1.5), K.ZoomIn)
         self.act_zoom_out = self._action("Zoom &Out", lambda: roll.zoom_x(1 / 1.5), K.ZoomOut)
         self.act_autosave = self._action("Autosave &Now", self.autosave_now, None,
@@ -200,7 +203,7 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addAction(self.act_select_all)
         m.addSeparator()
-        m.addAction(self.act_chord)
+        m.addActions([self.act_transpose, self.act_chord])
         self.edit_menu = m
         self.view_menu = mb.addMenu("&View")
         self.view_menu.addActions([self.act_zoom_in, self.act_zoom_out])
@@ -484,6 +487,32 @@ class MainWindow(QMainWindow):
         except OSError as err:
             return self._save_failed(path, err)
         self.statusBar().showMessage(f"Exported {path}: {backing.describe(8)}")
+        return True
+
+    def transpose_song(self, semitones: int | None = None) -> bool:
+        """Every note and every chosen chord up or down (one undo step); notes stay inside the MIDI range."""
+        from mguv_app.lofi.chord_symbols import transpose_symbol
+
+        from . import commands
+
+        if not self.doc.notes:
+            self.statusBar().showMessage("Nothing to transpose: the melody is empty", 4000)
+            return False
+        semitones = self.ask_semitones(self) if semitones is None else semitones
+        if not semitones:
+            return False
+        notes = self.doc.plan_move(list(self.doc.notes), dp=semitones)
+        moved = next(iter(notes.after))
+        dp = notes.after[moved].pitch - notes.before[moved].pitch  # after clamping to 0-127
+        if not dp:
+            self.statusBar().showMessage("The melody cannot go further that way (MIDI ends at 0 and 127)", 4000)
+            return False
+        chords = self.doc.plan_transposed_chords(dp, transpose_symbol)
+        self.undo_stack.push(commands.TransposeCommand(self.doc, notes, chords, f"Transpose {dp:+d}"))
+        if self.roll.scale != "Chromatic":  # the highlighted key moves with the song
+            self.roll_toolbar.set_scale(self.roll.key + dp, self.roll.scale)
+        self.statusBar().showMessage(f"Transposed {dp:+d} semitones" + (
+            f", with {len(set(self.doc.chords.values()))} chosen chords" if self.doc.chords else ""), 4000)
         return True
 
     def chord_at_cursor(self) -> bool:

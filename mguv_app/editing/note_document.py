@@ -149,6 +149,12 @@ class NoteDocument:
         return ChordChange({t: self.chords.get(t) for t in ticks}, {t: symbol for t in ticks},
                            label or (f"Chord {symbol}" if symbol else "Fitted chord"))
 
+    def plan_transposed_chords(self, semitones: int, transpose: Callable[[str, int], str]) -> ChordChange:
+        """Every chosen chord moved by ``semitones`` (``transpose`` renames one symbol: the Band's own
+        ``lofi.chord_symbols.transpose_symbol``; the document stays free of chord theory)."""
+        return ChordChange(dict(self.chords), {t: transpose(c, semitones) for t, c in self.chords.items()},
+                           "Transpose chords")
+
     def plan_clear_chords(self) -> ChordChange:
         return ChordChange(dict(self.chords), dict.fromkeys(self.chords), "Fitted chords everywhere")
 
