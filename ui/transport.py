@@ -121,7 +121,7 @@ class TransportPanel(QWidget):
         self.swing_action.setCheckable(True)
         self.swing_action.setChecked(self.settings.get("audio/band_swing", False, bool))
         self.swing_action.toggled.connect(self._swing_toggled)
-        band_menu.addSection("Chords and bass")
+        band_menu.addSection("Sound")
         self.sound_actions = QActionGroup(self)
         saved = self.settings.get("audio/band_sound", DEFAULT_SOUND, str)
         for name in SOUNDS:
