@@ -67,9 +67,9 @@ def test_seed_varies_the_band_not_the_harmony():
 def test_what_it_cannot_accompany_is_a_clear_error():
     with pytest.raises(ValueError, match="no notes"):
         backing_for(Melody([], qpm=100))
-    jig = Melody(D_SONG.notes, qpm=100, time_signature=(6, 8))
-    with pytest.raises(ValueError, match="6/8"):
-        backing_for(jig)
+    five = Melody(D_SONG.notes, qpm=100, time_signature=(5, 4))
+    with pytest.raises(ValueError, match="5/4"):
+        backing_for(five)
 
 
 # I - IV - V - I - vi - ii - V - I in G major, one chord a bar of 3/4, spelled out by the melody
@@ -102,6 +102,33 @@ def test_a_waltz_gets_a_chord_a_bar_and_a_three_beat_groove():
     assert len(downbeat_bass) == 8
     assert all(n.pitch % 12 == chord_at(b.slots, round(n.start / bar) * bar).root for n in downbeat_bass)
     assert all(28 <= n.pitch <= 52 for n in bass.notes)
+
+
+# a jig in D major, two dotted-quarter beats a bar (D-F#-A, G-B-D, A-C#-E, D-F#-A), swung 8ths asked for
+JIG = Melody([Note(bar * 1440 + i * 240, bar * 1440 + (i + 1) * 240, 62 + pc) for bar, tones in enumerate(
+    ((0, 4, 7, 4, 7, 12), (5, 9, 12, 9, 12, 17), (7, 11, 14, 11, 14, 19), (0, 4, 7, 12, 7, 4)))
+    for i, pc in enumerate(tones)], qpm=100.0, time_signature=(6, 8), name="jig")
+
+
+def test_a_jig_gets_a_six_eight_groove_straight():
+    from mguv_app.lofi.band import KICK, SIDE_STICK
+
+    bar = 1440
+    b = backing_for(JIG, seed=3, swing=0.6)
+    melody, chords, bass, drums = (t for t, _ in b.tracks)
+    hit, total = strong_beat_fit(JIG, b.slots)
+    assert total == 8 and hit == total  # beats 1 and 4 of every bar are chord tones
+    for k in range(4):  # each bar's arpeggio is heard in its chord
+        assert {n.pitch % 12 for n in JIG.notes if n.start // bar == k} <= set(chord_at(b.slots, k * bar).tones)
+    for k in range(3):  # kick on 1, side-stick on 4 (the second dotted quarter), none on beats 2, 3, 5, 6
+        in_bar = [n for n in drums.notes if k * bar - 20 <= n.start < (k + 1) * bar - 20]
+        assert any(n.pitch == KICK and abs(n.start - k * bar) <= 12 for n in in_bar)
+        assert [round((n.start - k * bar) / 240) for n in in_bar if n.pitch == SIDE_STICK] == [3]
+    offbeat_hats = [n.start % 240 for n in drums.notes if n.pitch == 42]
+    assert max(min(t, 240 - t) for t in offbeat_hats) <= 12  # no swing: every hat on an 8th (give or take humanising)
+    second = [n for n in bass.notes if abs(n.start % bar - 720) < 20]
+    assert len(second) >= 3  # the bass answers on the second beat
+    assert melody.notes == JIG.notes
 
 
 def test_a_waltz_chord_is_chosen_for_a_whole_bar(tmp_path, capsys):

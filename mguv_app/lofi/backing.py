@@ -82,14 +82,16 @@ def user_chords(melody: Melody, key: Key) -> dict[int, Chord]:
 
 
 def backing_for(melody: Melody, seed: int = 0, swing: float = 0.5, sound: str = DEFAULT_SOUND) -> Backing:
-    """Chords, bass and drums for ``melody`` (4/4, 2/2 or 3/4), over as many whole bars as it spans
+    """Chords, bass and drums for ``melody`` (4/4, 2/2, 3/4 or 6/8), over as many whole bars as it spans
     (or as its chosen chords reach); the chords the user chose (``melody.chords``) are kept.
     ``sound`` names who plays the chords and bass (:data:`SOUNDS`)."""
     if not melody.notes:
         raise ValueError("the melody has no notes to accompany")
-    if tuple(melody.time_signature) not in ((4, 4), (2, 2), (3, 4)):  # the grooves the band knows
+    if tuple(melody.time_signature) not in ((4, 4), (2, 2), (3, 4), (6, 8)):  # the grooves the band knows
         num, den = melody.time_signature
-        raise ValueError(f"a backing band plays 4/4, 2/2 or 3/4; this melody is in {num}/{den}")
+        raise ValueError(f"a backing band plays 4/4, 2/2, 3/4 or 6/8; this melody is in {num}/{den}")
+    if tuple(melody.time_signature) == (6, 8):
+        swing = 0.5  # its 8ths are the pulse itself: swinging them would limp
     if sound not in SOUNDS:
         raise ValueError(f"unknown band sound {sound!r}; one of: {', '.join(SOUNDS)}")
     chord_program, bass_program, kit = SOUNDS[sound]

@@ -147,9 +147,34 @@ def waltz_bar(bar: int, rng: np.random.Generator, fill: bool, steps: int = 12) -
     return hits
 
 
-def drum_part(bars: int, rng: np.random.Generator, fill_last: bool = True, steps: int = 16) -> list[Note]:
-    """``bars`` bars of ``steps`` 16ths: the boom-bap groove in four beats, a waltz in three."""
-    pattern = waltz_bar if steps == 12 else drum_bar
+def jig_bar(bar: int, rng: np.random.Generator, fill: bool, steps: int = 12) -> list[Note]:
+    """One bar of 6/8, two dotted-quarter beats: kick on 1, side-stick on 4, hi-hat on every 8th
+    (the beats accented); the fill rolls the toms down the second beat."""
+    o = bar * steps
+    hits = [_hit(o, KICK, 90)]
+    if rng.random() < 0.3:
+        hits.append(_hit(o + 10, KICK, 56))  # the last 8th, leaning into the next bar
+    if not fill:
+        hits.append(_hit(o + 6, SIDE_STICK, 72))
+    for s in range(0, 6 if fill else steps, 2):
+        hits.append(_hit(o + s, CLOSED_HAT, 60 if s % 6 == 0 else 38))
+    if fill:
+        for i, (s, p) in enumerate([(6, SNARE), (8, HIGH_TOM), (10, MID_TOM), (11, LOW_TOM)]):
+            hits.append(_hit(o + s, p, 56 + 9 * i))
+    return hits
+
+
+GROOVES = {"four": drum_bar, "waltz": waltz_bar, "jig": jig_bar}
+
+
+def groove_for(time_signature) -> str:
+    """The drum groove for a meter: "waltz" for 3/4, "jig" for 6/8, else the four-beat one."""
+    return {(3, 4): "waltz", (6, 8): "jig"}.get(tuple(time_signature), "four")
+
+
+def drum_part(bars: int, rng: np.random.Generator, fill_last: bool = True, groove: str = "four") -> list[Note]:
+    """``bars`` bars of a groove: the boom-bap one in four beats, a waltz in 3/4, a jig in 6/8."""
+    pattern = GROOVES[groove]
     notes = []
     for b in range(bars):
         notes += pattern(b, rng, fill=fill_last and b == bars - 1)
@@ -163,9 +188,10 @@ def _near(pc: int, low: int = 33, high: int = 47) -> int:
 
 
 def bass_part(slots: list[ChordSlot], next_root: int | None, ticks_per_bar: int,
-              rng: np.random.Generator) -> list[Note]:
+              rng: np.random.Generator, groove: str = "four") -> list[Note]:
     """Root on the chord's downbeat, the fifth (or octave) on beat 3 of a whole-bar chord,
-    and now and then a chromatic approach into the next root on the last 8th."""
+    and now and then a chromatic approach into the next root on the last 8th. In 3/4 the fifth
+    comes on beat 3, in 6/8 on the second dotted-quarter beat."""
     out: list[Note] = []
     q = TICKS_PER_QUARTER
     for i, s in enumerate(slots):
@@ -173,12 +199,14 @@ def bass_part(slots: list[ChordSlot], next_root: int | None, ticks_per_bar: int,
         root = _near(ch.root)
         nxt = slots[i + 1].chord.root if i + 1 < len(slots) else next_root
         length = s.end - s.start
-        if length >= ticks_per_bar and ticks_per_bar == 3 * q:  # 3/4: the root on 1, the fifth on 3
+        if length >= ticks_per_bar and groove in ("waltz", "jig"):  # three-beat or two dotted-quarter bars
+            second = 2 * q if groove == "waltz" else ticks_per_bar // 2
             for bar_start in range(s.start, s.end, ticks_per_bar):
                 five = ch.intervals[1]
                 fifth = root + five if root + five <= 50 else root + five - 12
-                out.append(Note(bar_start, bar_start + 2 * q - 30, root, 76))
-                out.append(Note(bar_start + 2 * q, bar_start + 3 * q - 30, fifth if rng.random() < 0.8 else root, 64))
+                out.append(Note(bar_start, bar_start + second - 30, root, 76))
+                out.append(Note(bar_start + second, bar_start + ticks_per_bar - 30,
+                                fifth if rng.random() < 0.8 else root, 64))
         elif length >= ticks_per_bar:  # a whole bar or more: one bar pattern per bar
             for bar_start in range(s.start, s.end, ticks_per_bar):
                 last_bar = bar_start + ticks_per_bar >= s.end
@@ -221,9 +249,10 @@ def arrange(melody: Melody, slots: list[ChordSlot], length_ticks: int, style: Ba
     # one random stream per part, so changing a chord does not re-roll the drums or the lead's dynamics
     r_chords, r_bass, r_drums, r_lead = rng.spawn(4)
     chords = humanize(chord_notes(slots, voicings, velocity=46), r_chords, max(2, style.humanize_ticks // 2), 6)
-    bass = humanize(bass_part(slots, next_root, tpb, r_bass), r_bass, style.humanize_ticks // 3, 5)
-    drums = humanize(drum_part(bars, r_drums, fill_last=fill and style.fill_every_phrase,
-                               steps=tpb // TICKS_PER_STEP), r_drums, style.humanize_ticks, 7)
+    groove = groove_for(melody.time_signature)
+    bass = humanize(bass_part(slots, next_root, tpb, r_bass, groove), r_bass, style.humanize_ticks // 3, 5)
+    drums = humanize(drum_part(bars, r_drums, fill_last=fill and style.fill_every_phrase, groove=groove),
+                     r_drums, style.humanize_ticks, 7)
     # the vibraphone lead sits on top: soft-mallet instruments need the higher velocities to carry
     lead = [replace(n, velocity=int(np.clip(n.velocity * 1.05 + r_lead.integers(-8, 9), 70, 122)))
             for n in melody.notes]

@@ -200,12 +200,13 @@ class ChordSlot:
 BEAT = TICKS_PER_QUARTER
 
 
-def metric_weight(tick: int, ticks_per_bar: int) -> float:
-    """How much a melody note starting at ``tick`` should count: beat 1 most, then 3, 2/4, off-beats."""
+def metric_weight(tick: int, ticks_per_bar: int, compound: bool = False) -> float:
+    """How much a melody note starting at ``tick`` should count: beat 1 most, then 3, 2/4, off-beats
+    (in 6/8, ``compound``: the second dotted-quarter beat comes second)."""
     pos = tick % ticks_per_bar
     if pos == 0:
         return 2.0
-    if pos == 2 * BEAT and ticks_per_bar >= 4 * BEAT:
+    if (pos == 2 * BEAT and ticks_per_bar >= 4 * BEAT) or (compound and pos == ticks_per_bar // 2):
         return 1.6
     if pos % BEAT == 0:
         return 1.0
@@ -219,6 +220,7 @@ def fit_matrix(melody: Melody, key: Key, slots: list[tuple[int, int]], chords: l
     fine but should not decide), notes outside the key -0.6.
     """
     tpb = melody.ticks_per_bar
+    compound = tuple(melody.time_signature) == (6, 8)
     out = np.zeros((len(slots), len(chords)))
     scale = key.pitch_classes
     for s, (a, b) in enumerate(slots):
@@ -228,7 +230,7 @@ def fit_matrix(melody: Melody, key: Key, slots: list[tuple[int, int]], chords: l
             if hi <= lo:
                 continue
             onset_here = n.start >= a
-            w = (hi - lo) / BEAT * (metric_weight(n.start, tpb) if onset_here else 0.7)
+            w = (hi - lo) / BEAT * (metric_weight(n.start, tpb, compound) if onset_here else 0.7)
             parts.append((n.pitch % 12, w))
         total = sum(w for _, w in parts) or 1.0
         for c, ch in enumerate(chords):
@@ -397,7 +399,8 @@ def strong_beat_fit(melody: Melody, slots: list[ChordSlot]) -> tuple[int, int]:
     tpb = melody.ticks_per_bar
     hit = total = 0
     for n in melody.notes:
-        if n.start % tpb in ((0, tpb // 2) if tpb == 4 * BEAT else (0,)):  # 3/4: beat 1 only
+        if n.start % tpb in ((0, tpb // 2) if tpb == 4 * BEAT or tuple(melody.time_signature) == (6, 8)
+                             else (0,)):  # beats 1 and 3 (1 and 4 in 6/8; 1 alone in 3/4)
             ch = chord_at(slots, n.start)
             if ch is None:
                 continue
