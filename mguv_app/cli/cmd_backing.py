@@ -52,7 +52,7 @@ def parse_chord_option(text: str, melody) -> tuple[int, int, str]:
     where, sep, symbol = text.partition("=")
     place = parse_place(where, melody) if sep else None
     if place is None:
-        raise ValueError(f"--chord {text!r}: write BAR=CHORD or BAR:BEAT=CHORD with BEAT 1 or 3 (3/4: whole bars "
+        raise ValueError(f"--chord {text!r}: write BAR=CHORD or BAR:BEAT=CHORD with BEAT 1 or 3 (3/4, 6/8: whole bars "
                          "only), e.g. 3=Dm7, 4:3=G7")
     return *place, canonical_symbol(symbol)  # ChordSymbolError is a ValueError
 
@@ -64,7 +64,7 @@ def print_suggestions(melody, places: list[str]) -> None:
     for where in places:
         place = parse_place(where, melody)
         if place is None:
-            raise ValueError(f"--suggest {where!r}: write BAR or BAR:BEAT with BEAT 1 or 3 (3/4: whole bars only)")
+            raise ValueError(f"--suggest {where!r}: write BAR or BAR:BEAT with BEAT 1 or 3 (3/4, 6/8: whole bars only)")
         names = [c.spelled(key) for c in chord_suggestions(melody, key, *place, limit=6)]
         print(f"bar {where.strip()} ({key}): " + " ".join(names))
 
