@@ -55,7 +55,9 @@ def test_picking_a_suggested_chord_changes_what_the_band_plays_and_undo_brings_i
     assert [t for t in suggestions if items[t].isChecked()] == [span[2]]  # what plays now is ticked
     assert items["Let the Band choose here"].isEnabled() is False  # nothing chosen yet
     other = next(t for t in suggestions if t != span[2])
+    banded._autosave_dirty = False
     items[other].trigger()
+    assert banded._autosave_dirty  # a chord choice is work the autosave keeps
     assert set(banded.doc.chords.values()) == {other}
     assert set(banded.doc.chords) == set(range(span[0], span[1], BAR // 2))
     wait_for_band(qtbot, banded)

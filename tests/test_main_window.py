@@ -190,7 +190,7 @@ def test_autosave_is_atomic_and_restored_after_a_crash(qtbot, tune, tmp_path, mo
     dead.wait()
     crashed = Autosaver(pid=dead.pid)  # a session that never exited cleanly
     crashed.start_session(tune)
-    crashed.save(Melody(TUNE), tune)
+    crashed.save(Melody(TUNE, chords={0: "Dm7"}), tune)  # with a chord chosen for the Band
     first = crashed.melody_path.read_bytes()
     # a failing write (disk full, crash mid-rename) leaves the previous autosave intact
     with monkeypatch.context() as m, pytest.raises(OSError):
@@ -203,7 +203,7 @@ def test_autosave_is_atomic_and_restored_after_a_crash(qtbot, tune, tmp_path, mo
     asked = []
     w.ask_restore = lambda parent, rec: asked.append(rec) or True
     assert w.offer_restore()
-    assert asked[0].source_path == tune and w.melody.notes == TUNE
+    assert asked[0].source_path == tune and w.melody.notes == TUNE and w.doc.chords == {0: "Dm7"}
     assert w.modified  # restored work is unsaved work
     w.ask_unsaved = lambda parent: "discard"
     w.close()
