@@ -259,3 +259,16 @@ def test_transpose_song_moves_notes_and_chosen_chords_in_one_step(banded, qtbot)
     assert not banded.transpose_song(1) and "cannot go further" in banded.statusBar().currentMessage()
     banded.ask_semitones = lambda parent: None  # cancelled
     assert not banded.transpose_song()
+
+
+def test_the_strip_tooltip_names_the_whole_chord(banded, qtbot):
+    from ui.piano_roll.chord_menu import set_chord
+
+    roll = banded.roll
+    set_chord(roll, 0, BAR // 2, "F#m7b5")  # a long symbol in a half bar: elided in the strip at low zoom
+    qtbot.waitUntil(lambda: roll.chords[0][2] == "F#m7b5", timeout=3000)
+    assert roll.ruler.chord_tooltip(roll.geo.tick_to_x(100)) == \
+        "F#m7b5 (your choice): right-click (or Ctrl+K) to change it"
+    fitted = roll.chords[-1]
+    assert roll.ruler.chord_tooltip(roll.geo.tick_to_x(fitted[0] + 10)).startswith(f"{fitted[2]}: right-click")
+    assert roll.ruler.chord_tooltip(roll.geo.tick_to_x(fitted[1] + 10 * BAR)) == ""  # past the last chord

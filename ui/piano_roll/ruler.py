@@ -11,9 +11,9 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPolygonF
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QToolTip, QWidget
 
 from mguv_app.editing import snap_nearest
 
@@ -48,7 +48,6 @@ class Ruler(QWidget):
 
     def show_chords(self, on: bool) -> None:
         self.setFixedHeight(HEIGHT + (CHORD_STRIP if on else 0))
-        self.setToolTip("Right-click a chord to change it" if on else "")
         self.update()
 
     def _paint_chords(self, p: QPainter, w: int) -> None:
@@ -116,6 +115,24 @@ class Ruler(QWidget):
             p.drawPolygon(QPolygonF([QPointF(px - 6, 9), QPointF(px + 6, 9), QPointF(px, h)]))
         p.fillRect(QRectF(0, h - 1, w, 1), line)
         p.end()
+
+    def chord_tooltip(self, x: float) -> str:
+        """The whole chord symbol under ``x`` (the strip elides long ones at low zoom) and what to do."""
+        span = self.roll.chord_span_at(self.roll.geo.x_to_tick(x))
+        if span is None:
+            return ""
+        return f"{span[2]}{' (your choice)' if span[3] else ''}: right-click (or Ctrl+K) to change it"
+
+    def event(self, event) -> bool:
+        if event.type() == QEvent.Type.ToolTip:
+            text = self.chord_tooltip(event.pos().x()) if self.roll.chords and event.pos().y() < CHORD_STRIP else ""
+            if text:
+                QToolTip.showText(event.globalPos(), text, self)
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().event(event)
 
     def _on_chord_strip(self, event) -> bool:
         return bool(self.roll.chords) and event.position().y() < CHORD_STRIP
