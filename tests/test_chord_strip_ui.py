@@ -272,3 +272,20 @@ def test_the_strip_tooltip_names_the_whole_chord(banded, qtbot):
     fitted = roll.chords[-1]
     assert roll.ruler.chord_tooltip(roll.geo.tick_to_x(fitted[0] + 10)).startswith(f"{fitted[2]}: right-click")
     assert roll.ruler.chord_tooltip(roll.geo.tick_to_x(fitted[1] + 10 * BAR)) == ""  # past the last chord
+
+
+def test_export_chord_chart_from_the_file_menu(banded, tmp_path):
+    from ui.piano_roll.chord_menu import set_chord
+
+    set_chord(banded.roll, BAR, 2 * BAR, "Bb7")
+    asked = []
+    banded.ask_text_path = lambda parent, title, suggested: asked.append(suggested) or str(tmp_path / "chart")
+    assert banded.act_export_chart in banded.menuBar().actions()[0].menu().actions()
+    banded.act_export_chart.trigger()
+    assert asked[0].endswith("tune chords.txt")
+    text = (tmp_path / "chart.txt").read_text(encoding="utf-8")
+    assert text.startswith("tune · ") and " · 100 BPM · 4/4\n" in text and "| Bb7* " in text
+    assert "Exported the chord chart" in banded.statusBar().currentMessage()
+    banded.load_melody(Melody([]))
+    assert not banded.export_chart(str(tmp_path / "empty.txt")) and not (tmp_path / "empty.txt").exists()
+    assert "Nothing to chart" in banded.statusBar().currentMessage()

@@ -163,3 +163,29 @@ def test_cli_chord_options_and_the_files_own_chords(tmp_path, capsys):
     assert lines[1].startswith("bar 4:3 (C major): G") and len(lines) == 2  # G B D B: G first; nothing written
     assert mguv(["backing", str(src)]) == 2 and "give --out" in capsys.readouterr().err
     assert mguv(["backing", str(src), "--suggest", "9:2"]) == 2 and "BAR:BEAT" in capsys.readouterr().err
+
+
+def test_the_chord_chart_reads_bar_by_bar(tmp_path, capsys):
+    from mguv_app.cli import main as mguv
+    from mguv_app.lofi.chord_chart import bar_chords, chord_chart, write_chord_chart
+
+    song = SONG.copy()
+    song.chords = {2 * BAR + BAR // 2: "Bb7"}  # the second half of bar 3
+    b = backing_for(song)
+    bars = bar_chords(b, BAR)
+    assert len(bars) == 5 and bars[2][-1] == "Bb7*" and len(bars[2]) == 2  # bar 3: a fitted chord, then Bb7
+    assert [len(x) for x in bars].count(0) == 0  # every bar has its chord, held ones named again
+    text = chord_chart(b, "Song")
+    lines = text.splitlines()
+    assert lines[0] == "Song · C major · 100 BPM · 4/4" and lines[1] == "(* a chord you chose)"
+    assert lines[3].startswith("  1 | ") and lines[4].startswith("  5 | ") and len(lines) == 5
+    assert lines[3].count("|") == 5 and "Bb7*" in lines[3]  # four bars a line
+    assert lines[3].split("|")[1].strip() == " ".join(bars[0])
+    out = tmp_path / "chart.txt"
+    write_chord_chart(b, out, "Song")
+    assert out.read_text(encoding="utf-8") == text and list(tmp_path.iterdir()) == [out]
+    src = tmp_path / "song.mid"
+    write_midi(SONG, src)
+    assert mguv(["backing", str(src), "--chart", str(tmp_path / "c.txt"), "--chord", "1=Am"]) == 0
+    assert "c.txt" in capsys.readouterr().out and not (tmp_path / "c.mid").exists()
+    assert "| Am* " in (tmp_path / "c.txt").read_text(encoding="utf-8")

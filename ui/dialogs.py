@@ -57,6 +57,13 @@ def ask_save_path(parent: QWidget, title: str, suggested: str) -> str | None:
     return path or None
 
 
+def ask_text_path(parent: QWidget, title: str, suggested: str) -> str | None:
+    if headless():
+        return None
+    path, _ = QFileDialog.getSaveFileName(parent, title, suggested, "Text (*.txt)")
+    return path or None
+
+
 def ask_wav_path(parent: QWidget, title: str, suggested: str) -> str | None:
     if headless():
         return None

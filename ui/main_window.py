@@ -77,6 +77,7 @@ class MainWindow(QMainWindow):
         self.ask_wav_path: Callable[[QWidget, str, str], str | None] = dialogs.ask_wav_path
         self.show_error: Callable[[QWidget, str, str], None] = dialogs.show_error
         self.ask_semitones: Callable[[QWidget], int | None] = dialogs.ask_semitones
+        self.ask_text_path: Callable[[QWidget, str, str], str | None] = dialogs.ask_text_path
 
         self.doc = NoteDocument()
         self.undo_stack = QUndoStack(self)
@@ -157,6 +158,9 @@ class MainWindow(QMainWindow):
         self.act_export_backing = self._action(
             "Export with &Backing Band…", self.export_backing, "Ctrl+Shift+B",
             "Save the melody with chords fitted to it, bass and drums as a 4-track MIDI file for your DAW")
+        self.act_export_chart = self._action(
+            "Export Chord &Chart…", self.export_chart, None,
+            "Save the Band's chords as a text chart, four bars a line, to play along from")
         self.act_render = self._action("&Render to WAV…", self.render_wav, "Ctrl+Shift+R",
                                        "Render the melody through FluidSynth to a WAV file")
         self.act_quit = self._action("&Quit", self.close, K.Quit)
@@ -191,7 +195,8 @@ class MainWindow(QMainWindow):
         self.recent_menu = m.addMenu("Open &Recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         m.addSeparator()
-        m.addActions([self.act_save, self.act_save_as, self.act_export_sel, self.act_export_backing, self.act_render])
+        m.addActions([self.act_save, self.act_save_as, self.act_export_sel, self.act_export_backing,
+                      self.act_export_chart, self.act_render])
         m.addSeparator()
         m.addAction(self.act_autosave)
         m.addSeparator()
@@ -460,34 +465,16 @@ class MainWindow(QMainWindow):
         return self._write(path, part.window(first, -(-part.end_tick // bar) * bar), mark_clean=False)
 
     def export_backing(self, path: str | None = None) -> bool:
-        """The melody plus fitted chords, bass and drums (``mguv_app.lofi.backing``) as one MIDI file.
-        Fitting takes milliseconds (0.2 s for 120 bars), so it runs here rather than on a worker."""
-        from mguv_app.lofi.backing import backing_for, write_backing_midi
+        """The melody plus the Band's chords, bass and drums as one MIDI file (``ui/band_exports.py``)."""
+        from .band_exports import export_backing
 
-        melody = self.melody
-        if not melody.notes:
-            self.statusBar().showMessage("Nothing to accompany: the melody is empty")
-            return False
-        try:
-            backing = backing_for(melody, **self._band_options())
-        except ValueError as err:
-            self.statusBar().showMessage(f"No backing band: {err}")
-            self.show_error(self, "No backing band", str(err))
-            return False
-        if path is None:
-            stem = Path(self.path).stem if self.path else (self.doc.name or "melody")
-            path = self.ask_save_path(self, "Export with backing band",
-                                      str(Path(self.settings.get("last_dir", "")) / f"{stem} with band.mid"))
-            if not path:
-                return False
-        if Path(path).suffix.lower() not in MIDI_SUFFIXES:
-            path += ".mid"
-        try:
-            write_backing_midi(backing, path)
-        except OSError as err:
-            return self._save_failed(path, err)
-        self.statusBar().showMessage(f"Exported {path}: {backing.describe(8)}")
-        return True
+        return export_backing(self, path)
+
+    def export_chart(self, path: str | None = None) -> bool:
+        """The Band's chords as a plain-text chord chart (``ui/band_exports.py``)."""
+        from .band_exports import export_chart
+
+        return export_chart(self, path)
 
     def transpose_song(self, semitones: int | None = None) -> bool:
         """Every note and every chosen chord up or down (one undo step); notes stay inside the MIDI range."""

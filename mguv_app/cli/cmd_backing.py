@@ -1,4 +1,5 @@
-"""``mguv backing IN.mid --out OUT.mid``: the melody with fitted chords, bass and drums as four tracks."""
+"""``mguv backing IN.mid --out OUT.mid``: the melody with fitted chords, bass and drums as four tracks
+(``--wav`` renders them, ``--chart`` writes the chords as a text chart, ``--suggest`` lists chords)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ HELP = "accompany a melody: chords fitted to it, bass and drums, written as a 4-
 
 def add_arguments(p) -> None:
     p.add_argument("input", metavar="IN.mid", help="the melody (its melody track, as the app reads it)")
-    p.add_argument("--out", "-o", metavar="OUT.mid", help="the 4-track MIDI file to write (needed unless --suggest)")
+    p.add_argument("--out", "-o", metavar="OUT.mid", help="the 4-track MIDI file to write")
     p.add_argument("--wav", metavar="OUT.wav", help="also render all four tracks through FluidSynth")
     p.add_argument("--soundfont", metavar="F", help="SoundFont for --wav (default: the installed GM font)")
     p.add_argument("--swing", type=float, default=0.5,
@@ -23,6 +24,7 @@ def add_arguments(p) -> None:
                         "(beats 3-4 of bar 4); repeatable. Chords chosen in the app are saved in the file and "
                         "kept too")
     p.add_argument("--refit", action="store_true", help="ignore the chords saved in IN.mid; fit every chord")
+    p.add_argument("--chart", metavar="OUT.txt", help="also write the chords as a text chart, four bars a line")
     p.add_argument("--suggest", action="append", default=[], metavar="BAR[:BEAT]",
                    help="print the chords that fit the melody there best (what the app's chord menu offers); "
                         "repeatable")
@@ -73,8 +75,8 @@ def run(args) -> int:
     from ..lofi.backing import backing_for, write_backing_midi
     from ..music import MidiImportError, read_midi
 
-    if args.out is None and not args.suggest:
-        print("mguv backing: give --out OUT.mid (or --suggest BAR to list chords only)", file=sys.stderr)
+    if args.out is None and args.chart is None and args.wav is None and not args.suggest:
+        print("mguv backing: give --out OUT.mid, --chart OUT.txt, --wav OUT.wav or --suggest BAR", file=sys.stderr)
         return 2
     try:
         melody = read_midi(args.input).melody
@@ -86,7 +88,7 @@ def run(args) -> int:
             melody.chords.update(dict.fromkeys(range(start, end, half), symbol))
         if args.suggest:
             print_suggestions(melody, args.suggest)
-        if args.out is None:
+        if args.out is None and args.chart is None and args.wav is None:
             return 0
         backing = backing_for(melody, args.seed, args.swing, args.sound)
     except MidiImportError as err:
@@ -95,20 +97,27 @@ def run(args) -> int:
     except ValueError as err:
         print(f"cannot accompany {args.input}: {err}", file=sys.stderr)
         return 2
-    try:
-        write_backing_midi(backing, args.out)
-    except OSError as err:
-        print(f"cannot write {args.out}: {err.strerror or err}", file=sys.stderr)
-        return 2
+    from ..lofi.chord_chart import write_chord_chart
+
+    writers = [(args.out, lambda path: write_backing_midi(backing, path)),
+               (args.chart, lambda path: write_chord_chart(backing, path, melody.name))]
+    for target, write in writers:
+        if target is None:
+            continue
+        try:
+            write(target)
+        except OSError as err:
+            print(f"cannot write {target}: {err.strerror or err}", file=sys.stderr)
+            return 2
     spans = backing.chord_spans()
-    print(f"wrote {args.out}: {backing.key}, {len(spans)} chord changes: "
+    print(f"wrote {', '.join(t for t, _ in writers if t)}: {backing.key}, {len(spans)} chord changes: "
           + " ".join(name + ("*" if chosen else "") for _, _, name, chosen in spans)
           + (" (* as chosen)" if backing.chosen else ""))
     if args.wav:
         from ..audio import SoundFontError, render_to_wav
 
         try:
-            res = render_to_wav(args.out, args.wav, soundfont=args.soundfont)
+            res = render_to_wav(backing.midi_bytes(), args.wav, soundfont=args.soundfont)
         except (SoundFontError, OSError) as err:
             print(f"cannot render {args.wav}: {err}", file=sys.stderr)
             return 2
