@@ -177,7 +177,8 @@ def test_the_chord_chart_reads_bar_by_bar(tmp_path, capsys):
     assert [len(x) for x in bars].count(0) == 0  # every bar has its chord, held ones named again
     text = chord_chart(b, "Song")
     lines = text.splitlines()
-    assert lines[0] == "Song · C major · 100 BPM · 4/4" and lines[1] == "(* a chord you chose)"
+    assert lines[0] == "Song · C major · 100 BPM · 4/4"
+    assert lines[1] == "(* chosen, not fitted: by you, or read from the file)"
     assert lines[3].startswith("  1 | ") and lines[4].startswith("  5 | ") and len(lines) == 5
     assert lines[3].count("|") == 5 and "Bb7*" in lines[3]  # four bars a line
     assert lines[3].split("|")[1].strip() == " ".join(bars[0])

@@ -67,6 +67,7 @@ class MainWindow(QMainWindow):
         self.settings = settings or Settings()
         self.autosaver = autosaver or Autosaver()
         self.path: str | None = None
+        self.more_in_file = ""  # e.g. "3 other tracks": the opened file holds more than the editor keeps
         self.docks: dict[str, QDockWidget] = {}
         self.transport = None
         # questions the window asks: replace these in tests or headless use
@@ -311,6 +312,7 @@ class MainWindow(QMainWindow):
         self.undo_stack.clear()
         self.doc.load(melody)
         self.path = path
+        self.more_in_file = ""  # what the file at ``path`` holds besides the melody (open_path says)
         if modified:
             self.undo_stack.resetClean()
         else:
@@ -399,11 +401,24 @@ class MainWindow(QMainWindow):
             if self.isVisible():
                 self.show_error(self, "Could not open MIDI file", str(err))
             return False
-        self.load_melody(imported.melody, os.path.abspath(path))
+        melody, found = imported.melody, ""
+        if not melody.chords and len(imported.accompaniment):  # the song's own harmony, for the Band
+            from mguv_app.lofi.chord_detect import detect_chords
+
+            melody.chords = detect_chords(imported.accompaniment, melody)
+            if melody.chords:
+                names = [c for i, (_, c) in enumerate(sorted(melody.chords.items()))
+                         if i == 0 or c != sorted(melody.chords.items())[i - 1][1]]
+                found = f"; the Band plays its own chords, read from its other tracks: {' '.join(names[:6])}" + (
+                    " …" if len(names) > 6 else "")
+        self.load_melody(melody, os.path.abspath(path))
+        others = imported.note_tracks - 1
+        if others > 0:
+            self.more_in_file = f"{others} other track{'s' if others > 1 else ''}"
         self._remember(path)
         s = imported.melody.summary()
         self.statusBar().showMessage(f"Opened {Path(path).name}: {s['notes']} notes, {s['bars']} bars, "
-                                     f"track '{imported.track}'")
+                                     f"track '{imported.track}'{found}")
         return True
 
     def _remember(self, path: str) -> None:
@@ -413,6 +428,12 @@ class MainWindow(QMainWindow):
     def save(self) -> bool:
         if not self.path:
             return self.save_as()
+        if self.more_in_file:  # the editor keeps only the melody: never write it over the whole song
+            folder, stem = Path(self.path).parent, Path(self.path).stem
+            self.statusBar().showMessage(f"{Path(self.path).name} has {self.more_in_file} that the editor does not "
+                                         "keep: save the melody as a new file")
+            path = self.ask_save_path(self, "Save the melody as a new MIDI file", str(folder / f"{stem} melody.mid"))
+            return bool(path) and self.save_as(path)
         return self._write(self.path)
 
     def save_as(self, path: str | None = None) -> bool:
@@ -425,6 +446,7 @@ class MainWindow(QMainWindow):
             path += ".mid"
         if not self._write(path):
             return False
+        self.more_in_file = ""  # the file now holds what the editor holds
         moved = os.path.abspath(path) != self.path
         self.path = os.path.abspath(path)
         self._update_title()

@@ -23,7 +23,8 @@ def add_arguments(p) -> None:
                    help="play this chord there instead of a fitted one, e.g. 3=Dm7 (all of bar 3) or 4:3=G7 "
                         "(beats 3-4 of bar 4); repeatable. Chords chosen in the app are saved in the file and "
                         "kept too")
-    p.add_argument("--refit", action="store_true", help="ignore the chords saved in IN.mid; fit every chord")
+    p.add_argument("--refit", action="store_true",
+                   help="ignore the chords in IN.mid (saved by the app, or read from its other tracks): fit all")
     p.add_argument("--chart", metavar="OUT.txt", help="also write the chords as a text chart, four bars a line")
     p.add_argument("--suggest", action="append", default=[], metavar="BAR[:BEAT]",
                    help="print the chords that fit the melody there best (what the app's chord menu offers); "
@@ -79,9 +80,14 @@ def run(args) -> int:
         print("mguv backing: give --out OUT.mid, --chart OUT.txt, --wav OUT.wav or --suggest BAR", file=sys.stderr)
         return 2
     try:
-        melody = read_midi(args.input).melody
+        imported = read_midi(args.input)
+        melody = imported.melody
         if args.refit:
             melody.chords = {}
+        elif not melody.chords and len(imported.accompaniment):  # the song's own harmony, as the app reads it
+            from ..lofi.chord_detect import detect_chords
+
+            melody.chords = detect_chords(imported.accompaniment, melody)
         half = melody.chord_slot_ticks
         for option in args.chord:
             start, end, symbol = parse_chord_option(option, melody)

@@ -2,7 +2,7 @@
 or a piano (File → Export Chord Chart…, ``mguv backing --chart``).
 
 Why text: it prints, it pastes into any notes app, and a chart is read bar by bar, which fixed-width
-columns show best. Chords the user chose are marked with ``*``.
+columns show best. Chords chosen rather than fitted (by the user, or read from the file) are marked with ``*``.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def chord_chart(backing: Backing, title: str = "Melody", bars_per_line: int = BA
     width = max((len(" ".join(b)) for b in bars), default=1) + 2
     lines = [f"{title} · {backing.key} · {melody.qpm:g} BPM · {num}/{den}"]
     if backing.chosen:
-        lines.append("(* a chord you chose)")
+        lines.append("(* chosen, not fitted: by you, or read from the file)")
     lines.append("")
     for first in range(0, len(bars), bars_per_line):
         cells = [" ".join(b).ljust(width) for b in bars[first:first + bars_per_line]]

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import re
 import struct
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -47,6 +47,10 @@ class ImportedMelody:
     num_tracks: int
     midi_format: int
     source_tpq: int
+    # the other pitched tracks' notes (start, end, pitch, velocity rows at 480 per quarter) when one
+    # track was chosen as the melody: the song's accompaniment, whose chords the Band can take
+    accompaniment: np.ndarray = field(default_factory=lambda: np.zeros((0, 4), dtype=np.int64))
+    note_tracks: int = 1  # tracks with notes, drums included: above 1, saving the melody alone would drop some
 
 
 def _check_structure(path: Path, data: bytes) -> tuple[bytes, int, int]:
@@ -190,6 +194,7 @@ def read_midi(path: str | os.PathLike, *, data: bytes | None = None) -> Imported
     if not melodic:
         raise NoMelodyError(path, "only drum tracks, no melody" if tracks else "the file has no notes")
     named = [t for t in melodic if MELODY_NAME.search(t.name or "")]
+    chosen = None
     if named:
         exact = [t for t in named if t.name.strip().lower() == "melody"]
         chosen = max(exact or named, key=lambda t: t.note_num())
@@ -210,7 +215,9 @@ def read_midi(path: str | os.PathLike, *, data: bytes | None = None) -> Imported
                     _chord_marks(score, scale))
     if not melody.notes:
         raise NoMelodyError(path, "the file has no notes")
-    return ImportedMelody(melody, str(path), track_label, len(score.tracks), fmt, tpq)
+    others = [_track_arrays(t, scale) for t in melodic if chosen is not None and t is not chosen]
+    accompaniment = np.concatenate(others) if others else np.zeros((0, 4), dtype=np.int64)
+    return ImportedMelody(melody, str(path), track_label, len(score.tracks), fmt, tpq, accompaniment, len(tracks))
 
 
 def iter_midi_files(paths) -> list[Path]:
