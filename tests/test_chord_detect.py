@@ -119,3 +119,26 @@ def test_opening_a_song_takes_its_chords_and_save_never_overwrites_it(window, tm
     window.roll.move_selection(dp=1)
     window.ask_save_path = lambda parent, title, suggested: pytest.fail("the new file is the editor's own")
     assert window.save() and read_midi(new).melody.notes == window.melody.notes
+
+
+def test_a_restored_autosave_of_such_a_song_still_saves_as_a_new_file(qtbot, tmp_path):
+    import subprocess
+    import sys
+
+    from ui.autosave import Autosaver
+    from ui.main_window import MainWindow
+
+    src = song(tmp_path / "song.mid")
+    original = src.read_bytes()
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    crashed = Autosaver(pid=dead.pid)
+    crashed.start_session(str(src))
+    crashed.save(read_midi(src).melody, str(src))
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.ask_restore = lambda parent, rec: True
+    w.ask_unsaved = lambda parent: "discard"
+    assert w.offer_restore() and w.path == str(src) and w.more_in_file == "2 other tracks"
+    w.ask_save_path = lambda parent, title, suggested: suggested
+    assert w.save() and src.read_bytes() == original and w.path.endswith("song melody.mid")

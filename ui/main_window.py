@@ -412,14 +412,26 @@ class MainWindow(QMainWindow):
                 found = f"; the Band plays its own chords, read from its other tracks: {' '.join(names[:6])}" + (
                     " …" if len(names) > 6 else "")
         self.load_melody(melody, os.path.abspath(path))
-        others = imported.note_tracks - 1
-        if others > 0:
-            self.more_in_file = f"{others} other track{'s' if others > 1 else ''}"
+        self.more_in_file = self._more_in(imported)
         self._remember(path)
         s = imported.melody.summary()
         self.statusBar().showMessage(f"Opened {Path(path).name}: {s['notes']} notes, {s['bars']} bars, "
                                      f"track '{imported.track}'{found}")
         return True
+
+    @staticmethod
+    def _more_in(source) -> str:
+        """What a MIDI file (or its import) holds besides the melody, e.g. "2 other tracks"; "" for none
+        or for a file that cannot be read (then there is nothing there to lose)."""
+        if source is None:
+            return ""
+        if isinstance(source, str):
+            try:
+                source = read_midi(source)
+            except MidiImportError:
+                return ""
+        others = source.note_tracks - 1
+        return f"{others} other track{'s' if others > 1 else ''}" if others > 0 else ""
 
     def _remember(self, path: str) -> None:
         self.settings.add_recent(path)
@@ -637,6 +649,7 @@ class MainWindow(QMainWindow):
         if recovery is not None:
             if self.ask_restore(self, recovery):
                 self.load_melody(recovery.melody, recovery.source_path, modified=True)
+                self.more_in_file = self._more_in(recovery.source_path)
                 self.statusBar().showMessage("Restored the autosave of the last session")
                 restored = True
             else:
