@@ -461,3 +461,21 @@ def test_toolbars_wrap_onto_two_rows_instead_of_hiding_buttons(qtbot):
     again.show()
     qtbot.waitExposed(again)
     assert again.roll_toolbar.y() == again.file_toolbar.y()
+
+
+def test_the_shortcuts_window_lists_every_menu_shortcut(window, qtbot):
+    from ui.shortcuts_dialog import shortcut_rows
+
+    rows = shortcut_rows(window)
+    by_command = {cmd: keys for _, cmd, keys in rows}
+    assert by_command["Transpose Song"] == "Ctrl+T" and by_command["Change Chord at Cursor"] == "Ctrl+K"
+    assert by_command["Export with Backing Band"] == "Ctrl+Shift+B" and "Undo" in by_command
+    edit = window.menuBar().actions()[1].menu()
+    for act in edit.actions():  # nothing in the Edit menu that has keys is left out
+        if not act.shortcut().isEmpty():
+            assert act.text().replace("&", "").rstrip("…").strip() in by_command
+    assert window.act_shortcuts.shortcut().toString() == "F1"
+    dialog = window.show_shortcuts()
+    qtbot.addWidget(dialog)
+    assert dialog.table.rowCount() == len(rows) and dialog.table.item(0, 1).text() == rows[0][1]
+    dialog.close()

@@ -188,6 +188,8 @@ class MainWindow(QMainWindow):
         self.act_messages = self._action("&Messages…", self.show_messages, None,
                                          "The status bar's recent messages in full")
         self.act_about = self._action("&About", self._about)
+        self.act_shortcuts = self._action("&Keyboard Shortcuts", self.show_shortcuts, "F1",
+                                          "Every shortcut of the menus and the piano roll")
 
     def _build_menus(self) -> None:
         mb = self.menuBar()
@@ -218,7 +220,8 @@ class MainWindow(QMainWindow):
         self.view_menu.addSeparator()
         self.view_menu.addAction(self.act_messages)
         self.view_menu.addSeparator()
-        mb.addMenu("&Help").addAction(self.act_about)
+        help_menu = mb.addMenu("&Help")
+        help_menu.addActions([self.act_shortcuts, self.act_about])
 
     def _build_toolbars(self) -> None:
         tb = QToolBar("File")
@@ -705,6 +708,14 @@ class MainWindow(QMainWindow):
         self.messages_dialog.raise_()
         self.messages_dialog.refresh()
         return self.messages_dialog
+
+    def show_shortcuts(self):
+        """Help → Keyboard Shortcuts (non-modal, so it can stay open beside the roll)."""
+        from .shortcuts_dialog import ShortcutsDialog
+
+        self._shortcuts = ShortcutsDialog(self)
+        self._shortcuts.show()
+        return self._shortcuts
 
     def _about(self) -> None:
         from mguv_app import __version__
