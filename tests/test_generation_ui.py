@@ -104,6 +104,37 @@ def test_generate_fits_the_key_chosen_in_the_roll(qtbot, window):
     assert window.settings.get("generate/fit_key", True, bool) is False
 
 
+def test_generate_over_the_chosen_chords_keeps_the_best_fitting_samples(qtbot, window):
+    from mguv_app.generation.jobs import CHORD_CANDIDATES
+    from mguv_app.lofi.backing import chord_fit
+    from ui.piano_roll.chord_menu import set_chord
+
+    panel, session = window.generate_panel, window.generation
+    assert not panel.fit_chords.isEnabled() and panel.target_chords() is None  # no chords chosen yet
+    bar = window.doc.ticks_per_bar
+    for b, name in enumerate(["C", "Am", "F", "G"]):
+        set_chord(window.roll, b * bar, (b + 1) * bar, name)
+    assert panel.fit_chords.isEnabled() and panel.fit_chords.isChecked() and "4 bars" in panel.fit_chords.text()
+    chords = panel.target_chords()
+    assert chords == window.doc.chords and len(chords) == 8
+    panel.count.setValue(3)
+    panel.bars.setValue(4)
+    panel.seed.setValue(11)
+    panel.seed_lock.setChecked(True)
+    fits = {}
+    for on in (False, True):
+        panel.fit_chords.setChecked(on)
+        click(qtbot, panel.generate_button)
+        wait_idle(qtbot, session)
+        fits[on] = [chord_fit(m, chords) for m in panel.results.melodies]
+    assert f"best fit to your chords of {CHORD_CANDIDATES}" in panel.status.text()
+    assert all(b >= a for a, b in zip(fits[False], fits[True], strict=True))  # never worse: the plain one competes
+    assert sum(fits[True]) > sum(fits[False])
+    while window.doc.chords:  # take the chords back: nothing left to fit
+        window.undo_stack.undo()
+    assert not panel.fit_chords.isEnabled() and panel.target_chords() is None
+
+
 def test_continue_the_selection_keeps_the_prompt(qtbot, window):
     panel, session = window.generate_panel, window.generation
     song = make_melody(np.random.default_rng(4), 4)

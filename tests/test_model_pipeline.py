@@ -83,3 +83,27 @@ def test_generate_cli_moves_melodies_into_the_asked_key(tiny_trained_model, tmp_
         mguv(["generate", "--key", "H minor", "--out", str(tmp_path / "bad")])
     assert exit_.value.code == 2 and "unknown key root 'H'" in capsys.readouterr().err
     assert not (tmp_path / "bad").exists()
+
+
+def test_generate_cli_writes_over_chords_as_the_app_does(tiny_trained_model, tmp_path, capsys):
+    from mguv_app.cli import main as mguv
+    from mguv_app.engine import TrainedModel
+    from mguv_app.generation import generate_variations
+    from mguv_app.lofi.backing import chord_fit
+
+    chords = ["1=C", "2=Am", "3=F", "4=G"]
+    out = tmp_path / "over"
+    assert mguv(["generate", "--model", str(tiny_trained_model), "--bars", "4", "--count", "3", "--seed", "9",
+                 "--device", "cpu", "--out", str(out), *sum((["--chord", c] for c in chords), [])]) == 0
+    printed = capsys.readouterr().out
+    assert printed.count("fit to the chords") == 3 and "best of 16" in printed
+    written = [read_midi(f).melody for f in sorted(out.glob("*.mid"))]
+    grid = {b * 1920 + h * 960: name for b, name in enumerate(["C", "Am", "F", "G"]) for h in range(2)}
+    tm = TrainedModel(tiny_trained_model, device="cpu")
+    plain = generate_variations(tm, 3, 4, tm.sample_temperature, 9)  # the same seeds without chords
+    assert any(m.notes != p.notes for m, p in zip(written, plain.melodies, strict=True))  # the chords chose
+    for m, p in zip(written, plain.melodies, strict=True):
+        assert chord_fit(m, grid) >= chord_fit(p, grid) - 1e-9  # at least as good as the first sample
+    assert mguv(["generate", "--model", str(tiny_trained_model), "--chord", "0=C", "--device", "cpu",
+                 "--out", str(tmp_path / "bad")]) == 2
+    assert "BAR=CHORD" in capsys.readouterr().err

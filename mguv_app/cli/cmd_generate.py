@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from .common import add_model_arguments, load_trained_model, run_guarded
@@ -30,6 +31,9 @@ def add_arguments(p) -> None:
     p.add_argument("--key", type=_key, default=None, metavar="KEY",
                    help="move each melody (by at most a tritone) into this key, e.g. 'A minor', 'Eb major', "
                         "'D dorian' (default: the keys the model wrote)")
+    p.add_argument("--chord", action="append", default=[], metavar="BAR[:BEAT]=CHORD",
+                   help="write over these chords, e.g. --chord 1=Am --chord 2=F --chord 3:3=G7: each melody is the "
+                        "best fit of several samples, as the app's 'Over your chords' (repeatable)")
     p.add_argument("--out", required=True, metavar="DIR", help="output folder")
     add_model_arguments(p)
 
@@ -39,8 +43,10 @@ def _run(args) -> int:
 
     tm = load_trained_model(args)
     temperature = tm.sample_temperature if args.temperature is None else args.temperature
-    melodies = tm.sample(args.count, args.bars, temperature, args.seed, args.qpm, args.program)
     out = Path(args.out)
+    if args.chord:
+        return _over_chords(args, tm, temperature, out)
+    melodies = tm.sample(args.count, args.bars, temperature, args.seed, args.qpm, args.program)
     for i, m in enumerate(melodies):
         moved = ""
         if args.key:
@@ -52,6 +58,34 @@ def _run(args) -> int:
         path = out / f"sample_{i + 1:02d}.mid"
         write_midi(m, path)
         print(f"{path}: {len(m.notes)} notes{moved}")
+    return 0
+
+
+def _over_chords(args, tm, temperature: float, out: Path) -> int:
+    """``--chord``: the Generate dock's path (``generate_variations`` with chords), so a seed gives what the
+    app gives; each file's fit to the chords is printed."""
+    from ..generation import generate_variations
+    from ..generation.jobs import CHORD_CANDIDATES
+    from ..music import Melody, write_midi
+    from .cmd_backing import parse_chord_option
+
+    chords: dict[int, str] = {}
+    grid = Melody(time_signature=(4, 4))
+    for option in args.chord:
+        try:
+            start, end, symbol = parse_chord_option(option, grid)
+        except ValueError as err:
+            print(f"mguv generate: {err}", file=sys.stderr)
+            return 2
+        chords.update(dict.fromkeys(range(start, end, grid.chord_slot_ticks), symbol))
+    res = generate_variations(tm, args.count, args.bars, temperature, args.seed or 0, args.qpm, args.program,
+                              key=args.key, chords=chords)
+    for i, (m, fit, first) in enumerate(zip(res.melodies, res.meta["chord_fit"], res.meta["chord_fit_first"],
+                                            strict=True)):
+        path = out / f"sample_{i + 1:02d}.mid"
+        write_midi(m, path)
+        print(f"{path}: {len(m.notes)} notes, fit to the chords {fit:.2f} (best of {CHORD_CANDIDATES}; "
+              f"the first sample: {first:.2f})")
     return 0
 
 

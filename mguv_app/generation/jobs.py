@@ -15,6 +15,7 @@ import numpy as np
 
 from ..editing.scales import SCALES, shift_into_scale
 from ..engine.interpolation import slerp
+from ..lofi.backing import chord_fit
 from ..music.melody import Melody
 
 ATTRIBUTES = {  # slider name -> (attribute vector, what + means)
@@ -69,13 +70,21 @@ def encode_melodies(model, melodies: list[Melody], cancel: CancelToken | None = 
     return mu
 
 
+CHORD_CANDIDATES = 16  # samples drawn per variation when it must fit chords; the best-fitting one is kept
+_CANDIDATE_SEED_STEP = 1_000_003
+
+
 def generate_variations(model, count: int = 4, bars: int | None = None, temperature: float = 1.0,
                         seed: int = 0, qpm: float = 120.0, program: int = 0,
-                        cancel: CancelToken | None = None, key: tuple[int, str] | None = None) -> JobResult:
+                        cancel: CancelToken | None = None, key: tuple[int, str] | None = None,
+                        chords: dict[int, str] | None = None, candidates: int = CHORD_CANDIDATES) -> JobResult:
     """``count`` prior samples of ``bars`` bars; variation i uses seed ``seed + i`` (reproducible one by one).
 
     With ``key`` = (root, scale name) each variation is moved by at most a tritone into that key
     (``shift_into_scale``): the model writes in every key, the song in the roll has one.
+    With ``chords`` (slot start -> symbol, the Band's chords the user chose) each variation is the
+    best-fitting of ``candidates`` samples (``lofi.backing.chord_fit``, after the key move): the model
+    is not conditioned on chords, so it is asked several times and the melody that sits best wins.
     """
     if count < 1:
         raise ValueError("ask for at least one variation")
@@ -85,21 +94,35 @@ def generate_variations(model, count: int = 4, bars: int | None = None, temperat
     if key and key[1] not in SCALES:
         raise ValueError(f"unknown scale {key[1]!r}")
     bars = bars or model.bars
-    melodies, labels, shifts = [], [], []
+    melodies, labels, shifts, fits, first_fits = [], [], [], [], []
+    tries = max(1, candidates) if chords else 1
     for i in range(count):
-        token.check()
-        m = model.sample(1, min(bars, model.bars), temperature, seed + i, qpm, program)[0]
-        if bars > model.bars:  # longer than the model: continue it, a cancellable chunk at a time
-            m = _extend(model, m, bars - model.bars, temperature, seed + i + 1, token)
-        shift = shift_into_scale(m.notes, *key) if key else 0
-        if shift:
-            m = m.transposed(shift)
+        best = None
+        for k in range(tries):
+            token.check()
+            s = seed + i + k * _CANDIDATE_SEED_STEP  # k = 0: the same melody as without chords
+            m = model.sample(1, min(bars, model.bars), temperature, s, qpm, program)[0]
+            if bars > model.bars:  # longer than the model: continue it, a cancellable chunk at a time
+                m = _extend(model, m, bars - model.bars, temperature, s + 1, token)
+            shift = shift_into_scale(m.notes, *key) if key else 0
+            if shift:
+                m = m.transposed(shift)
+            fit = chord_fit(m, chords) if chords else 0.0
+            if k == 0:
+                first_fits.append(fit)
+            if best is None or fit > best[0] + 1e-9:
+                best = (fit, m, shift)
+        fit, m, shift = best
         shifts.append(shift)
+        fits.append(fit)
         m.name = f"Variation {i + 1} (seed {seed + i})"
         melodies.append(m)
         labels.append(m.name)
     latents = encode_melodies(model, melodies, token)  # of the melodies as moved, so the map shows them
-    return JobResult(melodies, labels, latents, {"seed": seed, "temperature": temperature, "shifts": shifts})
+    meta = {"seed": seed, "temperature": temperature, "shifts": shifts}
+    if chords:  # the chosen fits against what the first sample alone would have given
+        meta.update(chord_fit=fits, chord_fit_first=first_fits, candidates=tries)
+    return JobResult(melodies, labels, latents, meta)
 
 
 def _extend(model, melody: Melody, bars: int, temperature: float, seed: int, token: CancelToken) -> Melody:

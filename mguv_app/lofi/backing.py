@@ -81,6 +81,23 @@ def user_chords(melody: Melody, key: Key) -> dict[int, Chord]:
     return out
 
 
+def chord_fit(melody: Melody, chords: dict[int, str]) -> float:
+    """How well ``melody`` sits over ``chords`` (slot start -> symbol): the harmoniser's own fit measure
+    (chord tones +1, 9ths +0.4, other scale notes -0.3, notes outside the key -0.6, weighted by length and
+    beat) averaged over the chosen slots the melody reaches. Generate ranks its candidates by it."""
+    from .harmony import fit_matrix
+
+    song = melody.copy()
+    song.chords = dict(chords)
+    key = estimate_key(melody.notes) if melody.notes else Key(0, "major")
+    fixed = {t: c for t, c in user_chords(song, key).items() if t < melody.end_tick}
+    if not fixed:
+        return 0.0
+    slot = melody.chord_slot_ticks
+    scores = fit_matrix(melody, key, [(t, t + slot) for t in fixed], list(fixed.values()))
+    return float(np.mean(np.diag(scores)))
+
+
 def backing_for(melody: Melody, seed: int = 0, swing: float = 0.5, sound: str = DEFAULT_SOUND) -> Backing:
     """Chords, bass and drums for ``melody`` (4/4, 2/2, 3/4 or 6/8), over as many whole bars as it spans
     (or as its chosen chords reach); the chords the user chose (``melody.chords``) are kept.

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from mguv_app.editing import key_label
 from mguv_app.generation import continue_melody, generate_variations
+from mguv_app.generation.jobs import CHORD_CANDIDATES
 
 from ..widgets import WrapLabel, scroll_into_view
 from .attributes_box import AttributesBox
@@ -133,8 +134,16 @@ class GeneratePanel(QWidget):
         roll = self.session.window.roll
         roll.scaleChanged.connect(self._roll_scale_changed)
         self._roll_scale_changed(roll.key, roll.scale)
+        self.fit_chords = QCheckBox()
+        self.fit_chords.setToolTip(f"Draw {CHORD_CANDIDATES} melodies for each variation and keep the one that "
+                                   "fits the chords you chose for the Band best (right-click a chord over the ruler)")
+        self.fit_chords.setChecked(settings.get("generate/fit_chords", True, bool))
+        self.fit_chords.toggled.connect(lambda on: settings.set("generate/fit_chords", bool(on)))
+        grid.addWidget(self.fit_chords, 3, 0, 1, 2)
+        self.session.chordsChanged.connect(self._doc_chords_changed)  # a Qt connection: it dies with the panel
+        self._doc_chords_changed()
         self.generate_button = _button("Generate", "Sample new melodies from the model", self.generate)
-        grid.addWidget(self.generate_button, 3, 0, 1, 2)
+        grid.addWidget(self.generate_button, 4, 0, 1, 2)
         self.model_actions.append(self.generate_button)
         return box
 
@@ -211,6 +220,19 @@ class GeneratePanel(QWidget):
         self.fit_key.setText(f"In the roll's key ({key_label(key, scale)})" if has_key
                              else "In the roll's key (set one in the toolbar)")
 
+    def _doc_chords_changed(self) -> None:
+        """The chords box counts the chords chosen for the Band; with none there is nothing to fit."""
+        chosen = self.session.window.doc.chords
+        bars = len({t // self.session.window.doc.ticks_per_bar for t in chosen})
+        self.fit_chords.setEnabled(bool(chosen))
+        self.fit_chords.setText(f"Over your chords ({bars} bar{'s' * (bars != 1)})" if chosen
+                                else "Over your chords (choose some over the ruler)")
+
+    def target_chords(self) -> dict[int, str] | None:
+        """The chosen chords Generate fits its variations to, or None."""
+        chosen = self.session.window.doc.chords
+        return dict(chosen) if chosen and self.fit_chords.isChecked() else None
+
     def target_key(self) -> tuple[int, str] | None:
         """The key Generate moves its variations into, or None to keep the model's keys."""
         roll = self.session.window.roll
@@ -220,11 +242,13 @@ class GeneratePanel(QWidget):
         if not self.seed_lock.isChecked():
             self.seed.setValue(random.randrange(2**31 - 1))
         count, bars, temp, seed = self.count.value(), self.bars.value(), self.temperature.value(), self.seed.value()
-        m, key = self.session.window.melody, self.target_key()
-        done = f"{count} variations (seed {seed})" + (f" in {key_label(*key)}" if key else "")
+        m, key, chords = self.session.window.melody, self.target_key(), self.target_chords()
+        done = f"{count} variations (seed {seed})" + (f" in {key_label(*key)}" if key else "") + (
+            f", each the best fit to your chords of {CHORD_CANDIDATES}" if chords else "")
         return self.session.run(
-            f"Generating {count} variation{'s' * (count > 1)}",
-            lambda model, tok: generate_variations(model, count, bars, temp, seed, m.qpm, m.program, tok, key),
+            f"Generating {count} variation{'s' * (count > 1)}" + (" over your chords" if chords else ""),
+            lambda model, tok: generate_variations(model, count, bars, temp, seed, m.qpm, m.program, tok, key,
+                                                   chords),
             lambda res: self._done(res, "generated", done))
 
     def continue_(self) -> bool:

@@ -30,6 +30,7 @@ class GenerationSession(QObject):
     resultsChanged = Signal()
     busyChanged = Signal(bool)
     placed = Signal(object)  # a melody just put into the piano roll
+    chordsChanged = Signal()  # the Band's chosen chords changed (Generate can fit them)
 
     def __init__(self, window, parent: QObject | None = None) -> None:
         super().__init__(parent or window)
@@ -178,6 +179,8 @@ class GenerationSession(QObject):
     def _doc_changed(self, kind: str) -> None:
         if kind == "meta":  # a file was opened: the window sets its path right after loading
             QTimer.singleShot(0, self._project_maybe_changed)
+        elif kind == "chords":
+            self.chordsChanged.emit()
 
     def _project_maybe_changed(self) -> None:
         if self.window.path != self._project:
