@@ -91,13 +91,9 @@ def test_the_backing_cli_plays_the_files_own_chords(tmp_path, capsys):
 
 @pytest.fixture
 def window(qtbot):
-    from ui.main_window import MainWindow
+    from tests.test_main_window import make_window
 
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.ask_unsaved = lambda parent: "discard"
-    w.show_error = lambda parent, title, text: None
-    return w
+    return make_window(qtbot)
 
 
 def test_opening_a_song_takes_its_chords_and_save_never_overwrites_it(window, tmp_path):

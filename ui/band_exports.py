@@ -32,45 +32,39 @@ def _stem(window) -> str:
     return Path(window.path).stem if window.path else (window.doc.name or "melody")
 
 
+def _export(window, what: str, title: str, name: str, write, done: str, path: str | None = None) -> bool:
+    """Fit the Band, ask where (``name`` suggested beside the last folder), write with ``write(backing, path)``."""
+    backing = _fit(window, what)
+    if backing is None:
+        return False
+    if path is None:
+        ask = window.ask_text_path if name.endswith(".txt") else window.ask_save_path
+        path = ask(window, title, str(Path(window.settings.get("last_dir", "")) / name))
+        if not path:
+            return False
+    if name.endswith(".mid") and Path(path).suffix.lower() not in MIDI_SUFFIXES:
+        path += ".mid"
+    elif not Path(path).suffix:
+        path += Path(name).suffix
+    try:
+        write(backing, path)
+    except OSError as err:
+        return window._save_failed(path, err)
+    window.statusBar().showMessage(f"{done} {path}: {backing.describe(8)}")
+    return True
+
+
 def export_backing(window, path: str | None = None) -> bool:
     """The melody plus the Band's chords, bass and drums as one 4-track MIDI file."""
     from mguv_app.lofi.backing import write_backing_midi
 
-    backing = _fit(window, "accompany")
-    if backing is None:
-        return False
-    if path is None:
-        path = window.ask_save_path(window, "Export with backing band",
-                                    str(Path(window.settings.get("last_dir", "")) / f"{_stem(window)} with band.mid"))
-        if not path:
-            return False
-    if Path(path).suffix.lower() not in MIDI_SUFFIXES:
-        path += ".mid"
-    try:
-        write_backing_midi(backing, path)
-    except OSError as err:
-        return window._save_failed(path, err)
-    window.statusBar().showMessage(f"Exported {path}: {backing.describe(8)}")
-    return True
+    return _export(window, "accompany", "Export with backing band", f"{_stem(window)} with band.mid",
+                   write_backing_midi, "Exported", path)
 
 
 def export_chart(window, path: str | None = None) -> bool:
     """The Band's chords as a plain-text chart, four bars a line (``lofi.chord_chart``)."""
     from mguv_app.lofi.chord_chart import write_chord_chart
 
-    backing = _fit(window, "chart")
-    if backing is None:
-        return False
-    if path is None:
-        path = window.ask_text_path(window, "Export chord chart",
-                                    str(Path(window.settings.get("last_dir", "")) / f"{_stem(window)} chords.txt"))
-        if not path:
-            return False
-    if not Path(path).suffix:
-        path += ".txt"
-    try:
-        write_chord_chart(backing, path, _stem(window))
-    except OSError as err:
-        return window._save_failed(path, err)
-    window.statusBar().showMessage(f"Exported the chord chart {path}: {backing.describe(8)}")
-    return True
+    return _export(window, "chart", "Export chord chart", f"{_stem(window)} chords.txt",
+                   lambda backing, p: write_chord_chart(backing, p, _stem(window)), "Exported the chord chart", path)
