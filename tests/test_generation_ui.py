@@ -153,6 +153,33 @@ def test_continue_the_selection_keeps_the_prompt(qtbot, window):
     assert not panel.continue_() and "Draw or select" in panel.status.text()
 
 
+def test_continue_over_the_chosen_chords_fits_the_new_bars(qtbot, window):
+    from mguv_app.generation import continue_melody
+    from mguv_app.lofi.backing import chord_fit
+    from ui.piano_roll.chord_menu import set_chord
+
+    panel, session = window.generate_panel, window.generation
+    song = make_melody(np.random.default_rng(4), 4)
+    window.load_melody(song)
+    bar = song.ticks_per_bar
+    for b, name in enumerate(["C", "Am", "F", "G"], start=4):  # chords for the bars to come, beyond the melody
+        set_chord(window.roll, b * bar, (b + 1) * bar, name)
+    window.doc.select([i for i, n in window.doc.notes.items() if n.start >= 2 * bar])  # bars 3-4: moved to bar 1
+    prompt = session.prompt()
+    assert prompt.chords == {t - 2 * bar: c for t, c in window.doc.chords.items()}  # the chords move with it
+    panel.continue_bars.setValue(4)
+    panel.seed.setValue(5)
+    panel.seed_lock.setChecked(True)
+    click(qtbot, panel.continue_button)
+    wait_idle(qtbot, session)
+    assert "the best fit to your chords of 16" in panel.status.text()
+    out = panel.results.melodies[0]
+    assert out.notes[: len(prompt.notes)] == prompt.notes
+    ahead = {t: c for t, c in prompt.chords.items() if t >= 2 * bar}
+    plain = continue_melody(session.model, prompt, 4, panel.temperature.value(), 5).melodies[0]
+    assert chord_fit(out, ahead) >= chord_fit(plain, ahead) - 1e-9  # the plain continuation competed
+
+
 def test_interpolate_between_two_variations(qtbot, window):
     panel, session = window.generate_panel, window.generation
     panel.count.setValue(2)

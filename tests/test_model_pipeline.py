@@ -3,6 +3,7 @@ temperatures and picks the one whose samples look most like the test melodies, s
 into the shipped config, and Generate / `mguv generate` start from it."""
 
 import json
+import re
 import shutil
 
 import numpy as np
@@ -107,3 +108,26 @@ def test_generate_cli_writes_over_chords_as_the_app_does(tiny_trained_model, tmp
     assert mguv(["generate", "--model", str(tiny_trained_model), "--chord", "0=C", "--device", "cpu",
                  "--out", str(tmp_path / "bad")]) == 2
     assert "BAR=CHORD" in capsys.readouterr().err
+
+
+def test_continue_cli_over_chords(tiny_trained_model, tmp_path, capsys):
+    from mguv_app.cli import main as mguv
+    from mguv_app.lofi.backing import chord_fit
+    from mguv_app.music import Melody, Note, write_midi
+
+    prompt = tmp_path / "prompt.mid"
+    write_midi(Melody([Note(i * 480, i * 480 + 400, 60 + (i % 5) * 2) for i in range(8)], qpm=100.0,
+                      chords={2 * 1920: "F"}), prompt)  # a chord saved in the file, for bar 3
+    out = tmp_path / "out.mid"
+    base = ["continue", str(prompt), "--bars", "2", "--seed", "4", "--device", "cpu",
+            "--model", str(tiny_trained_model)]
+    assert mguv([*base, "--chord", "4=G7", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    best, first = map(float, re.search(r"fit to the chords (-?[\d.]+) \(best of 16; the first: (-?[\d.]+)\)",
+                                       printed).groups())
+    assert best >= first
+    result = read_midi(out).melody
+    assert result.chords == {2 * 1920: "F", 3 * 1920: "G7", 3 * 1920 + 960: "G7"}  # the file's and the option's
+    assert chord_fit(result, result.chords) == pytest.approx(best, abs=0.01)
+    assert mguv([*base, "--chord", "4=X", "--out", str(tmp_path / "bad.mid")]) == 2
+    assert "not a chord symbol" in capsys.readouterr().err and not (tmp_path / "bad.mid").exists()

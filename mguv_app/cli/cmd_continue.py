@@ -13,6 +13,9 @@ def add_arguments(p) -> None:
     p.add_argument("--temperature", type=float, default=None,
                    help="sampling temperature (0 = greedy; default: the model's own, measured when it was shipped)")
     p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--chord", action="append", default=[], metavar="BAR[:BEAT]=CHORD",
+                   help="a chord for the new bars (bars counted from the prompt's first), e.g. --chord 9=Am: the "
+                        "continuation is the best fit of several, as in the app; chords saved in PROMPT.mid count too")
     p.add_argument("--out", required=True, metavar="OUT.mid")
     add_model_arguments(p)
 
@@ -25,9 +28,27 @@ def _run(args) -> int:
     prompt = read_melody(args.prompt)
     tm = load_trained_model(args)
     temperature = tm.sample_temperature if args.temperature is None else args.temperature
-    result = tm.continue_(prompt, args.bars, temperature, args.seed)
+    from .cmd_backing import parse_chord_option
+
+    for option in args.chord:
+        try:
+            start, end, symbol = parse_chord_option(option, prompt)
+        except ValueError as err:
+            raise CliError(str(err)) from None
+        prompt.chords.update(dict.fromkeys(range(start, end, prompt.chord_slot_ticks), symbol))
+    new_from = prompt.num_bars * prompt.ticks_per_bar
+    fitted = ""
+    if any(t >= new_from for t in prompt.chords):  # chords ahead: the Generate dock's path
+        from ..generation import continue_melody
+
+        res = continue_melody(tm, prompt, args.bars, temperature, args.seed or 0, chords=prompt.chords)
+        result = res.melodies[0]
+        fitted = f", fit to the chords {res.meta['chord_fit']:.2f} (best of {res.meta['candidates']}; " \
+                 f"the first: {res.meta['chord_fit_first']:.2f})"
+    else:
+        result = tm.continue_(prompt, args.bars, temperature, args.seed)
     write_midi(result, args.out)
-    print(f"{args.out}: {prompt.num_bars} prompt bars + {args.bars} new bars, {len(result.notes)} notes")
+    print(f"{args.out}: {prompt.num_bars} prompt bars + {args.bars} new bars, {len(result.notes)} notes{fitted}")
     return 0
 
 

@@ -139,16 +139,32 @@ def _extend(model, melody: Melody, bars: int, temperature: float, seed: int, tok
 
 
 def continue_melody(model, prompt: Melody, bars: int = 4, temperature: float = 1.0, seed: int = 0,
-                    cancel: CancelToken | None = None) -> JobResult:
-    """The prompt kept exactly, followed by ``bars`` new bars; generated in chunks of half the model length."""
+                    cancel: CancelToken | None = None, chords: dict[int, str] | None = None,
+                    candidates: int = CHORD_CANDIDATES) -> JobResult:
+    """The prompt kept exactly, followed by ``bars`` new bars; generated in chunks of half the model length.
+
+    With ``chords`` (slot start -> symbol, in the prompt's ticks) that reach the new bars, the
+    continuation is the best fit to them of ``candidates`` (the first is the one drawn without chords)."""
     if not prompt.notes:
         raise ValueError("the prompt has no notes: draw or select some first")
     if bars < 1:
         raise ValueError("continue by at least one bar")
     token = _token(cancel)
-    out = _extend(model, prompt, bars, temperature, seed, token)
+    new_from = prompt.num_bars * prompt.ticks_per_bar
+    ahead = {t: c for t, c in (chords or {}).items() if t >= new_from}
+    best, fits = None, []
+    for k in range(max(1, candidates) if ahead else 1):
+        out = _extend(model, prompt, bars, temperature, seed + k * _CANDIDATE_SEED_STEP, token)
+        fit = chord_fit(out, ahead) if ahead else 0.0
+        fits.append(fit)
+        if best is None or fit > best[0] + 1e-9:
+            best = (fit, out)
+    out = best[1]
     out.name = f"{prompt.name} + {bars} bars"
-    return JobResult([out], [out.name], encode_melodies(model, [out], token), {"prompt_notes": len(prompt.notes)})
+    meta = {"prompt_notes": len(prompt.notes)}
+    if ahead:
+        meta.update(chord_fit=best[0], chord_fit_first=fits[0], candidates=len(fits))
+    return JobResult([out], [out.name], encode_melodies(model, [out], token), meta)
 
 
 def interpolate(model, a: Melody | np.ndarray, b: Melody | np.ndarray, steps: int = 5, temperature: float = 0.0,

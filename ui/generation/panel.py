@@ -257,10 +257,12 @@ class GeneratePanel(QWidget):
             self.status.setText("Draw or select some notes to continue first")
             return False
         bars, temp, seed = self.continue_bars.value(), self.temperature.value(), self.seed.value()
+        chords = prompt.chords if self.target_chords() else None  # the prompt's chords, moved with it
         return self.session.run(
             f"Continuing by {bars} bars",
-            lambda model, tok: continue_melody(model, prompt, bars, temp, seed, tok),
-            lambda res: self._done(res, "generated", "continuation ready: double-click to place it"))
+            lambda model, tok: continue_melody(model, prompt, bars, temp, seed, tok, chords),
+            lambda res: self._done(res, "generated", "continuation ready: double-click to place it" + (
+                f" (the best fit to your chords of {res.meta['candidates']})" if "candidates" in res.meta else "")))
 
     def _done(self, res, source: str, text: str) -> None:
         self.session.set_results(res, source)
