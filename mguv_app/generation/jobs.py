@@ -74,6 +74,22 @@ CHORD_CANDIDATES = 16  # samples drawn per variation when it must fit chords; th
 _CANDIDATE_SEED_STEP = 1_000_003
 
 
+def _best_fit(draw, seed: int, chords: dict[int, str] | None, candidates: int, token: CancelToken):
+    """``draw(seed) -> (melody, extra)`` once (no chords), or ``candidates`` times with spaced seeds, keeping
+    the best ``chord_fit``; returns (melody, extra, its fit, the first draw's fit). The first draw uses
+    ``seed`` itself, so it is what the job gives without chords and the choice is never worse."""
+    best, first = None, 0.0
+    for k in range(max(1, candidates) if chords else 1):
+        token.check()
+        melody, extra = draw(seed + k * _CANDIDATE_SEED_STEP)
+        fit = chord_fit(melody, chords) if chords else 0.0
+        if k == 0:
+            first = fit
+        if best is None or fit > best[2] + 1e-9:
+            best = (melody, extra, fit)
+    return (*best, first)
+
+
 def generate_variations(model, count: int = 4, bars: int | None = None, temperature: float = 1.0,
                         seed: int = 0, qpm: float = 120.0, program: int = 0,
                         cancel: CancelToken | None = None, key: tuple[int, str] | None = None,
@@ -95,33 +111,26 @@ def generate_variations(model, count: int = 4, bars: int | None = None, temperat
         raise ValueError(f"unknown scale {key[1]!r}")
     bars = bars or model.bars
     melodies, labels, shifts, fits, first_fits = [], [], [], [], []
-    tries = max(1, candidates) if chords else 1
+
+    def draw(s: int) -> tuple[Melody, int]:
+        m = model.sample(1, min(bars, model.bars), temperature, s, qpm, program)[0]
+        if bars > model.bars:  # longer than the model: continue it, a cancellable chunk at a time
+            m = _extend(model, m, bars - model.bars, temperature, s + 1, token)
+        shift = shift_into_scale(m.notes, *key) if key else 0
+        return (m.transposed(shift) if shift else m), shift
+
     for i in range(count):
-        best = None
-        for k in range(tries):
-            token.check()
-            s = seed + i + k * _CANDIDATE_SEED_STEP  # k = 0: the same melody as without chords
-            m = model.sample(1, min(bars, model.bars), temperature, s, qpm, program)[0]
-            if bars > model.bars:  # longer than the model: continue it, a cancellable chunk at a time
-                m = _extend(model, m, bars - model.bars, temperature, s + 1, token)
-            shift = shift_into_scale(m.notes, *key) if key else 0
-            if shift:
-                m = m.transposed(shift)
-            fit = chord_fit(m, chords) if chords else 0.0
-            if k == 0:
-                first_fits.append(fit)
-            if best is None or fit > best[0] + 1e-9:
-                best = (fit, m, shift)
-        fit, m, shift = best
+        m, shift, fit, first = _best_fit(draw, seed + i, chords, candidates, token)
         shifts.append(shift)
         fits.append(fit)
+        first_fits.append(first)
         m.name = f"Variation {i + 1} (seed {seed + i})"
         melodies.append(m)
         labels.append(m.name)
     latents = encode_melodies(model, melodies, token)  # of the melodies as moved, so the map shows them
     meta = {"seed": seed, "temperature": temperature, "shifts": shifts}
     if chords:  # the chosen fits against what the first sample alone would have given
-        meta.update(chord_fit=fits, chord_fit_first=first_fits, candidates=tries)
+        meta.update(chord_fit=fits, chord_fit_first=first_fits, candidates=max(1, candidates))
     return JobResult(melodies, labels, latents, meta)
 
 
@@ -152,18 +161,12 @@ def continue_melody(model, prompt: Melody, bars: int = 4, temperature: float = 1
     token = _token(cancel)
     new_from = prompt.num_bars * prompt.ticks_per_bar
     ahead = {t: c for t, c in (chords or {}).items() if t >= new_from}
-    best, fits = None, []
-    for k in range(max(1, candidates) if ahead else 1):
-        out = _extend(model, prompt, bars, temperature, seed + k * _CANDIDATE_SEED_STEP, token)
-        fit = chord_fit(out, ahead) if ahead else 0.0
-        fits.append(fit)
-        if best is None or fit > best[0] + 1e-9:
-            best = (fit, out)
-    out = best[1]
+    out, _, fit, first = _best_fit(lambda s: (_extend(model, prompt, bars, temperature, s, token), None),
+                                   seed, ahead, candidates, token)
     out.name = f"{prompt.name} + {bars} bars"
     meta = {"prompt_notes": len(prompt.notes)}
     if ahead:
-        meta.update(chord_fit=best[0], chord_fit_first=fits[0], candidates=len(fits))
+        meta.update(chord_fit=fit, chord_fit_first=first, candidates=max(1, candidates))
     return JobResult([out], [out.name], encode_melodies(model, [out], token), meta)
 
 
