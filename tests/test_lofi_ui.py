@@ -51,8 +51,11 @@ def test_endless_dock_plays_freezes_and_saves(window, qtbot, tiny_engine, tmp_pa
         assert panel.freeze_button.isEnabled()
         frozen = panel.freeze()
         assert window.melody.notes == frozen.notes == stream.taken[0].melody.notes
+        phrase = stream.taken[0]  # the chords the band played under it come along, for the roll's Band
+        assert window.doc.chords == frozen.chords and frozen.chords[0] == phrase.slots[0].chord.spelled(phrase.key)
+        assert set(frozen.chords) == set(range(0, phrase.slots[-1].end, 960))
         window.undo_stack.undo()
-        assert len(window.melody.notes) == 3  # freezing is one undoable step
+        assert len(window.melody.notes) == 3 and window.doc.chords == {}  # freezing is one undoable step
         mid = tmp_path / "session.mid"
         assert panel.save_session(str(mid))
         assert len([t for t in mido.MidiFile(mid).tracks if any(m.type == "note_on" for m in t)]) == 4

@@ -82,8 +82,8 @@ class ChordCommand(QUndoCommand):
         self.doc.apply_chords(self.change.before)
 
 
-class TransposeCommand(QUndoCommand):
-    """Every note and every chosen chord moved together: one undo step for the whole song."""
+class NotesAndChordsCommand(QUndoCommand):
+    """Notes and chosen chords changed together as one undo step: Transpose Song, a frozen Endless phrase."""
 
     def __init__(self, doc: NoteDocument, notes: Change, chords: ChordChange, label: str) -> None:
         super().__init__(label)

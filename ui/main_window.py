@@ -330,7 +330,8 @@ class MainWindow(QMainWindow):
             self.transport.set_melody(self.melody)
 
     def replace_melody(self, melody: Melody, label: str = "Generate") -> None:
-        """Replace every note by ``melody``'s as one undoable step (for Generate and friends)."""
+        """Replace every note by ``melody``'s as one undoable step (for Generate and friends); a melody that
+        carries chords (a frozen Endless phrase) replaces the chosen chords too, in the same step."""
         from . import commands
 
         change = self.doc.plan_delete(list(self.doc.notes), label)
@@ -338,6 +339,13 @@ class MainWindow(QMainWindow):
         change.before.update(add.before)
         change.after.update(add.after)
         change.select_after = set()
+        if melody.chords:  # it brings its own harmony (a frozen Endless phrase): the chords change with it
+            from mguv_app.editing import ChordChange
+
+            ticks = set(self.doc.chords) | set(melody.chords)
+            chords = ChordChange({t: self.doc.chords.get(t) for t in ticks}, {t: melody.chords.get(t) for t in ticks})
+            self.undo_stack.push(commands.NotesAndChordsCommand(self.doc, change, chords, label))
+            return
         commands.push(self.undo_stack, self.doc, change)
 
     def _doc_changed(self, kind: str) -> None:
@@ -532,7 +540,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("The melody cannot go further that way (MIDI ends at 0 and 127)", 4000)
             return False
         chords = self.doc.plan_transposed_chords(dp, transpose_symbol)
-        self.undo_stack.push(commands.TransposeCommand(self.doc, notes, chords, f"Transpose {dp:+d}"))
+        self.undo_stack.push(commands.NotesAndChordsCommand(self.doc, notes, chords, f"Transpose {dp:+d}"))
         if self.roll.scale != "Chromatic":  # the highlighted key moves with the song
             self.roll_toolbar.set_scale(self.roll.key + dp, self.roll.scale)
         self.statusBar().showMessage(f"Transposed {dp:+d} semitones" + (

@@ -336,13 +336,17 @@ class LofiStream:
 
     # ------------------------------------------------------------------ the session
     def freeze(self, index: int | None = None) -> Melody:
-        """A handed-out phrase's melody (the last one by default), ready for the piano roll."""
+        """A handed-out phrase's melody (the last one by default), ready for the piano roll, with the chords
+        the band played under it (``Melody.chords``)."""
         if not self.taken:
             raise LookupError("no phrase has been played yet")
         phrase = self.taken[-1] if index is None else next((p for p in self.taken if p.index == index), None)
         if phrase is None:
             raise LookupError(f"phrase {index} is not in this session")
-        return phrase.melody.copy()
+        out = phrase.melody.copy()
+        half = out.chord_slot_ticks  # the chords the band played under it, so the roll's Band plays them too
+        out.chords = {t: s.chord.spelled(phrase.key) for s in phrase.slots for t in range(s.start, s.end, half)}
+        return out
 
     def phrase_at(self, tick: int) -> Phrase | None:
         for p in reversed(self.taken):
