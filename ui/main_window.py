@@ -9,6 +9,7 @@ dialog with a plain function.
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -418,8 +419,7 @@ class MainWindow(QMainWindow):
 
             melody.chords = detect_chords(imported.accompaniment, melody)
             if melody.chords:
-                names = [c for i, (_, c) in enumerate(sorted(melody.chords.items()))
-                         if i == 0 or c != sorted(melody.chords.items())[i - 1][1]]
+                names = [c for c, _ in itertools.groupby(c for _, c in sorted(melody.chords.items()))]
                 found = f"; the Band plays its own chords, read from its other tracks: {' '.join(names[:6])}" + (
                     " …" if len(names) > 6 else "")
         self.load_melody(melody, os.path.abspath(path))

@@ -60,6 +60,15 @@ def parse_chord_option(text: str, melody) -> tuple[int, int, str]:
     return *place, canonical_symbol(symbol)  # ChordSymbolError is a ValueError
 
 
+def chord_options(options: list[str], melody) -> dict[int, str]:
+    """``--chord`` options as ``Melody.chords`` entries, one per chord slot they cover (ValueError if bad)."""
+    chords: dict[int, str] = {}
+    for option in options:
+        start, end, symbol = parse_chord_option(option, melody)
+        chords.update(dict.fromkeys(range(start, end, melody.chord_slot_ticks), symbol))
+    return chords
+
+
 def print_suggestions(melody, places: list[str]) -> None:
     from ..lofi.harmony import chord_suggestions, estimate_key
 
@@ -88,10 +97,7 @@ def run(args) -> int:
             from ..lofi.chord_detect import detect_chords
 
             melody.chords = detect_chords(imported.accompaniment, melody)
-        half = melody.chord_slot_ticks
-        for option in args.chord:
-            start, end, symbol = parse_chord_option(option, melody)
-            melody.chords.update(dict.fromkeys(range(start, end, half), symbol))
+        melody.chords.update(chord_options(args.chord, melody))
         if args.suggest:
             print_suggestions(melody, args.suggest)
         if args.out is None and args.chart is None and args.wav is None:

@@ -28,14 +28,12 @@ def _run(args) -> int:
     prompt = read_melody(args.prompt)
     tm = load_trained_model(args)
     temperature = tm.sample_temperature if args.temperature is None else args.temperature
-    from .cmd_backing import parse_chord_option
+    from .cmd_backing import chord_options
 
-    for option in args.chord:
-        try:
-            start, end, symbol = parse_chord_option(option, prompt)
-        except ValueError as err:
-            raise CliError(str(err)) from None
-        prompt.chords.update(dict.fromkeys(range(start, end, prompt.chord_slot_ticks), symbol))
+    try:
+        prompt.chords.update(chord_options(args.chord, prompt))
+    except ValueError as err:
+        raise CliError(str(err)) from None
     new_from = prompt.num_bars * prompt.ticks_per_bar
     fitted = ""
     if any(t >= new_from for t in prompt.chords):  # chords ahead: the Generate dock's path

@@ -67,17 +67,13 @@ def _over_chords(args, tm, temperature: float, out: Path) -> int:
     from ..generation import generate_variations
     from ..generation.jobs import CHORD_CANDIDATES
     from ..music import Melody, write_midi
-    from .cmd_backing import parse_chord_option
+    from .cmd_backing import chord_options
 
-    chords: dict[int, str] = {}
-    grid = Melody(time_signature=(4, 4))
-    for option in args.chord:
-        try:
-            start, end, symbol = parse_chord_option(option, grid)
-        except ValueError as err:
-            print(f"mguv generate: {err}", file=sys.stderr)
-            return 2
-        chords.update(dict.fromkeys(range(start, end, grid.chord_slot_ticks), symbol))
+    try:
+        chords = chord_options(args.chord, Melody(time_signature=(4, 4)))
+    except ValueError as err:
+        print(f"mguv generate: {err}", file=sys.stderr)
+        return 2
     res = generate_variations(tm, args.count, args.bars, temperature, args.seed or 0, args.qpm, args.program,
                               key=args.key, chords=chords)
     for i, (m, fit, first) in enumerate(zip(res.melodies, res.meta["chord_fit"], res.meta["chord_fit_first"],

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .harmony import NAMES, Chord, Key
+from .harmony import FLATS, NAMES, SHARPS, Chord, Key
 
 # quality -> intervals above the root (3rd, 5th, then 7th/6th, then 9th); the first three are chord tones
 QUALITIES: dict[str, tuple[int, ...]] = {
@@ -73,15 +73,11 @@ def canonical_symbol(text: str) -> str:
     return chord_symbol(parse_chord(text))
 
 
-_SHARP_NAMES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
-_FLAT_NAMES = ("C", "Db", "D", "Eb", "E", "F", "Gb", "G", "Ab", "A", "Bb", "B")
-
-
 def transpose_symbol(text: str, semitones: int) -> str:
     """``"Bb7"`` up 2 -> ``"C7"``; the root keeps its kind of accidental (flats stay flats, sharps
     sharps; a natural root takes the usual mix, as the fitted chords are named)."""
     chord = parse_chord(text)
     root = (chord.root + semitones) % 12
     accidental = (chord.spelling or "")[1:]
-    names = _FLAT_NAMES if accidental == "b" else _SHARP_NAMES if accidental == "#" else NAMES
+    names = FLATS if accidental == "b" else SHARPS if accidental == "#" else NAMES
     return names[root] + chord.quality

@@ -120,6 +120,7 @@ class Chord:
 
 
 _QUALITY = {(4, 7, 11): "maj7", (3, 7, 10): "m7", (4, 7, 10): "7", (3, 6, 10): "m7b5"}
+_TRIAD = {(4, 7): "", (3, 7): "m", (3, 6): "dim"}  # the diatonic triads (chord_suggestions)
 
 
 def diatonic_seventh(key: Key, degree: int, ninth: bool = False) -> Chord:
@@ -363,10 +364,10 @@ def chord_suggestions(melody: Melody, key: Key, start: int, end: int, limit: int
     harmoniser's own measure): the key's sevenths and 9ths, its triads and applied dominants, the
     best-fitting one on each root (different harmonies first; a 7th or 9th of it can be typed)."""
     pool = candidate_chords(key) + [diatonic_seventh(key, d, True) for d in range(7)]
-    for d in range(7):
-        third, fifth = (diatonic_seventh(key, d).intervals[k] for k in (0, 1))
-        pool.append(Chord(diatonic_seventh(key, d).root, (third, fifth), d,
-                          {(4, 7): "", (3, 7): "m", (3, 6): "dim"}.get((third, fifth), "")))
+    for d in range(7):  # the triads: each seventh without its 7th
+        seventh = diatonic_seventh(key, d)
+        third, fifth = seventh.intervals[:2]
+        pool.append(Chord(seventh.root, (third, fifth), d, _TRIAD.get((third, fifth), "")))
     seen, unique = set(), []
     for ch in pool:
         if (ch.root, ch.intervals) not in seen:

@@ -154,11 +154,12 @@ def _time_signature(score) -> tuple[int, int]:
 
 def _chord_marks(score, scale: float) -> dict[int, str]:
     """Markers ``Chord: Dm7`` (what our writer adds for chords the user chose) as ``{tick: "Dm7"}``."""
-    out = {}
+    prefix, out = CHORD_MARKER.strip(), {}
     for m in score.markers:
         text = (m.text or "").strip()
-        if text.startswith(CHORD_MARKER.strip()) and text[len(CHORD_MARKER.strip()):].strip():
-            out[int(round(m.time * scale))] = text[len(CHORD_MARKER.strip()):].strip()
+        symbol = text[len(prefix):].strip()
+        if text.startswith(prefix) and symbol:
+            out[int(round(m.time * scale))] = symbol
     return out
 
 
