@@ -1,5 +1,5 @@
 """The song's own chords, read from a MIDI file's accompaniment tracks; and a file with more than the
-melody is never overwritten by the melody alone."""
+melody is never overwritten by the melody alone: Save rewrites the melody's own track, or asks for a new file."""
 
 import numpy as np
 import pretty_midi
@@ -96,12 +96,30 @@ def window(qtbot):
     return make_window(qtbot)
 
 
-def test_opening_a_song_takes_its_chords_and_save_never_overwrites_it(window, tmp_path):
+def test_opening_a_song_takes_its_chords_and_save_keeps_its_other_tracks(window, tmp_path):
     src = song(tmp_path / "song.mid")
-    original = src.read_bytes()
+    before = read_midi(src)
     assert window.open_path(str(src))
     assert window.doc.chords[0] == "C" and window.doc.chords[3 * BAR] == "G7"
-    assert "its own chords, read from its other tracks: C Am F G7 Dm7 Bm7b5 …" in window.statusBar().currentMessage()
+    message = window.statusBar().currentMessage()
+    assert "its own chords, read from its other tracks: C Am F G7 Dm7 Bm7b5 …" in message
+    assert "Save keeps its 2 other tracks" in message
+    window.roll.select_all()
+    window.roll.move_selection(dp=1)
+    window.ask_save_path = lambda parent, title, suggested: pytest.fail("a song saves in place")
+    assert window.save() and not window.modified and window.path == str(src)
+    after = read_midi(src)
+    assert after.melody.notes == window.melody.notes and after.note_tracks == 3
+    assert (after.accompaniment == before.accompaniment).all()  # the piano and bass, note for note
+    assert after.melody.chords == window.doc.chords and "2 other tracks" in window.statusBar().currentMessage()
+    assert window.save_as(str(tmp_path / "copy")) and window.path == str(tmp_path / "copy.mid")
+    assert read_midi(tmp_path / "copy.mid").note_tracks == 3  # Save As takes the whole song along
+
+
+def test_a_skyline_melody_is_saved_as_a_new_file(window, tmp_path):
+    src = song(tmp_path / "song.mid", named=False)  # no melody track: the editor holds the skyline of three
+    original = src.read_bytes()
+    assert window.open_path(str(src)) and window.song is None and window.more_in_file == "2 other tracks"
     window.roll.select_all()
     window.roll.move_selection(dp=1)
     asked = []
@@ -111,13 +129,13 @@ def test_opening_a_song_takes_its_chords_and_save_never_overwrites_it(window, tm
     window.ask_save_path = lambda parent, title, suggested: suggested
     assert window.save() and src.read_bytes() == original
     new = tmp_path / "song melody.mid"
-    assert window.path == str(new) and read_midi(new).melody.chords[0] == "C" and not window.modified
+    assert window.path == str(new) and read_midi(new).melody.notes == window.melody.notes and not window.modified
     window.roll.move_selection(dp=1)
     window.ask_save_path = lambda parent, title, suggested: pytest.fail("the new file is the editor's own")
     assert window.save() and read_midi(new).melody.notes == window.melody.notes
 
 
-def test_a_restored_autosave_of_such_a_song_still_saves_as_a_new_file(qtbot, tmp_path):
+def test_a_restored_autosave_of_a_song_saves_into_the_song(qtbot, tmp_path):
     import subprocess
     import sys
 
@@ -125,16 +143,19 @@ def test_a_restored_autosave_of_such_a_song_still_saves_as_a_new_file(qtbot, tmp
     from ui.main_window import MainWindow
 
     src = song(tmp_path / "song.mid")
-    original = src.read_bytes()
+    before = read_midi(src)
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
     crashed = Autosaver(pid=dead.pid)
     crashed.start_session(str(src))
-    crashed.save(read_midi(src).melody, str(src))
+    crashed.save(before.melody.transposed(2), str(src))
     w = MainWindow()
     qtbot.addWidget(w)
     w.ask_restore = lambda parent, rec: True
     w.ask_unsaved = lambda parent: "discard"
-    assert w.offer_restore() and w.path == str(src) and w.more_in_file == "2 other tracks"
-    w.ask_save_path = lambda parent, title, suggested: suggested
-    assert w.save() and src.read_bytes() == original and w.path.endswith("song melody.mid")
+    assert w.offer_restore() and w.path == str(src) and w.song is not None and w.song.others == 2
+    w.ask_save_path = lambda parent, title, suggested: pytest.fail("a song saves in place")
+    assert w.save() and w.path == str(src)
+    after = read_midi(src)
+    assert after.melody.notes == before.melody.transposed(2).notes and after.note_tracks == 3
+    assert (after.accompaniment == before.accompaniment).all()

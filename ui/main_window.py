@@ -33,6 +33,7 @@ from mguv_app import APP_NAME
 from mguv_app.editing import NoteDocument, guess_key, pitch_name
 from mguv_app.music import Melody, MidiImportError, read_midi, write_midi
 from mguv_app.music.midi_read import MIDI_SUFFIXES
+from mguv_app.music.song_file import SongFile, locate_song, write_song
 
 from . import dialogs
 from ._gc_guard import collect_on_gui_thread
@@ -68,7 +69,8 @@ class MainWindow(QMainWindow):
         self.settings = settings or Settings()
         self.autosaver = autosaver or Autosaver()
         self.path: str | None = None
-        self.more_in_file = ""  # e.g. "3 other tracks": the opened file holds more than the editor keeps
+        self.more_in_file = ""  # e.g. "3 other tracks": the opened file holds more than the editor can keep
+        self.song: SongFile | None = None  # the opened song whose other tracks Save keeps (music/song_file.py)
         self.docks: dict[str, QDockWidget] = {}
         self.transport = None
         # questions the window asks: replace these in tests or headless use
@@ -317,6 +319,7 @@ class MainWindow(QMainWindow):
         self.doc.load(melody)
         self.path = path
         self.more_in_file = ""  # what the file at ``path`` holds besides the melody (open_path says)
+        self.song = None
         if modified:
             self.undo_stack.resetClean()
         else:
@@ -423,12 +426,20 @@ class MainWindow(QMainWindow):
                 found = f"; the Band plays its own chords, read from its other tracks: {' '.join(names[:6])}" + (
                     " …" if len(names) > 6 else "")
         self.load_melody(melody, os.path.abspath(path))
-        self.more_in_file = self._more_in(imported)
+        self._keep_song(path, imported)
+        if self.song is not None:
+            found += f"; Save keeps its {self.song.others_label}"
         self._remember(path)
         s = imported.melody.summary()
         self.statusBar().showMessage(f"Opened {Path(path).name}: {s['notes']} notes, {s['bars']} bars, "
                                      f"track '{imported.track}'{found}")
         return True
+
+    def _keep_song(self, path: str | None, imported=None) -> None:
+        """Find the melody's own track in the song at ``path``, so Save rewrites that track and keeps the rest;
+        where it cannot (a skyline melody, a file mido cannot rewrite), Save asks for a new file instead."""
+        self.song = locate_song(path, imported) if path else None
+        self.more_in_file = "" if self.song is not None else self._more_in(imported or path)
 
     @staticmethod
     def _more_in(source) -> str:
@@ -451,6 +462,8 @@ class MainWindow(QMainWindow):
     def save(self) -> bool:
         if not self.path:
             return self.save_as()
+        if self.song is not None:
+            return self._write_song(self.path)
         if self.more_in_file:  # the editor keeps only the melody: never write it over the whole song
             folder, stem = Path(self.path).parent, Path(self.path).stem
             self.statusBar().showMessage(f"{Path(self.path).name} has {self.more_in_file} that the editor does not "
@@ -467,7 +480,7 @@ class MainWindow(QMainWindow):
                 return False
         if Path(path).suffix.lower() not in MIDI_SUFFIXES:
             path += ".mid"
-        if not self._write(path):
+        if not (self._write_song(path) if self.song is not None else self._write(path)):
             return False
         self.more_in_file = ""  # the file now holds what the editor holds
         moved = os.path.abspath(path) != self.path
@@ -486,6 +499,17 @@ class MainWindow(QMainWindow):
             self.undo_stack.setClean()
         self._remember(path)
         self.statusBar().showMessage(f"Saved {path}")
+        return True
+
+    def _write_song(self, path: str) -> bool:
+        """Write the opened song to ``path`` with the edited melody in its own track, the other tracks kept."""
+        try:
+            self.song = write_song(self.song, self.melody, path)
+        except OSError as err:
+            return self._save_failed(path, err)
+        self.undo_stack.setClean()
+        self._remember(path)
+        self.statusBar().showMessage(f"Saved {path}: the melody and the song's {self.song.others_label}")
         return True
 
     def _save_failed(self, path: str, err: OSError) -> bool:
@@ -660,7 +684,7 @@ class MainWindow(QMainWindow):
         if recovery is not None:
             if self.ask_restore(self, recovery):
                 self.load_melody(recovery.melody, recovery.source_path, modified=True)
-                self.more_in_file = self._more_in(recovery.source_path)
+                self._keep_song(recovery.source_path)
                 self.statusBar().showMessage("Restored the autosave of the last session")
                 restored = True
             else:

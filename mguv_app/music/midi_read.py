@@ -51,6 +51,7 @@ class ImportedMelody:
     # track was chosen as the melody: the song's accompaniment, whose chords the Band can take
     accompaniment: np.ndarray = field(default_factory=lambda: np.zeros((0, 4), dtype=np.int64))
     note_tracks: int = 1  # tracks with notes, drums included: above 1, saving the melody alone would drop some
+    track_index: int | None = None  # the chosen track's place in the parsed score (None for a skyline)
 
 
 def _check_structure(path: Path, data: bytes) -> tuple[bytes, int, int]:
@@ -190,7 +191,8 @@ def read_midi(path: str | os.PathLike, *, data: bytes | None = None) -> Imported
     _check_timing(path, score)
     scale = TICKS_PER_QUARTER / score.tpq
 
-    tracks = [t for t in score.tracks if t.note_num() > 0]
+    all_tracks = list(score.tracks)
+    tracks = [t for t in all_tracks if t.note_num() > 0]
     melodic = [t for t in tracks if not t.is_drum]
     if not melodic:
         raise NoMelodyError(path, "only drum tracks, no melody" if tracks else "the file has no notes")
@@ -218,7 +220,9 @@ def read_midi(path: str | os.PathLike, *, data: bytes | None = None) -> Imported
         raise NoMelodyError(path, "the file has no notes")
     others = [_track_arrays(t, scale) for t in melodic if chosen is not None and t is not chosen]
     accompaniment = np.concatenate(others) if others else np.zeros((0, 4), dtype=np.int64)
-    return ImportedMelody(melody, str(path), track_label, len(score.tracks), fmt, tpq, accompaniment, len(tracks))
+    index = None if chosen is None else next(i for i, t in enumerate(all_tracks) if t is chosen)
+    return ImportedMelody(melody, str(path), track_label, len(all_tracks), fmt, tpq, accompaniment, len(tracks),
+                          index)
 
 
 def iter_midi_files(paths) -> list[Path]:

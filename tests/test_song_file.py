@@ -1,0 +1,166 @@
+"""Saving an edited melody back into its song: only the melody's notes change, every other event stays."""
+
+import mido
+import pytest
+
+from mguv_app.cli import main
+from mguv_app.music import Melody, Note, read_midi, write_midi
+from mguv_app.music.song_file import locate_song, song_bytes, write_song
+
+TPQ = 96  # not our 480: the song's own resolution must survive
+
+
+def song_file(path, fmt=1):
+    """A song at 96 ticks per quarter: a conductor track with a ritardando, a flute melody with lyrics,
+    a sustained piano with sysex, and drums; or (``fmt=0``) the melody and piano as channels of one track."""
+    mid = mido.MidiFile(type=1, ticks_per_beat=TPQ)
+    conductor = mido.MidiTrack([
+        mido.MetaMessage("set_tempo", tempo=mido.bpm2tempo(100)),
+        mido.MetaMessage("time_signature", numerator=4, denominator=4),
+        mido.MetaMessage("key_signature", key="G"),
+        mido.MetaMessage("set_tempo", tempo=mido.bpm2tempo(80), time=TPQ * 16)])
+    melody = mido.MidiTrack([mido.MetaMessage("track_name", name="Melody"),
+                             mido.Message("program_change", channel=0, program=73)])
+    for i in range(8):  # quarter notes up the G major scale, one syllable each
+        melody += [mido.MetaMessage("lyrics", text=f"la{i}"),
+                   mido.Message("note_on", channel=0, note=67 + [0, 2, 4, 5, 7, 9, 11, 12][i], velocity=90),
+                   mido.Message("note_off", channel=0, note=67 + [0, 2, 4, 5, 7, 9, 11, 12][i], time=TPQ)]
+    piano = mido.MidiTrack([mido.MetaMessage("track_name", name="Piano"),
+                            mido.Message("control_change", channel=1, control=64, value=127)])
+    for root in (43, 48):
+        piano += [mido.Message("note_on", channel=1, note=root + k, velocity=70) for k in (0, 4, 7)]
+        piano += [mido.Message("note_off", channel=1, note=root + k, time=TPQ * 4 if k == 0 else 0) for k in (0, 4, 7)]
+    piano.append(mido.Message("sysex", data=[0x7E, 0x7F, 0x09, 0x01]))
+    drums = mido.MidiTrack()
+    for _ in range(8):
+        drums += [mido.Message("note_on", channel=9, note=36, velocity=100),
+                  mido.Message("note_off", channel=9, note=36, time=TPQ)]
+    if fmt == 0:  # one track, the melody and the piano on their own channels, named like a lead sheet
+        merged = mido.merge_tracks([conductor, melody[1:], piano[1:]])
+        merged.insert(0, mido.MetaMessage("track_name", name="Lead"))
+        mid = mido.MidiFile(type=0, ticks_per_beat=TPQ, tracks=[merged])
+    else:
+        mid.tracks += [conductor, melody, piano, drums]
+    mid.save(path)
+    return path
+
+
+def events(track):
+    """A track as (absolute tick, message without its delta) pairs, to compare what happens when."""
+    now, out = 0, []
+    for msg in track:
+        now += msg.time
+        out.append((now, str(msg.copy(time=0))))
+    return out
+
+
+def test_the_song_keeps_every_other_event_and_takes_the_new_melody(tmp_path):
+    src = song_file(tmp_path / "song.mid")
+    imported = read_midi(src)
+    song = locate_song(src, imported)
+    assert (song.track, song.channel, song.others_label) == (1, 0, "2 other tracks")
+    edited = imported.melody.copy([Note(0, 240, 79, 100), Note(240, 960, 81, 64), Note(960, 1200, 79, 80)])
+    write_song(song, edited, tmp_path / "out.mid")
+
+    before, after = mido.MidiFile(src), mido.MidiFile(tmp_path / "out.mid")
+    assert after.ticks_per_beat == TPQ and len(after.tracks) == 4
+    for i in (0, 2, 3):  # the conductor (tempo map, key), the sustained piano with its sysex, the drums
+        assert events(after.tracks[i]) == events(before.tracks[i]), i
+    kept = [e for e in events(after.tracks[1]) if "note_" not in e[1]]
+    assert kept == [e for e in events(before.tracks[1]) if "note_" not in e[1]]  # name, program, every lyric
+    notes = [(t, m.note) for t, m in ((t, m) for t, m in _abs(after.tracks[1])) if m.type == "note_on"]
+    assert notes == [(0, 79), (48, 81), (192, 79)]  # our 480 ticks a quarter, written at the song's 96
+
+    again = read_midi(tmp_path / "out.mid")
+    assert again.melody.notes == edited.notes and again.track == "Melody" and again.note_tracks == 3
+    assert (again.accompaniment == imported.accompaniment).all()
+
+
+def _abs(track):
+    now = 0
+    for msg in track:
+        now += msg.time
+        yield now, msg
+
+
+def test_tempo_meter_sound_and_chords_follow_the_editor(tmp_path):
+    src = song_file(tmp_path / "song.mid")
+    imported = read_midi(src)
+    song = locate_song(src)  # as a restored autosave finds it: from the path alone
+    edited = imported.melody.copy()
+    edited.qpm, edited.time_signature, edited.program = 120.0, (3, 4), 0
+    edited.chords = {0: "G", 1440: "Em7"}
+    song = write_song(song, edited, src)  # in place
+    mid = mido.MidiFile(src)
+    tempos = [(t, round(mido.tempo2bpm(m.tempo), 2)) for t, m in _abs(mid.tracks[0]) if m.type == "set_tempo"]
+    assert tempos == [(0, 120.0), (TPQ * 16, 96.0)]  # the ritardando scaled with the tempo
+    assert [m.program for _, m in _abs(mid.tracks[1]) if m.type == "program_change"] == [0]
+    back = read_midi(src).melody
+    assert (back.qpm, back.time_signature, back.program, back.chords) == (120.0, (3, 4), 0, edited.chords)
+
+    edited.chords = {0: "Cmaj7"}  # a second save replaces the markers the first one wrote
+    write_song(song, edited, src)
+    markers = [m.text for tr in mido.MidiFile(src).tracks for _, m in _abs(tr) if m.type == "marker"]
+    assert markers == ["Chord: Cmaj7"] and read_midi(src).melody.chords == {0: "Cmaj7"}
+
+
+def test_a_single_track_song_changes_only_its_melody_channel(tmp_path):
+    src = song_file(tmp_path / "song0.mid", fmt=0)
+    imported = read_midi(src)
+    song = locate_song(src, imported)
+    assert imported.midi_format == 0 and (song.track, song.channel) == (0, 0) and song.others == 1
+    data = song_bytes(song, imported.melody.transposed(-12))
+    out = tmp_path / "out.mid"
+    out.write_bytes(data)
+
+    def rest(path):  # everything but the melody channel's notes: the piano, its pedal and sysex, the tempo map
+        return [(t, str(m.copy(time=0))) for t, m in _abs(mido.MidiFile(path).tracks[0])
+                if not (m.type in ("note_on", "note_off") and m.channel == 0)]
+
+    assert rest(out) == rest(src) and len(rest(src)) > 12
+    assert read_midi(out).melody.notes == imported.melody.transposed(-12).notes
+
+
+def test_what_cannot_be_kept_is_not_claimed(tmp_path):
+    write_midi(Melody([Note(0, 480, 60)]), tmp_path / "alone.mid")
+    assert locate_song(tmp_path / "alone.mid") is None  # nothing else to keep
+    # two unnamed pitched tracks: the melody is their skyline, not one track that could be rewritten
+    pm = mido.MidiFile(type=1, ticks_per_beat=480)
+    for ch, pitch in ((0, 72), (1, 48)):
+        pm.tracks.append(mido.MidiTrack([mido.Message("note_on", channel=ch, note=pitch, velocity=80),
+                                         mido.Message("note_off", channel=ch, note=pitch, time=480)]))
+    pm.save(tmp_path / "skyline.mid")
+    assert read_midi(tmp_path / "skyline.mid").track_index is None
+    assert locate_song(tmp_path / "skyline.mid") is None
+    assert locate_song(tmp_path / "missing.mid") is None
+
+
+def test_a_failed_write_leaves_the_song_as_it_was(tmp_path, monkeypatch):
+    src = song_file(tmp_path / "song.mid")
+    original = src.read_bytes()
+    song = locate_song(src)
+
+    def full_disk(self, data):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("pathlib.Path.write_bytes", full_disk)
+    with pytest.raises(OSError):
+        write_song(song, Melody([Note(0, 480, 60)]), src)
+    monkeypatch.undo()
+    assert src.read_bytes() == original and not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_cli_splice_puts_a_melody_into_the_song(tmp_path, capsys):
+    src = song_file(tmp_path / "song.mid")
+    new = Melody([Note(0, 960, 74), Note(960, 1920, 76)], qpm=140, chords={0: "D"})
+    write_midi(new, tmp_path / "new.mid")
+    assert main(["splice", str(src), str(tmp_path / "new.mid"), "--out", str(tmp_path / "out.mid")]) == 0
+    assert "kept the song's 2 other tracks" in capsys.readouterr().out
+    out = read_midi(tmp_path / "out.mid")
+    assert out.melody.notes == new.notes and out.melody.chords == {0: "D"}
+    assert out.melody.qpm == 100.0 and out.melody.program == 73  # the song's tempo and sound stay
+    assert (out.accompaniment == read_midi(src).accompaniment).all()
+
+    write_midi(new, tmp_path / "alone.mid")
+    assert main(["splice", str(tmp_path / "alone.mid"), str(tmp_path / "new.mid"), "-o", str(tmp_path / "x.mid")]) == 2
+    assert "nothing besides its melody" in capsys.readouterr().err and not (tmp_path / "x.mid").exists()
