@@ -33,7 +33,7 @@ from mguv_app import APP_NAME
 from mguv_app.editing import NoteDocument, guess_key, pitch_name
 from mguv_app.music import Melody, MidiImportError, read_midi, write_midi
 from mguv_app.music.midi_read import MIDI_SUFFIXES
-from mguv_app.music.song_file import SongFile, locate_song, write_song
+from mguv_app.music.song_file import SongFile, locate_song, song_bytes, write_song
 
 from . import dialogs
 from ._gc_guard import collect_on_gui_thread
@@ -71,6 +71,7 @@ class MainWindow(QMainWindow):
         self.path: str | None = None
         self.more_in_file = ""  # e.g. "3 other tracks": the opened file holds more than the editor can keep
         self.song: SongFile | None = None  # the opened song whose other tracks Save keeps (music/song_file.py)
+        self._song_ghosts: list = []  # its other pitched tracks' notes, drawn faint while the Song plays
         self.docks: dict[str, QDockWidget] = {}
         self.transport = None
         # questions the window asks: replace these in tests or headless use
@@ -320,6 +321,7 @@ class MainWindow(QMainWindow):
         self.path = path
         self.more_in_file = ""  # what the file at ``path`` holds besides the melody (open_path says)
         self.song = None
+        self._show_song()
         if modified:
             self.undo_stack.resetClean()
         else:
@@ -440,6 +442,19 @@ class MainWindow(QMainWindow):
         where it cannot (a skyline melody, a file mido cannot rewrite), Save asks for a new file instead."""
         self.song = locate_song(path, imported) if path else None
         self.more_in_file = "" if self.song is not None else self._more_in(imported or path)
+        self._show_song()
+
+    def _show_song(self) -> None:
+        """Give the transport the song's other tracks to play (its Song button) and the roll their notes."""
+        parts = self.song.parts() if self.song is not None else []
+        self._song_ghosts = [n for part, drums in parts if not drums for n in part.notes]
+        if self.transport is not None:
+            self.transport.set_song_parts(parts)
+        self.song_shown(self.transport is None or self.transport.song_on)
+
+    def song_shown(self, on: bool) -> None:
+        """The song's other tracks show faint under the melody while they play (the transport says when)."""
+        self.roll.set_ghost_notes(self._song_ghosts if on else None)
 
     @staticmethod
     def _more_in(source) -> str:
@@ -605,13 +620,18 @@ class MainWindow(QMainWindow):
             soundfont = getattr(self.transport.player.synth, "soundfont", None)
         band = self.transport is not None and self.transport.band_button.isChecked()  # render what is heard
         options = self._band_options()
+        song = None
+        if self.song is not None and self.transport is not None and self.transport.song_on:
+            song = song_bytes(self.song, melody), self.song.others_label  # the whole song, as Song plays it
 
         def work() -> None:
             from mguv_app.audio import SoundFontError, render_to_wav
             from mguv_app.lofi.backing import backing_for
 
             source, what = melody, ""
-            if band:
+            if song is not None:
+                source, what = song[0], f" with the song's {song[1]}"
+            elif band:
                 try:
                     backing = backing_for(melody, **options)
                 except ValueError as err:

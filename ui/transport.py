@@ -8,7 +8,9 @@ API used by the main window: ``set_melody``, ``set_loop(start, end | None)``,
 ``toggle_play``, ``seek``, ``audition(pitch, velocity, duration_ms)``, ``band_options`` (the Band's swing
 and sound, for Export and Render) and the signals ``positionChanged(int)``, ``playingChanged(bool)``,
 ``statusMessage(str)`` and ``chordsChanged(list)`` (the Band's chord symbols, shown in the piano roll's
-ruler, where the user may choose their own: they arrive in the melody, ``Melody.chords``).
+ruler, where the user may choose their own: they arrive in the melody, ``Melody.chords``). For a song
+opened with its own accompaniment, ``set_song_parts`` shows the Song button, which plays those tracks
+instead of the Band (``songChanged(bool)`` says when, so the roll draws them).
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ class TransportPanel(QWidget):
     playingChanged = Signal(bool)
     statusMessage = Signal(str)
     chordsChanged = Signal(list)  # [(start_tick, end_tick, name)] the Band plays; [] when it is off
+    songChanged = Signal(bool)  # the opened song's own tracks play with the melody (the Song button)
     _bandFitted = Signal(int, object, bool)  # (job, Backing or the ValueError, announce) from the fitting thread
 
     def __init__(self, parent: QWidget | None = None, player: Player | None = None, settings=None) -> None:
@@ -58,6 +61,7 @@ class TransportPanel(QWidget):
         self.settings = settings
         self.player = player or self._make_player()
         self._melody = Melody()
+        self._song_parts: list = []  # (part, is_drum): the opened song's other tracks, for the Song button
         self._loop_region: tuple[int, int] | None = None
         self._last_pos = -1
         self._was_playing = False
@@ -116,6 +120,10 @@ class TransportPanel(QWidget):
             "Band", "Play along: chords fitted to the melody, bass and drums "
             "(what File → Export with Backing Band writes); the arrow: swing and sound", self._band_toggled,
             checkable=True)
+        self.song_button = self._button(
+            "Song", "Play the song's own other tracks (its accompaniment and drums) with the melody, "
+            "as the file you opened has them", self._song_toggled, checkable=True)
+        self.song_button.setVisible(False)  # only for a song: set_song_parts shows it
         band_menu = QMenu(self.band_button)
         self.swing_action = band_menu.addAction("Swing the 8ths")
         self.swing_action.setCheckable(True)
@@ -162,11 +170,11 @@ class TransportPanel(QWidget):
         self._fill_fonts()
         self.soundfont.activated.connect(self._font_chosen)
         for w in (self.start_button, self.play_button, self.stop_button, self.loop_button, self.time_label,
-                  self.bpm, self.metronome_button, self.band_button, QLabel("Vol", self), self.volume, self.instrument,
-                  self.soundfont):
+                  self.bpm, self.metronome_button, self.band_button, self.song_button, QLabel("Vol", self),
+                  self.volume, self.instrument, self.soundfont):
             lay.addWidget(w)
         lay.addStretch(1)
-        for b in (self.loop_button, self.metronome_button, self.band_button):
+        for b in (self.loop_button, self.metronome_button, self.band_button, self.song_button):
             b.toggled.connect(self._mark_checked)
         if not self.player.available:
             self.play_button.setToolTip("Play / pause (Space) — silent: " + self.player.reason)
@@ -176,7 +184,7 @@ class TransportPanel(QWidget):
         Band must show at a glance whether they are on: a checked one takes the highlight colour of
         the current theme, an unchecked one the theme's own palette."""
         app = QApplication.instance()
-        for b in (self.loop_button, self.metronome_button, self.band_button):
+        for b in (self.loop_button, self.metronome_button, self.band_button, self.song_button):
             if b.isChecked() and app is not None:
                 pal = QPalette(app.palette())
                 pal.setColor(QPalette.ColorRole.Button, pal.color(QPalette.ColorRole.Highlight))
@@ -221,6 +229,25 @@ class TransportPanel(QWidget):
         self._apply_loop()
         if self.band_button.isChecked():
             self._band_timer.start()
+
+    def set_song_parts(self, parts: list | None) -> None:
+        """The opened song's other tracks (``SongFile.parts()``), or None for a melody alone. A song starts
+        with its own tracks playing (the Song button shows and is on) unless the Band is on."""
+        self._song_parts = list(parts or [])
+        self.song_button.setVisible(bool(self._song_parts))
+        if self._song_parts:
+            names = sorted({program_name(p.program) if not drum else "drums" for p, drum in self._song_parts})
+            self.song_button.setToolTip(f"Play the song's own other tracks with the melody: {', '.join(names)}")
+        on = bool(self._song_parts) and not self.band_button.isChecked()
+        if self.song_button.isChecked() != on:
+            self.song_button.setChecked(on)  # _song_toggled hands the parts to the player
+        elif on:
+            self.player.set_backing(self._song_parts)  # another song, the button already on
+
+    @property
+    def song_on(self) -> bool:
+        """The song's own tracks play with the melody (Render renders them too)."""
+        return self.song_button.isChecked() and bool(self._song_parts)
 
     def set_loop(self, start_tick: int, end_tick: int | None) -> None:
         """The loop region in ticks; ``None`` clears it. A region turns looping on."""
@@ -276,7 +303,19 @@ class TransportPanel(QWidget):
             bar = self._melody.ticks_per_bar
             self.player.set_loop(0, max(1, self._melody.num_bars) * bar)
 
+    def _song_toggled(self, on: bool) -> None:
+        """The song's tracks and the Band take turns: each plays instead of the other."""
+        if on and self.band_button.isChecked():
+            self.band_button.setChecked(False)
+        if on:
+            self.player.set_backing(self._song_parts)
+        elif not self.band_button.isChecked():
+            self.player.set_backing(None)
+        self.songChanged.emit(self.song_on)
+
     def _band_toggled(self, on: bool) -> None:
+        if on and self.song_button.isChecked():
+            self.song_button.setChecked(False)
         self._band_timer.stop()
         self._band_problem = ""
         self._band_job += 1  # a fit still running for the old state is dropped when it lands

@@ -28,6 +28,7 @@ def attach_transport(window):
     roll.loopChanged.connect(lambda start, end: panel.set_loop(start or 0, end) if end else panel.set_loop(0, None))
     roll.auditionRequested.connect(lambda pitch, vel: panel.audition(pitch, vel))
     panel.chordsChanged.connect(roll.set_chords)
+    panel.songChanged.connect(window.song_shown)
     if hasattr(roll, "seekRequested") and hasattr(panel, "seek"):
         roll.seekRequested.connect(panel.seek)
     space = QShortcut(QKeySequence(Qt.Key.Key_Space), window)

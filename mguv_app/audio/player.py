@@ -43,7 +43,7 @@ from .schedule import (
 from .synth import DEFAULT_SAMPLE_RATE, DRUM_CHANNEL, Synth
 
 MIN_QPM, MAX_QPM = 20.0, 400.0
-BACKING_CHANNELS = (2, 3, 4, 5, 6, 7, 8)  # 0 melody, 1 auditions, 9 drums and the metronome
+BACKING_CHANNELS = (2, 3, 4, 5, 6, 7, 8, 10, 11, 12, 13, 14, 15)  # 0 melody, 1 auditions, 9 drums, metronome
 _EPS = 1e-6
 
 

@@ -21,10 +21,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..fileio import atomic_write
-from .melody import CHORD_MARKER, TICKS_PER_QUARTER, Melody
+from .melody import CHORD_MARKER, TICKS_PER_QUARTER, Melody, Note
 from .midi_read import ImportedMelody, read_midi
 
 NEW_OFF, KEPT, NEW_ON = 0, 1, 2  # order of events at one tick: a repeated pitch ends before it starts again
+DRUMS = 9  # the General MIDI drum channel
+DRUM_PART = -1
+MAX_PARTS = 13  # pitched channels the player has for parts beside the melody (audio.player.BACKING_CHANNELS)
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,37 @@ class SongFile:
     @property
     def others_label(self) -> str:
         return f"{self.others} other track{'s' if self.others != 1 else ''}"
+
+    def parts(self) -> list[tuple[Melody, bool]]:
+        """The song's other notes as ``(part, is_drum)`` at 480 ticks a quarter, for the player to play
+        beside the edited melody: one part per sound (pitched channels with the same program share
+        one), the busiest :data:`MAX_PARTS` of them, and one for the drums."""
+        mid = _mido_file(self.data)
+        scale = TICKS_PER_QUARTER / mid.ticks_per_beat
+        notes: dict[int, list[Note]] = {}  # program (DRUM_PART for the drums) -> notes
+        kit = None
+        for i, track in enumerate(mid.tracks):
+            now, program, sounding = 0, {}, {}
+            for msg in track:
+                now += msg.time
+                if msg.type == "program_change":
+                    program[msg.channel] = msg.program
+                    kit = msg.program if msg.channel == DRUMS and kit is None else kit
+                if msg.type not in ("note_on", "note_off") or (i, msg.channel) == (self.track, self.channel):
+                    continue
+                key = (msg.channel, msg.note)
+                if msg.type == "note_on" and msg.velocity > 0:
+                    sounding.setdefault(key, []).append((now, msg.velocity, program.get(msg.channel, 0)))
+                elif sounding.get(key):  # the earliest sounding note of that pitch ends
+                    start, velocity, prog = sounding[key].pop(0)
+                    a, b = round(start * scale), round(now * scale)
+                    notes.setdefault(DRUM_PART if msg.channel == DRUMS else prog, []).append(
+                        Note(a, max(b, a + 1), msg.note, velocity))
+        pitched = sorted((k for k in notes if k != DRUM_PART), key=lambda k: -len(notes[k]))[:MAX_PARTS]
+        parts = [(Melody(notes[k], program=k, name=f"program {k}"), False) for k in pitched]
+        if DRUM_PART in notes:
+            parts.append((Melody(notes[DRUM_PART], program=kit or 0, name="drums"), True))
+        return parts
 
 
 def _mido_file(data: bytes):

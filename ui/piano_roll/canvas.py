@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+import numpy as np
 from PySide6.QtCore import QEvent, QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen, QTransform
 from PySide6.QtWidgets import QWidget
@@ -44,6 +45,8 @@ class NoteCanvas(QWidget):
         self._rect_cache: dict[int, tuple] = {}  # id -> (note, rect in tick/row units, colour bucket)
         self._groups_key: tuple | None = None  # (document version, min width, visible ids) of the last paint
         self._groups: tuple = ([], [])
+        self._ghosts = np.zeros((0, 3), dtype=np.int64)  # start, end, pitch of the song's other tracks
+        self._ghost_rects: list[QRectF] = []
         self._label_font = QFont()
         self._label_font.setPixelSize(9)
 
@@ -66,8 +69,10 @@ class NoteCanvas(QWidget):
             c = QColor(th.loop)
             c.setAlpha(28)
             p.fillRect(QRectF(lx0, r.top(), lx1 - lx0, r.height()), c)
+        if len(self._ghosts):
+            self._paint_ghosts(p, t0, t1, plo, phi)
         self._paint_notes(p, t0, t1, plo, phi)
-        if not roll.doc.notes:
+        if not roll.doc.notes and not len(self._ghosts):
             self._paint_empty_hint(p)
         if self.rubber is not None:
             c = QColor(th.rubber)
@@ -134,6 +139,31 @@ class NoteCanvas(QWidget):
                                                                      math.ceil(t1 / step) + 1))
             p.setPen(QColor(color))
             p.drawLines([QLineF(x, top, x, bottom) for x in xs])  # one call per level
+
+    GHOST_ALPHA = 90  # visible against every row colour of both themes, still well behind the notes
+
+    def set_ghosts(self, rows: np.ndarray) -> None:
+        """Notes drawn faint under the melody, not editable: the song's other tracks (start, end, pitch rows)."""
+        self._ghosts = np.asarray(rows, dtype=np.int64).reshape(-1, 3)
+        # thinner than a melody note and without a border, so the two never read as one
+        self._ghost_rects = [QRectF(a, NUM_PITCHES - 1 - c + 0.2, b - a, 0.6) for a, b, c in self._ghosts.tolist()]
+        self.update()
+
+    def _paint_ghosts(self, p: QPainter, t0: float, t1: float, plo: int, phi: int) -> None:
+        g = self._ghosts
+        seen = np.flatnonzero((g[:, 0] < t1) & (g[:, 1] > t0) & (g[:, 2] >= plo) & (g[:, 2] <= phi))
+        if not len(seen):
+            return
+        geo = self.roll.geo
+        color = QColor(self.roll.theme.ruler_text)
+        color.setAlpha(self.GHOST_ALPHA)
+        p.save()
+        p.setTransform(QTransform(geo.ppt, 0, 0, geo.row, -geo.sx, -geo.sy))
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(color)
+        rects = self._ghost_rects
+        p.drawRects([rects[i] for i in seen.tolist()])
+        p.restore()
 
     def _paint_notes(self, p: QPainter, t0: float, t1: float, plo: int, phi: int) -> None:
         roll, geo, th, doc = self.roll, self.roll.geo, self.roll.theme, self.roll.doc

@@ -153,6 +153,13 @@ class PianoRoll(QWidget):
         self.chords = [(int(a), int(b), str(n), bool(c)) for a, b, n, c in chords or []]
         self.ruler.show_chords(bool(self.chords))
 
+    def set_ghost_notes(self, notes) -> None:
+        """The song's other pitched tracks (Notes), faint under the melody while they play; [] or None: none."""
+        import numpy as np
+
+        rows = np.array([(n.start, n.end, n.pitch) for n in notes or []], dtype=np.int64).reshape(-1, 3)
+        self.viewport().set_ghosts(rows)
+
     def chord_span_at(self, tick: float) -> tuple[int, int, str, bool] | None:
         return next((span for span in self.chords if span[0] <= tick < span[1]), None)
 

@@ -1,0 +1,83 @@
+"""A song opened in the window: its own tracks play with the edited melody (the Song button), show faint
+under it in the roll, and render with it; the Band takes turns with them."""
+
+import numpy as np
+import pytest
+
+from mguv_app.music import Melody, Note, read_midi, write_midi
+
+from .test_chord_detect import song
+
+
+@pytest.fixture
+def window(qtbot):
+    from tests.test_main_window import make_window
+
+    w = make_window(qtbot, with_transport=True)
+    if w.transport is None:
+        pytest.skip("ui/transport.py is not importable here")
+    return w
+
+
+def test_a_song_plays_its_own_tracks_and_shows_them_under_the_melody(window, qtbot, tmp_path):
+    src = song(tmp_path / "song.mid")
+    panel, canvas = window.transport, window.roll.canvas
+    assert not panel.song_button.isVisibleTo(window) and not len(canvas._ghosts)
+    assert window.open_path(str(src))
+    accompaniment = read_midi(src).accompaniment
+    assert panel.song_button.isVisibleTo(window) and panel.song_button.isChecked() and panel.song_on
+    assert panel.player.has_backing and panel.player.end_tick >= accompaniment[:, 1].max()
+    assert sorted(map(tuple, canvas._ghosts.tolist())) == sorted(map(tuple, accompaniment[:, :3].tolist()))
+    assert "Bass" in panel.song_button.toolTip() or "bass" in panel.song_button.toolTip().lower()
+
+    panel.band_button.setChecked(True)  # the Band plays instead of the song's tracks, and the roll shows only ours
+    assert not panel.song_button.isChecked() and not len(canvas._ghosts)
+    qtbot.waitUntil(lambda: window.roll.chords != [], timeout=3000)
+    panel.song_button.setChecked(True)  # and back
+    assert not panel.band_button.isChecked() and window.roll.chords == [] and len(canvas._ghosts)
+    assert panel.player.has_backing
+    panel.song_button.setChecked(False)
+    assert not panel.player.has_backing and not len(canvas._ghosts)
+
+    write_midi(Melody([Note(0, 480, 60)]), tmp_path / "alone.mid")
+    panel.song_button.setChecked(True)
+    assert window.open_path(str(tmp_path / "alone.mid"))  # a melody alone: no Song, nothing else heard
+    assert not panel.song_button.isVisibleTo(window) and not panel.player.has_backing and not len(canvas._ghosts)
+
+
+def test_the_song_s_tracks_are_drawn_faint_and_never_edited(window, qtbot, tmp_path):
+    src = song(tmp_path / "song.mid")
+    assert window.open_path(str(src))
+    window.show()
+    qtbot.waitExposed(window)
+    window.roll.zoom_y(0.25)  # the roll fits the melody: zoom out to the piano and bass below it
+    with_song = window.roll.canvas.grab().toImage()
+    window.transport.song_button.setChecked(False)
+    alone = window.roll.canvas.grab().toImage()
+    assert with_song != alone  # the accompaniment is drawn
+    window.roll.select_all()
+    assert len(window.doc.selection) == len(read_midi(src).melody.notes)  # only the melody is the document's
+
+
+def test_render_with_the_song_on_renders_the_whole_song(window, qtbot, tmp_path):
+    import wave
+
+    src = song(tmp_path / "song.mid")
+    assert window.open_path(str(src))
+    messages = []
+    window.renderFinished.connect(messages.append)
+    window.render_wav(str(tmp_path / "song.wav")).join(60)
+    window.transport.song_button.setChecked(False)
+    window.render_wav(str(tmp_path / "alone.wav")).join(60)
+    qtbot.waitUntil(lambda: len(messages) == 2, timeout=5000)
+    assert "song.wav with the song's 2 other tracks: " in messages[0] and "alone.wav: " in messages[1]
+
+    def low_share(path):  # the bass and the piano's low notes sit under 200 Hz; the melody (C5 up) does not
+        with wave.open(str(path)) as f:
+            sr, channels = f.getframerate(), f.getnchannels()
+            audio = np.frombuffer(f.readframes(f.getnframes()), np.int16).reshape(-1, channels).mean(axis=1)
+        spectrum = np.abs(np.fft.rfft(audio)) ** 2
+        freqs = np.fft.rfftfreq(len(audio), 1 / sr)
+        return spectrum[(freqs > 30) & (freqs < 200)].sum() / spectrum.sum()
+
+    assert low_share(tmp_path / "song.wav") > 10 * low_share(tmp_path / "alone.wav")
