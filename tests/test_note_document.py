@@ -157,3 +157,38 @@ def test_parse_key_reads_what_people_type():
     for bad, why in (("", "no key"), ("H minor", "root"), ("C flamenco", "scale")):
         with pytest.raises(ValueError, match=why):
             parse_key(bad)
+
+
+def test_song_settings_are_planned_clamped_and_undone():
+    doc = NoteDocument(Melody([Note(0, 480, 60), Note(1440, 1920, 62)], qpm=100.0, program=0))
+    seen = []
+    doc.subscribe(seen.append)
+    change = doc.plan_properties(qpm=90, time_signature=(3, 4))
+    assert (change.before, change.after) == ({"qpm": 100.0, "time_signature": (4, 4)},
+                                             {"qpm": 90.0, "time_signature": (3, 4)})
+    assert change.label == "Tempo 90 BPM, Meter 3/4"
+    doc.apply_properties(change.after)
+    assert seen == ["meta"] and doc.ticks_per_bar == 1440
+    assert doc.to_melody().num_bars == 2 and [n.start for n in doc.to_melody().notes] == [0, 1440]  # regrouped
+    assert doc.plan_properties(qpm=90.0).empty  # nothing to change
+    assert doc.plan_properties(qpm=1000).after == {"qpm": 400.0}
+    assert doc.plan_properties(program=300).after == {"program": 127}
+    with pytest.raises(ValueError, match="time signature"):
+        doc.plan_properties(time_signature=(4, 3))
+    with pytest.raises(ValueError, match="not a song setting"):
+        doc.plan_properties(name="x")
+    later = doc.plan_properties(qpm=80)
+    both = change.merged(later)
+    assert both.before == {"qpm": 100.0, "time_signature": (4, 4)} and both.after["qpm"] == 80
+    doc.apply_properties(change.before)
+    assert (doc.qpm, doc.time_signature) == (100.0, (4, 4))
+
+
+def test_chosen_chords_move_onto_the_slots_of_a_new_meter():
+    doc = NoteDocument(Melody([Note(0, 480, 60)], chords={0: "C", 960: "G", 1920: "Am", 4800: "F"}))
+    change = doc.plan_chords_for_meter((3, 4))  # whole bars of 1440 ticks
+    doc.apply_chords(change.after)
+    assert doc.chords == {0: "C", 1440: "Am", 4320: "F"}  # G shared C's bar: the earlier chord keeps it
+    doc.apply_chords(change.before)
+    assert doc.chords == {0: "C", 960: "G", 1920: "Am", 4800: "F"}
+    assert doc.plan_chords_for_meter((4, 4)).empty  # already on 4/4's half bars

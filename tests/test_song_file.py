@@ -164,3 +164,27 @@ def test_cli_splice_puts_a_melody_into_the_song(tmp_path, capsys):
     write_midi(new, tmp_path / "alone.mid")
     assert main(["splice", str(tmp_path / "alone.mid"), str(tmp_path / "new.mid"), "-o", str(tmp_path / "x.mid")]) == 2
     assert "nothing besides its melody" in capsys.readouterr().err and not (tmp_path / "x.mid").exists()
+
+
+def test_cli_set_changes_tempo_meter_and_sound_and_keeps_a_song_s_tracks(tmp_path, capsys):
+    src = song_file(tmp_path / "song.mid")
+    before = read_midi(src)
+    assert main(["set", str(src), "--bpm", "120", "--meter", "3/4", "--instrument", "40"]) == 0
+    assert "Tempo 120 BPM, Meter 3/4, Instrument 40; kept the song's 2 other tracks" in capsys.readouterr().out
+    after = read_midi(src)
+    assert (after.melody.qpm, after.melody.time_signature, after.melody.program) == (120.0, (3, 4), 40)
+    assert after.melody.notes == before.melody.notes and (after.accompaniment == before.accompaniment).all()
+
+    assert main(["set", str(src), "--meter", "4/3"]) == 2 and "not a time signature" in capsys.readouterr().err
+    assert main(["set", str(src), "--meter", "waltz"]) == 2 and "N/D" in capsys.readouterr().err
+    assert main(["set", str(src)]) == 2 and "nothing to set" in capsys.readouterr().err
+    mid = mido.MidiFile(type=1, ticks_per_beat=480)  # a skyline of two tracks: in place would drop one
+    for ch, pitch in ((0, 72), (1, 48)):
+        mid.tracks.append(mido.MidiTrack([mido.Message("note_on", channel=ch, note=pitch, velocity=80),
+                                          mido.Message("note_off", channel=ch, note=pitch, time=480)]))
+    mid.save(tmp_path / "two.mid")
+    original = (tmp_path / "two.mid").read_bytes()
+    assert main(["set", str(tmp_path / "two.mid"), "--bpm", "90"]) == 2 and "--out" in capsys.readouterr().err
+    assert (tmp_path / "two.mid").read_bytes() == original
+    assert main(["set", str(tmp_path / "two.mid"), "--bpm", "90", "-o", str(tmp_path / "mel.mid")]) == 0
+    assert read_midi(tmp_path / "mel.mid").melody.qpm == 90.0

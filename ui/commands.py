@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QUndoCommand
 
-from mguv_app.editing import Change, ChordChange, NoteDocument
+from mguv_app.editing import Change, ChordChange, NoteDocument, PropertyChange
 
 
 class NoteChangeCommand(QUndoCommand):
@@ -80,6 +80,36 @@ class ChordCommand(QUndoCommand):
 
     def undo(self) -> None:
         self.doc.apply_chords(self.change.before)
+
+
+class PropertiesCommand(QUndoCommand):
+    """The melody's tempo, meter or instrument; steps of one setting in a row (a BPM box's arrows) merge."""
+
+    def __init__(self, doc: NoteDocument, change: PropertyChange, chords: ChordChange | None = None) -> None:
+        super().__init__(change.label)
+        self.chords = chords  # a new meter's chord slots: the chosen chords move with it, in the same step
+        self.doc, self.change = doc, change
+
+    def redo(self) -> None:
+        self.doc.apply_properties(self.change.after)
+        if self.chords is not None:
+            self.doc.apply_chords(self.chords.after)
+
+    def undo(self) -> None:
+        if self.chords is not None:
+            self.doc.apply_chords(self.chords.before)
+        self.doc.apply_properties(self.change.before)
+
+    def id(self) -> int:  # noqa: A003 - Qt's name
+        return 2
+
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt's name
+        if not isinstance(other, PropertiesCommand) or set(other.change.after) != set(self.change.after) \
+                or self.chords is not None or other.chords is not None:
+            return False
+        self.change = self.change.merged(other.change)
+        self.setText(other.change.label)
+        return True
 
 
 class NotesAndChordsCommand(QUndoCommand):

@@ -354,8 +354,28 @@ class MainWindow(QMainWindow):
             return
         commands.push(self.undo_stack, self.doc, change)
 
+    def set_song_settings(self, **values) -> bool:
+        """The melody's tempo, meter or instrument (``qpm``, ``time_signature``, ``program``) as one undo step."""
+        from mguv_app.audio import program_name
+
+        from . import commands
+
+        label = f"Instrument {program_name(values['program'])}" if "program" in values else None
+        change = self.doc.plan_properties(label, **values)
+        if change.empty:
+            return False
+        chords = None  # a new meter: the chosen chords move onto its chord slots, in the same undo step
+        if "time_signature" in change.after:
+            chords = self.doc.plan_chords_for_meter(change.after["time_signature"])
+        self.undo_stack.push(commands.PropertiesCommand(self.doc, change, None if chords is None or chords.empty
+                                                        else chords))
+        self.statusBar().showMessage(change.label, 3000)
+        return True
+
     def _doc_changed(self, kind: str) -> None:
-        if kind not in ("notes", "chords"):  # the chords chosen for the Band are saved with the melody
+        if kind == "meta":  # tempo, meter, instrument: the summary now, the player once edits settle
+            self._update_summary()
+        if kind not in ("notes", "chords", "meta"):  # the chords chosen for the Band are saved with the melody
             return
         self._autosave_dirty = True
         self._transport_sync.start()  # coalesce a drag's many changes into one update

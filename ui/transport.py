@@ -42,6 +42,7 @@ BAND_DELAY_MS = 250
 SWING = 0.6  # the band's swung 8ths (Lo-Fi's default)
 NO_DEVICE = "No audio device: playback is silent; rendering still works"
 OTHER_FONT = "Other SoundFont…"
+METERS = ("4/4", "3/4", "2/4", "2/2", "6/8", "12/8", "5/4", "7/8")
 
 
 class TransportPanel(QWidget):
@@ -50,6 +51,10 @@ class TransportPanel(QWidget):
     statusMessage = Signal(str)
     chordsChanged = Signal(list)  # [(start_tick, end_tick, name)] the Band plays; [] when it is off
     songChanged = Signal(bool)  # the opened song's own tracks play with the melody (the Song button)
+    # the user set the melody's tempo, meter or instrument here (the window makes each an undo step)
+    tempoEdited = Signal(float)
+    meterEdited = Signal(int, int)
+    programEdited = Signal(int)
     _bandFitted = Signal(int, object, bool)  # (job, Backing or the ValueError, announce) from the fitting thread
 
     def __init__(self, parent: QWidget | None = None, player: Player | None = None, settings=None) -> None:
@@ -154,7 +159,12 @@ class TransportPanel(QWidget):
         self.bpm.setDecimals(1)
         self.bpm.setSuffix(" BPM")
         self.bpm.setValue(self.player.qpm)
-        self.bpm.valueChanged.connect(self.player.set_tempo)
+        self.bpm.setToolTip("The melody's tempo (saved with it; Ctrl+Z undoes a change)")
+        self.bpm.valueChanged.connect(self._bpm_edited)
+        self.meter = QComboBox(self)
+        self.meter.addItems(METERS)
+        self.meter.setToolTip("The melody's time signature: notes keep their place and regroup into bars")
+        self.meter.currentTextChanged.connect(self._meter_edited)
         self.volume = QSlider(Qt.Orientation.Horizontal, self)
         self.volume.setRange(0, 100)
         self.volume.setMaximumWidth(110)
@@ -163,14 +173,14 @@ class TransportPanel(QWidget):
         self.volume.setValue(self.settings.get("audio/volume", 80, int))
         self.instrument = QComboBox(self)
         self.instrument.addItems([program_name(i) for i in range(len(GM_PROGRAMS))])
-        self.instrument.setToolTip("General MIDI instrument")
-        self.instrument.currentIndexChanged.connect(self.player.set_program)
+        self.instrument.setToolTip("The melody's General MIDI instrument (saved with it)")
+        self.instrument.currentIndexChanged.connect(self._program_edited)
         self.soundfont = QComboBox(self)
         self.soundfont.setToolTip("SoundFont")
         self._fill_fonts()
         self.soundfont.activated.connect(self._font_chosen)
         for w in (self.start_button, self.play_button, self.stop_button, self.loop_button, self.time_label,
-                  self.bpm, self.metronome_button, self.band_button, self.song_button, QLabel("Vol", self),
+                  self.bpm, self.meter, self.metronome_button, self.band_button, self.song_button, QLabel("Vol", self),
                   self.volume, self.instrument, self.soundfont):
             lay.addWidget(w)
         lay.addStretch(1)
@@ -224,6 +234,12 @@ class TransportPanel(QWidget):
         self.instrument.blockSignals(True)
         self.instrument.setCurrentIndex(melody.program)
         self.instrument.blockSignals(False)
+        meter = "{}/{}".format(*melody.time_signature)
+        self.meter.blockSignals(True)
+        if self.meter.findText(meter) < 0:  # an opened file's own meter, e.g. 9/8
+            self.meter.addItem(meter)
+        self.meter.setCurrentText(meter)
+        self.meter.blockSignals(False)
         self.player.set_tempo(melody.qpm)
         self.player.set_program(melody.program)
         self._apply_loop()
@@ -388,6 +404,18 @@ class TransportPanel(QWidget):
         self.chordsChanged.emit(result.chord_spans())
         if announce:
             self.statusMessage.emit(f"Band: {result.describe(6)}")
+
+    def _bpm_edited(self, qpm: float) -> None:
+        self.player.set_tempo(qpm)
+        self.tempoEdited.emit(float(qpm))
+
+    def _program_edited(self, program: int) -> None:
+        self.player.set_program(program)
+        self.programEdited.emit(int(program))
+
+    def _meter_edited(self, text: str) -> None:
+        num, den = map(int, text.split("/"))
+        self.meterEdited.emit(num, den)
 
     def _loop_toggled(self, _on: bool) -> None:
         self._apply_loop()

@@ -29,6 +29,9 @@ def attach_transport(window):
     roll.auditionRequested.connect(lambda pitch, vel: panel.audition(pitch, vel))
     panel.chordsChanged.connect(roll.set_chords)
     panel.songChanged.connect(window.song_shown)
+    panel.tempoEdited.connect(lambda qpm: window.set_song_settings(qpm=qpm))
+    panel.meterEdited.connect(lambda num, den: window.set_song_settings(time_signature=(num, den)))
+    panel.programEdited.connect(lambda program: window.set_song_settings(program=program))
     if hasattr(roll, "seekRequested") and hasattr(panel, "seek"):
         roll.seekRequested.connect(panel.seek)
     space = QShortcut(QKeySequence(Qt.Key.Key_Space), window)

@@ -43,6 +43,26 @@ class Change:
         return Change(before, after, self.label, later.select_after)
 
 
+SONG_PROPERTIES = ("qpm", "time_signature", "program")  # the whole melody's settings, saved in its file
+
+
+@dataclass
+class PropertyChange:
+    """The melody's tempo, meter or instrument before and after (only the ones that change)."""
+
+    before: dict = field(default_factory=dict)
+    after: dict = field(default_factory=dict)
+    label: str = "Song settings"
+
+    @property
+    def empty(self) -> bool:
+        return self.before == self.after
+
+    def merged(self, later: PropertyChange) -> PropertyChange:
+        """This change and then ``later`` as one step (a BPM box stepped up several times)."""
+        return PropertyChange({**later.before, **self.before}, {**self.after, **later.after}, self.label)
+
+
 @dataclass
 class ChordChange:
     """The chords a user chose for some half bars, before and after (None = the Band's own chord)."""
@@ -141,6 +161,29 @@ class NoteDocument:
                 self.chords[tick] = symbol
         self._notify(CHORDS)
 
+    def plan_properties(self, label: str | None = None, **values) -> PropertyChange:
+        """Set ``qpm``, ``time_signature`` and/or ``program``; notes keep their ticks (a meter change regroups
+        them into new bars, as a DAW does). Out-of-range values are clamped or refused here, not by the caller."""
+        unknown = set(values) - set(SONG_PROPERTIES)
+        if unknown:
+            raise ValueError(f"not a song setting: {', '.join(sorted(unknown))}")
+        if "qpm" in values:
+            values["qpm"] = round(min(400.0, max(20.0, float(values["qpm"]))), 2)
+        if "program" in values:
+            values["program"] = max(0, min(127, int(values["program"])))
+        if "time_signature" in values:
+            num, den = map(int, values["time_signature"])
+            if not (1 <= num <= 32 and den in (1, 2, 4, 8, 16, 32)):
+                raise ValueError(f"not a time signature: {num}/{den}")
+            values["time_signature"] = (num, den)
+        before = {k: getattr(self, k) for k in values if getattr(self, k) != values[k]}
+        return PropertyChange(before, {k: values[k] for k in before}, label or _property_label(values))
+
+    def apply_properties(self, values: dict) -> None:
+        for key, value in values.items():
+            setattr(self, key, tuple(value) if key == "time_signature" else value)
+        self._notify(META)
+
     def plan_chord(self, start: int, end: int, symbol: str | None, label: str | None = None) -> ChordChange:
         """Choose ``symbol`` (None: the fitted chord) for every chord slot (half bar) starting in ``[start, end)``."""
         half = self.chord_slot_ticks
@@ -154,6 +197,18 @@ class NoteDocument:
         ``lofi.chord_symbols.transpose_symbol``; the document stays free of chord theory)."""
         return ChordChange(dict(self.chords), {t: transpose(c, semitones) for t, c in self.chords.items()},
                            "Transpose chords")
+
+    def plan_chords_for_meter(self, time_signature: tuple[int, int]) -> ChordChange:
+        """The chosen chords moved onto the chord slots of another meter (4/4 has half bars, 3/4 whole
+        ones): each to the start of the slot it falls in, the earlier chord winning a shared slot, so
+        no choice silently stops sounding."""
+        slot = Melody(time_signature=tuple(time_signature)).chord_slot_ticks
+        moved: dict[int, str] = {}
+        for tick, symbol in sorted(self.chords.items()):
+            moved.setdefault(tick - tick % slot, symbol)
+        ticks = set(self.chords) | set(moved)
+        return ChordChange({t: self.chords.get(t) for t in ticks}, {t: moved.get(t) for t in ticks},
+                           "Chords on the new bars")
 
     def plan_clear_chords(self) -> ChordChange:
         return ChordChange(dict(self.chords), dict.fromkeys(self.chords), "Fitted chords everywhere")
@@ -292,3 +347,15 @@ class NoteDocument:
         span_start, span_end = notes[0].start, max(n.end for n in notes)
         offset = -(-(span_end - span_start) // grid) * grid
         return self.plan_add((n.moved(dt=offset) for n in notes), label)
+
+
+def _property_label(values: dict) -> str:
+    """The undo step's name: "Tempo 90 BPM", "Meter 3/4", "Instrument 73"."""
+    parts = []
+    if "qpm" in values:
+        parts.append(f"Tempo {values['qpm']:g} BPM")
+    if "time_signature" in values:
+        parts.append("Meter {}/{}".format(*values["time_signature"]))
+    if "program" in values:
+        parts.append(f"Instrument {values['program']}")
+    return ", ".join(parts) or "Song settings"

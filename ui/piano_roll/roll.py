@@ -105,8 +105,10 @@ class PianoRoll(QWidget):
             w.update()
 
     def _doc_changed(self, kind: str) -> None:
-        if kind == "notes":
+        if kind in ("notes", "meta"):  # a new meter regroups the bars
             self._update_length()
+        if kind == "meta":
+            self.ruler.update()
         self.canvas.update()
         self.lane.update()
 

@@ -1,0 +1,71 @@
+"""``mguv set FILE --bpm 90 --meter 3/4 --instrument 73``: a melody's tempo, meter and instrument.
+
+The headless face of the transport's BPM, meter and instrument boxes. The same rules apply as in
+the window: values are checked by ``NoteDocument.plan_properties``, chosen chords move onto a new
+meter's chord slots, and a song (a melody track beside other tracks) keeps its other tracks.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+HELP = "set a MIDI file's tempo, time signature and melody instrument (in place, or --out)"
+
+
+def add_arguments(p) -> None:
+    p.add_argument("file", metavar="FILE.mid")
+    p.add_argument("--bpm", type=float, help="tempo in quarter notes a minute (20-400)")
+    p.add_argument("--meter", metavar="N/D", help="time signature, e.g. 3/4 or 6/8; notes keep their place")
+    p.add_argument("--instrument", type=int, metavar="PROGRAM", help="General MIDI program of the melody, 0-127")
+    p.add_argument("--out", "-o", metavar="OUT.mid", help="write here instead of over FILE")
+
+
+def run(args) -> int:
+    from ..editing import NoteDocument
+    from ..music import MidiImportError, read_midi, write_midi
+    from ..music.song_file import locate_song, write_song
+
+    values = {}
+    if args.bpm is not None:
+        values["qpm"] = args.bpm
+    if args.instrument is not None:
+        values["program"] = args.instrument
+    if args.meter is not None:
+        try:
+            num, den = args.meter.split("/")
+            values["time_signature"] = (int(num), int(den))
+        except ValueError:
+            print(f"error: --meter {args.meter}: write it as N/D, e.g. 3/4", file=sys.stderr)
+            return 2
+    if not values:
+        print("error: nothing to set: give --bpm, --meter or --instrument", file=sys.stderr)
+        return 2
+    try:
+        imported = read_midi(args.file)
+        doc = NoteDocument(imported.melody)
+        change = doc.plan_properties(**values)
+    except (MidiImportError, ValueError) as err:  # a bad file, or a meter like 4/3
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    doc.apply_properties(change.after)
+    if "time_signature" in change.after:
+        doc.apply_chords(doc.plan_chords_for_meter(change.after["time_signature"]).after)
+    out = args.out or args.file
+    song = locate_song(args.file, imported)
+    same_file = os.path.abspath(out) == os.path.abspath(args.file)
+    if song is None and imported.note_tracks > 1 and same_file:
+        print(f"error: {args.file} holds {imported.note_tracks - 1} more tracks than its melody "
+              f"({imported.track}); writing it would drop them: give --out", file=sys.stderr)
+        return 2
+    try:
+        if song is not None:
+            write_song(song, doc.to_melody(), out)
+        else:
+            write_midi(doc.to_melody(), out)
+    except OSError as err:
+        print(f"error: cannot write {out}: {err.strerror or err}", file=sys.stderr)
+        return 1
+    kept = f"; kept the song's {song.others_label}" if song is not None else ""
+    print(f"wrote {out}: {change.label if not change.empty else 'nothing changed'}{kept}")
+    return 0
