@@ -153,6 +153,36 @@ def test_continue_the_selection_keeps_the_prompt(qtbot, window):
     assert not panel.continue_() and "Draw or select" in panel.status.text()
 
 
+def test_rewrite_the_selected_bars_and_again(qtbot, window):
+    panel, session = window.generate_panel, window.generation
+    song = make_melody(np.random.default_rng(4), 4)
+    window.load_melody(song)
+    bar = song.ticks_per_bar
+    window.doc.select([i for i, n in window.doc.notes.items() if bar <= n.start < 2 * bar][:1])  # one note of bar 2
+    assert session.rewrite_span() == (bar, 2 * bar)
+    panel.count.setValue(2)
+    click(qtbot, panel.rewrite_button)
+    wait_idle(qtbot, session)
+    assert "bar 2 rewritten, 2 versions" in panel.status.text() and panel.results.count() == 2
+    out = panel.results.melodies[1]
+    assert [n for n in out.notes if n.start >= 2 * bar] == [n for n in song.notes if n.start >= 2 * bar]
+    assert [n.start for n in out.notes if n.start < bar] == [n.start for n in song.notes if n.start < bar]
+    panel.results.setCurrentRow(1)
+    click(qtbot, panel.replace_button)
+    assert window.melody.notes == out.notes and window.undo_stack.undoText() == "Rewrite bars"
+    assert session.rewrite_span() == (bar, 2 * bar) or not any(bar <= n.start < 2 * bar for n in out.notes)
+    window.undo_stack.undo()
+    assert window.melody.notes == song.notes
+    window.doc.clear_selection()
+    window.roll.set_loop(2 * bar, 4 * bar)  # no selection: the loop region's bars
+    assert session.rewrite_span() == (2 * bar, 4 * bar)
+    window.roll.set_loop(None, None)
+    window.roll.set_edit_cursor(3 * bar + 100)  # nor a loop: the bar at the edit cursor
+    assert session.rewrite_span() == (3 * bar, 4 * bar)
+    window.load_melody(Melody())
+    assert not panel.rewrite() and "Draw some notes" in panel.status.text()
+
+
 def test_continue_over_the_chosen_chords_fits_the_new_bars(qtbot, window):
     from mguv_app.generation import continue_melody
     from mguv_app.lofi.backing import chord_fit

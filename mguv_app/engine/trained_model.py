@@ -9,13 +9,14 @@ thread can share one instance safely.
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import torch
 
 from ..model.checkpoint import load_model
-from ..music.events import HOLD, events_to_notes, melody_to_events
+from ..music.events import HOLD, NOTE_OFF, events_to_notes, melody_to_events
 from ..music.melody import TICKS_PER_STEP, Melody
 from ..paths import resources_dir
 from .attributes import ATTRIBUTES_FILE, load_attribute_vectors
@@ -140,36 +141,85 @@ class TrainedModel:
                    iterations: int = 30, seed: int = 0) -> np.ndarray:
         """The latent under which the decoder best reproduces the first ``prompt_steps`` tokens.
 
-        Starts from the encoder's guess and a few prior samples, then climbs
-        log p(prompt | z) - |z|^2 / 2 with Adam; returns the best z found.
-        """
+        Starts from the encoder's guess, the prompt repeated to a whole window and a few prior
+        samples (see :meth:`fit_latent_masked`)."""
         T = self.cfg.num_steps
         tokens = np.full(T, HOLD, dtype=np.int64)
         tokens[:prompt_steps] = prompt_tokens[:prompt_steps]
         tiled = np.resize(prompt_tokens[:prompt_steps], T)  # the prompt repeated: a plausible full window
+        mask = np.zeros(T, dtype=bool)
+        mask[:prompt_steps] = True
+        return self.fit_latent_masked(tokens, mask, restarts, iterations, seed, extra_starts=[tiled])
+
+    def fit_latent_masked(self, tokens: np.ndarray, mask: np.ndarray, restarts: int = 4, iterations: int = 30,
+                          seed: int = 0, extra_starts=()) -> np.ndarray:
+        """The latent under which the decoder best reproduces ``tokens`` where ``mask`` is true.
+
+        Starts from the encoder's guess for ``tokens`` (and for each of ``extra_starts``) and prior
+        samples up to ``restarts`` in all, then climbs log p(tokens[mask] | z) - |z|^2 / 2 with Adam;
+        returns the best z found. The masked-out steps are free: a continuation's future, the bars
+        a rewrite replaces."""
+        T = self.cfg.num_steps
         with self._lock:
             rng = np.random.default_rng(seed)
-            mu, _ = self.encode_tokens(np.stack([tokens, tiled]))
-            starts = np.concatenate([mu, rng.standard_normal((max(0, restarts - 2), mu.shape[1]))]).astype(np.float32)
-            z = torch.tensor(starts, device=self.device, requires_grad=True)
-            tok = torch.as_tensor(tokens, device=self.device).expand(len(starts), -1)
-            mask = torch.zeros(T, device=self.device)
-            mask[:prompt_steps] = 1.0
+            guesses = np.stack([np.asarray(tokens, dtype=np.int64), *[np.asarray(e, np.int64) for e in extra_starts]])
+            mu, _ = self.encode_tokens(guesses)
+            starts = np.concatenate([mu, rng.standard_normal((max(0, restarts - len(mu)), mu.shape[1]))])
+            z = torch.tensor(starts.astype(np.float32), device=self.device, requires_grad=True)
+            tok = torch.as_tensor(np.asarray(tokens, dtype=np.int64), device=self.device).expand(len(starts), -1)
+            m = torch.as_tensor(np.asarray(mask, dtype=np.float32).reshape(T), device=self.device)
             opt = torch.optim.Adam([z], lr=0.05)
             for p in self.model.parameters():
                 p.requires_grad_(False)
             try:
                 for _ in range(iterations):
                     opt.zero_grad()
-                    score = self.model.prompt_log_likelihood(z, tok, mask) - 0.5 * z.pow(2).sum(-1)
+                    score = self.model.prompt_log_likelihood(z, tok, m) - 0.5 * z.pow(2).sum(-1)
                     (-score.sum()).backward()
                     opt.step()
                 with torch.no_grad():
-                    score = self.model.prompt_log_likelihood(z, tok, mask) - 0.5 * z.pow(2).sum(-1)
+                    score = self.model.prompt_log_likelihood(z, tok, m) - 0.5 * z.pow(2).sum(-1)
             finally:
                 for p in self.model.parameters():
                     p.requires_grad_(True)
             return z[int(score.argmax())].detach().cpu().numpy()
+
+    # ------------------------------------------------------------------ rewriting bars
+    def rewrite(self, melody: Melody, start_tick: int, end_tick: int, temperature: float = 1.0,
+                seed: int | None = None, samples: int = 1) -> list[Melody]:
+        """``samples`` versions of ``melody`` whose notes in ``[start_tick, end_tick)`` are new and fit
+        the music around them; every note outside that span is kept exactly.
+
+        One model window (``bars`` bars) holds the span with as much context on both sides as fits.
+        The latent is fitted to that context alone (:meth:`fit_latent_masked`), the decoder is held
+        to it step by step, and only the span's steps are sampled. Sample k uses seed ``seed + k``."""
+        spb, T = self.steps_per_bar, self.cfg.num_steps
+        s0, s1 = start_tick // TICKS_PER_STEP, -(-end_tick // TICKS_PER_STEP)
+        if s1 <= s0:
+            raise ValueError("choose at least one step to rewrite")
+        if s1 - s0 > T - spb:
+            raise ValueError(f"rewrite at most {self.bars - 1} bars at a time (this model holds {self.bars})")
+        content = max(s1, -(-melody.end_tick // TICKS_PER_STEP))
+        # the window: the span in the middle, moved back inside the melody where it would run past an end
+        ws = (s0 - (T - (s1 - s0)) // 2) // spb * spb
+        ws = max(0, -(-s1 // spb) * spb - T, min(ws, -(-content // spb) * spb - T))
+        tokens = melody_to_events(melody, T, ws)
+        span = np.zeros(T, dtype=bool)
+        span[s0 - ws: s1 - ws] = True
+        mask = ~span & (np.arange(T) + ws < content)
+        blank = tokens.copy()
+        blank[span] = HOLD
+        blank[s0 - ws] = NOTE_OFF  # a rest where the new notes go: the guess must not read the old ones
+        seed = int(np.random.default_rng().integers(2**31)) if seed is None else int(seed)
+        z = self.fit_latent_masked(blank, mask, seed=seed) if mask.any() else \
+            np.random.default_rng(seed).standard_normal(self.cfg.latent_dim).astype(np.float32)
+        force = np.where(span, -1, tokens)
+        velocity = int(np.median([n.velocity for n in melody.notes])) if melody.notes else 100
+        out = []
+        for k in range(max(1, samples)):
+            new = self.decode_tokens(z, temperature, seed + k, force)[0][s0 - ws: s1 - ws]
+            out.append(_spliced(melody, new, s0, s1, velocity))
+        return out
 
     def continue_(self, prompt: Melody, bars: int = 8, temperature: float = 1.0, seed: int | None = None) -> Melody:
         """The prompt (kept exactly, padded to a whole bar) followed by ``bars`` new bars."""
@@ -206,3 +256,21 @@ class TrainedModel:
         mu, _ = self.encode([melody])
         z = mu[0] + amount * self.attribute_vectors[attribute]
         return self.decode(z[None], 0.0, None, melody)[0]
+
+
+def _spliced(melody: Melody, tokens: np.ndarray, s0: int, s1: int, velocity: int) -> Melody:
+    """``melody`` with the steps ``[s0, s1)`` replaced by the notes of ``tokens``: notes before the span are
+    cut at its start (one the new tokens hold over continues), notes after it are kept as they are."""
+    start, end = s0 * TICKS_PER_STEP, s1 * TICKS_PER_STEP
+    tokens = np.asarray(tokens)
+    held = int(np.argmax(tokens != HOLD)) if (tokens != HOLD).any() else len(tokens)  # a leading tie
+    before = []
+    for n in melody.notes:
+        if n.start < start:
+            cut = min(n.end, start)
+            if cut == start and held:  # the model holds the note that sounds into the span
+                cut = start + held * TICKS_PER_STEP
+            before.append(replace(n, end=cut))
+    after = [n for n in melody.notes if n.start >= end]
+    new = events_to_notes(tokens, velocity, s0)
+    return melody.copy(before + new + after)

@@ -9,9 +9,11 @@ from .jobs import (
     encode_melodies,
     generate_variations,
     interpolate,
+    rewrite_bars,
     shift_attribute,
     shift_attributes,
 )
 
 __all__ = ["Cancelled", "CancelToken", "JobResult", "generate_variations", "continue_melody", "interpolate",
+           "rewrite_bars",
            "shift_attribute", "shift_attributes", "decode_latent", "encode_melodies"]

@@ -170,6 +170,42 @@ def continue_melody(model, prompt: Melody, bars: int = 4, temperature: float = 1
     return JobResult([out], [out.name], encode_melodies(model, [out], token), meta)
 
 
+def rewrite_bars(model, melody: Melody, start_tick: int, end_tick: int, count: int = 4, temperature: float = 1.0,
+                 seed: int = 0, cancel: CancelToken | None = None, chords: dict[int, str] | None = None,
+                 candidates: int = CHORD_CANDIDATES) -> JobResult:
+    """``count`` versions of ``melody`` with new notes in ``[start_tick, end_tick)`` that fit the bars around
+    them (``TrainedModel.rewrite``); every other note stays. One latent is fitted to the context and each
+    version is a sample from it (version i: seed ``seed + i``). With ``chords``, each version is the best
+    fit to them of ``candidates`` samples, the first being the one drawn without chords."""
+    if count < 1:
+        raise ValueError("ask for at least one version")
+    if temperature < 0:
+        raise ValueError("temperature must be 0 or more")
+    token = _token(cancel)
+    token.check()
+    inside = {t: c for t, c in (chords or {}).items() if start_tick <= t < end_tick}
+    per = max(1, candidates) if inside else 1
+    drawn = model.rewrite(melody, start_tick, end_tick, temperature, seed, samples=count * per)
+    token.check()
+    bar = melody.ticks_per_bar
+    span = f"bar {start_tick // bar + 1}" if end_tick - start_tick <= bar and start_tick % bar == 0 else (
+        f"bars {start_tick // bar + 1}–{-(-end_tick // bar)}")
+    melodies, fits, first_fits = [], [], []
+    for i in range(count):
+        group = drawn[i::count]  # version i's candidates: seeds seed + i, seed + i + count, …
+        scores = [chord_fit(m, inside) for m in group] if inside else [0.0]
+        best = int(np.argmax(scores))  # the first of equals: the chord-free draw wins a tie
+        m = group[best]
+        m.name = f"{melody.name or 'Melody'}, {span} rewritten {i + 1} (seed {seed + i})"
+        melodies.append(m)
+        fits.append(scores[best])
+        first_fits.append(scores[0])
+    meta = {"seed": seed, "temperature": temperature, "start_tick": start_tick, "end_tick": end_tick}
+    if inside:
+        meta.update(chord_fit=fits, chord_fit_first=first_fits, candidates=per)
+    return JobResult(melodies, [m.name for m in melodies], encode_melodies(model, melodies, token), meta)
+
+
 def interpolate(model, a: Melody | np.ndarray, b: Melody | np.ndarray, steps: int = 5, temperature: float = 0.0,
                 seed: int = 0, keep_ends: bool = True, cancel: CancelToken | None = None) -> JobResult:
     """``steps`` melodies from A to B along the great circle between their latents.

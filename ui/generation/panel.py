@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from mguv_app.editing import key_label
-from mguv_app.generation import continue_melody, generate_variations
+from mguv_app.generation import continue_melody, generate_variations, rewrite_bars
 from mguv_app.generation.jobs import CHORD_CANDIDATES
 
 from ..widgets import WrapLabel, scroll_into_view
@@ -167,8 +167,10 @@ class GeneratePanel(QWidget):
         return box
 
     def _build_continue(self) -> QGroupBox:
-        box = QGroupBox("Continue")
-        row = QHBoxLayout(box)
+        box = QGroupBox("Continue and rewrite")
+        col = QVBoxLayout(box)
+        row = QHBoxLayout()
+        col.addLayout(row)
         self.continue_bars = QSpinBox()
         self.continue_bars.setRange(1, 32)
         self.continue_bars.setValue(4)
@@ -178,7 +180,12 @@ class GeneratePanel(QWidget):
         row.addWidget(QLabel("Add"))
         row.addWidget(self.continue_bars)
         row.addWidget(self.continue_button, 1)
-        self.model_actions.append(self.continue_button)
+        self.rewrite_button = _button(
+            "Rewrite bars", "New notes for the bars of the selected notes (or the loop region, or the bar at the "
+            "edit cursor) that fit the music around them; every other note stays. Variations versions, with your "
+            "chords when 'Over your chords' is on", self.rewrite)
+        col.addWidget(self.rewrite_button)
+        self.model_actions += [self.continue_button, self.rewrite_button]
         return box
 
     # --- state ----------------------------------------------------------------------------------
@@ -264,21 +271,52 @@ class GeneratePanel(QWidget):
             lambda res: self._done(res, "generated", "continuation ready: double-click to place it" + (
                 f" (the best fit to your chords of {res.meta['candidates']})" if "candidates" in res.meta else "")))
 
+    def rewrite(self) -> bool:
+        span = self.session.rewrite_span()
+        if span is None:
+            self.status.setText("Draw some notes first: Rewrite replaces bars of a melody")
+            return False
+        if not self.seed_lock.isChecked():
+            self.seed.setValue(random.randrange(2**31 - 1))
+        melody, (start, end) = self.session.window.melody, span
+        count, temp, seed = self.count.value(), self.temperature.value(), self.seed.value()
+        chords = self.target_chords()
+        bar = melody.ticks_per_bar
+        bars = f"bar {start // bar + 1}" if end - start == bar else f"bars {start // bar + 1}–{end // bar}"
+        return self.session.run(
+            f"Rewriting {bars}",
+            lambda model, tok: rewrite_bars(model, melody, start, end, count, temp, seed, tok, chords),
+            lambda res: self._done(res, "generated", f"{bars} rewritten, {count} version{'s' * (count > 1)} "
+                                   f"(seed {seed}): double-click one to place it" + (
+                                       f"; each the best fit to your chords of {res.meta['candidates']}"
+                                       if "candidates" in res.meta else "")))
+
+    def _span_of_results(self) -> tuple[int, int] | None:
+        meta = self.session.results.meta
+        return (meta["start_tick"], meta["end_tick"]) if "start_tick" in meta else None
+
     def _done(self, res, source: str, text: str) -> None:
         self.session.set_results(res, source)
         self.session.message.emit(text)  # the panel's line and the window's status bar
 
     def audition(self, row: int) -> None:
         if 0 <= row < len(self.results.melodies):
-            self.session.audition(self.results.melodies[row])
+            m, span = self.results.melodies[row], self._span_of_results()
+            # a rewrite is heard from the bar before the new notes, so they are heard coming in
+            self.session.audition(m, max(0, span[0] - m.ticks_per_bar) if span else 0)
 
     def place(self, row: int, mode: str) -> bool:
         if not 0 <= row < len(self.results.melodies):
             self.status.setText("Pick a result first")
             return False
         m = self.results.melodies[row]
+        span = self._span_of_results()
         if mode == "insert":
             self.session.insert(m)
+        elif span is not None:  # a rewrite: one undo step, and the new bars stay selected to rewrite again
+            self.session.show(m, "Rewrite bars")
+            doc = self.session.window.doc
+            doc.select([i for i, n in doc.notes.items() if span[0] <= n.start < span[1]])
         else:
             self.session.show(m, "Generate")
         self.status.setText(f"Placed {m.name}")

@@ -121,14 +121,16 @@ class GenerationSession(QObject):
         self.resultsChanged.emit()
 
     # --- the window -----------------------------------------------------------------------------
-    def audition(self, melody: Melody) -> bool:
-        """Play ``melody`` from its start through the window's transport (if there is one)."""
+    def audition(self, melody: Melody, from_tick: int = 0) -> bool:
+        """Play ``melody`` from ``from_tick`` through the window's transport (if there is one)."""
         transport = getattr(self.window, "transport", None)
         if transport is None:
             self.message.emit("Playback unavailable (no transport)")
             return False
         transport.stop()
         transport.set_melody(melody)
+        if from_tick:
+            transport.seek(from_tick)
         transport.play()
         return True
 
@@ -148,6 +150,23 @@ class GenerationSession(QObject):
         w = self.window
         if w.roll.scale == "Chromatic" and w.doc.notes:
             w.roll_toolbar.set_scale(*guess_key(w.doc.to_melody().notes))
+
+    def rewrite_span(self) -> tuple[int, int] | None:
+        """The whole bars Rewrite replaces, in ticks: those of the selected notes, else the loop region's,
+        else the bar at the edit cursor; None for an empty roll."""
+        w, doc = self.window, self.window.doc
+        if not doc.notes:
+            return None
+        bar = doc.ticks_per_bar
+        if doc.selection:
+            notes = [doc.notes[i] for i in doc.selection]
+            start, end = min(n.start for n in notes), max(n.start for n in notes) + 1
+        elif w.roll.loop is not None:
+            start, end = w.roll.loop
+        else:
+            start = end = int(w.roll.edit_cursor)
+            end += 1
+        return start // bar * bar, max(start // bar + 1, -(-end // bar)) * bar
 
     def prompt(self) -> Melody:
         """The selected notes (or the whole melody), moved so their first bar starts at tick 0."""
