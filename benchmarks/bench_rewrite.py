@@ -13,6 +13,8 @@ paste its bars 7-8 in. The real bars 7-8 are the reference. Per method, the mean
 * ``empty``: share of spans left without a note;
 * ``seconds``: per rewrite (one version) on this machine.
 
+``--fits`` compares latent fits (restarts x Adam iterations): the cost of a rewrite is the fit.
+
 Run: ``.venv/bin/python benchmarks/bench_rewrite.py --corpus data/corpus.npz [--windows 40]``.
 """
 
@@ -71,22 +73,27 @@ def main() -> int:
     ap.add_argument("--corpus", default="data/corpus.npz")
     ap.add_argument("--windows", type=int, default=40)
     ap.add_argument("--temperature", type=float, default=None)
+    ap.add_argument("--fits", default="4x30,2x15",
+                    help="latent fits to compare, RESTARTSxITERATIONS (the shipped default is 4x30)")
     args = ap.parse_args()
     tm = TrainedModel(device="cpu")
     temperature = tm.sample_temperature if args.temperature is None else args.temperature
     tokens = np.load(args.corpus)["test_16"]
     picks = np.random.default_rng(0).choice(len(tokens), size=min(args.windows, len(tokens)), replace=False)
-    real, rewritten, pasted = [], [], []
-    rewrite_s, paste_s = [], []
+    fits = [tuple(map(int, f.split("x"))) for f in args.fits.split(",")]
+    real, pasted, paste_s = [], [], []
+    rewritten = {f: [] for f in fits}
+    rewrite_s = {f: [] for f in fits}
     for i, w in enumerate(picks):
         song = events_to_melody(tokens[w])
         if not any(not START <= n.start < END for n in song.notes):
             continue
         real.append(measures(song))
-        t = time.perf_counter()
-        new = tm.rewrite(song, START, END, temperature, seed=i)[0]
-        rewrite_s.append(time.perf_counter() - t)
-        rewritten.append(measures(new))
+        for f in fits:
+            t = time.perf_counter()
+            new = tm.rewrite(song, START, END, temperature, seed=i, restarts=f[0], iterations=f[1])[0]
+            rewrite_s[f].append(time.perf_counter() - t)
+            rewritten[f].append(measures(new))
         t = time.perf_counter()
         fresh = tm.sample(1, 16, temperature, seed=10_000 + i)[0]
         paste_s.append(time.perf_counter() - t)
@@ -96,7 +103,7 @@ def main() -> int:
     report = {
         "windows": len(real), "span": "bars 7-8 of 16", "temperature": temperature, "model": tm.name,
         "real_bars": summarise(real, []),
-        "rewrite": summarise(rewritten, rewrite_s),
+        **{f"rewrite_fit_{r}x{n}": summarise(rewritten[r, n], rewrite_s[r, n]) for r, n in fits},
         "pasted_fresh_bars": summarise(pasted, paste_s),
     }
     print(json.dumps(report, indent=1))

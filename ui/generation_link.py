@@ -59,6 +59,7 @@ def _add_menu(window, panel, dock) -> QMenu:
     menu = QMenu("&Generate", window)
     items = [("&Generate Variations", "Ctrl+Return", panel.generate_button, panel.generate),
              ("&Continue Melody", "Ctrl+Shift+Return", panel.continue_button, panel.continue_),
+             ("&Rewrite Bars", "Ctrl+R", panel.rewrite_button, panel.rewrite),
              ("&Interpolate A → B", "Ctrl+I", panel.interpolate_box.button, panel.interpolate_box.run)]
     actions = []
     for text, keys, button, slot in items:

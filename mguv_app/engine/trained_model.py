@@ -186,7 +186,7 @@ class TrainedModel:
 
     # ------------------------------------------------------------------ rewriting bars
     def rewrite(self, melody: Melody, start_tick: int, end_tick: int, temperature: float = 1.0,
-                seed: int | None = None, samples: int = 1) -> list[Melody]:
+                seed: int | None = None, samples: int = 1, restarts: int = 4, iterations: int = 30) -> list[Melody]:
         """``samples`` versions of ``melody`` whose notes in ``[start_tick, end_tick)`` are new and fit
         the music around them; every note outside that span is kept exactly.
 
@@ -211,7 +211,7 @@ class TrainedModel:
         blank[span] = HOLD
         blank[s0 - ws] = NOTE_OFF  # a rest where the new notes go: the guess must not read the old ones
         seed = int(np.random.default_rng().integers(2**31)) if seed is None else int(seed)
-        z = self.fit_latent_masked(blank, mask, seed=seed) if mask.any() else \
+        z = self.fit_latent_masked(blank, mask, restarts, iterations, seed) if mask.any() else \
             np.random.default_rng(seed).standard_normal(self.cfg.latent_dim).astype(np.float32)
         force = np.where(span, -1, tokens)
         velocity = int(np.median([n.velocity for n in melody.notes])) if melody.notes else 100
