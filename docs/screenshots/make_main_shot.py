@@ -9,7 +9,8 @@ Opens the window as the app does (every panel, the installed default model), loa
 melody (``make_demo_melody.py``), turns the transport's Band on so the chord strip shows over
 the ruler, chooses one chord by hand, and writes ``main_window.png`` (kept under 300 KB); then
 opens the chord strip's menu on bar 2 and writes ``chord_menu.png`` (grabbed from the screen, so
-it needs a real X display: under offscreen Qt a popup is not on any screen).
+it needs a real X display: under offscreen Qt a popup is not on any screen); last, opens the Band's
+export of the melody as a song and writes ``song.png``: the Song button on, its tracks drawn faint.
 """
 
 from __future__ import annotations
@@ -81,6 +82,20 @@ def main() -> int:
     save_small(app.primaryScreen().grabWindow(0, area.x(), area.y(), area.width(), area.height()),
                Path(args.out) / "chord_menu.png")
     menu.close()
+
+    # a song with its own accompaniment (here the Band's export of the demo): the Song button plays its
+    # tracks, the roll draws them faint under the melody
+    from mguv_app.lofi.backing import backing_for
+
+    song = tmp / "song.mid"
+    song.write_bytes(backing_for(window.melody, **window.transport.band_options).midi_bytes())
+    window.transport.band_button.setChecked(False)
+    window.open_path(str(song))
+    ok = ok and spin(app, lambda: window.transport.song_on, 5)
+    roll.geo.fit(0, 8 * bar, 34, 84)  # the first 8 bars, the bass to the melody's top
+    roll._view_moved()
+    spin(app, lambda: False, 0.5)
+    save_small(window.grab(), Path(args.out) / "song.png")
     window.close()
     return 0 if ok else 1
 
