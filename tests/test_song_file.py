@@ -5,7 +5,7 @@ import pytest
 
 from mguv_app.cli import main
 from mguv_app.music import Melody, Note, read_midi, write_midi
-from mguv_app.music.song_file import locate_song, song_bytes, write_song
+from mguv_app.music.song_file import _chunks, locate_song, song_bytes, write_song
 
 TPQ = 96  # not our 480: the song's own resolution must survive
 
@@ -66,6 +66,8 @@ def test_the_song_keeps_every_other_event_and_takes_the_new_melody(tmp_path):
     assert after.ticks_per_beat == TPQ and len(after.tracks) == 4
     for i in (0, 2, 3):  # the conductor (tempo map, key), the sustained piano with its sysex, the drums
         assert events(after.tracks[i]) == events(before.tracks[i]), i
+    old_chunks, new_chunks = _chunks(src.read_bytes())[1], _chunks((tmp_path / "out.mid").read_bytes())[1]
+    assert [new_chunks[i] for i in (0, 2, 3)] == [old_chunks[i] for i in (0, 2, 3)]  # byte for byte
     kept = [e for e in events(after.tracks[1]) if "note_" not in e[1]]
     assert kept == [e for e in events(before.tracks[1]) if "note_" not in e[1]]  # name, program, every lyric
     notes = [(t, m.note) for t, m in ((t, m) for t, m in _abs(after.tracks[1])) if m.type == "note_on"]
