@@ -190,3 +190,16 @@ def test_cli_set_changes_tempo_meter_and_sound_and_keeps_a_song_s_tracks(tmp_pat
     assert (tmp_path / "two.mid").read_bytes() == original
     assert main(["set", str(tmp_path / "two.mid"), "--bpm", "90", "-o", str(tmp_path / "mel.mid")]) == 0
     assert read_midi(tmp_path / "mel.mid").melody.qpm == 90.0
+
+
+def test_parts_are_the_other_tracks_before_and_after_a_save(tmp_path):
+    src = song_file(tmp_path / "song.mid")
+    song = locate_song(src)
+    parts = song.parts()
+    assert [(p.program, drums, len(p.notes)) for p, drums in parts] == [(0, False, 6), (0, True, 8)]
+    piano = parts[0][0].notes
+    assert piano[0] == Note(0, 1920, 43, 70) and min(n.start for n in piano[3:]) == 1920  # at our 480 a quarter
+    edited = write_song(song, read_midi(src).melody.transposed(5), tmp_path / "out.mid")
+    assert [(p.program, d, p.notes) for p, d in edited.parts()] == [(p.program, d, p.notes) for p, d in parts]
+    empty = write_song(edited, Melody(qpm=100.0, program=73), tmp_path / "empty.mid")  # every note deleted
+    assert [len(p.notes) for p, _ in empty.parts()] == [6, 8]
