@@ -159,7 +159,7 @@ def test_rewrite_the_selected_bars_and_again(qtbot, window):
     window.load_melody(song)
     bar = song.ticks_per_bar
     window.doc.select([i for i, n in window.doc.notes.items() if bar <= n.start < 2 * bar][:1])  # one note of bar 2
-    assert session.rewrite_span() == (bar, 2 * bar)
+    assert session.rewrite_span() == (bar, 2 * bar) and panel.rewrite_button.text() == "Rewrite bar 2"
     panel.count.setValue(2)
     click(qtbot, panel.rewrite_button)
     wait_idle(qtbot, session)
@@ -175,11 +175,12 @@ def test_rewrite_the_selected_bars_and_again(qtbot, window):
     assert window.melody.notes == song.notes
     window.doc.clear_selection()
     window.roll.set_loop(2 * bar, 4 * bar)  # no selection: the loop region's bars
-    assert session.rewrite_span() == (2 * bar, 4 * bar)
+    assert session.rewrite_span() == (2 * bar, 4 * bar) and panel.rewrite_button.text() == "Rewrite bars 3–4"
     window.roll.set_loop(None, None)
     window.roll.set_edit_cursor(3 * bar + 100)  # nor a loop: the bar at the edit cursor
-    assert session.rewrite_span() == (3 * bar, 4 * bar)
+    assert session.rewrite_span() == (3 * bar, 4 * bar) and panel.rewrite_button.text() == "Rewrite bar 4"
     window.load_melody(Melody())
+    assert panel.rewrite_button.text() == "Rewrite bars"
     assert not panel.rewrite() and "Draw some notes" in panel.status.text()
 
 

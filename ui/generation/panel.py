@@ -185,6 +185,8 @@ class GeneratePanel(QWidget):
             "edit cursor) that fit the music around them; every other note stays. Variations versions, with your "
             "chords when 'Over your chords' is on", self.rewrite)
         col.addWidget(self.rewrite_button)
+        self.session.spanChanged.connect(self._span_changed)
+        self._span_changed()
         self.model_actions += [self.continue_button, self.rewrite_button]
         return box
 
@@ -271,6 +273,15 @@ class GeneratePanel(QWidget):
             lambda res: self._done(res, "generated", "continuation ready: double-click to place it" + (
                 f" (the best fit to your chords of {res.meta['candidates']})" if "candidates" in res.meta else "")))
 
+    def _span_changed(self) -> None:
+        """The button names the bars it would rewrite."""
+        span = self.session.rewrite_span()
+        self.rewrite_button.setText(f"Rewrite {self._bars_label(*span)}" if span else "Rewrite bars")
+
+    def _bars_label(self, start: int, end: int) -> str:
+        bar = self.session.window.doc.ticks_per_bar
+        return f"bar {start // bar + 1}" if end - start == bar else f"bars {start // bar + 1}–{end // bar}"
+
     def rewrite(self) -> bool:
         span = self.session.rewrite_span()
         if span is None:
@@ -281,8 +292,7 @@ class GeneratePanel(QWidget):
         melody, (start, end) = self.session.window.melody, span
         count, temp, seed = self.count.value(), self.temperature.value(), self.seed.value()
         chords = self.target_chords()
-        bar = melody.ticks_per_bar
-        bars = f"bar {start // bar + 1}" if end - start == bar else f"bars {start // bar + 1}–{end // bar}"
+        bars = self._bars_label(start, end)
         return self.session.run(
             f"Rewriting {bars}",
             lambda model, tok: rewrite_bars(model, melody, start, end, count, temp, seed, tok, chords),

@@ -31,6 +31,7 @@ class GenerationSession(QObject):
     busyChanged = Signal(bool)
     placed = Signal(object)  # a melody just put into the piano roll
     chordsChanged = Signal()  # the Band's chosen chords changed (Generate can fit them)
+    spanChanged = Signal()  # the bars Rewrite would replace may have changed (selection, loop, cursor)
 
     def __init__(self, window, parent: QObject | None = None) -> None:
         super().__init__(parent or window)
@@ -47,6 +48,8 @@ class GenerationSession(QObject):
         self._project = window.path
         window.doc.subscribe(self._doc_changed)
         window.savedAs.connect(self._saved_as)
+        window.roll.loopChanged.connect(self.spanChanged)
+        window.roll.cursorChanged.connect(self.spanChanged)
 
     # --- the model ------------------------------------------------------------------------------
     def load_model(self, loader: Callable[[], object]) -> None:
@@ -200,6 +203,8 @@ class GenerationSession(QObject):
             QTimer.singleShot(0, self._project_maybe_changed)
         elif kind == "chords":
             self.chordsChanged.emit()
+        if kind in ("selection", "notes", "meta"):
+            self.spanChanged.emit()
 
     def _project_maybe_changed(self) -> None:
         if self.window.path != self._project:

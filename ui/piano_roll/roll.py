@@ -43,6 +43,7 @@ class PianoRoll(QWidget):
     toolChanged = Signal(str)
     scaleChanged = Signal(int, str)          # (key 0-11, scale name): highlighting, Generate's key fitting
     viewChanged = Signal()
+    cursorChanged = Signal(int)              # the edit cursor moved (a tick)
 
     def __init__(self, doc: NoteDocument, undo_stack, theme: Theme = DARK, parent=None) -> None:
         super().__init__(parent)
@@ -177,9 +178,12 @@ class PianoRoll(QWidget):
         self.follow = bool(on)
 
     def set_edit_cursor(self, tick: int) -> None:
+        moved = max(0, int(tick)) != self.edit_cursor
         self.edit_cursor = max(0, int(tick))
         self.canvas.update()
         self.ruler.update()
+        if moved:
+            self.cursorChanged.emit(self.edit_cursor)
 
     def set_loop(self, start: int | None, end: int | None) -> None:
         """Set (or with None clear) the loop region and announce it with ``loopChanged``."""
