@@ -67,9 +67,9 @@ def test_seed_varies_the_band_not_the_harmony():
 def test_what_it_cannot_accompany_is_a_clear_error():
     with pytest.raises(ValueError, match="no notes"):
         backing_for(Melody([], qpm=100))
-    five = Melody(D_SONG.notes, qpm=100, time_signature=(5, 4))
-    with pytest.raises(ValueError, match="5/4"):
-        backing_for(five)
+    nine = Melody(D_SONG.notes, qpm=100, time_signature=(9, 8))
+    with pytest.raises(ValueError, match="plays 2/2, 2/4, 3/4, 4/4, 5/4, 6/8, 7/8, 12/8; this melody is in 9/8"):
+        backing_for(nine)
 
 
 # I - IV - V - I - vi - ii - V - I in G major, one chord a bar of 3/4, spelled out by the melody
@@ -189,3 +189,33 @@ def test_the_sound_chooses_who_plays_chords_and_bass(tmp_path, capsys):
     assert [i.program for i in pretty_midi.PrettyMIDI(str(out)).instruments][1:] == list(SOUNDS["Guitar"])
     assert mguv(["backing", str(src), "--out", str(tmp_path / "x.mid"), "--sound", "Kazoo"]) == 2
     assert "unknown band sound" in capsys.readouterr().err and not (tmp_path / "x.mid").exists()
+
+
+@pytest.mark.parametrize("meter, second, strong", [((2, 4), Q, (0,)), ((12, 8), 1440, (0, 1440)),
+                                                   ((5, 4), 3 * Q, (0, 3 * Q)), ((7, 8), 2 * Q, (0,))])
+def test_the_band_plays_two_four_twelve_eight_five_and_seven(meter, second, strong):
+    from mguv_app.lofi.band import KICK
+    from mguv_app.lofi.harmony import strong_beats
+
+    bar = Melody(time_signature=meter).ticks_per_bar
+    assert strong_beats(meter, bar) == strong
+    chords = [(0, 4, 7), (5, 9, 12), (7, 11, 14), (0, 4, 12)]  # I IV V I in C, a chord a bar, every 8th a note
+    notes = [Note(b * bar + i * 240, b * bar + (i + 1) * 240, 60 + tones[i % 3]) for b, tones in enumerate(chords)
+             for i in range(bar // 240)]
+    song = Melody(notes, qpm=110.0, time_signature=meter)
+    b = backing_for(song, seed=2, swing=0.6)
+    assert all(s.start % bar == 0 and (s.end - s.start) % bar == 0 for s in b.slots)  # chords change on barlines
+    for k in range(4):  # each bar's arpeggio is heard in its chord
+        assert {n.pitch % 12 for n in notes if n.start // bar == k} <= set(chord_at(b.slots, k * bar).tones)
+    hit, total = strong_beat_fit(song, b.slots)
+    assert total == 4 * len(strong) and hit == total
+    melody, _, bass, drums = (t for t, _ in b.tracks)
+    assert melody.notes == song.notes and max(n.end for n in drums.notes) <= 4 * bar
+    for k in range(4):  # a kick on every downbeat, the bass's root there and its second note where the meter says
+        assert any(n.pitch == KICK and abs(n.start - k * bar) <= 12 for n in drums.notes)
+        roots = [n for n in bass.notes if abs(n.start - k * bar) < 20]
+        assert len(roots) == 1 and roots[0].pitch % 12 == chord_at(b.slots, k * bar).root
+        assert any(abs(n.start - (k * bar + second)) < 20 for n in bass.notes)
+    hats = [n.start % 240 for n in drums.notes if n.pitch == 42]
+    if meter in ((12, 8), (7, 8)):  # a compound meter's 8ths are its pulse, 7/8's bars start off the beat: straight
+        assert max(min(t, 240 - t) for t in hats) <= 12

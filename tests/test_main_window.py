@@ -148,8 +148,8 @@ def test_export_with_backing_band_writes_four_tracks_and_keeps_the_melody(window
     monkeypatch.setattr("mguv_app.fileio.os.replace", lambda a, b: (_ for _ in ()).throw(OSError(28, "No space")))
     assert not window.export_backing(str(tmp_path / "full.mid"))
     assert "No space" in errors[0] and sorted(p.name for p in tmp_path.iterdir()) == ["band.mid", "tune.mid"]
-    window.doc.load(Melody(TUNE, qpm=90, time_signature=(5, 4)))
-    assert not window.export_backing(str(tmp_path / "five.mid")) and "5/4" in errors[1]
+    window.doc.load(Melody(TUNE, qpm=90, time_signature=(9, 8)))
+    assert not window.export_backing(str(tmp_path / "nine.mid")) and "9/8" in errors[1]
 
 
 @pytest.mark.filterwarnings("ignore:Function.*QDragEnterEvent:DeprecationWarning")
@@ -394,9 +394,9 @@ def test_render_with_the_band_on_renders_what_is_heard(qtbot, tmp_path):
     assert "with the band" in band_msg and "with the band" not in alone_msg
     assert np.sqrt((band ** 2).mean()) > 10 * np.sqrt((alone ** 2).mean()) + 1e-4
     assert sorted(p.name for p in tmp_path.iterdir()) == ["alone.wav", "band.wav"]
-    window.load_melody(Melody([Note(0, 480, 69)], qpm=120, time_signature=(5, 4)))
-    five_msg, _ = render("five.wav")
-    assert "the melody alone" in five_msg and "5/4" in five_msg
+    window.load_melody(Melody([Note(0, 480, 69)], qpm=120, time_signature=(9, 8)))
+    nine_msg, _ = render("nine.wav")
+    assert "the melody alone" in nine_msg and "9/8" in nine_msg
 
 
 LONG_ERROR = ("Could not save /home/someone/.local/share/mguv-studio/projects/a_really_long_project_folder_name/"

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..fileio import atomic_write
-from ..music.melody import Melody
+from ..music.melody import TICKS_PER_QUARTER, Melody
 from ..music.midi_write import melody_to_midi_bytes
-from .band import BandStyle, arrange
+from .band import METER_GROOVES, BandStyle, arrange
 from .chord_symbols import ChordSymbolError, parse_chord
-from .harmony import Chord, ChordSlot, Key, choose_chords, estimate_key
+from .harmony import COMPOUND, Chord, ChordSlot, Key, choose_chords, estimate_key
 
 TEMPO_RANGE = (20.0, 400.0)
 # who plays: (chords, bass) as General MIDI programs (0-based), then the GM drum kit (bank 128);
@@ -99,16 +99,17 @@ def chord_fit(melody: Melody, chords: dict[int, str]) -> float:
 
 
 def backing_for(melody: Melody, seed: int = 0, swing: float = 0.5, sound: str = DEFAULT_SOUND) -> Backing:
-    """Chords, bass and drums for ``melody`` (4/4, 2/2, 3/4 or 6/8), over as many whole bars as it spans
+    """Chords, bass and drums for ``melody`` (in a meter of ``band.METER_GROOVES``), over the whole bars it spans
     (or as its chosen chords reach); the chords the user chose (``melody.chords``) are kept.
     ``sound`` names who plays the chords and bass (:data:`SOUNDS`)."""
     if not melody.notes:
         raise ValueError("the melody has no notes to accompany")
-    if tuple(melody.time_signature) not in ((4, 4), (2, 2), (3, 4), (6, 8)):  # the grooves the band knows
+    if tuple(melody.time_signature) not in METER_GROOVES:  # the grooves the band knows
         num, den = melody.time_signature
-        raise ValueError(f"a backing band plays 4/4, 2/2, 3/4 or 6/8; this melody is in {num}/{den}")
-    if tuple(melody.time_signature) == (6, 8):
-        swing = 0.5  # its 8ths are the pulse itself: swinging them would limp
+        meters = ", ".join(f"{a}/{b}" for a, b in sorted(METER_GROOVES, key=lambda m: (m[1], m[0])))
+        raise ValueError(f"a backing band plays {meters}; this melody is in {num}/{den}")
+    if tuple(melody.time_signature) in COMPOUND or melody.ticks_per_bar % TICKS_PER_QUARTER:
+        swing = 0.5  # 6/8, 12/8: the 8ths are the pulse itself; 7/8: every other bar starts off the beat
     if sound not in SOUNDS:
         raise ValueError(f"unknown band sound {sound!r}; one of: {', '.join(SOUNDS)}")
     chord_program, bass_program, kit = SOUNDS[sound]

@@ -164,16 +164,77 @@ def jig_bar(bar: int, rng: np.random.Generator, fill: bool, steps: int = 12) -> 
     return hits
 
 
-GROOVES = {"four": drum_bar, "waltz": waltz_bar, "jig": jig_bar}
+def _fill(hits: list[Note], o: int, steps: list[int], start_velocity: int = 56) -> list[Note]:
+    """A fill over the given steps: a snare, then the toms walking down, each louder."""
+    drums = [SNARE, HIGH_TOM, MID_TOM, LOW_TOM]
+    return hits + [_hit(o + s, drums[min(i, 3)], start_velocity + 9 * i) for i, s in enumerate(steps)]
+
+
+def march_bar(bar: int, rng: np.random.Generator, fill: bool, steps: int = 8) -> list[Note]:
+    """One bar of 2/4: kick on 1, snare on 2, hi-hat 8ths; the fill rolls beat 2."""
+    o = bar * steps
+    hits = [_hit(o, KICK, 90)]
+    if rng.random() < 0.3:
+        hits.append(_hit(o + 6, KICK, 60))
+    if not fill:
+        hits.append(_hit(o + 4, SNARE, 80))
+    hits += [_hit(o + s, CLOSED_HAT, 58 if s % 4 == 0 else 40) for s in range(0, 4 if fill else steps, 2)]
+    return _fill(hits, o, [4, 5, 6, 7]) if fill else hits
+
+
+def shuffle_bar(bar: int, rng: np.random.Generator, fill: bool, steps: int = 24) -> list[Note]:
+    """One bar of 12/8, four dotted-quarter beats: kick on 1 and 3, snare on 2 and 4, hi-hat on every
+    8th (the beats accented); the fill rolls the last beat."""
+    o = bar * steps
+    hits = [_hit(o, KICK, 90), _hit(o + 12, KICK, 80)]
+    if rng.random() < 0.3:
+        hits.append(_hit(o + 10, KICK, 56))  # the 8th before beat 3
+    hits += [_hit(o + s, SNARE, 80) for s in ((6,) if fill else (6, 18))]
+    hits += [_hit(o + s, CLOSED_HAT, 58 if s % 6 == 0 else 38) for s in range(0, 18 if fill else steps, 2)]
+    return _fill(hits, o, [18, 20, 22, 23]) if fill else hits
+
+
+def five_bar(bar: int, rng: np.random.Generator, fill: bool, steps: int = 20) -> list[Note]:
+    """One bar of 5/4 as 3 + 2 beats: kick on 1 and 4, side-stick on 2, 3 and 5, hi-hat 8ths; the fill
+    rolls beat 5."""
+    o = bar * steps
+    hits = [_hit(o, KICK, 90), _hit(o + 12, KICK, 78)]
+    hits += [_hit(o + s, SIDE_STICK, 66) for s in ((4, 8) if fill else (4, 8, 16))]
+    hits += [_hit(o + s, CLOSED_HAT, 58 if s % 4 == 0 else 40) for s in range(0, 16 if fill else steps, 2)]
+    if rng.random() < 0.25:
+        hits.append(_hit(o + 10, KICK, 55))
+    return _fill(hits, o, [16, 17, 18, 19]) if fill else hits
+
+
+def seven_bar(bar: int, rng: np.random.Generator, fill: bool, steps: int = 14) -> list[Note]:
+    """One bar of 7/8 as 2 + 2 + 3 eighths: kick on 1, side-stick on the second and third groups,
+    hi-hat on every 8th (the groups accented); the fill rolls the last group."""
+    o = bar * steps
+    hits = [_hit(o, KICK, 90)]
+    hits += [_hit(o + s, SIDE_STICK, 66) for s in ((4,) if fill else (4, 8))]
+    if rng.random() < 0.3:
+        hits.append(_hit(o + 12, KICK, 56))
+    hits += [_hit(o + s, CLOSED_HAT, 58 if s in (0, 4, 8) else 40) for s in range(0, 8 if fill else steps, 2)]
+    return _fill(hits, o, [8, 10, 12, 13]) if fill else hits
+
+
+GROOVES = {"four": drum_bar, "waltz": waltz_bar, "jig": jig_bar, "march": march_bar, "shuffle": shuffle_bar,
+           "five": five_bar, "seven": seven_bar}
+METER_GROOVES = {(4, 4): "four", (2, 2): "four", (3, 4): "waltz", (6, 8): "jig", (2, 4): "march",
+                 (12, 8): "shuffle", (5, 4): "five", (7, 8): "seven"}  # the meters the band plays
+# where the bass moves from the root to the fifth in a whole-bar chord, per groove (ticks into the bar)
+BASS_SECOND = {"waltz": 2 * TICKS_PER_QUARTER, "jig": 720, "march": TICKS_PER_QUARTER, "shuffle": 1440,
+               "five": 3 * TICKS_PER_QUARTER, "seven": 2 * TICKS_PER_QUARTER}
 
 
 def groove_for(time_signature) -> str:
-    """The drum groove for a meter: "waltz" for 3/4, "jig" for 6/8, else the four-beat one."""
-    return {(3, 4): "waltz", (6, 8): "jig"}.get(tuple(time_signature), "four")
+    """The drum groove for a meter: "waltz" for 3/4, "jig" for 6/8, "march" for 2/4, "shuffle" for 12/8,
+    "five" (3 + 2) for 5/4, "seven" (2 + 2 + 3) for 7/8, else the four-beat one."""
+    return METER_GROOVES.get(tuple(time_signature), "four")
 
 
 def drum_part(bars: int, rng: np.random.Generator, fill_last: bool = True, groove: str = "four") -> list[Note]:
-    """``bars`` bars of a groove: the boom-bap one in four beats, a waltz in 3/4, a jig in 6/8."""
+    """``bars`` bars of a groove (:data:`GROOVES`): the boom-bap one in four beats, a waltz in 3/4, …"""
     pattern = GROOVES[groove]
     notes = []
     for b in range(bars):
@@ -190,8 +251,8 @@ def _near(pc: int, low: int = 33, high: int = 47) -> int:
 def bass_part(slots: list[ChordSlot], next_root: int | None, ticks_per_bar: int,
               rng: np.random.Generator, groove: str = "four") -> list[Note]:
     """Root on the chord's downbeat, the fifth (or octave) on beat 3 of a whole-bar chord,
-    and now and then a chromatic approach into the next root on the last 8th. In 3/4 the fifth
-    comes on beat 3, in 6/8 on the second dotted-quarter beat."""
+    and now and then a chromatic approach into the next root on the last 8th. In the other meters the
+    fifth comes where :data:`BASS_SECOND` says: beat 3 of 3/4, the second dotted quarter of 6/8, …"""
     out: list[Note] = []
     q = TICKS_PER_QUARTER
     for i, s in enumerate(slots):
@@ -199,8 +260,8 @@ def bass_part(slots: list[ChordSlot], next_root: int | None, ticks_per_bar: int,
         root = _near(ch.root)
         nxt = slots[i + 1].chord.root if i + 1 < len(slots) else next_root
         length = s.end - s.start
-        if length >= ticks_per_bar and groove in ("waltz", "jig"):  # three-beat or two dotted-quarter bars
-            second = 2 * q if groove == "waltz" else ticks_per_bar // 2
+        if length >= ticks_per_bar and groove in BASS_SECOND:  # bars that are not four beats
+            second = BASS_SECOND[groove]
             for bar_start in range(s.start, s.end, ticks_per_bar):
                 five = ch.intervals[1]
                 fifth = root + five if root + five <= 50 else root + five - 12

@@ -201,13 +201,25 @@ class ChordSlot:
 BEAT = TICKS_PER_QUARTER
 
 
+COMPOUND = {(6, 8), (12, 8)}  # meters whose beat is a dotted quarter
+
+
+def strong_beats(time_signature, ticks_per_bar: int) -> tuple[int, ...]:
+    """Where in a bar the strong beats fall: 1 and 3 of four beats, 1 and the half bar of 6/8 and 12/8,
+    1 and 4 of 5/4 (3 + 2); beat 1 alone in 3/4, 2/4 and 7/8."""
+    meter = tuple(time_signature)
+    if ticks_per_bar == 4 * BEAT or meter in COMPOUND:
+        return 0, ticks_per_bar // 2
+    return (0, 3 * BEAT) if meter == (5, 4) else (0,)
+
+
 def metric_weight(tick: int, ticks_per_bar: int, compound: bool = False) -> float:
     """How much a melody note starting at ``tick`` should count: beat 1 most, then 3, 2/4, off-beats
-    (in 6/8, ``compound``: the second dotted-quarter beat comes second)."""
+    (in 6/8 and 12/8, ``compound``: the half bar's dotted-quarter beat comes second)."""
     pos = tick % ticks_per_bar
     if pos == 0:
         return 2.0
-    if (pos == 2 * BEAT and ticks_per_bar >= 4 * BEAT) or (compound and pos == ticks_per_bar // 2):
+    if (not compound and pos == 2 * BEAT and ticks_per_bar >= 4 * BEAT) or (compound and pos == ticks_per_bar // 2):
         return 1.6
     if pos % BEAT == 0:
         return 1.0
@@ -221,7 +233,7 @@ def fit_matrix(melody: Melody, key: Key, slots: list[tuple[int, int]], chords: l
     fine but should not decide), notes outside the key -0.6.
     """
     tpb = melody.ticks_per_bar
-    compound = tuple(melody.time_signature) == (6, 8)
+    compound = tuple(melody.time_signature) in COMPOUND
     out = np.zeros((len(slots), len(chords)))
     scale = key.pitch_classes
     for s, (a, b) in enumerate(slots):
@@ -400,8 +412,7 @@ def strong_beat_fit(melody: Melody, slots: list[ChordSlot]) -> tuple[int, int]:
     tpb = melody.ticks_per_bar
     hit = total = 0
     for n in melody.notes:
-        if n.start % tpb in ((0, tpb // 2) if tpb == 4 * BEAT or tuple(melody.time_signature) == (6, 8)
-                             else (0,)):  # beats 1 and 3 (1 and 4 in 6/8; 1 alone in 3/4)
+        if n.start % tpb in strong_beats(melody.time_signature, tpb):  # beats 1 and 3, or the meter's own
             ch = chord_at(slots, n.start)
             if ch is None:
                 continue
