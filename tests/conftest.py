@@ -50,3 +50,14 @@ def tiny_engine(tiny_trained_model):
     torch.set_num_threads(1)
     yield TrainedModel(tiny_trained_model, "cpu")
     torch.set_num_threads(threads)
+
+
+@pytest.fixture
+def transport_window(qtbot):
+    """A main window with its transport (the player on whatever output there is, a null one in CI)."""
+    from tests.test_main_window import make_window
+
+    w = make_window(qtbot, with_transport=True)
+    if w.transport is None:
+        pytest.skip("ui/transport.py is not importable here")
+    return w

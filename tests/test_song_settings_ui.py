@@ -6,13 +6,8 @@ from mguv_app.music import Melody, Note, read_midi, write_midi
 
 
 @pytest.fixture
-def window(qtbot):
-    from tests.test_main_window import make_window
-
-    w = make_window(qtbot, with_transport=True)
-    if w.transport is None:
-        pytest.skip("ui/transport.py is not importable here")
-    return w
+def window(transport_window):
+    return transport_window
 
 
 def test_tempo_meter_and_instrument_are_undoable_and_saved(window, qtbot, tmp_path):

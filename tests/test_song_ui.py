@@ -10,13 +10,8 @@ from .test_chord_detect import song
 
 
 @pytest.fixture
-def window(qtbot):
-    from tests.test_main_window import make_window
-
-    w = make_window(qtbot, with_transport=True)
-    if w.transport is None:
-        pytest.skip("ui/transport.py is not importable here")
-    return w
+def window(transport_window):
+    return transport_window
 
 
 def test_a_song_plays_its_own_tracks_and_shows_them_under_the_melody(window, qtbot, tmp_path):
