@@ -58,7 +58,7 @@ def test_the_job_writes_versions_and_fits_chosen_chords(tiny_engine):
     song = make_melody(np.random.default_rng(3), 4)
     plain = rewrite_bars(tiny_engine, song, BAR, 3 * BAR, count=2, temperature=1.0, seed=4)
     assert len(plain.melodies) == 2 and plain.latents.shape == (2, tiny_engine.cfg.latent_dim)
-    assert plain.labels[1].endswith("bars 2–3 rewritten 2 (seed 5)") and "candidates" not in plain.meta
+    assert plain.labels[1].startswith("Bars 2–3, take 2 (seed 5;") and "candidates" not in plain.meta
     chords = {BAR: "F", BAR + 960: "F", 2 * BAR: "G7", 2 * BAR + 960: "G7", 0: "C"}
     fitted = rewrite_bars(tiny_engine, song, BAR, 3 * BAR, count=2, temperature=1.0, seed=4, chords=chords,
                           candidates=8)

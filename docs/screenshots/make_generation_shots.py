@@ -7,8 +7,9 @@ Usage (from the repository root)::
 
 ``--model`` defaults to the installed default model; without one, an untrained model of the
 default shapes is used (its melodies are noise: pass a trained folder for real pictures).
-Writes ``generation_panel.png`` (the window after Generate) and ``latent_map.png`` (the map
-with pins A/B, the interpolation trail and the handle), each kept under 300 KB.
+Writes ``generation_panel.png`` (the window after Generate), ``rewrite.png`` (bars 5-6 rewritten,
+the new bars selected) and ``latent_map.png`` (the map with pins A/B, the interpolation trail and
+the handle), each kept under 300 KB.
 """
 
 from __future__ import annotations
@@ -111,6 +112,24 @@ def main() -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     save_small(window.grab(), out / "generation_panel.png")
+
+    # Rewrite bars: the loop region over bars 5-6 of the placed variation, four versions, the second placed
+    # (its new bars stay selected)
+    from ui.widgets import scroll_into_view
+
+    bar = window.doc.ticks_per_bar
+    window.doc.clear_selection()
+    window.roll.set_loop(4 * bar, 6 * bar)
+    panel.count.setValue(4)
+    panel.rewrite()
+    pump(lambda: not session.busy)
+    panel.results.setCurrentRow(1)
+    panel.place(1, "replace")
+    window.roll.fit_to_content()
+    scroll_into_view(panel.rewrite_button)
+    pump(seconds=0.5)
+    save_small(window.grab(), out / "rewrite.png")
+    window.roll.set_loop(None, None)
 
     ctl = window.latent_map
     pts = sorted(session.store.points.values(), key=lambda p: p.xy[0])  # two points well apart

@@ -196,7 +196,7 @@ def rewrite_bars(model, melody: Melody, start_tick: int, end_tick: int, count: i
         scores = [chord_fit(m, inside) for m in group] if inside else [0.0]
         best = int(np.argmax(scores))  # the first of equals: the chord-free draw wins a tie
         m = group[best]
-        m.name = f"{melody.name or 'Melody'}, {span} rewritten {i + 1} (seed {seed + i})"
+        m.name = f"{span.capitalize()}, take {i + 1} (seed {seed + i}; the rest: {melody.name or 'the melody'})"
         melodies.append(m)
         fits.append(scores[best])
         first_fits.append(scores[0])
