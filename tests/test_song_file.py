@@ -203,3 +203,29 @@ def test_parts_are_the_other_tracks_before_and_after_a_save(tmp_path):
     assert [(p.program, d, p.notes) for p, d in edited.parts()] == [(p.program, d, p.notes) for p, d in parts]
     empty = write_song(edited, Melody(qpm=100.0, program=73), tmp_path / "empty.mid")  # every note deleted
     assert [len(p.notes) for p, _ in empty.parts()] == [6, 8]
+
+
+def test_any_pitched_track_can_be_the_melody(tmp_path, capsys):
+    from mguv_app.music import NoMelodyError
+    from mguv_app.music.midi_read import list_tracks
+
+    src = song_file(tmp_path / "song.mid")
+    tracks = list_tracks(src)
+    assert [(t.name, t.program, t.is_drum, t.notes) for t in tracks] == [
+        ("Melody", 73, False, 8), ("Piano", 0, False, 6), ("", 0, True, 8)]
+    piano = read_midi(src, track=tracks[1].index)
+    assert piano.track == "Piano" and [n.pitch for n in piano.melody.notes] == [50, 55]  # the top of each chord
+    song = locate_song(src, piano)
+    assert (song.track, song.channel) == (2, 1) and [p.program for p, _ in song.parts()] == [73, 0]
+    for bad in (tracks[2].index, 99):
+        with pytest.raises(NoMelodyError, match="not a pitched track"):
+            read_midi(src, track=bad)
+    write_midi(Melody([Note(0, 1920, 48)]), tmp_path / "low.mid")
+    assert main(["splice", str(src), str(tmp_path / "low.mid"), "--track", "2", "-o", str(tmp_path / "o.mid")]) == 0
+    assert "in track 'Piano'" in capsys.readouterr().out
+    assert read_midi(tmp_path / "o.mid", track=tracks[1].index).melody.notes == [Note(0, 1920, 48)]
+    assert read_midi(tmp_path / "o.mid").melody.notes == read_midi(src).melody.notes  # the flute tune kept
+    assert main(["splice", str(src), str(tmp_path / "low.mid"), "--track", "9", "-o", str(tmp_path / "x.mid")]) == 2
+    assert main(["inspect", str(src), "--tracks"]) == 0
+    out = capsys.readouterr().out
+    assert "track 1: 'Melody', 73: Flute" in out and "track 3: '', drums" in out and "(the melody)" in out

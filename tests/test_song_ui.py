@@ -76,3 +76,29 @@ def test_render_with_the_song_on_renders_the_whole_song(window, qtbot, tmp_path)
         return spectrum[(freqs > 30) & (freqs < 200)].sum() / spectrum.sum()
 
     assert low_share(tmp_path / "song.wav") > 10 * low_share(tmp_path / "alone.wav")
+
+
+def test_choose_which_track_is_the_melody(window, tmp_path):
+    from mguv_app.music.midi_read import list_tracks
+
+    src = song(tmp_path / "song.mid", named=False)  # three unnamed tracks: the importer's guess is their skyline
+    original = src.read_bytes()
+    assert window.open_path(str(src)) and window.song is None
+    assert "Choose Melody Track" in window.statusBar().currentMessage()
+    tracks = list_tracks(src)
+    asked = []
+    window.ask_track = lambda parent, labels, current: asked.append(labels) or 0  # the first: the tune on top
+    assert window.choose_melody_track()
+    assert len(asked[0]) == 3 and asked[0][0].startswith("1: no name · ") and "notes" in asked[0][0]
+    assert window.song is not None and window.song.others == 2 and window.transport.song_on
+    chosen = read_midi(src, track=tracks[0].index)
+    assert window.melody.notes == chosen.melody.notes
+    window.roll.select_all()
+    window.roll.move_selection(dp=2)
+    assert window.save() and read_midi(src, track=tracks[0].index).melody.notes == window.melody.notes
+    assert src.read_bytes() != original and read_midi(src).note_tracks == 3  # the piano and bass kept
+    window.load_melody(Melody())
+    assert window.open_path(str(src)) and window.song is not None  # the choice is remembered for the file
+    assert window.melody.notes == read_midi(src, track=tracks[0].index).melody.notes
+    window.ask_track = lambda parent, labels, current: None  # cancelled: nothing changes
+    assert not window.choose_melody_track() and window.song is not None

@@ -89,6 +89,15 @@ def ask_semitones(parent: QWidget) -> int | None:
     return value if ok and value else None
 
 
+def ask_track(parent: QWidget, labels: list[str], current: int) -> int | None:
+    """File → Choose Melody Track…: the position in ``labels`` of the chosen track (None: cancelled, headless)."""
+    if headless():
+        return None
+    text, ok = QInputDialog.getItem(parent, "Melody track", "Which track is the melody? (the others are kept, "
+                                    "heard with the Song button and drawn under it)", labels, max(0, current), False)
+    return labels.index(text) if ok else None
+
+
 def show_error(parent: QWidget, title: str, text: str) -> None:
     if headless():
         print(f"{title}: {text}", file=sys.stderr)

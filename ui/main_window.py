@@ -82,6 +82,7 @@ class MainWindow(QMainWindow):
         self.ask_wav_path: Callable[[QWidget, str, str], str | None] = dialogs.ask_wav_path
         self.show_error: Callable[[QWidget, str, str], None] = dialogs.show_error
         self.ask_semitones: Callable[[QWidget], int | None] = dialogs.ask_semitones
+        self.ask_track: Callable[[QWidget, list[str], int], int | None] = dialogs.ask_track
         self.ask_text_path: Callable[[QWidget, str, str], str | None] = dialogs.ask_text_path
 
         self.doc = NoteDocument()
@@ -158,6 +159,9 @@ class MainWindow(QMainWindow):
         self.act_open.setToolTip("Open a MIDI file (Ctrl+O)")
         self.act_save = self._action("&Save", self.save, K.Save, "Save the melody as MIDI")
         self.act_save_as = self._action("Save &As…", self.save_as, K.SaveAs, "Save under a new name")
+        self.act_melody_track = self._action(
+            "Choose &Melody Track…", self.choose_melody_track, None,
+            "Which track of the opened file is the melody; the others are kept as the song around it")
         self.act_export_sel = self._action("&Export Selection…", self.export_selection, "Ctrl+Shift+E",
                                            "Save only the selected notes as a MIDI file")
         self.act_export_backing = self._action(
@@ -201,6 +205,7 @@ class MainWindow(QMainWindow):
         m.addActions([self.act_new, self.act_open])
         self.recent_menu = m.addMenu("Open &Recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        m.addAction(self.act_melody_track)
         m.addSeparator()
         m.addActions([self.act_save, self.act_save_as, self.act_export_sel, self.act_export_backing,
                       self.act_export_chart, self.act_render])
@@ -429,10 +434,17 @@ class MainWindow(QMainWindow):
         path = self.ask_open_path(self, self.settings.get("last_dir", ""))
         return bool(path) and self.open_path(path)
 
-    def open_path(self, path: str) -> bool:
-        """Load a MIDI file; a bad file leaves the current melody untouched and says why."""
+    def open_path(self, path: str, track: int | None = None) -> bool:
+        """Load a MIDI file (its melody from ``track``, else the track chosen for it last time, else the
+        importer's guess); a bad file leaves the current melody untouched and says why."""
+        track = self._remembered_track(path) if track is None else track
         try:
-            imported = read_midi(path)
+            try:
+                imported = read_midi(path, track=track)
+            except MidiImportError:
+                if track is None:
+                    raise
+                imported = read_midi(path)  # the remembered track is gone (the file changed): the importer's guess
         except MidiImportError as err:
             self.statusBar().showMessage(f"Could not open: {err.reason}")
             if self.isVisible():
@@ -451,11 +463,54 @@ class MainWindow(QMainWindow):
         self._keep_song(path, imported)
         if self.song is not None:
             found += f"; Save keeps its {self.song.others_label}"
+        elif imported.track_index is None:
+            found += "; File → Choose Melody Track… picks one track instead"
         self._remember(path)
         s = imported.melody.summary()
         self.statusBar().showMessage(f"Opened {Path(path).name}: {s['notes']} notes, {s['bars']} bars, "
                                      f"track '{imported.track}'{found}")
         return True
+
+    def _track_key(self, path: str) -> str:
+        import hashlib
+
+        return "melody_track/" + hashlib.sha1(os.path.abspath(path).encode()).hexdigest()[:16]
+
+    def _remembered_track(self, path: str) -> int | None:
+        value = self.settings.get(self._track_key(path), "", str)
+        return int(value) if value.isdigit() else None
+
+    def choose_melody_track(self, index: int | None = None) -> bool:
+        """File → Choose Melody Track…: which of the file's pitched tracks is the melody; the file opens
+        again with it (the choice is remembered for the file), the other tracks as the song around it."""
+        from mguv_app.audio import program_name
+        from mguv_app.music.midi_read import list_tracks
+
+        if not self.path:
+            self.statusBar().showMessage("Open a MIDI file with several tracks first", 4000)
+            return False
+        try:
+            listed = list_tracks(self.path)
+        except MidiImportError as err:
+            self.statusBar().showMessage(f"Could not read {Path(self.path).name}: {err.reason}", 4000)
+            return False
+        numbers = {t.index: k + 1 for k, t in enumerate(listed)}  # as `mguv inspect --tracks` numbers them
+        tracks = [t for t in listed if not t.is_drum]
+        if len(tracks) < 2:
+            self.statusBar().showMessage(f"{Path(self.path).name} has one pitched track: it is the melody", 4000)
+            return False
+        if index is None:
+            current = self.song.score_index if self.song is not None else -1
+            labels = [f"{numbers[t.index]}: {t.name or 'no name'} · {program_name(t.program)} · {t.notes} notes · "
+                      f"{pitch_name(t.lowest)}–{pitch_name(t.highest)}" for t in tracks]
+            pick = self.ask_track(self, labels, next((k for k, t in enumerate(tracks) if t.index == current), 0))
+            if pick is None:
+                return False
+            index = tracks[pick].index
+        if not self.maybe_save():
+            return False
+        self.settings.set(self._track_key(self.path), str(index))
+        return self.open_path(self.path, track=index)
 
     def _keep_song(self, path: str | None, imported=None) -> None:
         """Find the melody's own track in the song at ``path``, so Save rewrites that track and keeps the rest;

@@ -11,10 +11,17 @@ HELP = "show the melody found in each MIDI file (folders are walked), or why it 
 def add_arguments(p) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH", help="MIDI files or folders")
     p.add_argument("--json", action="store_true", help="one JSON object per file (JSON lines)")
+    p.add_argument("--tracks", action="store_true",
+                   help="list every track with notes too (File → Choose Melody Track… offers the pitched ones)")
 
 
 def run(args) -> int:
+    from dataclasses import asdict
+
+    from ..audio.gm import program_name
+    from ..editing.scales import pitch_name
     from ..music import MidiImportError, iter_midi_files, read_midi
+    from ..music.midi_read import list_tracks
 
     refused = 0
     files = iter_midi_files(args.paths)
@@ -32,12 +39,21 @@ def run(args) -> int:
                 print(f"REFUSED {err}")
             continue
         info = imp.melody.summary() | {"track": imp.track, "tracks": imp.num_tracks, "format": imp.midi_format}
+        tracks = list_tracks(path) if args.tracks else []
         if args.json:
-            print(json.dumps({"path": str(path), "ok": True, "melody": info}))
-        else:
-            rng = f"{info['pitch_min']}-{info['pitch_max']}"
-            print(f"OK      {path}: {info['notes']} notes, {info['bars']} bars, pitch {rng}, "
-                  f"{info['qpm']:g} BPM {info['time_signature']}, track '{imp.track}'")
+            out = {"path": str(path), "ok": True, "melody": info}
+            if tracks:
+                out["track_list"] = [asdict(t) | {"melody": t.index == imp.track_index} for t in tracks]
+            print(json.dumps(out))
+            continue
+        rng = f"{info['pitch_min']}-{info['pitch_max']}"
+        print(f"OK      {path}: {info['notes']} notes, {info['bars']} bars, pitch {rng}, "
+              f"{info['qpm']:g} BPM {info['time_signature']}, track '{imp.track}'")
+        for number, t in enumerate(tracks, 1):  # numbered as the app's melody-track chooser numbers them
+            sound = "drums" if t.is_drum else program_name(t.program)
+            print(f"        track {number}: '{t.name}', {sound}, {t.notes} notes, "
+                  f"{pitch_name(t.lowest)}-{pitch_name(t.highest)}" + (" (the melody)" if t.index == imp.track_index
+                                                                       else ""))
     if not args.json:
         print(f"{len(files) - refused} read, {refused} refused", file=sys.stderr)
     return 2 if refused else 0

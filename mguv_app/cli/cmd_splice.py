@@ -16,14 +16,25 @@ def add_arguments(p) -> None:
     p.add_argument("song", metavar="SONG", help="a MIDI file with a melody track and other tracks")
     p.add_argument("melody", metavar="MELODY", help="a MIDI file whose melody goes in (e.g. from mguv continue)")
     p.add_argument("--out", "-o", required=True, metavar="OUT.mid", help="where to write; may be SONG itself")
+    p.add_argument("--track", type=int, metavar="N",
+                   help="which of SONG's tracks is its melody, numbered as `mguv inspect --tracks` lists them "
+                        "(default: the app's own guess)")
 
 
 def run(args) -> int:
     from ..music import MidiImportError, read_midi
+    from ..music.midi_read import list_tracks
     from ..music.song_file import locate_song, write_song
 
     try:
-        song_in, new = read_midi(args.song), read_midi(args.melody).melody
+        index = None
+        if args.track is not None:
+            listed = list_tracks(args.song)
+            if not 1 <= args.track <= len(listed):
+                print(f"error: --track {args.track}: {args.song} has {len(listed)} tracks with notes", file=sys.stderr)
+                return 2
+            index = listed[args.track - 1].index
+        song_in, new = read_midi(args.song, track=index), read_midi(args.melody).melody
     except MidiImportError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

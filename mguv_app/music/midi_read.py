@@ -164,12 +164,34 @@ def _chord_marks(score, scale: float) -> dict[int, str]:
     return out
 
 
-def read_midi(path: str | os.PathLike, *, data: bytes | None = None) -> ImportedMelody:
-    """Read ``path`` and return its melody, quantized to 16ths with overlaps cut.
+@dataclass(frozen=True)
+class TrackInfo:
+    """One track of a file as the melody chooser lists it (``index`` is what ``read_midi(track=)`` takes)."""
 
-    Raises a subclass of :class:`MidiImportError` for anything unusable.
-    """
-    path = Path(path)
+    index: int
+    name: str
+    program: int
+    is_drum: bool
+    notes: int
+    lowest: int
+    highest: int
+
+
+def list_tracks(path: str | os.PathLike, *, data: bytes | None = None) -> list[TrackInfo]:
+    """Every track with notes (split by channel, as symusic reads them), drums included."""
+    score = _load(Path(path), data)[0]
+    out = []
+    for i, t in enumerate(score.tracks):
+        if t.note_num():
+            pitches = t.notes.numpy()["pitch"]
+            out.append(TrackInfo(i, t.name or "", int(t.program), bool(t.is_drum), int(t.note_num()),
+                                 int(pitches.min()), int(pitches.max())))
+    return out
+
+
+def _load(path: Path, data: bytes | None):
+    """The file checked and parsed: (symusic Score, SMF format, ticks per quarter in the header); or a
+    :class:`MidiImportError` saying why not."""
     if data is None:
         try:
             size = path.stat().st_size
@@ -189,6 +211,18 @@ def read_midi(path: str | os.PathLike, *, data: bytes | None = None) -> Imported
     data, fmt, tpq = _check_structure(path, data)
     score = _parse(path, data)
     _check_timing(path, score)
+    return score, fmt, tpq
+
+
+def read_midi(path: str | os.PathLike, *, data: bytes | None = None, track: int | None = None) -> ImportedMelody:
+    """Read ``path`` and return its melody, quantized to 16ths with overlaps cut.
+
+    The melody is the track ``track`` (an index of :func:`list_tracks`) when given, else the one
+    the module docstring's rule picks. Raises a subclass of :class:`MidiImportError` for anything
+    unusable, including a ``track`` that is not a pitched track with notes.
+    """
+    path = Path(path)
+    score, fmt, tpq = _load(path, data)
     scale = TICKS_PER_QUARTER / score.tpq
 
     all_tracks = list(score.tracks)
@@ -198,7 +232,12 @@ def read_midi(path: str | os.PathLike, *, data: bytes | None = None) -> Imported
         raise NoMelodyError(path, "only drum tracks, no melody" if tracks else "the file has no notes")
     named = [t for t in melodic if MELODY_NAME.search(t.name or "")]
     chosen = None
-    if named:
+    if track is not None:  # the user's choice
+        if not 0 <= track < len(all_tracks) or all_tracks[track].is_drum or not all_tracks[track].note_num():
+            raise NoMelodyError(path, f"track {track} is not a pitched track with notes")
+        chosen = all_tracks[track]
+        rows, program, track_label = _track_arrays(chosen, scale), chosen.program, chosen.name or f"track {track + 1}"
+    elif named:
         exact = [t for t in named if t.name.strip().lower() == "melody"]
         chosen = max(exact or named, key=lambda t: t.note_num())
         rows, program, track_label = _track_arrays(chosen, scale), chosen.program, chosen.name
