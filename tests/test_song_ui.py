@@ -102,3 +102,17 @@ def test_choose_which_track_is_the_melody(window, tmp_path):
     assert window.melody.notes == read_midi(src, track=tracks[0].index).melody.notes
     window.ask_track = lambda parent, labels, current: None  # cancelled: nothing changes
     assert not window.choose_melody_track() and window.song is not None
+
+
+def test_a_remembered_track_is_used_only_while_the_file_still_has_it(window, tmp_path):
+    import pretty_midi
+
+    src = song(tmp_path / "song.mid", named=False)
+    assert window.open_path(str(src))
+    window.ask_track = lambda parent, labels, current: 1  # the piano
+    assert window.choose_melody_track() and window.song is not None and window.melody.notes[0].pitch == 60
+    pm = pretty_midi.PrettyMIDI(str(src))  # the file is replaced: its piano track is now called Organ
+    pm.instruments[1].name = "Organ"
+    pm.write(str(src))
+    window.load_melody(Melody())
+    assert window.open_path(str(src)) and window.melody.notes == read_midi(src).melody.notes  # the guess again

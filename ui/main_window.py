@@ -477,8 +477,17 @@ class MainWindow(QMainWindow):
         return "melody_track/" + hashlib.sha1(os.path.abspath(path).encode()).hexdigest()[:16]
 
     def _remembered_track(self, path: str) -> int | None:
-        value = self.settings.get(self._track_key(path), "", str)
-        return int(value) if value.isdigit() else None
+        """The track chosen as this file's melody last time, if the file still has it (same place, same name)."""
+        from mguv_app.music.midi_read import list_tracks
+
+        index, _, name = self.settings.get(self._track_key(path), "", str).partition(":")
+        if not index.isdigit():
+            return None
+        try:
+            same = any(t.index == int(index) and t.name == name for t in list_tracks(path))
+        except MidiImportError:
+            return None
+        return int(index) if same else None
 
     def choose_melody_track(self, index: int | None = None) -> bool:
         """File → Choose Melody Track…: which of the file's pitched tracks is the melody; the file opens
@@ -509,7 +518,7 @@ class MainWindow(QMainWindow):
             index = tracks[pick].index
         if not self.maybe_save():
             return False
-        self.settings.set(self._track_key(self.path), str(index))
+        self.settings.set(self._track_key(self.path), f"{index}:{next(t.name for t in tracks if t.index == index)}")
         return self.open_path(self.path, track=index)
 
     def _keep_song(self, path: str | None, imported=None) -> None:
