@@ -116,3 +116,19 @@ def test_a_remembered_track_is_used_only_while_the_file_still_has_it(window, tmp
     pm.write(str(src))
     window.load_melody(Melody())
     assert window.open_path(str(src)) and window.melody.notes == read_midi(src).melody.notes  # the guess again
+
+
+def test_a_full_disk_while_saving_a_song_loses_nothing(window, tmp_path, monkeypatch):
+    src = song(tmp_path / "song.mid")
+    original = src.read_bytes()
+    assert window.open_path(str(src))
+    window.roll.select_all()
+    window.roll.move_selection(dp=1)
+    errors = []
+    window.show_error = lambda parent, title, text: errors.append(text)
+    monkeypatch.setattr("mguv_app.fileio.os.replace", lambda a, b: (_ for _ in ()).throw(OSError(28, "No space")))
+    assert not window.save()
+    assert src.read_bytes() == original and window.modified and "No space" in errors[0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["song.mid"]  # no temporary file left behind
+    monkeypatch.undo()
+    assert window.save() and not window.modified and read_midi(src).melody.notes == window.melody.notes
