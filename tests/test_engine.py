@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from mguv_app.engine import TrainedModel, slerp
-from mguv_app.music import Melody, melody_to_events
+from mguv_app.music import Melody, Note, melody_to_events
 
 from .tiny_data import make_melody
 
@@ -54,6 +54,17 @@ def test_continuation_keeps_prompt_exactly(tm):
     assert [n for n in longer.notes if n.start < 2 * prompt.ticks_per_bar] == prompt.notes
     assert longer.num_bars > 5
     assert out.qpm == prompt.qpm
+
+
+def test_continuation_counts_the_prompt_s_own_bars(tm):
+    """A 3/4 prompt (12 steps a bar, the model's bars have 16) is continued from its next barline by
+    bars of 3/4."""
+    bar = 1440
+    prompt = Melody([Note(i * 480, i * 480 + 400, 60 + i % 5) for i in range(5)], time_signature=(3, 4))  # 1⅔ bars
+    out = tm.continue_(prompt, bars=3, temperature=1.0, seed=4)
+    new = [n for n in out.notes if n.start >= prompt.end_tick]
+    assert out.notes[: len(prompt.notes)] == prompt.notes and new
+    assert new[0].start >= 2 * bar and out.end_tick <= 5 * bar and out.time_signature == (3, 4)
 
 
 def test_continuation_follows_the_prompt_register(tm):

@@ -222,30 +222,34 @@ class TrainedModel:
         return out
 
     def continue_(self, prompt: Melody, bars: int = 8, temperature: float = 1.0, seed: int | None = None) -> Melody:
-        """The prompt (kept exactly, padded to a whole bar) followed by ``bars`` new bars."""
+        """The prompt (kept exactly, padded to a whole bar) followed by ``bars`` new bars of its own meter.
+
+        The model counts 16-step bars; the prompt's bars may be shorter or longer (3/4 has 12 steps),
+        so the work is in steps: the new material starts on the prompt's next barline and lasts
+        ``bars`` of its bars. Each round fits a latent to as much context as a window holds."""
         if bars <= 0:
             return prompt.copy()
-        spb = self.steps_per_bar
-        have = max(1, prompt.num_bars)
-        tokens = list(self._tokens(prompt, 0, have))
+        spb, window = self.steps_per_bar, self.cfg.num_steps
+        bar_steps = -(-prompt.ticks_per_bar // TICKS_PER_STEP)  # the prompt's bar in 16ths: 16 in 4/4, 12 in 3/4
+        have = max(1, prompt.num_bars) * bar_steps
+        tokens = list(melody_to_events(prompt, have, 0))
         seed_base = seed if seed is not None else int(np.random.default_rng().integers(2**31))
-        remaining, round_no = bars, 0
+        remaining, round_no = bars * bar_steps, 0
         while remaining > 0:
-            total = len(tokens) // spb
-            ctx = min(total, self.bars - 1, max(self.bars - remaining, self.bars // 2))
-            new = min(remaining, self.bars - ctx)
-            context = np.asarray(tokens[(total - ctx) * spb:], dtype=np.int64)
-            z = self.fit_latent(context, ctx * spb, seed=seed_base + round_no)
-            force = np.full(self.cfg.num_steps, -1, dtype=np.int64)
-            force[: ctx * spb] = context
+            # context: whole model bars, at least half a window, leaving room for what is still to come
+            ctx = min(len(tokens), window - spb, max(window - remaining, window // 2)) // spb * spb
+            new = min(remaining, window - ctx)
+            context = np.asarray(tokens[len(tokens) - ctx:], dtype=np.int64)
+            z = self.fit_latent(context, ctx, seed=seed_base + round_no)
+            force = np.full(window, -1, dtype=np.int64)
+            force[:ctx] = context
             out = self.decode_tokens(z, temperature, seed_base + round_no, force)[0]
-            tokens += list(out[ctx * spb: (ctx + new) * spb])
+            tokens += list(out[ctx: ctx + new])
             remaining -= new
             round_no += 1
-        result = self._melody(np.asarray(tokens[have * spb:]), prompt)
-        head = [n for n in prompt.notes]
-        offset = have * spb * TICKS_PER_STEP
-        return prompt.copy(head + [n.moved(dt=offset) for n in result.notes])
+        result = self._melody(np.asarray(tokens[have:]), prompt)
+        offset = have * TICKS_PER_STEP
+        return prompt.copy(list(prompt.notes) + [n.moved(dt=offset) for n in result.notes])
 
     # ------------------------------------------------------------------ attributes
     def shift_attribute(self, melody: Melody, attribute: str, amount: float) -> Melody:
