@@ -153,6 +153,16 @@ def test_continue_the_selection_keeps_the_prompt(qtbot, window):
     assert not panel.continue_() and "Draw or select" in panel.status.text()
 
 
+def test_generate_in_three_four_says_what_the_model_knows(qtbot, window):
+    window.load_melody(Melody([], qpm=100, time_signature=(3, 4)))
+    panel, session = window.generate_panel, window.generation
+    panel.count.setValue(1)
+    panel.bars.setValue(2)
+    click(qtbot, panel.generate_button)
+    wait_idle(qtbot, session)
+    assert "its phrases run in four beats, not 3/4" in panel.status.text()
+
+
 def test_rewrite_the_selected_bars_and_again(qtbot, window):
     panel, session = window.generate_panel, window.generation
     song = make_melody(np.random.default_rng(4), 4)

@@ -254,6 +254,9 @@ class GeneratePanel(QWidget):
         m, key, chords = self.session.window.melody, self.target_key(), self.target_chords()
         done = f"{count} variations (seed {seed})" + (f" in {key_label(*key)}" if key else "") + (
             f", each the best fit to your chords of {CHORD_CANDIDATES}" if chords else "")
+        if tuple(m.time_signature) not in ((4, 4), (2, 2), (2, 4)):  # what the model learnt from
+            done += (f"; the model learnt from 4/4 and 2/4 melodies, so its phrases run in four beats, not "
+                     f"{m.time_signature[0]}/{m.time_signature[1]}")
         return self.session.run(
             f"Generating {count} variation{'s' * (count > 1)}" + (" over your chords" if chords else ""),
             lambda model, tok: generate_variations(model, count, bars, temp, seed, m.qpm, m.program, tok, key,
