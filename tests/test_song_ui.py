@@ -31,6 +31,13 @@ def test_a_song_plays_its_own_tracks_and_shows_them_under_the_melody(window, qtb
     panel.song_button.setChecked(True)  # and back
     assert not panel.band_button.isChecked() and window.roll.chords == [] and len(canvas._ghosts)
     assert panel.player.has_backing
+    menu = [a for a in panel.song_menu.actions() if a.isCheckable()]
+    (piano, _), (bass, _) = window.song.parts()
+    assert [a.text() for a in menu] == [f"Acoustic Grand Piano ({len(piano.notes)} notes)",
+                                        f"Electric Bass (finger) ({len(bass.notes)} notes)"]
+    menu[0].setChecked(False)  # the bass alone under the melody: heard, and drawn
+    assert [p.program for p, _ in panel.song_parts_heard] == [33] and len(canvas._ghosts) == len(bass.notes)
+    menu[0].setChecked(True)
     panel.song_button.setChecked(False)
     assert not panel.player.has_backing and not len(canvas._ghosts)
 
@@ -65,7 +72,7 @@ def test_render_with_the_song_on_renders_the_whole_song(window, qtbot, tmp_path)
     window.transport.song_button.setChecked(False)
     window.render_wav(str(tmp_path / "alone.wav")).join(60)
     qtbot.waitUntil(lambda: len(messages) == 2, timeout=5000)
-    assert "song.wav with the song's 2 other tracks: " in messages[0] and "alone.wav: " in messages[1]
+    assert "song.wav with 2 of its parts: " in messages[0] and "alone.wav: " in messages[1]
 
     def low_share(path):  # the bass and the piano's low notes sit under 200 Hz; the melody (C5 up) does not
         with wave.open(str(path)) as f:

@@ -33,7 +33,8 @@ from mguv_app import APP_NAME
 from mguv_app.editing import NoteDocument, guess_key, pitch_name
 from mguv_app.music import Melody, MidiImportError, read_midi, write_midi
 from mguv_app.music.midi_read import MIDI_SUFFIXES
-from mguv_app.music.song_file import SongFile, locate_song, song_bytes, write_song
+from mguv_app.music.midi_write import melody_to_midi_bytes
+from mguv_app.music.song_file import SongFile, locate_song, write_song
 
 from . import dialogs
 from ._gc_guard import collect_on_gui_thread
@@ -71,7 +72,7 @@ class MainWindow(QMainWindow):
         self.path: str | None = None
         self.more_in_file = ""  # e.g. "3 other tracks": the opened file holds more than the editor can keep
         self.song: SongFile | None = None  # the opened song whose other tracks Save keeps (music/song_file.py)
-        self._song_ghosts: list = []  # its other pitched tracks' notes, drawn faint while the Song plays
+        self._song_parts: list = []  # its other tracks, (part, is_drum), for the transport's Song button
         self.docks: dict[str, QDockWidget] = {}
         self.transport = None
         # questions the window asks: replace these in tests or headless use
@@ -530,15 +531,19 @@ class MainWindow(QMainWindow):
 
     def _show_song(self) -> None:
         """Give the transport the song's other tracks to play (its Song button) and the roll their notes."""
-        parts = self.song.parts() if self.song is not None else []
-        self._song_ghosts = [n for part, drums in parts if not drums for n in part.notes]
+        self._song_parts = self.song.parts() if self.song is not None else []
         if self.transport is not None:
-            self.transport.set_song_parts(parts)
+            self.transport.set_song_parts(self._song_parts)
         self.song_shown(self.transport is None or self.transport.song_on)
+
+    def _song_heard(self) -> list:
+        """The song's parts as they play now: those ticked in the transport's Song menu."""
+        return self.transport.song_parts_heard if self.transport is not None else self._song_parts
 
     def song_shown(self, on: bool) -> None:
         """The song's other tracks show faint under the melody while they play (the transport says when)."""
-        self.roll.set_ghost_notes(self._song_ghosts if on else None)
+        self.roll.set_ghost_notes([n for part, drums in self._song_heard() if not drums for n in part.notes]
+                                  if on else None)
 
     @staticmethod
     def _more_in(source) -> str:
@@ -706,7 +711,8 @@ class MainWindow(QMainWindow):
         options = self._band_options()
         song = None
         if self.song is not None and self.transport is not None and self.transport.song_on:
-            song = song_bytes(self.song, melody), self.song.others_label  # the whole song, as Song plays it
+            heard = self._song_heard()  # what the Song button plays: the parts ticked, at the melody's tempo
+            song = melody_to_midi_bytes(melody, extra_tracks=heard), f"{len(heard)} of its parts"
 
         def work() -> None:
             from mguv_app.audio import SoundFontError, render_to_wav
@@ -714,7 +720,7 @@ class MainWindow(QMainWindow):
 
             source, what = melody, ""
             if song is not None:
-                source, what = song[0], f" with the song's {song[1]}"
+                source, what = song[0], f" with {song[1]}"
             elif band:
                 try:
                     backing = backing_for(melody, **options)

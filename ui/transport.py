@@ -129,6 +129,9 @@ class TransportPanel(QWidget):
             "Song", "Play the song's own other tracks (its accompaniment and drums) with the melody, "
             "as the file you opened has them", self._song_toggled, checkable=True)
         self.song_button.setVisible(False)  # only for a song: set_song_parts shows it
+        self.song_menu = QMenu(self.song_button)  # one tick per part: hear the melody with some of them
+        self.song_button.setMenu(self.song_menu)
+        self.song_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
         band_menu = QMenu(self.band_button)
         self.swing_action = band_menu.addAction("Swing the 8ths")
         self.swing_action.setCheckable(True)
@@ -251,14 +254,34 @@ class TransportPanel(QWidget):
         with its own tracks playing (the Song button shows and is on) unless the Band is on."""
         self._song_parts = list(parts or [])
         self.song_button.setVisible(bool(self._song_parts))
+        self.song_menu.clear()
+        self.song_menu.addSection("Parts heard")
+        for part, drums in self._song_parts:
+            name = "Drums" if drums else program_name(part.program).split(": ", 1)[-1]
+            act = self.song_menu.addAction(f"{name} ({len(part.notes)} notes)")
+            act.setCheckable(True)
+            act.setChecked(True)
+            act.toggled.connect(self._song_parts_chosen)
         if self._song_parts:
             names = sorted({program_name(p.program) if not drum else "drums" for p, drum in self._song_parts})
-            self.song_button.setToolTip(f"Play the song's own other tracks with the melody: {', '.join(names)}")
+            self.song_button.setToolTip(f"Play the song's own other tracks with the melody: {', '.join(names)} "
+                                        "(the arrow: which of them)")
         on = bool(self._song_parts) and not self.band_button.isChecked()
         if self.song_button.isChecked() != on:
             self.song_button.setChecked(on)  # _song_toggled hands the parts to the player
         elif on:
-            self.player.set_backing(self._song_parts)  # another song, the button already on
+            self.player.set_backing(self.song_parts_heard)  # another song, the button already on
+
+    @property
+    def song_parts_heard(self) -> list:
+        """The song's parts ticked in the Song button's menu (all of them unless some were unticked)."""
+        ticks = [a.isChecked() for a in self.song_menu.actions() if a.isCheckable()]
+        return [p for p, on in zip(self._song_parts, ticks, strict=True) if on]
+
+    def _song_parts_chosen(self, _on: bool) -> None:
+        if self.song_on:
+            self.player.set_backing(self.song_parts_heard)
+            self.songChanged.emit(True)  # the roll draws what is heard
 
     @property
     def song_on(self) -> bool:
@@ -324,7 +347,7 @@ class TransportPanel(QWidget):
         if on and self.band_button.isChecked():
             self.band_button.setChecked(False)
         if on:
-            self.player.set_backing(self._song_parts)
+            self.player.set_backing(self.song_parts_heard)
         elif not self.band_button.isChecked():
             self.player.set_backing(None)
         self.songChanged.emit(self.song_on)
