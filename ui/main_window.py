@@ -472,55 +472,16 @@ class MainWindow(QMainWindow):
                                      f"track '{imported.track}'{found}")
         return True
 
-    def _track_key(self, path: str) -> str:
-        import hashlib
-
-        return "melody_track/" + hashlib.sha1(os.path.abspath(path).encode()).hexdigest()[:16]
-
     def _remembered_track(self, path: str) -> int | None:
-        """The track chosen as this file's melody last time, if the file still has it (same place, same name)."""
-        from mguv_app.music.midi_read import list_tracks
+        from .melody_track import remembered_track
 
-        index, _, name = self.settings.get(self._track_key(path), "", str).partition(":")
-        if not index.isdigit():
-            return None
-        try:
-            same = any(t.index == int(index) and t.name == name for t in list_tracks(path))
-        except MidiImportError:
-            return None
-        return int(index) if same else None
+        return remembered_track(self.settings, path)
 
     def choose_melody_track(self, index: int | None = None) -> bool:
-        """File → Choose Melody Track…: which of the file's pitched tracks is the melody; the file opens
-        again with it (the choice is remembered for the file), the other tracks as the song around it."""
-        from mguv_app.audio import program_name
-        from mguv_app.music.midi_read import list_tracks
+        """File → Choose Melody Track… (``ui/melody_track.py``)."""
+        from .melody_track import choose_melody_track
 
-        if not self.path:
-            self.statusBar().showMessage("Open a MIDI file with several tracks first", 4000)
-            return False
-        try:
-            listed = list_tracks(self.path)
-        except MidiImportError as err:
-            self.statusBar().showMessage(f"Could not read {Path(self.path).name}: {err.reason}", 4000)
-            return False
-        numbers = {t.index: k + 1 for k, t in enumerate(listed)}  # as `mguv inspect --tracks` numbers them
-        tracks = [t for t in listed if not t.is_drum]
-        if len(tracks) < 2:
-            self.statusBar().showMessage(f"{Path(self.path).name} has one pitched track: it is the melody", 4000)
-            return False
-        if index is None:
-            current = self.song.score_index if self.song is not None else -1
-            labels = [f"{numbers[t.index]}: {t.name or 'no name'} · {program_name(t.program)} · {t.notes} notes · "
-                      f"{pitch_name(t.lowest)}–{pitch_name(t.highest)}" for t in tracks]
-            pick = self.ask_track(self, labels, next((k for k, t in enumerate(tracks) if t.index == current), 0))
-            if pick is None:
-                return False
-            index = tracks[pick].index
-        if not self.maybe_save():
-            return False
-        self.settings.set(self._track_key(self.path), f"{index}:{next(t.name for t in tracks if t.index == index)}")
-        return self.open_path(self.path, track=index)
+        return choose_melody_track(self, index)
 
     def _keep_song(self, path: str | None, imported=None) -> None:
         """Find the melody's own track in the song at ``path``, so Save rewrites that track and keeps the rest;
