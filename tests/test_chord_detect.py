@@ -159,3 +159,10 @@ def test_a_restored_autosave_of_a_song_saves_into_the_song(qtbot, tmp_path):
     after = read_midi(src)
     assert after.melody.notes == before.melody.transposed(2).notes and after.note_tracks == 3
     assert (after.accompaniment == before.accompaniment).all()
+
+
+def test_an_inversion_is_read_as_a_slash_chord():
+    c_over_e = [Note(0, 1920, 52), Note(0, 1920, 60), Note(0, 1920, 67)]  # E under C and G: C/E
+    g_root = [Note(1920, 3840, 43), Note(1920, 3840, 59), Note(1920, 3840, 62)]
+    melody = Melody([Note(0, 960, 72), Note(1920, 2880, 74)])
+    assert detect_chords(c_over_e + g_root, melody) == {0: "C/E", 960: "C/E", 1920: "G", 2880: "G"}

@@ -38,7 +38,7 @@ def test_chord_symbols_are_read_as_written(text, root, intervals, shown):
     assert ch.spelled(A_MINOR) == shown  # the typed spelling wins over the key's (A# in A minor)
 
 
-@pytest.mark.parametrize("text", ["", "H7", "Cxyz", "C7#11", "7", "Dm7/F"])
+@pytest.mark.parametrize("text", ["", "H7", "Cxyz", "C7#11", "7", "Dm7x/F"])
 def test_what_is_not_a_chord_symbol_is_refused_with_the_accepted_forms(text):
     with pytest.raises(ChordSymbolError, match="e.g. Dm7"):
         parse_chord(text)
@@ -190,3 +190,24 @@ def test_the_chord_chart_reads_bar_by_bar(tmp_path, capsys):
     assert mguv(["backing", str(src), "--chart", str(tmp_path / "c.txt"), "--chord", "1=Am"]) == 0
     assert "c.txt" in capsys.readouterr().out and not (tmp_path / "c.mid").exists()
     assert "| Am* " in (tmp_path / "c.txt").read_text(encoding="utf-8")
+
+
+def test_slash_chords_are_read_played_and_moved():
+    from mguv_app.lofi.backing import backing_for
+    from mguv_app.lofi.chord_symbols import transpose_symbol
+
+    ch = parse_chord("D/F#")
+    assert (ch.root, ch.bass, ch.intervals) == (2, 6, (4, 7)) and ch.tones == parse_chord("D").tones
+    assert canonical_symbol("bbmaj7/d") == "Bbmaj7/D" and canonical_symbol("C/C") == "C"
+    assert transpose_symbol("Bb/D", 2) == "C/E" and transpose_symbol("G/B", -1) == "F#/A#"
+    for bad in ("C/", "C/H", "C/Em"):
+        with pytest.raises(ChordSymbolError, match="one bass note"):
+            parse_chord(bad)
+    song = SONG.copy()
+    song.chords = {BAR: "C/E", 2 * BAR: "G/B"}
+    b = backing_for(song, seed=0)
+    bass = b.tracks[2][0]
+    downbeats = {round(n.start / BAR): n.pitch % 12 for n in bass.notes
+                 if abs(n.start - round(n.start / BAR) * BAR) < 20}
+    assert downbeats[1] == 4 and downbeats[2] == 11  # E under C, B under G
+    assert ("C/E" in [s[2] for s in b.chord_spans()]) and chord_at(b.slots, BAR).root == 0

@@ -75,8 +75,8 @@ def ask_chord(parent: QWidget, where: str, current: str) -> str | None:
     """The chord strip's "Other chord…": a typed symbol, or None (cancelled, or headless)."""
     if headless():
         return None
-    text, ok = QInputDialog.getText(parent, "Chord", f"{where}: chord symbol (e.g. Dm7, Bb7, F#m7b5, Cmaj9, Gsus4)",
-                                    text=current)
+    text, ok = QInputDialog.getText(parent, "Chord",
+                                    f"{where}: chord symbol (e.g. Dm7, Bb7, F#m7b5, Cmaj9, Gsus4, C/E)", text=current)
     return text if ok else None
 
 

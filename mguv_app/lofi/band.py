@@ -258,6 +258,7 @@ def bass_part(slots: list[ChordSlot], next_root: int | None, ticks_per_bar: int,
     for i, s in enumerate(slots):
         ch: Chord = s.chord
         root = _near(ch.root)
+        low = root if ch.bass is None else _near(ch.bass)  # a slash chord (C/E) puts its bass note on the downbeat
         nxt = slots[i + 1].chord.root if i + 1 < len(slots) else next_root
         length = s.end - s.start
         if length >= ticks_per_bar and groove in BASS_SECOND:  # bars that are not four beats
@@ -265,13 +266,13 @@ def bass_part(slots: list[ChordSlot], next_root: int | None, ticks_per_bar: int,
             for bar_start in range(s.start, s.end, ticks_per_bar):
                 five = ch.intervals[1]
                 fifth = root + five if root + five <= 50 else root + five - 12
-                out.append(Note(bar_start, bar_start + second - 30, root, 76))
+                out.append(Note(bar_start, bar_start + second - 30, low, 76))
                 out.append(Note(bar_start + second, bar_start + ticks_per_bar - 30,
                                 fifth if rng.random() < 0.8 else root, 64))
         elif length >= ticks_per_bar:  # a whole bar or more: one bar pattern per bar
             for bar_start in range(s.start, s.end, ticks_per_bar):
                 last_bar = bar_start + ticks_per_bar >= s.end
-                out.append(Note(bar_start, bar_start + int(1.5 * q), root, 76))
+                out.append(Note(bar_start, bar_start + int(1.5 * q), low, 76))
                 five = ch.intervals[1]  # the chord's own fifth: diminished in m7b5/dim, raised in aug
                 fifth = root + five if root + five <= 50 else root + five - 12
                 second = fifth if rng.random() < 0.7 or root + 12 > 52 else root + 12  # the octave, if not too high
@@ -282,7 +283,7 @@ def bass_part(slots: list[ChordSlot], next_root: int | None, ticks_per_bar: int,
                     step = 1 if rng.random() < 0.5 else -1
                     out.append(Note(bar_start + int(3.5 * q), bar_start + 4 * q - 20, target - step, 60))
         else:  # a half-bar chord: the root, held
-            out.append(Note(s.start, s.end - 30, root, 72))
+            out.append(Note(s.start, s.end - 30, low, 72))
     return out
 
 

@@ -5,8 +5,9 @@ the melody). Fitting chords to the melody alone would replace the song's real ch
 reading them from the accompaniment keeps the song itself. Per chord slot (half a bar of four
 beats, a whole bar otherwise) the sounding pitch classes are weighted by duration, and the triad or
 seventh chord that explains them best wins: its tones must carry most of the weight, a tone it
-lacks costs, the lowest note on its root helps. A slot the accompaniment leaves silent or unclear
-gets no chord, so the harmoniser fills it as usual.
+lacks costs, the lowest note on its root helps; another chord tone lowest names an inversion as a
+slash chord (C/E), which the Band's bass then plays. A slot the accompaniment leaves silent or
+unclear gets no chord, so the harmoniser fills it as usual.
 """
 
 from __future__ import annotations
@@ -65,7 +66,12 @@ def detect_chords(accompaniment, melody: Melody, key: Key | None = None) -> dict
     slot = melody.chord_slot_ticks
     out = {}
     for a in range(0, int(rows[:, 1].max()), slot):
-        found = best_chord(*_slot_weights(rows, a, a + slot))
+        weights, bass = _slot_weights(rows, a, a + slot)
+        found = best_chord(weights, bass)
         if found is not None:
-            out[a] = key.spell(found[0]) + found[1]
+            root, quality = found
+            tones = {(root + i) % 12 for i in TEMPLATES[quality]}
+            # an inversion keeps its bass: a chord tone other than the root under it is a slash chord (C/E)
+            over = f"/{key.spell(bass)}" if bass is not None and bass != root and bass in tones else ""
+            out[a] = key.spell(root) + quality + over
     return out

@@ -44,11 +44,27 @@ def _degree_in(key: Key, root: int) -> int:
     return 0
 
 
+def _note(text: str) -> tuple[int, str] | None:
+    """``"F#"`` -> (6, "F#"); None for anything that is not one note name."""
+    m = _SYMBOL.match(text)
+    if m is None or m.group(3):
+        return None
+    letter, accidental = m.group(1).upper(), m.group(2)
+    spelling = letter + {"♯": "#", "♭": "b"}.get(accidental, accidental)
+    return (_LETTERS[letter] + {"#": 1, "♯": 1, "b": -1, "♭": -1}.get(accidental, 0)) % 12, spelling
+
+
 def parse_chord(text: str, key: Key | None = None) -> Chord:
-    """``"Bb7"`` -> the chord (degree counted in ``key``, C major when not given).
+    """``"Bb7"`` -> the chord (degree counted in ``key``, C major when not given); ``"C/E"``, a slash
+    chord, has its bass note too.
 
     Raises :class:`ChordSymbolError` with the accepted forms for anything else."""
-    m = _SYMBOL.match(text or "")
+    text = text or ""
+    head, slash, tail = text.rpartition("/") if "/" in text else (text, "", "")
+    bass = _note(tail) if slash else None
+    if slash and bass is None:
+        raise ChordSymbolError(f"not a chord symbol: {text!r} (after the slash comes one bass note, e.g. C/E or D/F#)")
+    m = _SYMBOL.match(head)
     quality = None
     if m:
         letter, accidental, rest = m.groups()
@@ -56,16 +72,20 @@ def parse_chord(text: str, key: Key | None = None) -> Chord:
     if m is None or quality is None:
         raise ChordSymbolError(
             f"not a chord symbol: {text!r} (write a root A-G, with # or b, then nothing for major or one of "
-            + ", ".join(q for q in QUALITIES if q) + "; e.g. Dm7, Bb7, F#m7b5, Cmaj9)")
+            + ", ".join(q for q in QUALITIES if q) + "; e.g. Dm7, Bb7, F#m7b5, Cmaj9; an inversion adds a slash "
+            "and its bass note, C/E)")
     root = (_LETTERS[letter.upper()] + {"#": 1, "♯": 1, "b": -1, "♭": -1}.get(accidental, 0)) % 12
     spelling = letter.upper() + {"♯": "#", "♭": "b"}.get(accidental, accidental)
     key = key or Key(0, "major")
-    return Chord(root, QUALITIES[quality], _degree_in(key, root), quality, spelling=spelling)
+    low = None if bass is None or bass[0] == root else bass  # C/C is C
+    return Chord(root, QUALITIES[quality], _degree_in(key, root), quality, spelling=spelling,
+                 bass=None if low is None else low[0], bass_spelling=None if low is None else low[1])
 
 
 def chord_symbol(chord: Chord) -> str:
     """The symbol :func:`parse_chord` reads back into the same chord (its typed spelling kept)."""
-    return (chord.spelling or NAMES[chord.root]) + chord.quality
+    over = "" if chord.bass is None else "/" + (chord.bass_spelling or NAMES[chord.bass])
+    return (chord.spelling or NAMES[chord.root]) + chord.quality + over
 
 
 def canonical_symbol(text: str) -> str:
@@ -77,7 +97,12 @@ def transpose_symbol(text: str, semitones: int) -> str:
     """``"Bb7"`` up 2 -> ``"C7"``; the root keeps its kind of accidental (flats stay flats, sharps
     sharps; a natural root takes the usual mix, as the fitted chords are named)."""
     chord = parse_chord(text)
-    root = (chord.root + semitones) % 12
-    accidental = (chord.spelling or "")[1:]
-    names = FLATS if accidental == "b" else SHARPS if accidental == "#" else NAMES
-    return names[root] + chord.quality
+
+    def moved(pc: int, accidental: str) -> str:
+        names = FLATS if accidental == "b" else SHARPS if accidental == "#" else NAMES
+        return names[(pc + semitones) % 12]
+
+    root = moved(chord.root, (chord.spelling or "")[1:])
+    # a slash chord's bass takes the root's kind of accidental (G/B down a semitone: F#/A#, not F#/Bb)
+    over = "" if chord.bass is None else "/" + moved(chord.bass, root[1:] or (chord.bass_spelling or "")[1:])
+    return root + chord.quality + over

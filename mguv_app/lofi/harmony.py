@@ -99,6 +99,8 @@ class Chord:
     quality: str  # "maj7", "m7", "7", "m7b5" (+ "9" suffix when it has a 9th)
     target: int | None = None  # an applied dominant (V7 of that degree): the degree it resolves to
     spelling: str | None = field(default=None, compare=False)  # the root as a user typed it (Bb, not A#)
+    bass: int | None = None  # a slash chord's bass note (C/E: 4), played under the chord instead of its root
+    bass_spelling: str | None = field(default=None, compare=False)  # as typed (the E of C/E)
 
     @property
     def tones(self) -> frozenset[int]:
@@ -111,12 +113,13 @@ class Chord:
 
     @property
     def name(self) -> str:
-        return NAMES[self.root] + self.quality
+        return NAMES[self.root] + self.quality + ("" if self.bass is None else "/" + NAMES[self.bass])
 
     def spelled(self, key: Key) -> str:
         """The chord symbol with its root named as ``key`` writes it (C#m7b5 in D major, not Dbm7b5),
-        or as the user typed it."""
-        return (self.spelling or key.spell(self.root)) + self.quality
+        or as the user typed it; a slash chord's bass likewise (D/F#)."""
+        over = "" if self.bass is None else "/" + (self.bass_spelling or key.spell(self.bass))
+        return (self.spelling or key.spell(self.root)) + self.quality + over
 
 
 _QUALITY = {(4, 7, 11): "maj7", (3, 7, 10): "m7", (4, 7, 10): "7", (3, 6, 10): "m7b5"}
