@@ -139,3 +139,25 @@ def test_a_full_disk_while_saving_a_song_loses_nothing(window, tmp_path, monkeyp
     assert sorted(p.name for p in tmp_path.iterdir()) == ["song.mid"]  # no temporary file left behind
     monkeypatch.undo()
     assert window.save() and not window.modified and read_midi(src).melody.notes == window.melody.notes
+
+
+def test_a_song_changed_by_another_program_is_not_overwritten(window, tmp_path):
+    import pretty_midi
+
+    src = song(tmp_path / "song.mid")
+    assert window.open_path(str(src))
+    window.roll.select_all()
+    window.roll.move_selection(dp=1)
+    pm = pretty_midi.PrettyMIDI(str(src))  # meanwhile a DAW adds a strings track and saves
+    pm.instruments.append(pretty_midi.Instrument(48, name="Strings"))
+    pm.instruments[-1].notes.append(pretty_midi.Note(60, 60, 0.0, 4.0))
+    pm.write(str(src))
+    theirs = src.read_bytes()
+    asked = []
+    window.ask_save_path = lambda parent, title, suggested: asked.append(suggested) or suggested
+    messages = []
+    window.statusBar().messageChanged.connect(messages.append)
+    assert window.save() and src.read_bytes() == theirs  # their save stays
+    assert asked[0].endswith("song edited.mid") and any("changed by another program" in m for m in messages)
+    ours = read_midi(tmp_path / "song edited.mid")
+    assert ours.melody.notes == window.melody.notes and ours.note_tracks == 3 and window.path.endswith("edited.mid")

@@ -528,6 +528,12 @@ class MainWindow(QMainWindow):
         if not self.path:
             return self.save_as()
         if self.song is not None:
+            if self._song_changed_on_disk():  # writing our copy would undo what another program saved there
+                folder, stem = Path(self.path).parent, Path(self.path).stem
+                self.statusBar().showMessage(f"{Path(self.path).name} was changed by another program since it "
+                                             "was opened: save the song as a new file")
+                path = self.ask_save_path(self, "Save the song as a new MIDI file", str(folder / f"{stem} edited.mid"))
+                return bool(path) and self.save_as(path)
             return self._write_song(self.path)
         if self.more_in_file:  # the editor keeps only the melody: never write it over the whole song
             folder, stem = Path(self.path).parent, Path(self.path).stem
@@ -565,6 +571,13 @@ class MainWindow(QMainWindow):
         self._remember(path)
         self.statusBar().showMessage(f"Saved {path}")
         return True
+
+    def _song_changed_on_disk(self) -> bool:
+        """The song file no longer holds what was opened (or last saved): another program wrote it."""
+        try:
+            return Path(self.path).read_bytes() != self.song.data
+        except OSError:
+            return False  # gone or unreadable: writing it again loses nothing
 
     def _write_song(self, path: str) -> bool:
         """Write the opened song to ``path`` with the edited melody in its own track, the other tracks kept."""
