@@ -163,6 +163,22 @@ def test_generate_in_three_four_says_what_the_model_knows(qtbot, window):
     assert "its phrases run in four beats, not 3/4" in panel.status.text()
 
 
+def test_vary_the_melody(qtbot, window):
+    panel, session = window.generate_panel, window.generation
+    song = make_melody(np.random.default_rng(4), 4)
+    window.load_melody(song)
+    panel.count.setValue(2)
+    panel.vary_amount.setValue(0.4)
+    click(qtbot, panel.vary_button)
+    wait_idle(qtbot, session)
+    assert "2 variations 0.40 away" in panel.status.text() and panel.results.count() == 2
+    assert window.settings.get("generate/vary_amount", 0.0, float) == 0.4  # remembered
+    click(qtbot, panel.replace_button)
+    assert window.melody.notes == panel.results.melodies[0].notes != song.notes
+    window.undo_stack.undo()
+    assert window.melody.notes == song.notes
+
+
 def test_rewrite_the_selected_bars_and_again(qtbot, window):
     panel, session = window.generate_panel, window.generation
     song = make_melody(np.random.default_rng(4), 4)

@@ -86,3 +86,45 @@ def test_cli_rewrite(tiny_trained_model, tmp_path, capsys):
     assert main([*args, "--bars", "3-2", "--out", str(tmp_path / "x.mid")]) == 2
     assert main([*args, "--bars", "1-4", "--out", str(tmp_path / "x.mid")]) == 2
     assert "at most 3 bars" in capsys.readouterr().err and not (tmp_path / "x.mid").exists()
+
+
+def test_variations_move_away_with_the_amount(tiny_engine):
+    from mguv_app.generation import vary_melody
+    from mguv_app.music import melody_to_events
+    from model_training.sample_stats import edit_distance
+
+    song = make_melody(np.random.default_rng(3), 4)
+    song.chords = {0: "C"}
+    assert tiny_engine.vary(song, 0.0)[0].notes == [replace_velocity(n) for n in tiny_engine.reconstruct(song).notes]
+    steps = 4 * 16
+
+    def distance(amount):
+        outs = tiny_engine.vary(song, amount, 0.0, seed=1, samples=6)
+        assert all(o.chords == song.chords and o.qpm == song.qpm for o in outs)
+        return np.mean([edit_distance(melody_to_events(song, steps), melody_to_events(o, steps)) for o in outs])
+
+    near, far = distance(0.1), distance(0.9)
+    assert near < far
+    with pytest.raises(ValueError, match="from 0"):
+        tiny_engine.vary(song, 1.5)
+    res = vary_melody(tiny_engine, song, count=2, amount=0.5, seed=4, chords={0: "C", 960: "G"}, candidates=4)
+    assert len(res.melodies) == 2 and res.meta["candidates"] == 4
+    assert all(f >= first for f, first in zip(res.meta["chord_fit"], res.meta["chord_fit_first"], strict=True))
+    assert res.labels[1].startswith("Varied 0.50, 2 (seed 5;")
+
+
+def replace_velocity(note):
+    from dataclasses import replace
+
+    return replace(note, velocity=100)
+
+
+def test_cli_vary(tiny_trained_model, tmp_path, capsys):
+    from mguv_app.cli import main
+
+    write_midi(make_melody(np.random.default_rng(3), 4), tmp_path / "in.mid")
+    assert main(["vary", str(tmp_path / "in.mid"), "--model", str(tiny_trained_model), "--count", "2",
+                 "--amount", "0.4", "--out", str(tmp_path / "out")]) == 0
+    assert "in_vary_2.mid" in capsys.readouterr().out and read_midi(tmp_path / "out" / "in_vary_1.mid").melody.notes
+    assert main(["vary", str(tmp_path / "in.mid"), "--model", str(tiny_trained_model), "--amount", "2",
+                 "--out", str(tmp_path / "x")]) == 2

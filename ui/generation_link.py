@@ -60,6 +60,7 @@ def _add_menu(window, panel, dock) -> QMenu:
     items = [("&Generate Variations", "Ctrl+Return", panel.generate_button, panel.generate),
              ("&Continue Melody", "Ctrl+Shift+Return", panel.continue_button, panel.continue_),
              ("&Rewrite Bars", "Ctrl+R", panel.rewrite_button, panel.rewrite),
+             ("&Vary Melody", "Ctrl+Shift+V", panel.vary_button, panel.vary),
              ("&Interpolate A → B", "Ctrl+I", panel.interpolate_box.button, panel.interpolate_box.run)]
     actions = []
     for text, keys, button, slot in items:

@@ -251,6 +251,29 @@ class TrainedModel:
         offset = have * TICKS_PER_STEP
         return prompt.copy(list(prompt.notes) + [n.moved(dt=offset) for n in result.notes])
 
+    # ------------------------------------------------------------------ variations of a melody
+    def vary(self, melody: Melody, amount: float = 0.3, temperature: float = 0.0, seed: int | None = None,
+             samples: int = 1) -> list[Melody]:
+        """``samples`` variations of the whole ``melody``: each model-length window's latent mean moved
+        ``amount`` of the way (along the great circle) towards a random point of the prior, and decoded.
+        0 gives the reconstruction, 1 an unrelated melody; the tempo, meter, sound and chords stay the
+        melody's. Sample k uses seed ``seed + k`` (its random points and its decoding)."""
+        if not 0.0 <= amount <= 1.0:
+            raise ValueError("the amount of variation goes from 0 (the melody itself) to 1 (a new melody)")
+        T = self.cfg.num_steps
+        steps = max(1, -(-melody.end_tick // TICKS_PER_STEP))
+        starts = list(range(0, steps, T))
+        mu, _ = self.encode_tokens(np.stack([melody_to_events(melody, T, s) for s in starts]))
+        seed = int(np.random.default_rng().integers(2**31)) if seed is None else int(seed)
+        velocity = int(np.median([n.velocity for n in melody.notes])) if melody.notes else 100
+        out = []
+        for k in range(max(1, samples)):
+            prior = np.random.default_rng(seed + k).standard_normal(mu.shape).astype(np.float32)
+            z = np.stack([slerp(m, p, amount) for m, p in zip(mu, prior, strict=True)]).astype(np.float32)
+            tokens = np.concatenate(list(self.decode_tokens(z, temperature, seed + k)))[:steps]
+            out.append(melody.copy(events_to_notes(tokens, velocity)))
+        return out
+
     # ------------------------------------------------------------------ attributes
     def shift_attribute(self, melody: Melody, attribute: str, amount: float) -> Melody:
         """Move the melody's latent along an attribute vector (e.g. ``note_density``) and decode."""

@@ -12,8 +12,9 @@ from .jobs import (
     rewrite_bars,
     shift_attribute,
     shift_attributes,
+    vary_melody,
 )
 
 __all__ = ["Cancelled", "CancelToken", "JobResult", "generate_variations", "continue_melody", "interpolate",
-           "rewrite_bars",
+           "rewrite_bars", "vary_melody",
            "shift_attribute", "shift_attributes", "decode_latent", "encode_melodies"]

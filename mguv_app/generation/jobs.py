@@ -206,6 +206,37 @@ def rewrite_bars(model, melody: Melody, start_tick: int, end_tick: int, count: i
     return JobResult(melodies, [m.name for m in melodies], encode_melodies(model, melodies, token), meta)
 
 
+def vary_melody(model, melody: Melody, count: int = 4, amount: float = 0.3, temperature: float = 0.0,
+                seed: int = 0, cancel: CancelToken | None = None, chords: dict[int, str] | None = None,
+                candidates: int = CHORD_CANDIDATES) -> JobResult:
+    """``count`` variations of the whole melody, each ``amount`` of the way from it to a new one
+    (``TrainedModel.vary``; variation i: seed ``seed + i``). With ``chords``, each is the best fit to
+    them of ``candidates`` (the first is the one drawn without chords)."""
+    if not melody.notes:
+        raise ValueError("the melody has no notes to vary")
+    if count < 1:
+        raise ValueError("ask for at least one variation")
+    token = _token(cancel)
+    token.check()
+    per = max(1, candidates) if chords else 1
+    drawn = model.vary(melody, amount, temperature, seed, samples=count * per)
+    token.check()
+    melodies, fits, first_fits = [], [], []
+    for i in range(count):
+        group = drawn[i::count]  # variation i's candidates: seeds seed + i, seed + i + count, …
+        scores = [chord_fit(m, chords) for m in group] if chords else [0.0]
+        best = int(np.argmax(scores))
+        m = group[best]
+        m.name = f"Varied {amount:.2f}, {i + 1} (seed {seed + i}; from {melody.name or 'the melody'})"
+        melodies.append(m)
+        fits.append(scores[best])
+        first_fits.append(scores[0])
+    meta = {"seed": seed, "amount": amount, "temperature": temperature}
+    if chords:
+        meta.update(chord_fit=fits, chord_fit_first=first_fits, candidates=per)
+    return JobResult(melodies, [m.name for m in melodies], encode_melodies(model, melodies, token), meta)
+
+
 def interpolate(model, a: Melody | np.ndarray, b: Melody | np.ndarray, steps: int = 5, temperature: float = 0.0,
                 seed: int = 0, keep_ends: bool = True, cancel: CancelToken | None = None) -> JobResult:
     """``steps`` melodies from A to B along the great circle between their latents.

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from mguv_app.editing import key_label
-from mguv_app.generation import continue_melody, generate_variations, rewrite_bars
+from mguv_app.generation import continue_melody, generate_variations, rewrite_bars, vary_melody
 from mguv_app.generation.jobs import CHORD_CANDIDATES
 
 from ..widgets import WrapLabel, scroll_into_view
@@ -167,7 +167,7 @@ class GeneratePanel(QWidget):
         return box
 
     def _build_continue(self) -> QGroupBox:
-        box = QGroupBox("Continue and rewrite")
+        box = QGroupBox("From your melody")
         col = QVBoxLayout(box)
         row = QHBoxLayout()
         col.addLayout(row)
@@ -187,7 +187,23 @@ class GeneratePanel(QWidget):
         col.addWidget(self.rewrite_button)
         self.session.spanChanged.connect(self._span_changed)
         self._span_changed()
-        self.model_actions += [self.continue_button, self.rewrite_button]
+        vary_row = QHBoxLayout()
+        self.vary_amount = QDoubleSpinBox()
+        self.vary_amount.setRange(0.05, 1.0)
+        self.vary_amount.setSingleStep(0.05)
+        self.vary_amount.setDecimals(2)
+        self.vary_amount.setValue(self.session.window.settings.get("generate/vary_amount", 0.3, float))
+        self.vary_amount.valueChanged.connect(lambda v: self.session.window.settings.set("generate/vary_amount", v))
+        self.vary_amount.setToolTip("How far each variation moves from your melody: 0.05 a touch, 1 a new melody")
+        self.vary_button = _button(
+            "Vary", "Variations of the whole melody (or the selected notes), each moved the amount away from it "
+            "in the model's latent space; Variations versions, over your chords each the best fit of 16",
+            self.vary)
+        vary_row.addWidget(QLabel("Vary by"))
+        vary_row.addWidget(self.vary_amount)
+        vary_row.addWidget(self.vary_button, 1)
+        col.addLayout(vary_row)
+        self.model_actions += [self.continue_button, self.rewrite_button, self.vary_button]
         return box
 
     # --- state ----------------------------------------------------------------------------------
@@ -300,6 +316,24 @@ class GeneratePanel(QWidget):
             f"Rewriting {bars}",
             lambda model, tok: rewrite_bars(model, melody, start, end, count, temp, seed, tok, chords),
             lambda res: self._done(res, "generated", f"{bars} rewritten, {count} version{'s' * (count > 1)} "
+                                   f"(seed {seed}): double-click one to place it" + (
+                                       f"; each the best fit to your chords of {res.meta['candidates']}"
+                                       if "candidates" in res.meta else "")))
+
+    def vary(self) -> bool:
+        melody = self.session.prompt()
+        if not melody.notes:
+            self.status.setText("Draw or select some notes to vary first")
+            return False
+        if not self.seed_lock.isChecked():
+            self.seed.setValue(random.randrange(2**31 - 1))
+        count, temp, seed, amount = self.count.value(), self.temperature.value(), self.seed.value(), \
+            self.vary_amount.value()
+        chords = melody.chords if self.target_chords() else None  # the prompt's chords, moved with it
+        return self.session.run(
+            f"Varying by {amount:.2f}",
+            lambda model, tok: vary_melody(model, melody, count, amount, temp, seed, tok, chords or None),
+            lambda res: self._done(res, "generated", f"{count} variation{'s' * (count > 1)} {amount:.2f} away "
                                    f"(seed {seed}): double-click one to place it" + (
                                        f"; each the best fit to your chords of {res.meta['candidates']}"
                                        if "candidates" in res.meta else "")))

@@ -1,0 +1,55 @@
+"""``mguv vary IN.mid --amount 0.3 --count 4 --out DIR``: variations of a whole melody."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .common import CliError, add_model_arguments, load_trained_model, read_melody, run_guarded
+
+HELP = "variations of a melody, each moved --amount away from it in the model's latent space (Vary in the app)"
+
+
+def add_arguments(p) -> None:
+    p.add_argument("melody", metavar="IN.mid")
+    p.add_argument("--amount", type=float, default=0.3,
+                   help="how far each variation moves: 0 the model's reading of the melody, 1 a new one (default 0.3)")
+    p.add_argument("--count", type=int, default=4)
+    p.add_argument("--temperature", type=float, default=None,
+                   help="sampling temperature (0 = greedy; default: the model's own)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--chord", action="append", default=[], metavar="BAR[:BEAT]=CHORD",
+                   help="chords each variation should fit (the best of several); chords saved in IN.mid count too")
+    p.add_argument("--out", required=True, metavar="DIR", help="folder for IN_vary_1.mid, IN_vary_2.mid, …")
+    add_model_arguments(p)
+
+
+def _run(args) -> int:
+    from ..generation import vary_melody
+    from ..music import write_midi
+    from .cmd_backing import chord_options
+
+    if args.count < 1:
+        raise CliError("--count must be at least 1")
+    melody = read_melody(args.melody)
+    try:
+        melody.chords.update(chord_options(args.chord, melody))
+    except ValueError as err:
+        raise CliError(str(err)) from None
+    tm = load_trained_model(args)
+    temperature = tm.sample_temperature if args.temperature is None else args.temperature
+    try:
+        res = vary_melody(tm, melody, args.count, args.amount, temperature, args.seed, chords=melody.chords or None)
+    except ValueError as err:
+        raise CliError(str(err)) from None
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for i, m in enumerate(res.melodies):
+        path = out / f"{Path(args.melody).stem}_vary_{i + 1}.mid"
+        write_midi(m, path)
+        fit = f", fit to the chords {res.meta['chord_fit'][i]:.2f}" if "chord_fit" in res.meta else ""
+        print(f"{path}: {len(m.notes)} notes, {args.amount:.2f} away (seed {args.seed + i}){fit}")
+    return 0
+
+
+def run(args) -> int:
+    return run_guarded(_run, args)
