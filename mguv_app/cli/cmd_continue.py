@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from .common import CliError, add_model_arguments, load_trained_model, read_melody, run_guarded
+from .common import (
+    CliError,
+    add_model_arguments,
+    add_sampling_arguments,
+    load_trained_model,
+    read_melody_with_chords,
+    run_guarded,
+    temperature_of,
+)
 
 HELP = "continue a melody: the prompt is kept exactly and N new bars follow it"
 
@@ -10,12 +18,9 @@ HELP = "continue a melody: the prompt is kept exactly and N new bars follow it"
 def add_arguments(p) -> None:
     p.add_argument("prompt", help="the melody to continue (MIDI)")
     p.add_argument("--bars", type=int, default=8, help="new bars to add (default 8)")
-    p.add_argument("--temperature", type=float, default=None,
-                   help="sampling temperature (0 = greedy; default: the model's own, measured when it was shipped)")
-    p.add_argument("--seed", type=int, default=None)
-    p.add_argument("--chord", action="append", default=[], metavar="BAR[:BEAT]=CHORD",
-                   help="a chord for the new bars (bars counted from the prompt's first), e.g. --chord 9=Am: the "
-                        "continuation is the best fit of several, as in the app; chords saved in PROMPT.mid count too")
+    add_sampling_arguments(p, "a chord for the new bars (bars counted from the prompt's first), e.g. --chord 9=Am: "
+                              "the continuation is the best fit of several, as in the app; chords saved in PROMPT.mid "
+                              "count too", seed_default=None)
     p.add_argument("--out", required=True, metavar="OUT.mid")
     add_model_arguments(p)
 
@@ -25,15 +30,9 @@ def _run(args) -> int:
 
     if args.bars < 1:
         raise CliError("--bars must be at least 1")
-    prompt = read_melody(args.prompt)
+    prompt = read_melody_with_chords(args.prompt, args.chord)
     tm = load_trained_model(args)
-    temperature = tm.sample_temperature if args.temperature is None else args.temperature
-    from .cmd_backing import chord_options
-
-    try:
-        prompt.chords.update(chord_options(args.chord, prompt))
-    except ValueError as err:
-        raise CliError(str(err)) from None
+    temperature = temperature_of(tm, args)
     new_from = prompt.num_bars * prompt.ticks_per_bar
     fitted = ""
     if any(t >= new_from for t in prompt.chords):  # chords ahead: the Generate dock's path

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .common import CliError, add_model_arguments, load_trained_model, read_melody, run_guarded
+from .common import (
+    CliError,
+    add_model_arguments,
+    add_sampling_arguments,
+    load_trained_model,
+    read_melody_with_chords,
+    run_guarded,
+    temperature_of,
+)
 
 HELP = "rewrite some bars of a melody: new notes that fit the music around them, every other note kept"
 
@@ -13,12 +21,8 @@ def add_arguments(p) -> None:
     p.add_argument("melody", metavar="IN.mid")
     p.add_argument("--bars", required=True, metavar="A[-B]", help="the bars to rewrite, counted from 1: 5 or 5-6")
     p.add_argument("--count", type=int, default=1, help="versions to write (OUT_1.mid, OUT_2.mid, … when above 1)")
-    p.add_argument("--temperature", type=float, default=None,
-                   help="sampling temperature (0 = greedy; default: the model's own)")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--chord", action="append", default=[], metavar="BAR[:BEAT]=CHORD",
-                   help="a chord for the rewritten bars, e.g. --chord 5=Am: each version is the best fit of several "
-                        "(chords saved in IN.mid count too)")
+    add_sampling_arguments(p, "a chord for the rewritten bars, e.g. --chord 5=Am: each version is the best fit of "
+                              "several (chords saved in IN.mid count too)")
     p.add_argument("--out", required=True, metavar="OUT.mid")
     add_model_arguments(p)
 
@@ -38,18 +42,13 @@ def parse_bars(text: str) -> tuple[int, int]:
 def _run(args) -> int:
     from ..generation import rewrite_bars
     from ..music import write_midi
-    from .cmd_backing import chord_options
 
     first, last = parse_bars(args.bars)
     if args.count < 1:
         raise CliError("--count must be at least 1")
-    melody = read_melody(args.melody)
-    try:
-        melody.chords.update(chord_options(args.chord, melody))
-    except ValueError as err:
-        raise CliError(str(err)) from None
+    melody = read_melody_with_chords(args.melody, args.chord)
     tm = load_trained_model(args)
-    temperature = tm.sample_temperature if args.temperature is None else args.temperature
+    temperature = temperature_of(tm, args)
     bar = melody.ticks_per_bar
     try:
         res = rewrite_bars(tm, melody, (first - 1) * bar, last * bar, args.count, temperature, args.seed,

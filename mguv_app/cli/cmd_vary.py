@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .common import CliError, add_model_arguments, load_trained_model, read_melody, run_guarded
+from .common import (
+    CliError,
+    add_model_arguments,
+    add_sampling_arguments,
+    load_trained_model,
+    read_melody_with_chords,
+    run_guarded,
+    temperature_of,
+)
 
 HELP = "variations of a melody, each moved --amount away from it in the model's latent space (Vary in the app)"
 
@@ -14,11 +22,8 @@ def add_arguments(p) -> None:
     p.add_argument("--amount", type=float, default=0.3,
                    help="how far each variation moves: 0 the model's reading of the melody, 1 a new one (default 0.3)")
     p.add_argument("--count", type=int, default=4)
-    p.add_argument("--temperature", type=float, default=None,
-                   help="sampling temperature (0 = greedy; default: the model's own)")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--chord", action="append", default=[], metavar="BAR[:BEAT]=CHORD",
-                   help="chords each variation should fit (the best of several); chords saved in IN.mid count too")
+    add_sampling_arguments(p, "chords each variation should fit (the best of several); chords saved in IN.mid count "
+                              "too")
     p.add_argument("--out", required=True, metavar="DIR", help="folder for IN_vary_1.mid, IN_vary_2.mid, …")
     add_model_arguments(p)
 
@@ -26,17 +31,12 @@ def add_arguments(p) -> None:
 def _run(args) -> int:
     from ..generation import vary_melody
     from ..music import write_midi
-    from .cmd_backing import chord_options
 
     if args.count < 1:
         raise CliError("--count must be at least 1")
-    melody = read_melody(args.melody)
-    try:
-        melody.chords.update(chord_options(args.chord, melody))
-    except ValueError as err:
-        raise CliError(str(err)) from None
+    melody = read_melody_with_chords(args.melody, args.chord)
     tm = load_trained_model(args)
-    temperature = tm.sample_temperature if args.temperature is None else args.temperature
+    temperature = temperature_of(tm, args)
     try:
         res = vary_melody(tm, melody, args.count, args.amount, temperature, args.seed, chords=melody.chords or None)
     except ValueError as err:

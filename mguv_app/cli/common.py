@@ -14,6 +14,14 @@ def add_model_arguments(p) -> None:
     p.add_argument("--device", default="auto", help="auto (CUDA if present), cpu or cuda")
 
 
+def add_sampling_arguments(p, chord_help: str, seed_default: int | None = 0) -> None:
+    """``--temperature``, ``--seed`` and ``--chord`` (repeatable), as the sampling verbs take them."""
+    p.add_argument("--temperature", type=float, default=None,
+                   help="sampling temperature (0 = greedy; default: the model's own, measured when it was shipped)")
+    p.add_argument("--seed", type=int, default=seed_default)
+    p.add_argument("--chord", action="append", default=[], metavar="BAR[:BEAT]=CHORD", help=chord_help)
+
+
 def load_trained_model(args):
     from ..engine import TrainedModel, default_model_dir
     from ..model import CheckpointError
@@ -35,6 +43,23 @@ def read_melody(path):
         return read_midi(path).melody
     except MidiImportError as exc:
         raise CliError(str(exc)) from None
+
+
+def read_melody_with_chords(path, options: list[str]):
+    """The melody of ``path`` with the ``--chord BAR[:BEAT]=CHORD`` options added to the chords saved in it."""
+    from .cmd_backing import chord_options
+
+    melody = read_melody(path)
+    try:
+        melody.chords.update(chord_options(options, melody))
+    except ValueError as err:
+        raise CliError(str(err)) from None
+    return melody
+
+
+def temperature_of(tm, args) -> float:
+    """``--temperature``, or the model's own best when it was not given."""
+    return tm.sample_temperature if args.temperature is None else args.temperature
 
 
 def run_guarded(fn, args) -> int:
