@@ -229,3 +229,27 @@ def test_any_pitched_track_can_be_the_melody(tmp_path, capsys):
     assert main(["inspect", str(src), "--tracks"]) == 0
     out = capsys.readouterr().out
     assert "track 1: 'Melody', 73: Flute" in out and "track 3: '', drums" in out and "(the melody)" in out
+
+
+def test_each_track_is_a_part_until_the_player_runs_out_of_channels(tmp_path):
+    from mguv_app.music.song_file import MAX_PARTS
+
+    def song_with(n_parts):
+        mid = mido.MidiFile(type=1, ticks_per_beat=480)
+        mid.tracks.append(mido.MidiTrack([mido.MetaMessage("track_name", name="Melody"),
+                                          mido.Message("note_on", note=72, velocity=80),
+                                          mido.Message("note_off", note=72, time=480)]))
+        for k in range(n_parts):  # every part a piano, on its own channel
+            ch = [1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12, 13, 14, 15][k % 14]
+            mid.tracks.append(mido.MidiTrack([mido.MetaMessage("track_name", name=f"Piano {k + 1}"),
+                                              mido.Message("note_on", channel=ch, note=40 + k, velocity=70),
+                                              mido.Message("note_off", channel=ch, note=40 + k, time=480 + k)]))
+        path = tmp_path / f"{n_parts}.mid"
+        mid.save(path)
+        return locate_song(path).parts()
+
+    two = song_with(2)  # BRIDGE and PIANO of a POP909 song are both pianos: they stay two parts
+    assert [(p.name, p.program, [n.pitch for n in p.notes]) for p, _ in two] == [("Piano 1", 0, [40]),
+                                                                                  ("Piano 2", 0, [41])]
+    many = song_with(MAX_PARTS + 1)  # more tracks than channels: one part per sound
+    assert len(many) == 1 and len(many[0][0].notes) == MAX_PARTS + 1

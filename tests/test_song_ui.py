@@ -33,8 +33,8 @@ def test_a_song_plays_its_own_tracks_and_shows_them_under_the_melody(window, qtb
     assert panel.player.has_backing
     menu = [a for a in panel.song_menu.actions() if a.isCheckable()]
     (piano, _), (bass, _) = window.song.parts()
-    assert [a.text() for a in menu] == [f"Acoustic Grand Piano ({len(piano.notes)} notes)",
-                                        f"Electric Bass (finger) ({len(bass.notes)} notes)"]
+    assert [a.text() for a in menu] == [f"Piano · Acoustic Grand Piano ({len(piano.notes)} notes)",
+                                        f"Bass · Electric Bass (finger) ({len(bass.notes)} notes)"]
     menu[0].setChecked(False)  # the bass alone under the melody: heard, and drawn
     assert [p.program for p, _ in panel.song_parts_heard] == [33] and len(canvas._ghosts) == len(bass.notes)
     menu[0].setChecked(True)

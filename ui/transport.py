@@ -257,8 +257,9 @@ class TransportPanel(QWidget):
         self.song_menu.clear()
         self.song_menu.addSection("Parts heard")
         for part, drums in self._song_parts:
-            name = "Drums" if drums else program_name(part.program).split(": ", 1)[-1]
-            act = self.song_menu.addAction(f"{name} ({len(part.notes)} notes)")
+            sound = "Drums" if drums else program_name(part.program).split(": ", 1)[-1]
+            named = f"{part.name} · {sound}" if part.name and part.name.lower() != sound.lower() else sound
+            act = self.song_menu.addAction(f"{named} ({len(part.notes)} notes)")
             act.setCheckable(True)
             act.setChecked(True)
             act.toggled.connect(self._song_parts_chosen)

@@ -54,9 +54,10 @@ class SongFile:
 
     def parts(self) -> list[tuple[Melody, bool]]:
         """The song's other notes as ``(part, is_drum)`` at 480 ticks a quarter, for the player to play
-        beside the edited melody: one part per sound (pitched tracks with the same program share one),
-        the busiest :data:`MAX_PARTS` of them, and one for the drums. Read with symusic (fast); the
-        melody is the track whose notes are the melody channel's."""
+        beside the edited melody: one part per pitched track (named as the track is; with more tracks
+        than the player has channels, tracks of one sound share a part, the busiest :data:`MAX_PARTS`
+        kept), and one for the drums. Read with symusic (fast); the melody is the track whose notes
+        are the melody channel's."""
         import symusic
 
         score = symusic.Score.from_midi(self.data)
@@ -65,7 +66,7 @@ class SongFile:
         same = [i for i, t in enumerate(score.tracks) if mine and _track_onsets(t) == mine]
         skip = self.score_index if self.score_index in same else (same[0] if same else None)
         scale = TICKS_PER_QUARTER / score.tpq
-        pitched: dict[int, list[Note]] = {}
+        tracks: list[tuple[str, int, list[Note]]] = []  # (name, program, notes) of each pitched track
         drums, kit = [], 0
         for i, t in enumerate(score.tracks):
             if i == skip or not t.note_num():
@@ -79,9 +80,14 @@ class SongFile:
                 drums += notes
                 kit = kit or t.program
             else:
-                pitched.setdefault(t.program, []).extend(notes)
-        busiest = sorted(pitched, key=lambda k: -len(pitched[k]))[:MAX_PARTS]
-        parts = [(Melody(pitched[k], program=k, name=f"program {k}"), False) for k in busiest]
+                tracks.append((t.name or "", int(t.program), notes))
+        if len(tracks) > MAX_PARTS:  # more than the player's channels: one part per sound
+            merged: dict[int, list[Note]] = {}
+            for _, program, notes in tracks:
+                merged.setdefault(program, []).extend(notes)
+            tracks = [("", program, notes) for program, notes in merged.items()]
+        busiest = sorted(tracks, key=lambda t: -len(t[2]))[:MAX_PARTS]
+        parts = [(Melody(notes, program=program, name=name), False) for name, program, notes in busiest]
         if drums:
             parts.append((Melody(drums, program=kit, name="drums"), True))
         return parts
