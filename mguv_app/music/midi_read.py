@@ -153,6 +153,12 @@ def _time_signature(score) -> tuple[int, int]:
     return 4, 4
 
 
+def first_qpm(score) -> float:
+    """The tempo the editor shows for a file: its first, to 0.01 BPM (pretty_midi and most writers store
+    whole microseconds per quarter: the rounding takes that jitter away); 120 without one."""
+    return float(round(score.tempos[0].qpm, 2)) if len(score.tempos) else 120.0
+
+
 def _chord_marks(score, scale: float) -> dict[int, str]:
     """Markers ``Chord: Dm7`` (what our writer adds for chords the user chose) as ``{tick: "Dm7"}``."""
     prefix, out = CHORD_MARKER.strip(), {}
@@ -251,9 +257,7 @@ def read_midi(path: str | os.PathLike, *, data: bytes | None = None, track: int 
         program = melodic[int(np.argmax([len(p) for p in parts]))].program  # the busiest track's sound
         track_label = f"skyline of {len(melodic)} tracks"
 
-    # pretty_midi and most writers store whole microseconds per quarter: round the jitter away
-    qpm = round(score.tempos[0].qpm, 2) if len(score.tempos) else 120.0
-    melody = Melody(_quantized_line(rows), float(qpm), _time_signature(score), int(program), path.stem,
+    melody = Melody(_quantized_line(rows), first_qpm(score), _time_signature(score), int(program), path.stem,
                     _chord_marks(score, scale))
     if not melody.notes:
         raise NoMelodyError(path, "the file has no notes")

@@ -26,11 +26,9 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import numpy as np
-
 from ..fileio import atomic_write
 from .melody import CHORD_MARKER, TICKS_PER_QUARTER, Melody, Note
-from .midi_read import ImportedMelody, _time_signature, read_midi
+from .midi_read import ImportedMelody, _time_signature, _track_arrays, first_qpm, read_midi
 
 NEW_OFF, KEPT, NEW_ON = 0, 1, 2  # order of events at one tick: a repeated pitch ends before it starts again
 MAX_PARTS = 13  # pitched channels the player has for parts beside the melody (audio.player.BACKING_CHANNELS)
@@ -71,11 +69,7 @@ class SongFile:
         for i, t in enumerate(score.tracks):
             if i == skip or not t.note_num():
                 continue
-            arr = t.notes.numpy()
-            start = np.round(arr["time"] * scale).astype(np.int64)
-            end = np.maximum(np.round((arr["time"] + arr["duration"]) * scale).astype(np.int64), start + 1)
-            notes = [Note(a, b, p, max(1, min(127, v))) for a, b, p, v in zip(
-                start.tolist(), end.tolist(), arr["pitch"].tolist(), arr["velocity"].tolist(), strict=True)]
+            notes = [Note(*row) for row in _track_arrays(t, scale).tolist()]  # as the importer reads notes
             if t.is_drum:
                 drums += notes
                 kit = kit or t.program
@@ -212,7 +206,7 @@ def song_bytes(song: SongFile, melody: Melody) -> bytes:
     tpq = struct.unpack(">H", header[12:14])[0]
     scale = tpq / TICKS_PER_QUARTER
     score = symusic.Score.from_midi(song.data)  # what the editor was shown (midi_read's own rules)
-    old_qpm = round(score.tempos[0].qpm, 2) if len(score.tempos) else 120.0
+    old_qpm = first_qpm(score)
     old_meter = _time_signature(score)
     rows: dict[int, list[list]] = {}  # the parsed, changing chunks
 
