@@ -214,7 +214,7 @@ class TrainedModel:
         z = self.fit_latent_masked(blank, mask, restarts, iterations, seed) if mask.any() else \
             np.random.default_rng(seed).standard_normal(self.cfg.latent_dim).astype(np.float32)
         force = np.where(span, -1, tokens)
-        velocity = int(np.median([n.velocity for n in melody.notes])) if melody.notes else 100
+        velocity = _typical_velocity(melody)
         out = []
         for k in range(max(1, samples)):
             new = self.decode_tokens(z, temperature, seed + k, force)[0][s0 - ws: s1 - ws]
@@ -265,7 +265,7 @@ class TrainedModel:
         starts = list(range(0, steps, T))
         mu, _ = self.encode_tokens(np.stack([melody_to_events(melody, T, s) for s in starts]))
         seed = int(np.random.default_rng().integers(2**31)) if seed is None else int(seed)
-        velocity = int(np.median([n.velocity for n in melody.notes])) if melody.notes else 100
+        velocity = _typical_velocity(melody)
         out = []
         for k in range(max(1, samples)):
             prior = np.random.default_rng(seed + k).standard_normal(mu.shape).astype(np.float32)
@@ -283,6 +283,11 @@ class TrainedModel:
         mu, _ = self.encode([melody])
         z = mu[0] + amount * self.attribute_vectors[attribute]
         return self.decode(z[None], 0.0, None, melody)[0]
+
+
+def _typical_velocity(melody: Melody) -> int:
+    """The velocity new notes take among the melody's (its median), so they sound as loud as the rest."""
+    return int(np.median([n.velocity for n in melody.notes])) if melody.notes else 100
 
 
 def _spliced(melody: Melody, tokens: np.ndarray, s0: int, s1: int, velocity: int) -> Melody:

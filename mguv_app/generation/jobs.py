@@ -170,6 +170,30 @@ def continue_melody(model, prompt: Melody, bars: int = 4, temperature: float = 1
     return JobResult([out], [out.name], encode_melodies(model, [out], token), meta)
 
 
+def bars_label(start_tick: int, end_tick: int, ticks_per_bar: int) -> str:
+    """"bar 5" or "bars 5–6": the bars a span covers, as the Rewrite button and its takes name them."""
+    first = start_tick // ticks_per_bar + 1
+    if end_tick - start_tick <= ticks_per_bar and start_tick % ticks_per_bar == 0:
+        return f"bar {first}"
+    return f"bars {first}–{-(-end_tick // ticks_per_bar)}"
+
+
+def _takes(drawn: list[Melody], count: int, chords: dict[int, str] | None) -> tuple[list[Melody], dict]:
+    """Take i of ``count`` is the best fit to ``chords`` among ``drawn[i::count]``, whose first is the
+    chord-free draw (it wins a tie); without chords it is ``drawn[i]``. Returns the takes and the meta
+    entries saying how well they fit (none without chords)."""
+    takes, fits, firsts = [], [], []
+    for i in range(count):
+        group = drawn[i::count]  # take i's candidates: seeds seed + i, seed + i + count, …
+        scores = [chord_fit(m, chords) for m in group] if chords else [0.0]
+        best = int(np.argmax(scores))  # the first of equals
+        takes.append(group[best])
+        fits.append(scores[best])
+        firsts.append(scores[0])
+    meta = {"chord_fit": fits, "chord_fit_first": firsts, "candidates": len(drawn) // count} if chords else {}
+    return takes, meta
+
+
 def rewrite_bars(model, melody: Melody, start_tick: int, end_tick: int, count: int = 4, temperature: float = 1.0,
                  seed: int = 0, cancel: CancelToken | None = None, chords: dict[int, str] | None = None,
                  candidates: int = CHORD_CANDIDATES) -> JobResult:
@@ -187,22 +211,11 @@ def rewrite_bars(model, melody: Melody, start_tick: int, end_tick: int, count: i
     per = max(1, candidates) if inside else 1
     drawn = model.rewrite(melody, start_tick, end_tick, temperature, seed, samples=count * per)
     token.check()
-    bar = melody.ticks_per_bar
-    span = f"bar {start_tick // bar + 1}" if end_tick - start_tick <= bar and start_tick % bar == 0 else (
-        f"bars {start_tick // bar + 1}–{-(-end_tick // bar)}")
-    melodies, fits, first_fits = [], [], []
-    for i in range(count):
-        group = drawn[i::count]  # version i's candidates: seeds seed + i, seed + i + count, …
-        scores = [chord_fit(m, inside) for m in group] if inside else [0.0]
-        best = int(np.argmax(scores))  # the first of equals: the chord-free draw wins a tie
-        m = group[best]
+    span = bars_label(start_tick, end_tick, melody.ticks_per_bar)
+    melodies, fitted = _takes(drawn, count, inside)
+    for i, m in enumerate(melodies):
         m.name = f"{span.capitalize()}, take {i + 1} (seed {seed + i}; the rest: {melody.name or 'the melody'})"
-        melodies.append(m)
-        fits.append(scores[best])
-        first_fits.append(scores[0])
-    meta = {"seed": seed, "temperature": temperature, "start_tick": start_tick, "end_tick": end_tick}
-    if inside:
-        meta.update(chord_fit=fits, chord_fit_first=first_fits, candidates=per)
+    meta = {"seed": seed, "temperature": temperature, "start_tick": start_tick, "end_tick": end_tick} | fitted
     return JobResult(melodies, [m.name for m in melodies], encode_melodies(model, melodies, token), meta)
 
 
@@ -221,19 +234,10 @@ def vary_melody(model, melody: Melody, count: int = 4, amount: float = 0.3, temp
     per = max(1, candidates) if chords else 1
     drawn = model.vary(melody, amount, temperature, seed, samples=count * per)
     token.check()
-    melodies, fits, first_fits = [], [], []
-    for i in range(count):
-        group = drawn[i::count]  # variation i's candidates: seeds seed + i, seed + i + count, …
-        scores = [chord_fit(m, chords) for m in group] if chords else [0.0]
-        best = int(np.argmax(scores))
-        m = group[best]
+    melodies, fitted = _takes(drawn, count, chords)
+    for i, m in enumerate(melodies):
         m.name = f"Varied {amount:.2f}, {i + 1} (seed {seed + i}; from {melody.name or 'the melody'})"
-        melodies.append(m)
-        fits.append(scores[best])
-        first_fits.append(scores[0])
-    meta = {"seed": seed, "amount": amount, "temperature": temperature}
-    if chords:
-        meta.update(chord_fit=fits, chord_fit_first=first_fits, candidates=per)
+    meta = {"seed": seed, "amount": amount, "temperature": temperature} | fitted
     return JobResult(melodies, [m.name for m in melodies], encode_melodies(model, melodies, token), meta)
 
 

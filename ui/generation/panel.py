@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from mguv_app.editing import key_label
 from mguv_app.generation import continue_melody, generate_variations, rewrite_bars, vary_melody
-from mguv_app.generation.jobs import CHORD_CANDIDATES
+from mguv_app.generation.jobs import CHORD_CANDIDATES, bars_label
 
 from ..widgets import WrapLabel, scroll_into_view
 from .attributes_box import AttributesBox
@@ -264,9 +264,8 @@ class GeneratePanel(QWidget):
         return (roll.key, roll.scale) if self.fit_key.isEnabled() and self.fit_key.isChecked() else None
 
     def generate(self) -> bool:
-        if not self.seed_lock.isChecked():
-            self.seed.setValue(random.randrange(2**31 - 1))
-        count, bars, temp, seed = self.count.value(), self.bars.value(), self.temperature.value(), self.seed.value()
+        seed = self._next_seed()
+        count, bars, temp = self.count.value(), self.bars.value(), self.temperature.value()
         m, key, chords = self.session.window.melody, self.target_key(), self.target_chords()
         done = f"{count} variations (seed {seed})" + (f" in {key_label(*key)}" if key else "") + (
             f", each the best fit to your chords of {CHORD_CANDIDATES}" if chords else "")
@@ -298,45 +297,48 @@ class GeneratePanel(QWidget):
         self.rewrite_button.setText(f"Rewrite {self._bars_label(*span)}" if span else "Rewrite bars")
 
     def _bars_label(self, start: int, end: int) -> str:
-        bar = self.session.window.doc.ticks_per_bar
-        return f"bar {start // bar + 1}" if end - start == bar else f"bars {start // bar + 1}–{end // bar}"
+        return bars_label(start, end, self.session.window.doc.ticks_per_bar)
+
+    def _next_seed(self) -> int:
+        """The seed box's value, a fresh one first unless it is locked."""
+        if not self.seed_lock.isChecked():
+            self.seed.setValue(random.randrange(2**31 - 1))
+        return self.seed.value()
+
+    @staticmethod
+    def _fit_note(res) -> str:
+        """"; each the best fit to your chords of 16" when a job fitted chords, else ""."""
+        return f"; each the best fit to your chords of {res.meta['candidates']}" if "candidates" in res.meta else ""
 
     def rewrite(self) -> bool:
         span = self.session.rewrite_span()
         if span is None:
             self.status.setText("Draw some notes first: Rewrite replaces bars of a melody")
             return False
-        if not self.seed_lock.isChecked():
-            self.seed.setValue(random.randrange(2**31 - 1))
+        seed = self._next_seed()
         melody, (start, end) = self.session.window.melody, span
-        count, temp, seed = self.count.value(), self.temperature.value(), self.seed.value()
+        count, temp = self.count.value(), self.temperature.value()
         chords = self.target_chords()
         bars = self._bars_label(start, end)
         return self.session.run(
             f"Rewriting {bars}",
             lambda model, tok: rewrite_bars(model, melody, start, end, count, temp, seed, tok, chords),
             lambda res: self._done(res, "generated", f"{bars} rewritten, {count} version{'s' * (count > 1)} "
-                                   f"(seed {seed}): double-click one to place it" + (
-                                       f"; each the best fit to your chords of {res.meta['candidates']}"
-                                       if "candidates" in res.meta else "")))
+                                   f"(seed {seed}): double-click one to place it" + self._fit_note(res)))
 
     def vary(self) -> bool:
         melody = self.session.prompt()
         if not melody.notes:
             self.status.setText("Draw or select some notes to vary first")
             return False
-        if not self.seed_lock.isChecked():
-            self.seed.setValue(random.randrange(2**31 - 1))
-        count, temp, seed, amount = self.count.value(), self.temperature.value(), self.seed.value(), \
-            self.vary_amount.value()
+        seed = self._next_seed()
+        count, temp, amount = self.count.value(), self.temperature.value(), self.vary_amount.value()
         chords = melody.chords if self.target_chords() else None  # the prompt's chords, moved with it
         return self.session.run(
             f"Varying by {amount:.2f}",
             lambda model, tok: vary_melody(model, melody, count, amount, temp, seed, tok, chords or None),
             lambda res: self._done(res, "generated", f"{count} variation{'s' * (count > 1)} {amount:.2f} away "
-                                   f"(seed {seed}): double-click one to place it" + (
-                                       f"; each the best fit to your chords of {res.meta['candidates']}"
-                                       if "candidates" in res.meta else "")))
+                                   f"(seed {seed}): double-click one to place it" + self._fit_note(res)))
 
     def _span_of_results(self) -> tuple[int, int] | None:
         meta = self.session.results.meta
