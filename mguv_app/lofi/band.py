@@ -129,6 +129,12 @@ def drum_bar(bar: int, rng: np.random.Generator, fill: bool, steps: int = 16) ->
     return hits
 
 
+def _fill(hits: list[Note], o: int, steps: list[int], start_velocity: int = 56) -> list[Note]:
+    """A fill over the given steps: a snare, then the toms walking down, each louder."""
+    drums = [SNARE, HIGH_TOM, MID_TOM, LOW_TOM]
+    return hits + [_hit(o + s, drums[min(i, 3)], start_velocity + 9 * i) for i, s in enumerate(steps)]
+
+
 def waltz_bar(bar: int, rng: np.random.Generator, fill: bool, steps: int = 12) -> list[Note]:
     """One bar of 3/4: kick on 1, side-stick on 2 and 3, hi-hat 8ths; the fill walks the toms down beat 3."""
     o = bar * steps
@@ -141,10 +147,7 @@ def waltz_bar(bar: int, rng: np.random.Generator, fill: bool, steps: int = 12) -
     last = 8 if fill else steps
     for s in range(0, last, 2):
         hits.append(_hit(o + s, CLOSED_HAT, 58 if s % 4 == 0 else 40))
-    if fill:
-        for i, (s, p) in enumerate([(8, SNARE), (9, HIGH_TOM), (10, MID_TOM), (11, LOW_TOM)]):
-            hits.append(_hit(o + s, p, 56 + 9 * i))
-    return hits
+    return _fill(hits, o, [8, 9, 10, 11]) if fill else hits
 
 
 def jig_bar(bar: int, rng: np.random.Generator, fill: bool, steps: int = 12) -> list[Note]:
@@ -158,16 +161,7 @@ def jig_bar(bar: int, rng: np.random.Generator, fill: bool, steps: int = 12) -> 
         hits.append(_hit(o + 6, SIDE_STICK, 72))
     for s in range(0, 6 if fill else steps, 2):
         hits.append(_hit(o + s, CLOSED_HAT, 60 if s % 6 == 0 else 38))
-    if fill:
-        for i, (s, p) in enumerate([(6, SNARE), (8, HIGH_TOM), (10, MID_TOM), (11, LOW_TOM)]):
-            hits.append(_hit(o + s, p, 56 + 9 * i))
-    return hits
-
-
-def _fill(hits: list[Note], o: int, steps: list[int], start_velocity: int = 56) -> list[Note]:
-    """A fill over the given steps: a snare, then the toms walking down, each louder."""
-    drums = [SNARE, HIGH_TOM, MID_TOM, LOW_TOM]
-    return hits + [_hit(o + s, drums[min(i, 3)], start_velocity + 9 * i) for i, s in enumerate(steps)]
+    return _fill(hits, o, [6, 8, 10, 11]) if fill else hits
 
 
 def march_bar(bar: int, rng: np.random.Generator, fill: bool, steps: int = 8) -> list[Note]:
@@ -248,6 +242,13 @@ def _near(pc: int, low: int = 33, high: int = 47) -> int:
     return p if p <= high else p - 12
 
 
+def _fifth(root: int, chord: Chord) -> int:
+    """The chord's own fifth above ``root`` (diminished in m7b5 and dim, raised in aug), an octave lower
+    where it would climb out of the bass register."""
+    five = chord.intervals[1]
+    return root + five if root + five <= 50 else root + five - 12
+
+
 def bass_part(slots: list[ChordSlot], next_root: int | None, ticks_per_bar: int,
               rng: np.random.Generator, groove: str = "four") -> list[Note]:
     """Root on the chord's downbeat, the fifth (or octave) on beat 3 of a whole-bar chord,
@@ -263,9 +264,8 @@ def bass_part(slots: list[ChordSlot], next_root: int | None, ticks_per_bar: int,
         length = s.end - s.start
         if length >= ticks_per_bar and groove in BASS_SECOND:  # bars that are not four beats
             second = BASS_SECOND[groove]
+            fifth = _fifth(root, ch)
             for bar_start in range(s.start, s.end, ticks_per_bar):
-                five = ch.intervals[1]
-                fifth = root + five if root + five <= 50 else root + five - 12
                 out.append(Note(bar_start, bar_start + second - 30, low, 76))
                 out.append(Note(bar_start + second, bar_start + ticks_per_bar - 30,
                                 fifth if rng.random() < 0.8 else root, 64))
@@ -273,8 +273,7 @@ def bass_part(slots: list[ChordSlot], next_root: int | None, ticks_per_bar: int,
             for bar_start in range(s.start, s.end, ticks_per_bar):
                 last_bar = bar_start + ticks_per_bar >= s.end
                 out.append(Note(bar_start, bar_start + int(1.5 * q), low, 76))
-                five = ch.intervals[1]  # the chord's own fifth: diminished in m7b5/dim, raised in aug
-                fifth = root + five if root + five <= 50 else root + five - 12
+                fifth = _fifth(root, ch)
                 second = fifth if rng.random() < 0.7 or root + 12 > 52 else root + 12  # the octave, if not too high
                 approach = last_bar and nxt is not None and rng.random() < 0.5
                 out.append(Note(bar_start + 2 * q, bar_start + (3 * q if approach else 4 * q) - 30, second, 66))

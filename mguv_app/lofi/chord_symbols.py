@@ -74,8 +74,7 @@ def parse_chord(text: str, key: Key | None = None) -> Chord:
             f"not a chord symbol: {text!r} (write a root A-G, with # or b, then nothing for major or one of "
             + ", ".join(q for q in QUALITIES if q) + "; e.g. Dm7, Bb7, F#m7b5, Cmaj9; an inversion adds a slash "
             "and its bass note, C/E)")
-    root = (_LETTERS[letter.upper()] + {"#": 1, "♯": 1, "b": -1, "♭": -1}.get(accidental, 0)) % 12
-    spelling = letter.upper() + {"♯": "#", "♭": "b"}.get(accidental, accidental)
+    root, spelling = _note(letter + accidental)
     key = key or Key(0, "major")
     low = None if bass is None or bass[0] == root else bass  # C/C is C
     return Chord(root, QUALITIES[quality], _degree_in(key, root), quality, spelling=spelling,
