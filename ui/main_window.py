@@ -527,21 +527,23 @@ class MainWindow(QMainWindow):
     def save(self) -> bool:
         if not self.path:
             return self.save_as()
+        name = Path(self.path).name
         if self.song is not None:
             if self._song_changed_on_disk():  # writing our copy would undo what another program saved there
-                folder, stem = Path(self.path).parent, Path(self.path).stem
-                self.statusBar().showMessage(f"{Path(self.path).name} was changed by another program since it "
-                                             "was opened: save the song as a new file")
-                path = self.ask_save_path(self, "Save the song as a new MIDI file", str(folder / f"{stem} edited.mid"))
-                return bool(path) and self.save_as(path)
+                return self._save_elsewhere(f"{name} was changed by another program since it was opened: save "
+                                            "the song as a new file", "the song", "edited")
             return self._write_song(self.path)
         if self.more_in_file:  # the editor keeps only the melody: never write it over the whole song
-            folder, stem = Path(self.path).parent, Path(self.path).stem
-            self.statusBar().showMessage(f"{Path(self.path).name} has {self.more_in_file} that the editor does not "
-                                         "keep: save the melody as a new file")
-            path = self.ask_save_path(self, "Save the melody as a new MIDI file", str(folder / f"{stem} melody.mid"))
-            return bool(path) and self.save_as(path)
+            return self._save_elsewhere(f"{name} has {self.more_in_file} that the editor does not keep: save the "
+                                        "melody as a new file", "the melody", "melody")
         return self._write(self.path)
+
+    def _save_elsewhere(self, why: str, what: str, suffix: str) -> bool:
+        """Say ``why`` the open file must not be written, and Save As a new one ("song melody.mid")."""
+        folder, stem = Path(self.path).parent, Path(self.path).stem
+        self.statusBar().showMessage(why)
+        path = self.ask_save_path(self, f"Save {what} as a new MIDI file", str(folder / f"{stem} {suffix}.mid"))
+        return bool(path) and self.save_as(path)
 
     def save_as(self, path: str | None = None) -> bool:
         if path is None:
@@ -562,14 +564,19 @@ class MainWindow(QMainWindow):
         return True
 
     def _write(self, path: str, melody: Melody | None = None, mark_clean: bool = True) -> bool:
+        return self._saved(path, lambda: write_midi(melody or self.melody, path), lambda: f"Saved {path}", mark_clean)
+
+    def _saved(self, path: str, write, message, mark_clean: bool = True) -> bool:
+        """Run ``write()``; a failure says why (``_save_failed``), success marks the document saved and
+        shows ``message()``."""
         try:
-            write_midi(melody or self.melody, path)
+            write()
         except OSError as err:
             return self._save_failed(path, err)
         if mark_clean:
             self.undo_stack.setClean()
         self._remember(path)
-        self.statusBar().showMessage(f"Saved {path}")
+        self.statusBar().showMessage(message())
         return True
 
     def _song_changed_on_disk(self) -> bool:
@@ -581,14 +588,10 @@ class MainWindow(QMainWindow):
 
     def _write_song(self, path: str) -> bool:
         """Write the opened song to ``path`` with the edited melody in its own track, the other tracks kept."""
-        try:
+        def write() -> None:
             self.song = write_song(self.song, self.melody, path)
-        except OSError as err:
-            return self._save_failed(path, err)
-        self.undo_stack.setClean()
-        self._remember(path)
-        self.statusBar().showMessage(f"Saved {path}: the melody and the song's {self.song.others_label}")
-        return True
+
+        return self._saved(path, write, lambda: f"Saved {path}: the melody and the song's {self.song.others_label}")
 
     def _save_failed(self, path: str, err: OSError) -> bool:
         msg = f"Could not save {path}: {err.strerror or err}"
