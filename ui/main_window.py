@@ -75,6 +75,7 @@ class MainWindow(QMainWindow):
         self._song_parts: list = []  # its other tracks, (part, is_drum), for the transport's Song button
         self.docks: dict[str, QDockWidget] = {}
         self.transport = None
+        self.recorder = None  # ui/recording_link.py, with the transport
         # questions the window asks: replace these in tests or headless use
         self.ask_unsaved: Callable[[QWidget], str] = dialogs.ask_unsaved
         self.ask_restore: Callable[[QWidget, Recovery], bool] = dialogs.ask_restore
@@ -230,7 +231,7 @@ class MainWindow(QMainWindow):
         self.view_menu.addSeparator()
         self.view_menu.addAction(self.act_messages)
         self.view_menu.addSeparator()
-        help_menu = mb.addMenu("&Help")
+        help_menu = self.help_menu = mb.addMenu("&Help")
         help_menu.addActions([self.act_shortcuts, self.act_about])
 
     def _build_toolbars(self) -> None:
@@ -846,3 +847,6 @@ class MainWindow(QMainWindow):
         from .transport_link import attach_transport
 
         self.transport = attach_transport(self)
+        from .recording_link import attach_recorder
+
+        self.recorder = attach_recorder(self)

@@ -19,7 +19,7 @@ import contextlib
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QActionGroup, QPalette
+from PySide6.QtGui import QActionGroup, QColor, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -42,6 +42,7 @@ BAND_DELAY_MS = 250
 SWING = 0.6  # the band's swung 8ths (Lo-Fi's default)
 NO_DEVICE = "No audio device: playback is silent; rendering still works"
 OTHER_FONT = "Other SoundFont…"
+RECORD_RED = "#c8323c"
 METERS = ("4/4", "3/4", "2/4", "2/2", "6/8", "12/8", "5/4", "7/8")
 
 
@@ -118,6 +119,12 @@ class TransportPanel(QWidget):
         self.start_button = self._button("⏮", "Return to start", self.return_to_start)
         self.play_button = self._button("▶", "Play / pause (Space)", self.toggle_play)
         self.stop_button = self._button("⏹", "Stop and return to start", self.stop)
+        self.record_button = self._button(
+            "● Rec", "Record from a MIDI keyboard or the computer keyboard (R); the arrow: input, count-in, "
+            "quantize", lambda _on: None, checkable=True)
+        self.record_menu = QMenu(self.record_button)  # filled by ui/recording_link.py, which records
+        self.record_button.setMenu(self.record_menu)
+        self.record_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
         self.loop_button = self._button("⟲ Loop", "Repeat the loop region (or the whole melody)",
                                         self._loop_toggled, checkable=True)
         self.metronome_button = self._button("Click", "Metronome", self.player.set_metronome, checkable=True)
@@ -182,12 +189,13 @@ class TransportPanel(QWidget):
         self.soundfont.setToolTip("SoundFont")
         self._fill_fonts()
         self.soundfont.activated.connect(self._font_chosen)
-        for w in (self.start_button, self.play_button, self.stop_button, self.loop_button, self.time_label,
+        for w in (self.start_button, self.play_button, self.stop_button, self.record_button, self.loop_button,
+                  self.time_label,
                   self.bpm, self.meter, self.metronome_button, self.band_button, self.song_button, QLabel("Vol", self),
                   self.volume, self.instrument, self.soundfont):
             lay.addWidget(w)
         lay.addStretch(1)
-        for b in (self.loop_button, self.metronome_button, self.band_button, self.song_button):
+        for b in self._toggles:
             b.toggled.connect(self._mark_checked)
         if not self.player.available:
             self.play_button.setToolTip("Play / pause (Space) — silent: " + self.player.reason)
@@ -197,14 +205,20 @@ class TransportPanel(QWidget):
         Band must show at a glance whether they are on: a checked one takes the highlight colour of
         the current theme, an unchecked one the theme's own palette."""
         app = QApplication.instance()
-        for b in (self.loop_button, self.metronome_button, self.band_button, self.song_button):
+        for b in self._toggles:
             if b.isChecked() and app is not None:
                 pal = QPalette(app.palette())
-                pal.setColor(QPalette.ColorRole.Button, pal.color(QPalette.ColorRole.Highlight))
-                pal.setColor(QPalette.ColorRole.ButtonText, pal.color(QPalette.ColorRole.HighlightedText))
+                on = QColor(RECORD_RED) if b is self.record_button else pal.color(QPalette.ColorRole.Highlight)
+                pal.setColor(QPalette.ColorRole.Button, on)
+                text = QColor("white") if b is self.record_button else pal.color(QPalette.ColorRole.HighlightedText)
+                pal.setColor(QPalette.ColorRole.ButtonText, text)
                 b.setPalette(pal)
             else:
                 b.setPalette(QPalette())  # nothing set: follows the window's palette, theme changes included
+
+    @property
+    def _toggles(self) -> tuple:
+        return (self.record_button, self.loop_button, self.metronome_button, self.band_button, self.song_button)
 
     def changeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         from PySide6.QtCore import QEvent
@@ -300,8 +314,9 @@ class TransportPanel(QWidget):
     def toggle_play(self) -> None:
         self.pause() if self.player.is_playing else self.play()
 
-    def play(self) -> None:
-        self.player.play()
+    def play(self, count_in_bars: int = 0, open_ended: bool = False) -> None:
+        """Play from the cursor; recording asks for a count-in and to play on past the melody's end."""
+        self.player.play(count_in_bars, open_ended)
         self._timer.start()
         self._poll()
 
@@ -477,7 +492,10 @@ class TransportPanel(QWidget):
             self._last_pos = pos
             num, den = self._melody.time_signature
             beat = TICKS_PER_QUARTER * 4 // den
-            self.time_label.setText(f"{pos // (beat * num) + 1}:{pos // beat % num + 1}")
+            if pos < 0:  # a count-in before bar 1: the beats still to come
+                self.time_label.setText(f"in {-(pos // beat)}")
+            else:
+                self.time_label.setText(f"{pos // (beat * num) + 1}:{pos // beat % num + 1}")
             self.positionChanged.emit(pos)
         if playing != self._was_playing:
             self._was_playing = playing

@@ -10,7 +10,8 @@ melody (``make_demo_melody.py``), turns the transport's Band on so the chord str
 the ruler, chooses one chord by hand, and writes ``main_window.png`` (kept under 300 KB); then
 opens the chord strip's menu on bar 2 and writes ``chord_menu.png`` (grabbed from the screen, so
 it needs a real X display: under offscreen Qt a popup is not on any screen); last, opens the Band's
-export of the melody as a song and writes ``song.png``: the Song button on, its tracks drawn faint.
+export of the melody as a song and writes ``song.png``: the Song button on, its tracks drawn faint;
+then ``recording.png``: Record on, a take over bars 9-10 drawn as it is played.
 """
 
 from __future__ import annotations
@@ -96,6 +97,26 @@ def main() -> int:
     roll._view_moved()
     spin(app, lambda: False, 0.5)
     save_small(window.grab(), Path(args.out) / "song.png")
+
+    # recording: a take played in over bars 9-10 of the demo, drawn in the playhead's colour while it runs
+    # (the key presses are stamped here rather than typed, so that the picture is the same every time)
+    window.open_path(str(demo))
+    recorder = window.recorder
+    recorder.count_in_action.setChecked(False)
+    recorder.typing_action.setChecked(True)
+    window.transport.seek(8 * bar)
+    recorder.record_action.trigger()
+    take = recorder.take
+    for i, (step, length, pitch) in enumerate([(0, 4, 69), (4, 2, 72), (6, 2, 71), (8, 4, 69), (12, 4, 67),
+                                               (16, 6, 65), (22, 2, 64), (24, 8, 62)]):
+        at = 8 * bar + step * bar // 16
+        take.note_on(at, pitch, 96 - 4 * i)
+        take.note_off(at + length * bar // 16 - 10, pitch)
+    roll.geo.fit(4 * bar, 12 * bar, 50, 84)
+    roll._view_moved()
+    spin(app, lambda: False, 0.6)
+    save_small(window.grab(), Path(args.out) / "recording.png")
+    recorder.record_action.trigger()
     window.close()
     return 0 if ok else 1
 

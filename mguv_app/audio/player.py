@@ -38,11 +38,13 @@ from .schedule import (
     NOTE_OFF,
     NOTE_ON,
     melody_events,
+    metronome_events,
     song_end_tick,
 )
 from .synth import DEFAULT_SAMPLE_RATE, DRUM_CHANNEL, Synth
 
 MIN_QPM, MAX_QPM = 20.0, 400.0
+OPEN_END_BARS = 512  # how far an open-ended play (recording) may run past the melody's end
 BACKING_CHANNELS = (2, 3, 4, 5, 6, 7, 8, 10, 11, 12, 13, 14, 15)  # 0 melody, 1 auditions, 9 drums, metronome
 _EPS = 1e-6
 
@@ -69,6 +71,9 @@ class Player:
         self._loop: tuple[int, int] | None = None
         self._qpm: float | None = None  # None: the melody's own tempo
         self._metronome = False
+        self._open_ended = False  # recording: play on past the melody's end until paused
+        self._count_in: list = []  # (tick, Event) clicks of a count-in before the cursor (ticks may be < 0)
+        self._live: set[int] = set()  # pitches held down by live_note_on (a MIDI or computer keyboard)
         self._volume = 1.0
         self._program: int | None = None
         self._backing_events: list = []  # (tick, Event) of the parts heard with the melody
@@ -147,9 +152,10 @@ class Player:
         return bool(self._backing_events)
 
     def _rebuild(self) -> None:
-        events = melody_events(self._melody, self._metronome)
-        if self._backing_events:
-            events = sorted(events + self._backing_events)
+        events = melody_events(self._melody)
+        if self._metronome:
+            events += metronome_events(self._melody, self.end_tick)
+        events = sorted(events + self._count_in + self._backing_events)
         self._events = events
         self._event_ticks = [t for t, _ in self._events]
         self._idx = bisect.bisect_left(self._event_ticks, self._tick - _EPS)
@@ -170,16 +176,43 @@ class Player:
 
     @property
     def end_tick(self) -> int:
-        return max(song_end_tick(self._melody, self._metronome), self._backing_end)
+        end = max(song_end_tick(self._melody, self._metronome), self._backing_end)
+        if self._open_ended:
+            bar = self._melody.ticks_per_bar
+            end = (-(-end // bar) + OPEN_END_BARS) * bar
+        return end
 
-    def play(self) -> None:
+    @property
+    def open_ended(self) -> bool:
+        return self._open_ended
+
+    def set_open_ended(self, on: bool) -> None:
+        """Play on past the melody's end (recording started while playing) or, off, stop there again."""
+        with self._lock:
+            if self._open_ended != bool(on):
+                self._open_ended = bool(on)
+                self._rebuild()
+
+    def play(self, count_in_bars: int = 0, open_ended: bool = False) -> None:
+        """Start at the cursor. ``count_in_bars``: first play that many bars before it, with clicks
+        on every beat (the melody under them plays too; before tick 0 only the clicks), so that a player
+        can come in on time. ``open_ended``: go on past the melody's end (clicking, if the metronome
+        is on) until paused, as recording needs; pause and stop end both."""
         with self._lock:
             if self._playing or self._closed:
                 return
             start = self._loop[0] if self._loop else 0
-            if self._tick >= self.end_tick and not self._loop:
+            if self._tick >= self.end_tick and not self._loop and not open_ended:
                 self._tick = float(start)
-            self._idx = bisect.bisect_left(self._event_ticks, self._tick - _EPS)
+            self._open_ended = bool(open_ended)
+            self._count_in = []
+            if count_in_bars > 0:
+                target = int(self._tick)
+                first = target - int(count_in_bars) * self._melody.ticks_per_bar
+                self._count_in = [(t, ev) for t, ev in metronome_events(self._melody, target, first)
+                                  if not (self._metronome and t >= 0)]  # the metronome clicks from 0 itself
+                self._tick = float(first)
+            self._rebuild()
             self._segments.clear()
             self._playing = True
             self._play_t0 = time.perf_counter()
@@ -190,21 +223,31 @@ class Player:
         with self._lock:
             self._playing = False
             self._release()
+            self._end_take()
 
     def stop(self) -> None:
         """Stop and return to the start (tick 0)."""
         with self._lock:
             self._playing = False
             self._release()
+            self._end_take()
             self._tick = 0.0
             self._idx = 0
 
     def toggle(self) -> None:
         self.pause() if self._playing else self.play()
 
+    def _end_take(self) -> None:
+        """Pausing ends a count-in and an open-ended play; a cursor still in the count-in goes to 0."""
+        if self._count_in or self._open_ended:
+            self._count_in, self._open_ended = [], False
+            self._tick = max(0.0, self._tick)
+            self._rebuild()
+
     def seek(self, tick: int) -> None:
         with self._lock:
             self._release()
+            self._count_in = []
             self._tick = float(max(0, tick))
             self._idx = bisect.bisect_left(self._event_ticks, self._tick - _EPS)
             self._segments.clear()
@@ -279,6 +322,23 @@ class Player:
             self._pending_offs.append((off, AUDITION_CHANNEL, pitch))
             self._pending_offs.sort()
         self._ensure_output()
+
+    def live_note_on(self, pitch: int, velocity: int = 100) -> None:
+        """Hold a note down now (a key of a MIDI or computer keyboard) until :meth:`live_note_off`."""
+        if not 0 <= pitch <= 127 or self._closed:
+            return
+        with self._lock:
+            self._pending_offs = [p for p in self._pending_offs if p[1:] != (AUDITION_CHANNEL, pitch)]
+            self.synth.note_off(AUDITION_CHANNEL, pitch)
+            self.synth.note_on(AUDITION_CHANNEL, pitch, min(127, max(1, velocity)))
+            self._live.add(pitch)
+        self._ensure_output()
+
+    def live_note_off(self, pitch: int) -> None:
+        with self._lock:
+            if pitch in self._live and not self._closed:
+                self._live.discard(pitch)
+                self.synth.note_off(AUDITION_CHANNEL, pitch)
 
     # --- the playhead -------------------------------------------------------------
     def position_ticks(self) -> int:

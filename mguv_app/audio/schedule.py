@@ -40,15 +40,17 @@ def song_end_tick(melody: Melody, metronome: bool = False) -> int:
     return end
 
 
-def metronome_events(melody: Melody, end_tick: int | None = None) -> list[tuple[int, Event]]:
-    """One click per beat (the time signature's denominator), accented on each downbeat."""
+def metronome_events(melody: Melody, end_tick: int | None = None, start_tick: int = 0) -> list[tuple[int, Event]]:
+    """One click per beat (the time signature's denominator) in ``[start_tick, end_tick)``, accented on
+    each downbeat. ``start_tick`` may be negative: a count-in before the melody's first bar."""
     num, den = melody.time_signature
     beat = TICKS_PER_QUARTER * 4 // den
+    bar = beat * num
     end = song_end_tick(melody, True) if end_tick is None else end_tick
     click = min(beat, TICKS_PER_QUARTER // 4)
     out = []
-    for i, t in enumerate(range(0, end, beat)):
-        accent = i % num == 0
+    for t in range(-(-start_tick // beat) * beat, end, beat):
+        accent = t % bar == 0
         pitch = CLICK_ACCENT if accent else CLICK_BEAT
         out.append((t, Event(NOTE_ON, METRONOME_CHANNEL, pitch, 100 if accent else 70)))
         out.append((t + click, Event(NOTE_OFF, METRONOME_CHANNEL, pitch)))

@@ -285,6 +285,11 @@ class NoteDocument:
         ids = [i for i in ids if i in self.notes]
         return Change({i: self.notes[i] for i in ids}, dict.fromkeys(ids), label, self.selection - set(ids))
 
+    def plan_replace(self, ids: Iterable[int], notes: Iterable[Note], label: str) -> Change:
+        """Delete ``ids`` and add ``notes`` as one edit (a recorded take over notes); the new notes selected."""
+        gone, new = self.plan_delete(ids, label), self.plan_add(notes, label)
+        return Change({**gone.before, **new.before}, {**gone.after, **new.after}, label, set(new.after))
+
     def plan_update(self, new: dict[int, Note], label: str) -> Change:
         before = {i: self.notes[i] for i in new if i in self.notes}
         return Change(before, {i: new[i] for i in before}, label, None)

@@ -47,6 +47,7 @@ class NoteCanvas(QWidget):
         self._groups: tuple = ([], [])
         self._ghosts = np.zeros((0, 3), dtype=np.int64)  # start, end, pitch of the song's other tracks
         self._ghost_rects: list[QRectF] = []
+        self._take: list[QRectF] = []  # the take being recorded, drawn over the notes until it is placed
         self._label_font = QFont()
         self._label_font.setPixelSize(9)
 
@@ -72,7 +73,9 @@ class NoteCanvas(QWidget):
         if len(self._ghosts):
             self._paint_ghosts(p, t0, t1, plo, phi)
         self._paint_notes(p, t0, t1, plo, phi)
-        if not roll.doc.notes and not len(self._ghosts):
+        if self._take:
+            self._paint_take(p)
+        if not roll.doc.notes and not len(self._ghosts) and not self._take:
             self._paint_empty_hint(p)
         if self.rubber is not None:
             c = QColor(th.rubber)
@@ -163,6 +166,22 @@ class NoteCanvas(QWidget):
         p.setBrush(color)
         rects = self._ghost_rects
         p.drawRects([rects[i] for i in seen.tolist()])
+        p.restore()
+
+    def set_take(self, rows) -> None:
+        """The take being recorded, ``(start, end, pitch)`` rows, drawn in the playhead's colour; [] clears it."""
+        self._take = [QRectF(a, NUM_PITCHES - 1 - c + 0.1, b - a, 0.8) for a, b, c in rows]
+        self.update()
+
+    def _paint_take(self, p: QPainter) -> None:
+        geo = self.roll.geo
+        color = QColor(self.roll.theme.playhead)
+        p.save()
+        p.setTransform(QTransform(geo.ppt, 0, 0, geo.row, -geo.sx, -geo.sy))
+        p.setPen(Qt.PenStyle.NoPen)
+        color.setAlpha(170)
+        p.setBrush(color)
+        p.drawRects(self._take)
         p.restore()
 
     def _paint_notes(self, p: QPainter, t0: float, t1: float, plo: int, phi: int) -> None:

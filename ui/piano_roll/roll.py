@@ -163,6 +163,10 @@ class PianoRoll(QWidget):
         rows = np.array([(n.start, n.end, n.pitch) for n in notes or []], dtype=np.int64).reshape(-1, 3)
         self.viewport().set_ghosts(rows)
 
+    def set_take_notes(self, notes) -> None:
+        """The take being recorded (Notes), drawn over the melody until it is placed; [] or None: none."""
+        self.viewport().set_take([(n.start, n.end, n.pitch) for n in notes or []])
+
     def chord_span_at(self, tick: float) -> tuple[int, int, str, bool] | None:
         return next((span for span in self.chords if span[0] <= tick < span[1]), None)
 

@@ -1,0 +1,153 @@
+"""Record in the window: the computer keyboard as a piano, takes placed as one undo step.
+
+The player runs on the machine's output (a real-time null sink in CI), so positions follow the clock;
+the takes here use a whole-bar grid (two seconds at 120 BPM) so that a loaded machine's delays
+cannot move a note to another grid line.
+"""
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from mguv_app.music.melody import Note
+
+BAR = 1920
+
+
+@pytest.fixture
+def rec(transport_window, qtbot):
+    w = transport_window
+    w.show()
+    qtbot.waitExposed(w)
+    w.activateWindow()
+    w.roll.canvas.setFocus()
+    r = w.recorder
+    assert r is not None
+    r.count_in_action.setChecked(False)
+    r.quantize_action.setChecked(True)
+    r.replace_action.setChecked(False)
+    w.roll.set_grid("1/1")
+    w.transport.bpm.setValue(120)
+    w.undo_stack.clear()
+    return w, r
+
+
+def press(qtbot, widget, key, hold_ms=150):
+    qtbot.keyPress(widget, key)
+    qtbot.wait(hold_ms)
+    qtbot.keyRelease(widget, key)
+
+
+def test_typed_keys_are_recorded_as_one_undo_step_and_not_as_tool_shortcuts(rec, qtbot):
+    w, r = rec
+    r.typing_action.setChecked(True)
+    w.roll.set_tool("select")
+    r.record_action.trigger()  # R
+    assert r.recording and w.transport.player.is_playing and w.transport.record_button.isChecked()
+    canvas = w.roll.canvas
+    qtbot.keyPress(canvas, Qt.Key.Key_A)  # C5
+    qtbot.keyPress(canvas, Qt.Key.Key_D)  # E5 (D alone is the Draw tool)
+    qtbot.wait(200)
+    assert w.roll.viewport()._take, "the take shows while it is played"
+    qtbot.keyRelease(canvas, Qt.Key.Key_A)
+    qtbot.keyRelease(canvas, Qt.Key.Key_D)
+    with qtbot.waitSignal(r.takePlaced, timeout=3000) as placed:
+        r.record_action.trigger()
+    assert placed.args == [2]
+    assert w.roll.tool == "select"  # the letters played notes instead of switching tools
+    assert sorted(w.doc.notes.values()) == [Note(0, BAR, 60, 100), Note(0, BAR, 64, 100)]
+    assert len(w.doc.selection) == 2 and not w.transport.player.is_playing and not r.recording
+    assert w.undo_stack.count() == 1 and w.undo_stack.undoText() == "Record 2 notes"
+    assert not w.roll.viewport()._take
+    w.undo_stack.undo()
+    assert not w.doc.notes
+
+
+def test_space_ends_the_take_and_the_octave_keys_move_the_piano(rec, qtbot):
+    w, r = rec
+    r.typing_action.setChecked(True)
+    canvas = w.roll.canvas
+    press(qtbot, canvas, Qt.Key.Key_X, 10)  # an octave up: A plays C6
+    r.record_action.trigger()
+    press(qtbot, canvas, Qt.Key.Key_A)
+    with qtbot.waitSignal(r.takePlaced, timeout=3000):
+        w.transport.toggle_play()  # Space: pause ends the take
+    assert [n.pitch for n in w.doc.notes.values()] == [72]
+    assert not w.transport.record_button.isChecked()
+
+
+def test_keys_play_without_recording_and_leave_the_melody_alone(rec, qtbot):
+    w, r = rec
+    r.typing_action.setChecked(True)
+    qtbot.keyPress(w.roll.canvas, Qt.Key.Key_G)
+    assert 67 in w.transport.player._live  # sounding while held
+    qtbot.keyRelease(w.roll.canvas, Qt.Key.Key_G)
+    assert not w.transport.player._live and not w.doc.notes and w.undo_stack.count() == 0
+
+
+def test_with_typing_off_the_letters_are_the_tools_again(rec, qtbot):
+    w, r = rec
+    r.typing_action.setChecked(False)
+    w.roll.set_tool("select")
+    qtbot.keyClick(w.roll.canvas, Qt.Key.Key_D)
+    assert w.roll.tool == "draw" and not w.transport.player._live
+
+
+def test_typing_in_a_text_box_is_not_played(rec, qtbot):
+    w, r = rec
+    r.typing_action.setChecked(True)
+    editor = w.transport.bpm.lineEdit()
+    w.transport.bpm.setFocus()
+    qtbot.keyClick(editor, Qt.Key.Key_A)
+    assert not w.transport.player._live
+
+
+def test_record_with_no_input_turns_the_computer_keyboard_on(rec, qtbot):
+    w, r = rec
+    r.typing_action.setChecked(False)
+    r.record_action.trigger()
+    assert r.typing_on
+    with qtbot.waitSignal(r.takePlaced, timeout=3000) as placed:
+        r.record_action.trigger()
+    assert placed.args == [0] and "nothing" in w.statusBar().currentMessage()
+
+
+def test_replace_mode_removes_the_notes_played_over(rec, qtbot):
+    w, r = rec
+    w.doc.redo(w.doc.plan_add([Note(0, 480, 50), Note(480, 960, 52), Note(8 * BAR, 8 * BAR + 480, 55)]))
+    w.undo_stack.clear()
+    r.replace_action.setChecked(True)
+    r.typing_action.setChecked(True)
+    r.record_action.trigger()
+    press(qtbot, w.roll.canvas, Qt.Key.Key_H)  # A5
+    qtbot.wait(100)
+    with qtbot.waitSignal(r.takePlaced, timeout=3000):
+        r.record_action.trigger()
+    assert sorted(w.doc.notes.values()) == [Note(0, BAR, 69, 100), Note(8 * BAR, 8 * BAR + 480, 55)]
+    w.undo_stack.undo()  # one step brings both old notes back and takes the new one away
+    assert sorted(n.pitch for n in w.doc.notes.values()) == [50, 52, 55]
+
+
+def test_the_record_menu_lists_inputs_and_says_why_there_is_no_midi(rec):
+    w, r = rec
+    r.panel.record_menu.aboutToShow.emit()
+    texts = [a.text() for a in r.panel.record_menu.actions()]
+    assert "Computer Keyboard as &Piano" in texts
+    assert any(t.startswith(("No MIDI keyboard", "MIDI: ")) for t in texts)
+    assert "&Count-in Bar" in texts and "&Quantize to the Grid" in texts
+    titles = [a.text() for a in w.menuBar().actions()]
+    assert titles.index("&Record") < titles.index("&Help")
+    assert QApplication.instance() is not None
+
+
+def test_r_and_m_are_the_keys_for_record_and_the_keyboard_piano(rec, qtbot):
+    w, r = rec
+    r.typing_action.setChecked(False)
+    qtbot.keyClick(w.roll.canvas, Qt.Key.Key_M)
+    assert r.typing_on
+    qtbot.keyClick(w.roll.canvas, Qt.Key.Key_R)
+    assert r.recording
+    with qtbot.waitSignal(r.takePlaced, timeout=3000):
+        qtbot.keyClick(w.roll.canvas, Qt.Key.Key_R)
+    qtbot.keyClick(w.roll.canvas, Qt.Key.Key_M)
+    assert not r.typing_on and not r.recording

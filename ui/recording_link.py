@@ -1,0 +1,310 @@
+"""Record: play a melody in on a MIDI keyboard or the computer keyboard while the transport runs.
+
+The layers, as for playback: the Qt-free :class:`mguv_app.editing.recording.Take` turns stamped key
+presses into notes, :mod:`mguv_app.audio.midi_input` reads the ports, and this module is the app
+behaviour between them and the window:
+
+* **Input.** A MIDI port (the Record button's arrow lists them; the choice is remembered) or the
+  computer keyboard as a piano (M; A W S E D F T G Y H U J K play C to C, Z/X the octave, C/V the
+  velocity). Keys sound at once through the player, recording or not. A MIDI key is stamped with the
+  player's position on the port's own thread, as it arrives, so a busy window cannot make it late.
+* **A take.** Record (R) starts the transport at its cursor after a bar of count-in clicks (the arrow
+  turns it off), playing on past the melody's end, or around the loop region. Notes show in the
+  playhead's colour as they are played. Stopping (R, Space or Stop) places the take as one undo step,
+  snapped to the roll's grid unless "Quantize" is off, added to the notes there ("Replace" removes
+  the notes that start where the take was played instead), and leaves it selected.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QComboBox, QLineEdit, QPlainTextEdit, QTextEdit
+
+from mguv_app.audio.midi_input import KeyEvent, MidiInput, MidiInputError, input_ports
+from mguv_app.editing.recording import TYPING_KEYS, MusicalTyping, Take, merge_take
+
+from . import commands
+
+PREVIEW_MS = 50
+TYPING_HELP = ("Computer keyboard plays notes: A W S E D F T G Y H U J K are C to C, Z/X octave, "
+               "C/V velocity (M turns it off)")
+_TEXT_ENTRIES = (QLineEdit, QAbstractSpinBox, QTextEdit, QPlainTextEdit)
+_KEY_EVENTS = (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress, QEvent.Type.KeyRelease)
+
+
+class Recorder(QObject):
+    """Owns the inputs and the take; the window keeps one as ``window.recorder``."""
+
+    takePlaced = Signal(int)  # notes the take added (0: it was empty)
+    _portEvent = Signal(str, int, int, int)  # (kind, pitch, velocity, tick) from the MIDI port's thread
+
+    def __init__(self, window, panel) -> None:
+        super().__init__(window)
+        self.window, self.panel, self.player = window, panel, panel.player
+        self.settings = window.settings
+        self.typing = MusicalTyping()
+        self.take: Take | None = None
+        self._span_start = 0
+        self._typed: dict[str, int] = {}  # key -> the pitch it sounds (the octave may change while held)
+        self._port: MidiInput | None = None
+        self._portEvent.connect(self._port_key, Qt.ConnectionType.QueuedConnection)
+        self._preview = QTimer(self)
+        self._preview.setInterval(PREVIEW_MS)
+        self._preview.timeout.connect(self._show_take)
+        self._build_actions()
+        panel.record_button.toggled.connect(self._record_toggled)
+        panel.playingChanged.connect(self._playing_changed)
+        QApplication.instance().installEventFilter(self)
+        QApplication.instance().aboutToQuit.connect(self.close_port)
+        saved = self.settings.get("record/midi_port", "", str)
+        if saved:
+            QTimer.singleShot(0, self, lambda: self.open_port(saved, quiet=True))
+
+    # --- actions and the Record button's menu ----------------------------------------------------
+    def _toggle_action(self, text: str, tip: str, key: str | None, setting: str | None, default: bool) -> QAction:
+        act = QAction(text, self.window, checkable=True)
+        act.setStatusTip(tip)
+        act.setToolTip(tip)
+        if key:
+            act.setShortcut(QKeySequence(key))
+        if setting:
+            act.setChecked(self.settings.get(setting, default, bool))
+            act.toggled.connect(lambda on, s=setting: self.settings.set(s, bool(on)))
+        return act
+
+    def _build_actions(self) -> None:
+        self.record_action = self._toggle_action(
+            "&Record", "Record from the MIDI keyboard or the computer keyboard at the transport's cursor", "R",
+            None, False)
+        self.record_action.toggled.connect(self.panel.record_button.setChecked)
+        self.panel.record_button.toggled.connect(self.record_action.setChecked)
+        self.typing_action = self._toggle_action("Computer Keyboard as &Piano", TYPING_HELP, "M", None, False)
+        self.typing_action.toggled.connect(self._typing_toggled)
+        self.count_in_action = self._toggle_action(
+            "&Count-in Bar", "Record starts after a bar of clicks", None, "record/count_in", True)
+        self.quantize_action = self._toggle_action(
+            "&Quantize to the Grid", "Recorded notes snap to the roll's grid", None, "record/quantize", True)
+        self.replace_action = self._toggle_action(
+            "Re&place Notes", "A take replaces the notes that start where it was played (else it adds to them)",
+            None, "record/replace", False)
+        for act in (self.record_action, self.typing_action):
+            self.window.addAction(act)  # their keys work wherever the focus is in the window
+        menu = self.window.menuBar().addMenu("&Record")
+        help_menu = getattr(self.window, "help_menu", None)
+        if help_menu is not None:  # Record sits before Help, as the last menu of the work
+            self.window.menuBar().insertMenu(help_menu.menuAction(), menu)
+        self.window_menu = menu
+        menu.addActions([self.record_action, self.typing_action])
+        menu.addSeparator()
+        menu.addActions([self.count_in_action, self.quantize_action, self.replace_action])
+        self.ports_menu = menu.addMenu("MIDI &Input")
+        self.ports_menu.aboutToShow.connect(lambda: self._fill_ports(self.ports_menu))
+        self.panel.record_menu.aboutToShow.connect(self._fill_button_menu)
+
+    def _fill_button_menu(self) -> None:
+        menu = self.panel.record_menu
+        menu.clear()
+        menu.addSection("Input")
+        menu.addAction(self.typing_action)
+        self._fill_ports(menu, clear=False)
+        menu.addSection("Take")
+        menu.addActions([self.count_in_action, self.quantize_action, self.replace_action])
+
+    def _fill_ports(self, menu, clear: bool = True) -> None:
+        """One entry per MIDI input port (ticked: the open one), or why there are none."""
+        if clear:
+            menu.clear()
+        try:
+            names = input_ports()
+        except MidiInputError as err:
+            menu.addAction(f"No MIDI keyboard: {err}").setEnabled(False)
+            return
+        if not names:
+            menu.addAction("No MIDI keyboard connected").setEnabled(False)
+        for name in names:
+            act = menu.addAction(f"MIDI: {name}")
+            act.setCheckable(True)
+            act.setChecked(self._port is not None and self._port.name == name)
+            act.toggled.connect(lambda on, n=name: self.open_port(n) if on else self.close_port(forget=True))
+
+    # --- inputs -----------------------------------------------------------------------------------
+    def open_port(self, name: str, quiet: bool = False) -> bool:
+        """Listen to a MIDI input port (closing the one before); remembered for the next start."""
+        self.close_port()
+        try:
+            self._port = MidiInput(name, self._port_received)
+        except MidiInputError as err:
+            if not quiet:
+                self._say(f"MIDI keyboard: {err}")
+            return False
+        self.settings.set("record/midi_port", name)
+        self._say(f"MIDI keyboard: {name}")
+        return True
+
+    def close_port(self, forget: bool = False) -> None:
+        port, self._port = self._port, None
+        if port is not None:
+            port.close()
+        if forget:
+            self.settings.set("record/midi_port", "")
+
+    @property
+    def port_name(self) -> str | None:
+        return self._port.name if self._port is not None else None
+
+    def _port_received(self, event: KeyEvent) -> None:
+        """On the port's thread: sound the key now and stamp it with the position being heard."""
+        tick = self.player.position_ticks()
+        if event.kind == "on":
+            self.player.live_note_on(event.pitch, event.velocity)
+        elif event.kind == "off":
+            self.player.live_note_off(event.pitch)
+        with contextlib.suppress(RuntimeError):  # the window is closing
+            self._portEvent.emit(event.kind, event.pitch, event.velocity, tick)
+
+    def _port_key(self, kind: str, pitch: int, velocity: int, tick: int) -> None:
+        if self.take is None:
+            return
+        if kind == "on":
+            self.take.note_on(tick, pitch, velocity)
+        elif kind == "off":
+            self.take.note_off(tick, pitch)
+        else:
+            self.take.pedal(tick, velocity > 0)
+
+    def key_down(self, pitch: int, velocity: int) -> None:
+        """A key of the computer keyboard (or a test's): sound it, and record it while a take runs."""
+        tick = self.player.position_ticks()
+        self.player.live_note_on(pitch, velocity)
+        if self.take is not None:
+            self.take.note_on(tick, pitch, velocity)
+
+    def key_up(self, pitch: int) -> None:
+        tick = self.player.position_ticks()
+        self.player.live_note_off(pitch)
+        if self.take is not None:
+            self.take.note_off(tick, pitch)
+
+    @property
+    def typing_on(self) -> bool:
+        return self.typing_action.isChecked()
+
+    def _typing_toggled(self, on: bool) -> None:
+        for pitch in self._typed.values():
+            self.key_up(pitch)
+        self._typed.clear()
+        self._say(TYPING_HELP if on else "Computer keyboard: back to the tools' shortcuts")
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt name)
+        """Musical typing: while it is on, the piano keys reach us instead of the tools' shortcuts (D, E,
+        S, F …), except in text boxes and other windows (dialogs)."""
+        if event.type() not in _KEY_EVENTS or not self.typing_on:
+            return False
+        target = QApplication.focusWidget() or self.window
+        if obj is not target or target.window() is not self.window or self._typing_into(target):
+            return False
+        if event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            return False
+        key = event.text().lower()
+        if not key or (key not in TYPING_KEYS and key not in ("z", "x", "c", "v")):
+            return False
+        if event.type() == QEvent.Type.ShortcutOverride:
+            event.accept()  # deliver it as a key press, not as the tool shortcut on the same letter
+            return True
+        if event.isAutoRepeat():
+            return True
+        if event.type() == QEvent.Type.KeyPress:
+            said = self.typing.command(key)
+            if said:
+                self._say(said)
+            elif key not in self._typed and (pitch := self.typing.pitch(key)) is not None:
+                self._typed[key] = pitch
+                self.key_down(pitch, self.typing.velocity)
+        elif key in self._typed:
+            self.key_up(self._typed.pop(key))
+        return True
+
+    @staticmethod
+    def _typing_into(widget) -> bool:
+        return isinstance(widget, _TEXT_ENTRIES) or (isinstance(widget, QComboBox) and widget.isEditable())
+
+    # --- takes ------------------------------------------------------------------------------------
+    @property
+    def recording(self) -> bool:
+        return self.take is not None
+
+    def _record_toggled(self, on: bool) -> None:
+        if on and self.take is None:
+            self._start()
+        elif not on and self.take is not None:
+            self._finish()
+
+    def _start(self) -> None:
+        if self._port is None and not self.typing_on:
+            self.typing_action.setChecked(True)  # nothing else to play on: says how it works
+        roll = self.window.roll
+        playing = self.player.is_playing
+        start = max(0, self.player.position_ticks())
+        grid = roll.grid() if self.quantize_action.isChecked() else None
+        self.take = Take(start, grid, self.player.loop)
+        self._span_start = start
+        if playing:
+            self.player.set_open_ended(self.player.loop is None)
+        else:
+            self.panel.play(1 if self.count_in_action.isChecked() else 0, open_ended=self.player.loop is None)
+        self._preview.start()
+        bar = self.window.doc.ticks_per_bar
+        self._say(f"Recording from bar {start // bar + 1}: R, Space or Stop ends the take")
+
+    def _show_take(self) -> None:
+        if self.take is not None:
+            self.window.roll.set_take_notes(self.take.preview(self.player.position_ticks()))
+
+    def _playing_changed(self, playing: bool) -> None:
+        if not playing and self.take is not None:
+            self.panel.record_button.setChecked(False)  # Space or Stop ended the take
+
+    def _finish(self) -> None:
+        take, self.take = self.take, None
+        self._preview.stop()
+        end = self.player.position_ticks()
+        if self.player.is_playing:
+            self.panel.pause()
+        self.player.set_open_ended(False)
+        notes = take.finish(end)
+        self.window.roll.set_take_notes([])
+        # the span played over: from where the take began to where it ended or its last note does
+        last = max([end, self._span_start] + [n.end for n in notes])
+        self.takePlaced.emit(self.place(notes, (min([self._span_start] + [n.start for n in notes]), last)))
+
+    def place(self, notes, span: tuple[int, int]) -> int:
+        """Put a take's notes into the melody as one undo step (selected); how many were added."""
+        doc = self.window.doc
+        replace = span if self.replace_action.isChecked() else None
+        remove, add = merge_take(list(doc.notes.values()), notes, replace)
+        if not add and not remove:
+            self._say("Recorded nothing: no key was played during the take")
+            return 0
+        gone = set(remove)
+        ids = [i for i, n in doc.notes.items() if n in gone]
+        label = f"Record {len(add)} note{'s' * (len(add) != 1)}"
+        commands.push(self.window.undo_stack, doc, doc.plan_replace(ids, add, label), commands.AddNotesCommand)
+        bar = doc.ticks_per_bar
+        if add:
+            first, last = min(n.start for n in add) // bar + 1, (max(n.end for n in add) - 1) // bar + 1
+            where = f"bar {first}" if first == last else f"bars {first}–{last}"
+            self._say(f"Recorded {len(add)} notes in {where}" + (f", replacing {len(remove)}" if remove else ""))
+        return len(add)
+
+    def _say(self, message: str) -> None:
+        self.window.statusBar().showMessage(message, 6000)
+
+
+def attach_recorder(window):
+    """The window's recorder, once it has a transport; None without one (nothing to play along to)."""
+    if window.transport is None:
+        return None
+    return Recorder(window, window.transport)
