@@ -1,5 +1,7 @@
 """Recording, Qt-free: takes from stamped key presses, MIDI messages, count-in and open-ended playing."""
 
+import time
+
 import mido
 import numpy as np
 import pytest
@@ -232,3 +234,72 @@ def test_a_live_note_sounds_until_released(pumped):
     after = out.captured()[SR:]
     assert np.abs(held[int(0.8 * SR):]).max() > 0.01  # still sounding after 0.8 s (an audition stops at 0.3)
     assert np.abs(after[int(0.7 * SR):]).max() < np.abs(held[int(0.8 * SR):]).max() / 10
+
+
+# --- mguv record ---------------------------------------------------------------------------------
+class ReplayedKeyboard:
+    """A keyboard on its own thread, as a port calls back: plays a MIDI file's messages in real time."""
+
+    def __init__(self, messages, lead_s):
+        self.messages, self.lead_s = messages, lead_s
+
+    def __call__(self, port, on_event):
+        self.port, self.on_event = port, on_event
+        return self
+
+    def __enter__(self):
+        import threading
+
+        def play():
+            time.sleep(self.lead_s)
+            for msg in self.messages:
+                time.sleep(msg.time)
+                ev = key_event(msg)
+                if ev is not None:
+                    self.on_event(ev)
+
+        self.thread = threading.Thread(target=play, daemon=True)
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.thread.join(5)
+
+
+def test_record_take_stamps_a_keyboard_on_its_own_thread_with_the_player_position():
+    from mguv_app.cli.cmd_record import record_take
+
+    qpm = 240.0  # a beat is 0.25 s, a bar 1 s
+    spb = 60.0 / qpm
+    played = [(0, 1, 60), (1, 2, 62), (2, 4, 64), (4, 6, 65), (6, 8, 67)]  # (start, end) in beats
+    msgs, now = [], 0.0
+    events = sorted([(a, 1, p) for a, _, p in played] + [(b, 0, p) for _, b, p in played])
+    for beat, on, pitch in events:
+        kind = "note_on" if on else "note_off"
+        msgs.append(mido.Message(kind, note=pitch, velocity=90 if on else 0, time=beat * spb - now))
+        now = beat * spb
+    player = Player(output="null")
+    try:
+        player.set_melody(Melody(qpm=qpm))
+        player.set_metronome(True)
+        notes = record_take(player, Melody(qpm=qpm), ReplayedKeyboard(msgs, lead_s=4 * spb), "virtual", bars=2,
+                            count_in=1, grid=Q)
+    finally:
+        player.close()
+    assert [n.pitch for n in notes] == [60, 62, 64, 65, 67]
+    assert [n.start // Q for n in notes] == [a for a, _, _ in played]  # on the beats played, after the count-in
+    assert [(n.end - n.start) // Q for n in notes] == [b - a for a, b, _ in played]
+
+
+def test_mguv_record_without_a_midi_system_says_so(tmp_path, capsys):
+    from mguv_app.cli import main
+
+    try:
+        input_ports()
+    except MidiInputError:
+        assert main(["record", "--list"]) == 2
+        assert "no MIDI system" in capsys.readouterr().err
+        assert main(["record", str(tmp_path / "take.mid")]) == 2
+        assert not (tmp_path / "take.mid").exists()
+    else:
+        pytest.skip("this machine has a MIDI system")
