@@ -26,6 +26,8 @@ def rec(transport_window, qtbot):
     r.count_in_action.setChecked(False)
     r.quantize_action.setChecked(True)
     r.replace_action.setChecked(False)
+    r.click_action.setChecked(True)
+    w.transport.metronome_button.setChecked(False)
     w.roll.set_grid("1/1")
     w.transport.bpm.setValue(120)
     w.undo_stack.clear()
@@ -44,6 +46,7 @@ def test_typed_keys_are_recorded_as_one_undo_step_and_not_as_tool_shortcuts(rec,
     w.roll.set_tool("select")
     r.record_action.trigger()  # R
     assert r.recording and w.transport.player.is_playing and w.transport.record_button.isChecked()
+    assert w.transport.player.metronome  # Click While Recording, with the Click button off
     canvas = w.roll.canvas
     qtbot.keyPress(canvas, Qt.Key.Key_A)  # C5
     qtbot.keyPress(canvas, Qt.Key.Key_D)  # E5 (D alone is the Draw tool)
@@ -57,6 +60,7 @@ def test_typed_keys_are_recorded_as_one_undo_step_and_not_as_tool_shortcuts(rec,
     assert w.roll.tool == "select"  # the letters played notes instead of switching tools
     assert sorted(w.doc.notes.values()) == [Note(0, BAR, 60, 100), Note(0, BAR, 64, 100)]
     assert len(w.doc.selection) == 2 and not w.transport.player.is_playing and not r.recording
+    assert not w.transport.player.metronome and not w.transport.metronome_button.isChecked()
     assert w.undo_stack.count() == 1 and w.undo_stack.undoText() == "Record 2 notes"
     assert not w.roll.viewport()._take
     w.undo_stack.undo()
@@ -134,7 +138,7 @@ def test_the_record_menu_lists_inputs_and_says_why_there_is_no_midi(rec):
     texts = [a.text() for a in r.panel.record_menu.actions()]
     assert "Computer Keyboard as &Piano" in texts
     assert any(t.startswith(("No MIDI keyboard", "MIDI: ")) for t in texts)
-    assert "&Count-in Bar" in texts and "&Quantize to the Grid" in texts
+    assert {"&Count-in Bar", "C&lick While Recording", "&Quantize to the Grid", "Re&place Notes"} <= set(texts)
     titles = [a.text() for a in w.menuBar().actions()]
     assert titles.index("&Record") < titles.index("&Help")
     assert QApplication.instance() is not None

@@ -85,6 +85,9 @@ class Recorder(QObject):
         self.typing_action.toggled.connect(self._typing_toggled)
         self.count_in_action = self._toggle_action(
             "&Count-in Bar", "Record starts after a bar of clicks", None, "record/count_in", True)
+        self.click_action = self._toggle_action(
+            "C&lick While Recording", "The metronome plays during a take, even with Click off", None,
+            "record/click", True)
         self.quantize_action = self._toggle_action(
             "&Quantize to the Grid", "Recorded notes snap to the roll's grid", None, "record/quantize", True)
         self.replace_action = self._toggle_action(
@@ -99,7 +102,7 @@ class Recorder(QObject):
         self.window_menu = menu
         menu.addActions([self.record_action, self.typing_action])
         menu.addSeparator()
-        menu.addActions([self.count_in_action, self.quantize_action, self.replace_action])
+        menu.addActions([self.count_in_action, self.click_action, self.quantize_action, self.replace_action])
         self.ports_menu = menu.addMenu("MIDI &Input")
         self.ports_menu.aboutToShow.connect(lambda: self._fill_ports(self.ports_menu))
         self.panel.record_menu.aboutToShow.connect(self._fill_button_menu)
@@ -111,7 +114,7 @@ class Recorder(QObject):
         menu.addAction(self.typing_action)
         self._fill_ports(menu, clear=False)
         menu.addSection("Take")
-        menu.addActions([self.count_in_action, self.quantize_action, self.replace_action])
+        menu.addActions([self.count_in_action, self.click_action, self.quantize_action, self.replace_action])
 
     def _fill_ports(self, menu, clear: bool = True) -> None:
         """One entry per MIDI input port (ticked: the open one), or why there are none."""
@@ -251,6 +254,8 @@ class Recorder(QObject):
         grid = roll.grid() if self.quantize_action.isChecked() else None
         self.take = Take(start, grid, self.player.loop)
         self._span_start = start
+        if self.click_action.isChecked():
+            self.player.set_metronome(True)
         if playing:
             self.player.set_open_ended(self.player.loop is None)
         else:
@@ -274,6 +279,7 @@ class Recorder(QObject):
         if self.player.is_playing:
             self.panel.pause()
         self.player.set_open_ended(False)
+        self.player.set_metronome(self.panel.metronome_button.isChecked())  # as the Click button says again
         notes = take.finish(end)
         self.window.roll.set_take_notes([])
         # the span played over: from where the take began to where it ended or its last note does
