@@ -73,6 +73,7 @@ class MainWindow(QMainWindow):
         self.more_in_file = ""  # e.g. "3 other tracks": the opened file holds more than the editor can keep
         self.song: SongFile | None = None  # the opened song whose other tracks Save keeps (music/song_file.py)
         self._song_parts: list = []  # its other tracks, (part, is_drum), for the transport's Song button
+        self.tempo_map: list = []  # its tempo changes [(tick, qpm)], which playback and Render follow
         self.docks: dict[str, QDockWidget] = {}
         self.transport = None
         self.recorder = None  # ui/recording_link.py, with the transport
@@ -494,8 +495,10 @@ class MainWindow(QMainWindow):
     def _show_song(self) -> None:
         """Give the transport the song's other tracks to play (its Song button) and the roll their notes."""
         self._song_parts = self.song.parts() if self.song is not None else []
+        self.tempo_map = self.song.tempo_map() if self.song is not None else []  # the song's tempo changes
         if self.transport is not None:
             self.transport.set_song_parts(self._song_parts)
+            self.transport.player.set_tempo_map(self.tempo_map)
         self.song_shown(self.transport is None or self.transport.song_on)
 
     def _song_heard(self) -> list:
@@ -689,14 +692,17 @@ class MainWindow(QMainWindow):
         options = self._band_options()
         song = None
         if self.song is not None and self.transport is not None and self.transport.song_on:
-            heard = self._song_heard()  # what the Song button plays: the parts ticked, at the melody's tempo
-            song = melody_to_midi_bytes(melody, extra_tracks=heard), f"{len(heard)} of its parts"
+            heard = self._song_heard()  # what the Song button plays: the parts ticked, through its tempo map
+            song = melody_to_midi_bytes(melody, extra_tracks=heard, tempo_map=self.tempo_map), \
+                f"{len(heard)} of its parts"
+        tempo_map = self.tempo_map
 
         def work() -> None:
             from mguv_app.audio import SoundFontError, render_to_wav
             from mguv_app.lofi.backing import backing_for
+            from mguv_app.music.midi_write import with_tempo_map
 
-            source, what = melody, ""
+            source, what = (melody_to_midi_bytes(melody, tempo_map=tempo_map) if tempo_map else melody), ""
             if song is not None:
                 source, what = song[0], f" with {song[1]}"
             elif band:
@@ -706,6 +712,8 @@ class MainWindow(QMainWindow):
                     what = f" (the melody alone: {err})"
                 else:
                     source, what = backing.midi_bytes(), " with the band"  # all four tracks, rendered from memory
+                    if tempo_map:
+                        source = with_tempo_map(source, tempo_map, melody.qpm)
             try:
                 res = render_to_wav(source, path, soundfont=soundfont)
                 self.renderFinished.emit(

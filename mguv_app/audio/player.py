@@ -70,6 +70,8 @@ class Player:
         self._playing = False
         self._loop: tuple[int, int] | None = None
         self._qpm: float | None = None  # None: the melody's own tempo
+        self._tempo_ticks: list[int] = []  # a song's tempo changes: where, and each tempo / the first
+        self._tempo_factors: list[float] = []
         self._metronome = False
         self._open_ended = False  # recording: play on past the melody's end until paused
         self._count_in: list = []  # (tick, Event) clicks of a count-in before the cursor (ticks may be < 0)
@@ -274,6 +276,30 @@ class Player:
         with self._lock:
             self._qpm = None if qpm is None else min(MAX_QPM, max(MIN_QPM, float(qpm)))
 
+    def set_tempo_map(self, changes: list[tuple[int, float]] | None) -> None:
+        """A song's tempo changes ``[(tick, qpm)]`` (``SongFile.tempo_map``): playback follows them, scaled
+        so that the first is the player's tempo (so the BPM box still sets the song's speed). None or []:
+        one tempo throughout."""
+        with self._lock:
+            changes = sorted(changes or [])
+            if len(changes) < 2:
+                self._tempo_ticks, self._tempo_factors = [], []
+                return
+            first = changes[0][1]
+            self._tempo_ticks = [int(t) for t, _ in changes]
+            self._tempo_factors = [float(q) / first for _, q in changes]
+
+    def qpm_at(self, tick: float) -> float:
+        """The tempo playing at ``tick``: the player's, times the tempo map's change there."""
+        if not self._tempo_ticks:
+            return self.qpm
+        i = bisect.bisect_right(self._tempo_ticks, tick + _EPS) - 1
+        return self.qpm * self._tempo_factors[max(0, i)]
+
+    def _next_tempo_change(self, tick: float) -> float:
+        i = bisect.bisect_right(self._tempo_ticks, tick + _EPS)
+        return self._tempo_ticks[i] if i < len(self._tempo_ticks) else math.inf
+
     def set_metronome(self, on: bool) -> None:
         with self._lock:
             if self._metronome != bool(on):
@@ -353,7 +379,16 @@ class Player:
             return int(self._segments[0][1])
 
     def position_seconds(self) -> float:
-        return self.position_ticks() * 60.0 / (self.qpm * TICKS_PER_QUARTER)
+        """Seconds from tick 0 to the playhead at the tempo (or through the tempo map) playing now."""
+        tick = self.position_ticks()
+        if not self._tempo_ticks:
+            return tick * 60.0 / (self.qpm * TICKS_PER_QUARTER)
+        seconds, edges = 0.0, [*self._tempo_ticks[1:], math.inf]
+        for start, end in zip(self._tempo_ticks, edges, strict=True):
+            if tick <= start:
+                break
+            seconds += (min(tick, end) - start) * 60.0 / (self.qpm_at(start) * TICKS_PER_QUARTER)
+        return seconds
 
     # --- rendering ----------------------------------------------------------------
     def _release(self) -> None:
@@ -398,13 +433,15 @@ class Player:
                 k = frames - done
                 if self._pending_offs:
                     k = min(k, self._pending_offs[0][0] - now)
-                tpf = self.qpm * TICKS_PER_QUARTER / (60.0 * self.sample_rate)
                 if self._playing:
                     self._advance_events()
+                tpf = self.qpm_at(self._tick) * TICKS_PER_QUARTER / (60.0 * self.sample_rate)
                 if self._playing:
                     nxt = self._loop[1] if self._loop else self.end_tick
                     if self._idx < len(self._events):
                         nxt = min(nxt, self._event_ticks[self._idx])
+                    if self._tempo_ticks:  # a block never runs across a tempo change
+                        nxt = min(nxt, self._next_tempo_change(self._tick))
                     k = min(k, max(1, math.ceil((nxt - self._tick) / tpf - _EPS)))
                     if self.start_latency_s is None and self._play_t0 is not None:
                         self.start_latency_s = time.perf_counter() - self._play_t0

@@ -31,12 +31,26 @@ def melody_to_pretty_midi(melody: Melody, extra_tracks=()):
     return pm
 
 
-def melody_to_midi_bytes(melody: Melody, extra_tracks=()) -> bytes:
+def melody_to_midi_bytes(melody: Melody, extra_tracks=(), tempo_map=None) -> bytes:
+    """The melody (and ``extra_tracks``) as a MIDI file. ``tempo_map``: a song's tempo changes,
+    ``[(tick, qpm)]`` (``SongFile.tempo_map``), scaled so that it starts at ``melody.qpm``."""
     pm = melody_to_pretty_midi(melody, extra_tracks)
     buf = io.BytesIO()
     pm.write(buf)
     data = buf.getvalue()
+    if tempo_map:
+        data = with_tempo_map(data, tempo_map, melody.qpm)
     return with_markers(data, chord_markers(melody)) if melody.chords else data
+
+
+def with_tempo_map(data: bytes, tempo_map: list[tuple[int, float]], qpm: float) -> bytes:
+    """``data`` with its single tempo replaced by ``tempo_map``, every tempo scaled by ``qpm / first``."""
+    import mido
+
+    scale = qpm / tempo_map[0][1]
+    tempos = [(int(t), mido.MetaMessage("set_tempo", tempo=max(1, min(0xFFFFFF, round(mido.bpm2tempo(q * scale))))))
+              for t, q in tempo_map]
+    return _with_meta(data, tempos, drop="set_tempo")
 
 
 def chord_markers(melody: Melody) -> list[tuple[int, str]]:
@@ -50,12 +64,21 @@ def with_markers(data: bytes, markers: list[tuple[int, str]]) -> bytes:
     pretty_midi cannot write markers, so mido (which pretty_midi itself writes with) adds them."""
     import mido
 
+    return _with_meta(data, [(tick, mido.MetaMessage("marker", text=text)) for tick, text in markers])
+
+
+def _with_meta(data: bytes, events: list, drop: str | None = None) -> bytes:
+    """``data`` with meta ``events`` ``[(tick, MetaMessage)]`` added to its first track (and the messages
+    of type ``drop`` taken out of it first)."""
+    import mido
+
     mid = mido.MidiFile(file=io.BytesIO(data))
     track, now, timed = mid.tracks[0], 0, []
     for msg in track:
         now += msg.time
-        timed.append((now, 1 if msg.type == "end_of_track" else 0, msg))
-    timed += [(tick, 0, mido.MetaMessage("marker", text=text)) for tick, text in markers]
+        if msg.type != drop:
+            timed.append((now, 1 if msg.type == "end_of_track" else 0, msg))
+    timed += [(tick, 0, msg) for tick, msg in events]
     timed.sort(key=lambda t: (t[1], t[0]))  # end_of_track last; sort is stable, so order is kept
     end = max(t for t, _, _ in timed)
     track.clear()

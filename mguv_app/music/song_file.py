@@ -50,6 +50,24 @@ class SongFile:
     def others_label(self) -> str:
         return f"{self.others} other track{'s' if self.others != 1 else ''}"
 
+    def tempo_map(self) -> list[tuple[int, float]]:
+        """The song's tempo changes as ``[(tick, qpm)]`` at 480 ticks a quarter, from tick 0, or ``[]`` for a
+        song at one tempo (the melody's ``qpm`` says it all). The player and Render follow it."""
+        import symusic
+
+        score = symusic.Score.from_midi(self.data)
+        scale = TICKS_PER_QUARTER / score.tpq
+        changes: list[tuple[int, float]] = []
+        for t in score.tempos:
+            tick, qpm = int(round(t.time * scale)), float(round(t.qpm, 2))
+            if changes and changes[-1][0] == tick:
+                changes[-1] = (tick, qpm)  # two at one tick: the later one counts
+            elif not changes or changes[-1][1] != qpm:
+                changes.append((tick, qpm))
+        if changes:  # from tick 0, as the melody's tempo (``first_qpm``) takes the first one for the whole song
+            changes[0] = (0, changes[0][1])
+        return changes if len(changes) > 1 else []
+
     def parts(self) -> list[tuple[Melody, bool]]:
         """The song's other notes as ``(part, is_drum)`` at 480 ticks a quarter, for the player to play
         beside the edited melody: one part per pitched track (named as the track is; with more tracks
