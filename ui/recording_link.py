@@ -123,7 +123,11 @@ class Recorder(QObject):
         try:
             names = input_ports()
         except MidiInputError as err:
-            menu.addAction(f"No MIDI keyboard: {err}").setEnabled(False)
+            reason, _, detail = str(err).partition(" (")  # the system's own words go in the tooltip
+            act = menu.addAction(f"No MIDI keyboard: {reason}")
+            act.setToolTip(f"{reason} ({detail}" if detail else reason)
+            act.setEnabled(False)
+            menu.setToolTipsVisible(True)
             return
         if not names:
             menu.addAction("No MIDI keyboard connected").setEnabled(False)
