@@ -53,6 +53,18 @@ def tiny_engine(tiny_trained_model):
 
 
 @pytest.fixture
+def pumped():
+    """A player on a hand-pumped, capturing null sink at 44.1 kHz: the block renderer a device calls,
+    driven by ``out.pump(frames)``, everything rendered kept in ``out.captured()``."""
+    from mguv_app.audio import NullOutput, Player
+
+    out = NullOutput(44100, 512, realtime=False, capture=True)
+    player = Player(output=out)
+    yield player, out
+    player.close()
+
+
+@pytest.fixture
 def transport_window(qtbot):
     """A main window with its transport (the player on whatever output there is, a null one in CI)."""
     from tests.test_main_window import make_window

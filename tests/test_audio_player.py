@@ -5,7 +5,7 @@ import time
 import numpy as np
 import pytest
 
-from mguv_app.audio import NullOutput, Player, SoundFontError
+from mguv_app.audio import Player, SoundFontError
 from mguv_app.audio.output import DeviceOutput
 from mguv_app.music.melody import Melody, Note
 from tests.audio_analysis import cents, envelope, midi_hz, onsets, pitch_hz
@@ -17,15 +17,6 @@ BEAT = 0.5  # seconds per quarter at 120 BPM
 def staccato(n=8, qpm=120.0) -> Melody:
     pitches = [60, 64, 67, 72, 57, 69, 45, 81]
     return Melody([Note(i * 480, i * 480 + 240, pitches[i % 8]) for i in range(n)], qpm=qpm, program=80)
-
-
-@pytest.fixture
-def pumped():
-    """A player on a hand-pumped, capturing null sink."""
-    out = NullOutput(SR, 512, realtime=False, capture=True)
-    player = Player(output=out)
-    yield player, out
-    player.close()
 
 
 def test_playback_sounds_notes_on_time(pumped):

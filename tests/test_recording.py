@@ -6,7 +6,7 @@ import mido
 import numpy as np
 import pytest
 
-from mguv_app.audio import NullOutput, Player
+from mguv_app.audio import Player
 from mguv_app.audio.midi_input import KeyEvent, MidiInput, MidiInputError, input_ports, key_event
 from mguv_app.editing import NoteDocument
 from mguv_app.editing.recording import MusicalTyping, Take, merge_take
@@ -170,14 +170,6 @@ def test_no_midi_system_says_why():
 
 
 # --- the player: count-in, open end, live notes ------------------------------------------------------
-@pytest.fixture
-def pumped():
-    out = NullOutput(SR, 512, realtime=False, capture=True)
-    player = Player(output=out)
-    yield player, out
-    player.close()
-
-
 def test_count_in_clicks_a_bar_before_the_cursor(pumped):
     player, out = pumped
     player.set_melody(Melody([Note(0, 240, 72)], qpm=120))

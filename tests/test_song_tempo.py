@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 import symusic
 
-from mguv_app.audio import NullOutput, Player
 from mguv_app.music import Melody, Note
 from mguv_app.music.midi_write import melody_to_midi_bytes
 from mguv_app.music.song_file import locate_song
@@ -46,14 +45,6 @@ def test_the_tempo_map_comes_from_the_song_at_our_resolution(tmp_path):
     mid.tracks[0][1] = mido.MetaMessage("set_tempo", tempo=mido.bpm2tempo(120), time=4 * Q)  # the same again
     mid.save(tmp_path / "steady.mid")
     assert locate_song(tmp_path / "steady.mid").tempo_map() == []  # one tempo: nothing to follow
-
-
-@pytest.fixture
-def pumped():
-    out = NullOutput(SR, 512, realtime=False, capture=True)
-    player = Player(output=out)
-    yield player, out
-    player.close()
 
 
 def test_the_player_follows_the_tempo_map_scaled_by_its_own_tempo(pumped):
