@@ -4,9 +4,9 @@ The layers, as for playback: the Qt-free :class:`mguv_app.editing.recording.Take
 presses into notes, :mod:`mguv_app.audio.midi_input` reads the ports, and this module is the app
 behaviour between them and the window:
 
-* **Input.** A MIDI port (the Record button's arrow lists them; the choice is remembered) or the
-  computer keyboard as a piano (M; A W S E D F T G Y H U J K play C to C, Z/X the octave, C/V the
-  velocity). Keys sound at once through the player, recording or not. A MIDI key is stamped with the
+* **Input.** A MIDI port (the first one plugged in, or the one chosen in the Record button's arrow,
+  remembered) or the computer keyboard as a piano (M; A W S E D F T G Y H U J K play C to C, Z/X the
+  octave, C/V the velocity). Keys sound at once through the player, recording or not. A MIDI key is stamped with the
   player's position on the port's own thread, as it arrives, so a busy window cannot make it late.
 * **A take.** Record (R) starts the transport at its cursor after a bar of count-in clicks (the arrow
   turns it off), playing on past the melody's end, or around the loop region. Notes show in the
@@ -29,6 +29,7 @@ from mguv_app.editing.recording import TYPING_KEYS, MusicalTyping, Take, merge_t
 from . import commands
 
 PREVIEW_MS = 50
+NO_PORT = "-"  # the remembered port when the user turned MIDI input off
 TYPING_HELP = ("Computer keyboard plays notes: A W S E D F T G Y H U J K are C to C, Z/X octave, "
                "C/V velocity (M turns it off)")
 _TEXT_ENTRIES = (QLineEdit, QAbstractSpinBox, QTextEdit, QPlainTextEdit)
@@ -59,9 +60,7 @@ class Recorder(QObject):
         panel.playingChanged.connect(self._playing_changed)
         QApplication.instance().installEventFilter(self)
         QApplication.instance().aboutToQuit.connect(self.close_port)
-        saved = self.settings.get("record/midi_port", "", str)
-        if saved:
-            QTimer.singleShot(0, self, lambda: self.open_port(saved, quiet=True))
+        QTimer.singleShot(0, self, lambda: self._open_first_port(quiet=True))
 
     # --- actions and the Record button's menu ----------------------------------------------------
     def _toggle_action(self, text: str, tip: str, key: str | None, setting: str | None, default: bool) -> QAction:
@@ -151,12 +150,25 @@ class Recorder(QObject):
         self._say(f"MIDI keyboard: {name}")
         return True
 
+    def _open_first_port(self, quiet: bool = False) -> bool:
+        """The remembered keyboard, else the first one plugged in (as DAWs listen to every keyboard), unless
+        the user turned MIDI input off in the menu; False where there is none."""
+        saved = self.settings.get("record/midi_port", "", str)
+        if saved == NO_PORT:
+            return False
+        try:
+            names = input_ports()
+        except MidiInputError:
+            return False
+        first = [saved] if saved in names else []
+        return any(self.open_port(name, quiet=quiet) for name in first + names)  # the first that opens
+
     def close_port(self, forget: bool = False) -> None:
         port, self._port = self._port, None
         if port is not None:
             port.close()
-        if forget:
-            self.settings.set("record/midi_port", "")
+        if forget:  # unticked in the menu: no keyboard is opened on its own any more until one is chosen
+            self.settings.set("record/midi_port", NO_PORT)
 
     @property
     def port_name(self) -> str | None:
@@ -250,7 +262,7 @@ class Recorder(QObject):
             self._finish()
 
     def _start(self) -> None:
-        if self._port is None and not self.typing_on:
+        if self._port is None and not self.typing_on and not self._open_first_port():
             self.typing_action.setChecked(True)  # nothing else to play on: says how it works
         roll = self.window.roll
         playing = self.player.is_playing
