@@ -240,12 +240,17 @@ def test_ruler_loop_playhead_follow_and_fit(qtbot, roll):
         assert 0 <= roll.geo.pitch_to_y(pitch) <= roll.geo.view_h
 
 
-def test_keyboard_click_and_drawing_request_audition(qtbot, roll):
-    heard = []
+def test_keyboard_keys_are_held_and_drawing_requests_audition(qtbot, roll):
+    heard, held = [], []
     roll.auditionRequested.connect(lambda p, v: heard.append(p))
-    qtbot.mouseClick(roll.keyboard, L, NOMOD, QPoint(10, pt(roll, 0, 79).y()))
+    roll.keyHeld.connect(lambda p, down: held.append((p, down)))
+    key = lambda pitch: QPoint(10, pt(roll, 0, pitch).y())  # noqa: E731
+    qtbot.mousePress(roll.keyboard, L, NOMOD, key(79))
+    qtbot.mouseMove(roll.keyboard, key(77))  # a glissando: one key up, the next down
+    qtbot.mouseRelease(roll.keyboard, L, NOMOD, key(77))
+    assert held == [(79, True), (79, False), (77, True), (77, False)]
     qtbot.mouseClick(roll.viewport(), L, NOMOD, pt(roll, 0, 76))
-    assert heard == [79, 76]
+    assert heard == [76]
 
 
 def test_every_theme_and_scale_paints(qtbot, roll):

@@ -89,6 +89,23 @@ def test_keys_play_without_recording_and_leave_the_melody_alone(rec, qtbot):
     assert not w.transport.player._live and not w.doc.notes and w.undo_stack.count() == 0
 
 
+def test_the_roll_s_keyboard_sounds_while_held_records_and_lights_what_plays(rec, qtbot):
+    w, r = rec
+    r.typing_action.setChecked(True)
+    qtbot.keyPress(w.roll.canvas, Qt.Key.Key_A)
+    assert w.roll.keyboard.lit == {60}  # a typed key lights on the roll's keyboard
+    qtbot.keyRelease(w.roll.canvas, Qt.Key.Key_A)
+    assert w.roll.keyboard.lit == set()
+    r.record_action.trigger()
+    w.roll.keyHeld.emit(65, True)  # the mouse on the roll's F5 key
+    assert 65 in w.transport.player._live
+    qtbot.wait(150)
+    w.roll.keyHeld.emit(65, False)
+    with qtbot.waitSignal(r.takePlaced, timeout=3000):
+        r.record_action.trigger()
+    assert [n.pitch for n in w.doc.notes.values()] == [65] and not w.transport.player._live
+
+
 def test_with_typing_off_the_letters_are_the_tools_again(rec, qtbot):
     w, r = rec
     r.typing_action.setChecked(False)

@@ -56,6 +56,7 @@ class Recorder(QObject):
         self._preview.setInterval(PREVIEW_MS)
         self._preview.timeout.connect(self._show_take)
         self._build_actions()
+        window.roll.keyHeld.connect(lambda pitch, down: self.key_down(pitch, 100) if down else self.key_up(pitch))
         panel.record_button.toggled.connect(self._record_toggled)
         panel.playingChanged.connect(self._playing_changed)
         QApplication.instance().installEventFilter(self)
@@ -185,6 +186,8 @@ class Recorder(QObject):
             self._portEvent.emit(event.kind, event.pitch, event.velocity, tick)
 
     def _port_key(self, kind: str, pitch: int, velocity: int, tick: int) -> None:
+        if kind != "pedal":
+            self._light(pitch, kind == "on")
         if self.take is None:
             return
         if kind == "on":
@@ -195,17 +198,24 @@ class Recorder(QObject):
             self.take.pedal(tick, velocity > 0)
 
     def key_down(self, pitch: int, velocity: int) -> None:
-        """A key of the computer keyboard (or a test's): sound it, and record it while a take runs."""
+        """A key of the computer keyboard or the roll's (or a test's): sound it, and record it while a take runs."""
         tick = self.player.position_ticks()
         self.player.live_note_on(pitch, velocity)
         if self.take is not None:
             self.take.note_on(tick, pitch, velocity)
+        self._light(pitch, True)
 
     def key_up(self, pitch: int) -> None:
         tick = self.player.position_ticks()
         self.player.live_note_off(pitch)
         if self.take is not None:
             self.take.note_off(tick, pitch)
+        self._light(pitch, False)
+
+    def _light(self, pitch: int, on: bool) -> None:
+        """The roll's keyboard shows which keys sound."""
+        keys = self.window.roll.keyboard
+        keys.set_lit(keys.lit | {pitch} if on else keys.lit - {pitch})
 
     @property
     def typing_on(self) -> bool:

@@ -1,4 +1,5 @@
-"""The piano keyboard at the roll's left: one key per row, C labels, click to hear a pitch."""
+"""The piano keyboard at the roll's left: one key per row, C labels; a key sounds while it is held down
+(``PianoRoll.keyHeld``, which Record also records) and lights while any keyboard plays it (``set_lit``)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ class PianoKeyboard(QWidget):
         self.roll = roll
         self.pressed: int | None = None
         self.hovered: int | None = None  # the pitch row under the mouse in the grid
+        self.lit: set[int] = set()  # pitches sounding from a MIDI or the computer keyboard
         self.setFixedWidth(WIDTH)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self._font = QFont()
@@ -43,7 +45,7 @@ class PianoKeyboard(QWidget):
             y = geo.pitch_to_y(pitch)
             if pitch % 12 in BLACK_KEYS:
                 p.fillRect(QRectF(0, y, WIDTH * 0.62, geo.row), black)
-            if pitch == self.pressed:
+            if pitch == self.pressed or pitch in self.lit:
                 p.fillRect(QRectF(0, y, WIDTH, geo.row), hot)
             elif pitch == self.hovered:
                 p.fillRect(QRectF(0, y, WIDTH, geo.row), hover)
@@ -56,23 +58,30 @@ class PianoKeyboard(QWidget):
         p.fillRect(QRectF(WIDTH - 1, 0, 1, self.height()), sep)
         p.end()
 
+    def set_lit(self, pitches) -> None:
+        self.lit = set(pitches)
+        self.update()
+
+    def _press(self, pitch: int | None) -> None:
+        if pitch == self.pressed:
+            return
+        if self.pressed is not None:
+            self.roll.keyHeld.emit(self.pressed, False)
+        self.pressed = pitch
+        if pitch is not None:
+            self.roll.keyHeld.emit(pitch, True)
+        self.update()
+
     def mousePressEvent(self, event) -> None:  # noqa: N802
         if event.button() == Qt.MouseButton.LeftButton:
-            self.pressed = self.roll.geo.y_to_pitch(event.position().y())
-            self.roll.auditionRequested.emit(self.pressed, 100)
-            self.update()
+            self._press(self.roll.geo.y_to_pitch(event.position().y()))
 
     def mouseMoveEvent(self, event) -> None:  # noqa: N802
         if self.pressed is not None:  # glissando along the keys
-            pitch = self.roll.geo.y_to_pitch(event.position().y())
-            if pitch != self.pressed:
-                self.pressed = pitch
-                self.roll.auditionRequested.emit(pitch, 100)
-                self.update()
+            self._press(self.roll.geo.y_to_pitch(event.position().y()))
 
     def mouseReleaseEvent(self, event) -> None:  # noqa: N802
-        self.pressed = None
-        self.update()
+        self._press(None)
 
     def wheelEvent(self, event) -> None:  # noqa: N802
         self.roll.wheel(event, self)
