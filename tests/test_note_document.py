@@ -192,3 +192,25 @@ def test_chosen_chords_move_onto_the_slots_of_a_new_meter():
     doc.apply_chords(change.before)
     assert doc.chords == {0: "C", 960: "G", 1920: "Am", 4800: "F"}
     assert doc.plan_chords_for_meter((4, 4)).empty  # already on 4/4's half bars
+
+
+def test_snap_to_scale_moves_only_wrong_notes_and_ties_keep_the_line_close():
+    from mguv_app.editing.scales import nearest_in_scale
+
+    assert nearest_in_scale(61, 0, "Major") == 60  # C#: a tie, no note before it: down
+    assert nearest_in_scale(61, 0, "Major", toward=64) == 62  # coming from E: up to D
+    assert nearest_in_scale(63, 0, "Major pentatonic") == 62
+    assert nearest_in_scale(66, 9, "Natural minor") == 65  # F# in A minor: F (tie, down)
+    assert nearest_in_scale(64, 0, "Major") == 64
+    doc = NoteDocument()
+    doc.redo(doc.plan_add([Note(0, 240, 64), Note(240, 480, 61), Note(480, 720, 66), Note(720, 960, 70)]))
+    every = set(doc.notes)
+    change = doc.plan_snap_to_scale(every, 0, "Major")
+    doc.redo(change)
+    assert [n.pitch for n in sorted(doc.notes.values())] == [64, 62, 65, 69]  # 61 after E: D; 70 after F: A
+    assert len(change.after) == 3  # the E stayed: one undo step of the three moved
+    doc.undo(change)
+    assert [n.pitch for n in sorted(doc.notes.values())] == [64, 61, 66, 70]
+    only = {i for i, n in doc.notes.items() if n.pitch == 61}  # the selection alone
+    doc.redo(doc.plan_snap_to_scale(only, 0, "Major"))
+    assert sorted(n.pitch for n in doc.notes.values()) == [62, 64, 66, 70]

@@ -172,3 +172,17 @@ def test_r_and_m_are_the_keys_for_record_and_the_keyboard_piano(rec, qtbot):
         qtbot.keyClick(w.roll.canvas, Qt.Key.Key_R)
     qtbot.keyClick(w.roll.canvas, Qt.Key.Key_M)
     assert not r.typing_on and not r.recording
+
+
+def test_snap_to_scale_mends_wrong_keys_of_a_take_in_the_melody_s_key(rec):
+    w, r = rec
+    w.roll_toolbar.set_scale(0, "Chromatic")
+    w.doc.redo(w.doc.plan_add([Note(i * 480, i * 480 + 480, p) for i, p in enumerate([57, 60, 64, 60, 61, 69])]))
+    w.undo_stack.clear()
+    w.act_snap_scale.trigger()
+    assert (w.roll.key, w.roll.scale) == (9, "Natural minor")  # the key was read from the notes, and shown
+    assert w.roll_toolbar.scale_box.currentText() == "Natural minor"
+    assert sorted(n.pitch for n in w.doc.notes.values()) == [57, 60, 60, 60, 64, 69]  # C# (after C) to C
+    assert "1 note moved into A" in w.statusBar().currentMessage() and w.undo_stack.count() == 1
+    w.act_snap_scale.trigger()
+    assert "already in" in w.statusBar().currentMessage() and w.undo_stack.count() == 1

@@ -253,3 +253,16 @@ def test_each_track_is_a_part_until_the_player_runs_out_of_channels(tmp_path):
                                                                                   ("Piano 2", 0, [41])]
     many = song_with(MAX_PARTS + 1)  # more tracks than channels: one part per sound
     assert len(many) == 1 and len(many[0][0].notes) == MAX_PARTS + 1
+
+
+def test_cli_set_snaps_a_song_s_melody_to_a_scale_and_keeps_the_rest(tmp_path, capsys):
+    src = song_file(tmp_path / "song.mid")  # the melody climbs G major: G A B C D E F# G
+    before = read_midi(src)
+    assert main(["set", str(src), "--snap-to-scale", "C major"]) == 0
+    assert "1 note snapped into C major; kept the song's 2 other tracks" in capsys.readouterr().out
+    after = read_midi(src)
+    assert [n.pitch for n in after.melody.notes] == [67, 69, 71, 72, 74, 76, 77, 79]  # F# → F, nearer the E before it
+    assert (after.accompaniment == before.accompaniment).all()
+    assert main(["set", str(src), "--snap-to-scale"]) == 0  # alone: its likely key, C major now
+    assert "0 notes snapped into C major" in capsys.readouterr().out
+    assert main(["set", str(src), "--snap-to-scale", "H major"]) == 2 and "key" in capsys.readouterr().err

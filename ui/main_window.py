@@ -188,6 +188,9 @@ class MainWindow(QMainWindow):
         self.act_select_all = self._action("Select &All", roll.select_all, K.SelectAll)
         self.act_chord = self._action("Change C&hord at Cursor…", self.chord_at_cursor, "Ctrl+K",
                                       "Choose the Band's chord at the edit cursor (while the Band plays)")
+        self.act_snap_scale = self._action(
+            "Snap to &Scale", self.snap_to_scale, "Ctrl+Shift+K",
+            "Move the selected notes (else all) outside the toolbar's scale to its nearest notes")
         self.act_transpose = self._action("&Transpose Song…", self.transpose_song, "Ctrl+T",
                                           "Move every note, and the chords you chose, up or down by semitones")
         self.act_zoom_in = self._action("Zoom &In", lambda: roll.zoom_x(1.5), K.ZoomIn)
@@ -223,7 +226,7 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addAction(self.act_select_all)
         m.addSeparator()
-        m.addActions([self.act_transpose, self.act_chord])
+        m.addActions([self.act_transpose, self.act_snap_scale, self.act_chord])
         self.edit_menu = m
         self.view_menu = mb.addMenu("&View")
         self.view_menu.addActions([self.act_zoom_in, self.act_zoom_out])
@@ -478,6 +481,17 @@ class MainWindow(QMainWindow):
         from .melody_track import remembered_track
 
         return remembered_track(self.settings, path)
+
+    def snap_to_scale(self) -> None:
+        """Edit → Snap to Scale, in the toolbar's scale; with none chosen (Chromatic), in the melody's likely key,
+        which the toolbar then shows."""
+        if self.roll.scale == "Chromatic":
+            key, scale = guess_key(self.doc.notes.values())
+            if scale == "Chromatic":
+                self.statusBar().showMessage("Snap to Scale: no notes to read a key from", 6000)
+                return
+            self.roll_toolbar.set_scale(key, scale)
+        self.statusBar().showMessage(self.roll.snap_to_scale(), 6000)
 
     def choose_melody_track(self, index: int | None = None) -> bool:
         """File → Choose Melody Track… (``ui/melody_track.py``)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 
-HELP = "set a MIDI file's tempo, time signature and melody instrument (in place, or --out)"
+HELP = "set a MIDI file's tempo, meter and melody instrument, or snap its notes to a scale (in place, or --out)"
 
 
 def add_arguments(p) -> None:
@@ -18,11 +18,14 @@ def add_arguments(p) -> None:
     p.add_argument("--bpm", type=float, help="tempo in quarter notes a minute (20-400)")
     p.add_argument("--meter", metavar="N/D", help="time signature, e.g. 3/4 or 6/8; notes keep their place")
     p.add_argument("--instrument", type=int, metavar="PROGRAM", help="General MIDI program of the melody, 0-127")
+    p.add_argument("--snap-to-scale", nargs="?", const="auto", metavar="KEY",
+                   help='move notes outside a key ("A minor", "D dorian"; alone: the melody\'s likely key) to its '
+                        "nearest notes, as Edit → Snap to Scale does")
     p.add_argument("--out", "-o", metavar="OUT.mid", help="write here instead of over FILE")
 
 
 def run(args) -> int:
-    from ..editing import NoteDocument
+    from ..editing import NoteDocument, key_label
     from ..music import MidiImportError, read_midi, write_midi
     from ..music.song_file import locate_song, write_song
 
@@ -38,17 +41,24 @@ def run(args) -> int:
         except ValueError:
             print(f"error: --meter {args.meter}: write it as N/D, e.g. 3/4", file=sys.stderr)
             return 2
-    if not values:
-        print("error: nothing to set: give --bpm, --meter or --instrument", file=sys.stderr)
+    if not values and args.snap_to_scale is None:
+        print("error: nothing to set: give --bpm, --meter, --instrument or --snap-to-scale", file=sys.stderr)
         return 2
     try:
         imported = read_midi(args.file)
         doc = NoteDocument(imported.melody)
         change = doc.plan_properties(**values)
-    except (MidiImportError, ValueError) as err:  # a bad file, or a meter like 4/3
+        key = _key(args.snap_to_scale, doc)
+    except (MidiImportError, ValueError) as err:  # a bad file, a meter like 4/3, a key like "H major"
         print(f"error: {err}", file=sys.stderr)
         return 2
     doc.apply_properties(change.after)
+    done = [change.label] if not change.empty else []
+    if key is not None:
+        snapped = doc.plan_snap_to_scale(set(doc.notes), *key)
+        doc.redo(snapped)
+        moved = len(snapped.after)
+        done.append(f"{moved} note{'s' * (moved != 1)} snapped into {key_label(*key)}")
     if "time_signature" in change.after:
         doc.apply_chords(doc.plan_chords_for_meter(change.after["time_signature"]).after)
     out = args.out or args.file
@@ -67,5 +77,17 @@ def run(args) -> int:
         print(f"error: cannot write {out}: {err.strerror or err}", file=sys.stderr)
         return 1
     kept = f"; kept the song's {song.others_label}" if song is not None else ""
-    print(f"wrote {out}: {change.label if not change.empty else 'nothing changed'}{kept}")
+    print(f"wrote {out}: {'; '.join(done) or 'nothing changed'}{kept}")
     return 0
+
+
+def _key(text: str | None, doc) -> tuple[int, str] | None:
+    """``--snap-to-scale``'s key: None without the option, the melody's likely key for "auto"."""
+    from ..editing import guess_key, parse_key
+
+    if text is None:
+        return None
+    key = guess_key(doc.notes.values()) if text == "auto" else parse_key(text)
+    if key[1] == "Chromatic":
+        raise ValueError("--snap-to-scale: no notes to read a key from; name one, e.g. \"A minor\"")
+    return key

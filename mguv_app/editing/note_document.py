@@ -332,6 +332,23 @@ class NoteDocument:
                 new[i] = replace(n, start=start, end=end)
         return self.plan_update(new, label)
 
+    def plan_snap_to_scale(self, ids: Iterable[int], key: int, scale: str, label: str = "Snap to scale") -> Change:
+        """Move every note of ``ids`` outside ``key``'s ``scale`` to its nearest scale tone (a wrong key struck
+        while recording); ties go towards the note before it. Notes in the scale stay."""
+        from .scales import nearest_in_scale
+
+        chosen = set(ids)
+        new, before = {}, None
+        for i, n in sorted(self.notes.items(), key=lambda item: (item[1].start, item[1].pitch)):
+            if i in chosen:
+                pitch = nearest_in_scale(n.pitch, key, scale, toward=before)
+                if pitch != n.pitch:
+                    new[i] = replace(n, pitch=pitch)
+                before = pitch  # the line as it will be
+            else:
+                before = n.pitch
+        return self.plan_update(new, label)
+
     def copy(self, ids: Iterable[int] | None = None) -> int:
         """Put the notes (default: the selection) on the clipboard; returns how many."""
         notes = sorted(self.notes[i] for i in (self.selection if ids is None else ids) if i in self.notes)

@@ -25,6 +25,21 @@ def in_scale(pitch: int, key: int, scale: str) -> bool:
     return (pitch - key) % 12 in SCALES[scale]
 
 
+def nearest_in_scale(pitch: int, key: int, scale: str, toward: int | None = None) -> int:
+    """The scale tone nearest ``pitch`` (itself if it is one); a tie between the tones above and below goes
+    to the one nearer ``toward`` (the note before it, so that the line keeps its smaller step), else down."""
+    if in_scale(pitch, key, scale):
+        return pitch
+    for d in range(1, 12):
+        down, up = pitch - d, pitch + d
+        ok_down, ok_up = in_scale(down, key, scale) and down >= 0, in_scale(up, key, scale) and up <= 127
+        if ok_down and ok_up:
+            return up if toward is not None and abs(up - toward) < abs(down - toward) else down
+        if ok_down or ok_up:
+            return down if ok_down else up
+    return pitch
+
+
 def pitch_name(pitch: int) -> str:
     """MIDI pitch as a name with octave, middle C (60) = C4."""
     return f"{KEY_NAMES[pitch % 12]}{pitch // 12 - 1}"

@@ -366,6 +366,19 @@ class PianoRoll(QWidget):
         ids = self.doc.selection or set(self.doc.notes)
         return self._push(self.doc.plan_quantize(ids, self.grid()), commands.QuantizeCommand)
 
+    def snap_to_scale(self) -> str:
+        """Edit → Snap to Scale: the selected notes (else all) outside the roll's scale move to its nearest
+        tones, one undo step (Chromatic: nothing moves; the window chooses the melody's key first). What it did."""
+        from mguv_app.editing import key_label
+
+        ids = self.doc.selection or set(self.doc.notes)
+        change = self.doc.plan_snap_to_scale(ids, self.key, self.scale)
+        moved = len(change.after)
+        self._push(change, commands.MoveNotesCommand)
+        where = key_label(self.key, self.scale)
+        return f"Snap to Scale: {moved} note{'s' * (moved != 1)} moved into {where}" if moved else \
+            f"Snap to Scale: every note is already in {where}"
+
     def move_selection(self, dt: int = 0, dp: int = 0) -> bool:
         return self._push(self.doc.plan_move(self.doc.selection, dt, dp), commands.MoveNotesCommand)
 
