@@ -186,3 +186,34 @@ def test_snap_to_scale_mends_wrong_keys_of_a_take_in_the_melody_s_key(rec):
     assert "1 note moved into A" in w.statusBar().currentMessage() and w.undo_stack.count() == 1
     w.act_snap_scale.trigger()
     assert "already in" in w.statusBar().currentMessage() and w.undo_stack.count() == 1
+
+
+def test_step_input_writes_a_note_or_chord_per_step_with_rests_and_backspace(rec, qtbot):
+    w, r = rec
+    r.typing_action.setChecked(True)
+    w.roll.set_grid("1/8")
+    w.roll.set_edit_cursor(1920)
+    r.step_action.setChecked(True)
+    canvas = w.roll.canvas
+    qtbot.keyPress(canvas, Qt.Key.Key_A)  # a chord: C and E held together
+    qtbot.keyPress(canvas, Qt.Key.Key_D)
+    qtbot.keyRelease(canvas, Qt.Key.Key_A)
+    assert w.roll.edit_cursor == 1920  # still holding E: the chord's step is not over
+    qtbot.keyRelease(canvas, Qt.Key.Key_D)
+    assert w.roll.edit_cursor == 2160
+    press(qtbot, canvas, Qt.Key.Key_F, 10)  # F on the next eighth
+    qtbot.keyClick(canvas, Qt.Key.Key_Right)  # a rest (not a nudge of the selected F)
+    press(qtbot, canvas, Qt.Key.Key_G, 10)
+    assert sorted((n.start, n.end, n.pitch) for n in w.doc.notes.values()) == [
+        (1920, 2160, 60), (1920, 2160, 64), (2160, 2400, 65), (2640, 2880, 67)]
+    assert w.roll.edit_cursor == 2880 and w.undo_stack.undoText() == "Step note"
+    qtbot.keyClick(canvas, Qt.Key.Key_Backspace)  # the G's step taken away, the cursor back on it
+    assert w.roll.edit_cursor == 2640 and 67 not in {n.pitch for n in w.doc.notes.values()}
+    qtbot.keyClick(canvas, Qt.Key.Key_Backspace)  # and the F's
+    qtbot.keyClick(canvas, Qt.Key.Key_Left)
+    assert w.roll.edit_cursor == 1920 and sorted(n.pitch for n in w.doc.notes.values()) == [60, 64]
+    assert not w.transport.player.is_playing and not w.transport.player._live
+    r.step_action.setChecked(False)
+    w.doc.select_all()
+    qtbot.keyClick(canvas, Qt.Key.Key_Right)  # the arrows nudge notes again
+    assert min(n.start for n in w.doc.notes.values()) == 2160

@@ -13,6 +13,10 @@ behaviour between them and the window:
   playhead's colour as they are played. Stopping (R, Space or Stop) places the take as one undo step,
   snapped to the roll's grid unless "Quantize" is off, added to the notes there ("Replace" removes
   the notes that start where the take was played instead), and leaves it selected.
+* **Step input** (Shift+R), for whoever cannot play in time: with the transport stopped, each key
+  (or chord: keys held together) writes a note of the grid's length at the edit cursor, one undo step
+  each, and the cursor steps on when the keys are let go; → leaves a rest, ← steps back, Backspace
+  takes the last step away.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QComboBox, QLineEd
 
 from mguv_app.audio.midi_input import KeyEvent, MidiInput, MidiInputError, input_ports
 from mguv_app.editing.recording import TYPING_KEYS, MusicalTyping, Take, merge_take
+from mguv_app.music.melody import Note
 
 from . import commands
 
@@ -34,6 +39,7 @@ TYPING_HELP = ("Computer keyboard plays notes: A W S E D F T G Y H U J K are C t
                "C/V velocity (M turns it off)")
 _TEXT_ENTRIES = (QLineEdit, QAbstractSpinBox, QTextEdit, QPlainTextEdit)
 _KEY_EVENTS = (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress, QEvent.Type.KeyRelease)
+_STEP_KEYS = (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Backspace)
 
 
 class Recorder(QObject):
@@ -50,6 +56,8 @@ class Recorder(QObject):
         self.take: Take | None = None
         self._span_start = 0
         self._typed: dict[str, int] = {}  # key -> the pitch it sounds (the octave may change while held)
+        self._step_down: set[int] = set()  # step input: keys held now (a chord lands on one step)
+        self._steps: list[tuple[int, list[int]]] = []  # step input: (tick, note ids) of each step, for Backspace
         self._port: MidiInput | None = None
         self._portEvent.connect(self._port_key, Qt.ConnectionType.QueuedConnection)
         self._preview = QTimer(self)
@@ -93,14 +101,18 @@ class Recorder(QObject):
         self.replace_action = self._toggle_action(
             "Re&place Notes", "A take replaces the notes that start where it was played (else it adds to them)",
             None, "record/replace", False)
-        for act in (self.record_action, self.typing_action):
+        self.step_action = self._toggle_action(
+            "&Step Input", "With the transport stopped, each key writes a note of the grid's length at the edit "
+            "cursor and steps on (→ a rest, ← back, Backspace takes the last step away)", "Shift+R", None, False)
+        self.step_action.toggled.connect(self._step_toggled)
+        for act in (self.record_action, self.typing_action, self.step_action):
             self.window.addAction(act)  # their keys work wherever the focus is in the window
         menu = self.window.menuBar().addMenu("&Record")
         help_menu = getattr(self.window, "help_menu", None)
         if help_menu is not None:  # Record sits before Help, as the last menu of the work
             self.window.menuBar().insertMenu(help_menu.menuAction(), menu)
         self.window_menu = menu
-        menu.addActions([self.record_action, self.typing_action])
+        menu.addActions([self.record_action, self.step_action, self.typing_action])
         menu.addSeparator()
         menu.addActions([self.count_in_action, self.click_action, self.quantize_action, self.replace_action])
         self.ports_menu = menu.addMenu("MIDI &Input")
@@ -111,7 +123,7 @@ class Recorder(QObject):
         menu = self.panel.record_menu
         menu.clear()
         menu.addSection("Input")
-        menu.addAction(self.typing_action)
+        menu.addActions([self.typing_action, self.step_action])
         self._fill_ports(menu, clear=False)
         menu.addSection("Take")
         menu.addActions([self.count_in_action, self.click_action, self.quantize_action, self.replace_action])
@@ -188,6 +200,12 @@ class Recorder(QObject):
     def _port_key(self, kind: str, pitch: int, velocity: int, tick: int) -> None:
         if kind != "pedal":
             self._light(pitch, kind == "on")
+        if self.take is None and self.stepping and kind != "pedal":  # sounded already, on the port's thread
+            if kind == "on":
+                self._step_note(pitch, velocity)
+            else:
+                self.key_up(pitch)
+            return
         if self.take is None:
             return
         if kind == "on":
@@ -203,6 +221,8 @@ class Recorder(QObject):
         self.player.live_note_on(pitch, velocity)
         if self.take is not None:
             self.take.note_on(tick, pitch, velocity)
+        elif self.stepping:
+            self._step_note(pitch, velocity)
         self._light(pitch, True)
 
     def key_up(self, pitch: int) -> None:
@@ -210,6 +230,11 @@ class Recorder(QObject):
         self.player.live_note_off(pitch)
         if self.take is not None:
             self.take.note_off(tick, pitch)
+        elif pitch in self._step_down:
+            self._step_down.discard(pitch)
+            if not self._step_down:  # the chord let go: on to the next step
+                roll = self.window.roll
+                self._step_to(roll.edit_cursor + roll.grid())
         self._light(pitch, False)
 
     def _light(self, pitch: int, on: bool) -> None:
@@ -230,12 +255,19 @@ class Recorder(QObject):
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt name)
         """Musical typing: while it is on, the piano keys reach us instead of the tools' shortcuts (D, E,
         S, F …), except in text boxes and other windows (dialogs)."""
-        if event.type() not in _KEY_EVENTS or not self.typing_on:
+        if event.type() not in _KEY_EVENTS or not (self.typing_on or self.stepping):
             return False
         target = QApplication.focusWidget() or self.window
         if obj is not target or target.window() is not self.window or self._typing_into(target):
             return False
         if event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            return False
+        if self.stepping and event.key() in _STEP_KEYS:  # not the roll's nudge and delete while stepping
+            if event.type() == QEvent.Type.KeyPress:
+                return self._step_key(event.key())
+            event.accept()
+            return True
+        if not self.typing_on:
             return False
         key = event.text().lower()
         if not key or (key not in TYPING_KEYS and key not in ("z", "x", "c", "v")):
@@ -259,6 +291,57 @@ class Recorder(QObject):
     @staticmethod
     def _typing_into(widget) -> bool:
         return isinstance(widget, _TEXT_ENTRIES) or (isinstance(widget, QComboBox) and widget.isEditable())
+
+    # --- step input ------------------------------------------------------------------------------
+    @property
+    def stepping(self) -> bool:
+        """Step input is on and the transport stopped (while it plays, keys only sound)."""
+        return self.step_action.isChecked() and not self.player.is_playing
+
+    def _step_toggled(self, on: bool) -> None:
+        self._step_down.clear()
+        self._steps.clear()
+        if on and self._port is None and not self.typing_on:
+            self.typing_action.setChecked(True)
+        bar = self.window.doc.ticks_per_bar
+        cursor = self.window.roll.edit_cursor
+        self._say(f"Step input from bar {cursor // bar + 1}: each key writes a note at the edit cursor "
+                  "(→ rest, ← back, Backspace undoes a step)" if on else "Step input off")
+
+    def _step_note(self, pitch: int, velocity: int) -> None:
+        """One key of a step: a note of the grid's length at the edit cursor, its own undo step."""
+        roll, doc = self.window.roll, self.window.doc
+        at, grid = roll.edit_cursor, roll.grid()
+        change = doc.plan_add([Note(at, at + grid, pitch, velocity)], "Step note")
+        commands.push(self.window.undo_stack, doc, change, commands.AddNotesCommand)
+        if not self._steps or self._steps[-1][0] != at or not self._step_down:
+            self._steps.append((at, []))
+        self._steps[-1][1].extend(change.after)
+        self._step_down.add(pitch)
+
+    def _step_key(self, key) -> bool:
+        """→ a rest, ← a step back, Backspace takes the last step's notes away and goes back to it."""
+        roll = self.window.roll
+        if key == Qt.Key.Key_Right:
+            self._step_to(roll.edit_cursor + roll.grid())
+        elif key == Qt.Key.Key_Left:
+            self._step_to(roll.edit_cursor - roll.grid())
+        elif key == Qt.Key.Key_Backspace:
+            if not self._steps:
+                return True
+            at, ids = self._steps.pop()
+            doc = self.window.doc
+            commands.push(self.window.undo_stack, doc, doc.plan_delete([i for i in ids if i in doc.notes],
+                                                                        "Step back"), commands.RemoveNotesCommand)
+            self._step_to(at)
+        return True
+
+    def _step_to(self, tick: int) -> None:
+        """Move the edit cursor, keeping it in view."""
+        roll = self.window.roll
+        roll.set_edit_cursor(tick)
+        if not 0 <= roll.geo.tick_to_x(roll.edit_cursor) <= roll.geo.view_w:
+            roll.scroll_to_tick(roll.edit_cursor, margin=0.2)
 
     # --- takes ------------------------------------------------------------------------------------
     @property

@@ -95,6 +95,7 @@ class NoteCanvas(QWidget):
         p.end()
 
     EMPTY_HINT = ("Draw notes here (D: the Draw tool) · open a MIDI file (Ctrl+O) or drop one here\n"
+                  "play one in: R records (M: the computer keyboard as a piano) · Shift+R step input\n"
                   "or let the model write one: Generate (Ctrl+Enter) in the dock at the right")
 
     def _paint_empty_hint(self, p: QPainter) -> None:
