@@ -217,3 +217,14 @@ def test_step_input_writes_a_note_or_chord_per_step_with_rests_and_backspace(rec
     w.doc.select_all()
     qtbot.keyClick(canvas, Qt.Key.Key_Right)  # the arrows nudge notes again
     assert min(n.start for n in w.doc.notes.values()) == 2160
+
+
+def test_a_take_is_placed_before_the_window_asks_about_unsaved_changes(rec, qtbot):
+    w, r = rec
+    r.typing_action.setChecked(True)
+    r.record_action.trigger()
+    press(qtbot, w.roll.canvas, Qt.Key.Key_J)
+    asked = []
+    w.ask_unsaved = lambda parent: asked.append(len(w.doc.notes)) or "cancel"
+    assert not w.file_new()  # New while recording: the take lands, then the question, which keeps it
+    assert asked == [1] and not r.recording and [n.pitch for n in w.doc.notes.values()] == [71]

@@ -418,7 +418,10 @@ class MainWindow(QMainWindow):
 
     # --- files ------------------------------------------------------------------------------------
     def maybe_save(self) -> bool:
-        """Before losing the melody: ask about unsaved changes. True when it is fine to go on."""
+        """Before losing the melody: ask about unsaved changes. True when it is fine to go on. A take being
+        recorded is placed first, so that the question covers it."""
+        if self.recorder is not None and self.recorder.recording:
+            self.recorder.record_action.setChecked(False)
         if not self.modified:
             return True
         answer = self.ask_unsaved(self)
