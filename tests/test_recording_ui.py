@@ -228,3 +228,16 @@ def test_a_take_is_placed_before_the_window_asks_about_unsaved_changes(rec, qtbo
     w.ask_unsaved = lambda parent: asked.append(len(w.doc.notes)) or "cancel"
     assert not w.file_new()  # New while recording: the take lands, then the question, which keeps it
     assert asked == [1] and not r.recording and [n.pitch for n in w.doc.notes.values()] == [71]
+
+
+def test_the_key_filter_is_installed_only_while_keys_are_the_piano(rec):
+    w, r = rec
+    r.typing_action.setChecked(False)
+    r.step_action.setChecked(False)
+    assert not r._filtering
+    r.typing_action.setChecked(True)
+    r.step_action.setChecked(True)
+    r.typing_action.setChecked(False)
+    assert r._filtering  # step input still reads the arrows
+    r.step_action.setChecked(False)
+    assert not r._filtering

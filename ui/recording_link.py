@@ -67,7 +67,7 @@ class Recorder(QObject):
         window.roll.keyHeld.connect(lambda pitch, down: self.key_down(pitch, 100) if down else self.key_up(pitch))
         panel.record_button.toggled.connect(self._record_toggled)
         panel.playingChanged.connect(self._playing_changed)
-        QApplication.instance().installEventFilter(self)
+        self._filtering = False
         QApplication.instance().aboutToQuit.connect(self.close_port)
         QTimer.singleShot(0, self, lambda: self._open_first_port(quiet=True))
 
@@ -246,7 +246,16 @@ class Recorder(QObject):
     def typing_on(self) -> bool:
         return self.typing_action.isChecked()
 
+    def _filter_keys(self) -> None:
+        """The key filter sees every event of the application: it is installed only while it has work."""
+        want = self.typing_on or self.step_action.isChecked()
+        if want != self._filtering:
+            app = QApplication.instance()
+            (app.installEventFilter if want else app.removeEventFilter)(self)
+            self._filtering = want
+
     def _typing_toggled(self, on: bool) -> None:
+        self._filter_keys()
         for pitch in self._typed.values():
             self.key_up(pitch)
         self._typed.clear()
@@ -299,6 +308,7 @@ class Recorder(QObject):
         return self.step_action.isChecked() and not self.player.is_playing
 
     def _step_toggled(self, on: bool) -> None:
+        self._filter_keys()
         self._step_down.clear()
         self._steps.clear()
         if on and self._port is None and not self.typing_on:
