@@ -25,7 +25,15 @@ import contextlib
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QComboBox, QLineEdit, QPlainTextEdit, QTextEdit
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QTextEdit,
+    QWidget,
+)
 
 from mguv_app.audio.midi_input import KeyEvent, MidiInput, MidiInputError, input_ports
 from mguv_app.editing.recording import TYPING_KEYS, MusicalTyping, Take, merge_take
@@ -266,8 +274,10 @@ class Recorder(QObject):
         S, F …), except in text boxes and other windows (dialogs)."""
         if event.type() not in _KEY_EVENTS or not (self.typing_on or self.stepping):
             return False
-        target = QApplication.focusWidget() or self.window
-        if obj is not target or target.window() is not self.window or self._typing_into(target):
+        focus = QApplication.focusWidget()
+        target = focus if focus is not None else obj  # no focus widget: the key goes where Qt sends it
+        if obj is not target or not isinstance(obj, QWidget) or obj.window() is not self.window \
+                or self._typing_into(obj):
             return False
         if event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
             return False
