@@ -214,3 +214,22 @@ def test_snap_to_scale_moves_only_wrong_notes_and_ties_keep_the_line_close():
     only = {i for i, n in doc.notes.items() if n.pitch == 61}  # the selection alone
     doc.redo(doc.plan_snap_to_scale(only, 0, "Major"))
     assert sorted(n.pitch for n in doc.notes.values()) == [62, 64, 66, 70]
+
+
+def test_humanize_loosens_timing_and_velocity_within_bounds_and_repeats_by_seed():
+    from mguv_app.editing.note_document import HUMANIZE_TICKS, HUMANIZE_VELOCITY
+
+    grid = [Note(i * 120, i * 120 + 100, 60 + i % 5, 90) for i in range(64)]
+    doc = NoteDocument()
+    doc.redo(doc.plan_add(grid))
+    ids = set(doc.notes)
+    assert doc.plan_humanize(ids, amount=0).empty  # nothing to loosen
+    change = doc.plan_humanize(ids, amount=1, seed=3)
+    assert change.after == doc.plan_humanize(ids, amount=1, seed=3).after  # the same seed, the same draw
+    assert change.after != doc.plan_humanize(ids, amount=1, seed=4).after
+    pairs = [(change.before[i], change.after[i]) for i in change.after]
+    moves = [b.start - a.start for a, b in pairs]
+    assert max(map(abs, moves)) <= HUMANIZE_TICKS and len(set(moves)) > 10  # spread, and not all one way
+    assert all(b.end - b.start == a.end - a.start and b.pitch == a.pitch and b.start >= 0 for a, b in pairs)
+    assert all(abs(b.velocity - a.velocity) <= HUMANIZE_VELOCITY for a, b in pairs)
+    assert len({b.velocity for _, b in pairs}) > 10

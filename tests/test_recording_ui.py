@@ -241,3 +241,18 @@ def test_the_key_filter_is_installed_only_while_keys_are_the_piano(rec):
     assert r._filtering  # step input still reads the arrows
     r.step_action.setChecked(False)
     assert not r._filtering
+
+
+def test_humanize_is_one_undo_step_and_draws_anew_each_time(rec):
+    w, _ = rec
+    w.doc.redo(w.doc.plan_add([Note(i * 240, i * 240 + 200, 60 + i % 7, 100) for i in range(16)]))
+    w.undo_stack.clear()
+    grid = sorted(w.doc.notes.values())
+    w.act_humanize.trigger()
+    first = sorted(w.doc.notes.values())
+    assert first != grid and w.undo_stack.count() == 1 and w.undo_stack.undoText() == "Humanize"
+    assert sum(n.start % 240 != 0 for n in first) > 8  # off the grid
+    w.undo_stack.undo()
+    assert sorted(w.doc.notes.values()) == grid
+    w.act_humanize.trigger()
+    assert sorted(w.doc.notes.values()) not in (grid, first)  # a new draw

@@ -266,3 +266,18 @@ def test_cli_set_snaps_a_song_s_melody_to_a_scale_and_keeps_the_rest(tmp_path, c
     assert main(["set", str(src), "--snap-to-scale"]) == 0  # alone: its likely key, C major now
     assert "0 notes snapped into C major" in capsys.readouterr().out
     assert main(["set", str(src), "--snap-to-scale", "H major"]) == 2 and "key" in capsys.readouterr().err
+
+
+def test_cli_set_humanizes_by_an_amount_and_seed(tmp_path, capsys):
+    src = write_midi_melody(tmp_path / "grid.mid")
+    assert main(["set", str(src), "--humanize", "0.5", "--seed", "2", "-o", str(tmp_path / "a.mid")]) == 0
+    assert "humanized by 0.5" in capsys.readouterr().out
+    main(["set", str(src), "--humanize", "0.5", "--seed", "2", "-o", str(tmp_path / "b.mid")])
+    a, b = read_midi(tmp_path / "a.mid").melody.notes, read_midi(tmp_path / "b.mid").melody.notes
+    assert a == b and a != read_midi(src).melody.notes  # seeded: the same draw twice
+    assert main(["set", str(src), "--humanize", "2"]) == 2 and "0 to 1" in capsys.readouterr().err
+
+
+def write_midi_melody(path):
+    write_midi(Melody([Note(i * 240, i * 240 + 200, 60 + i % 7, 96) for i in range(16)]), path)
+    return path

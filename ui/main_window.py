@@ -191,6 +191,9 @@ class MainWindow(QMainWindow):
         self.act_snap_scale = self._action(
             "Snap to &Scale", self.snap_to_scale, "Ctrl+Shift+K",
             "Move the selected notes (else all) outside the toolbar's scale to its nearest notes")
+        self.act_humanize = self._action(
+            "&Humanize", roll.humanize, "Ctrl+Shift+H",
+            "Move the selected notes (else all) a little off the grid and vary their velocity, as a player would")
         self.act_transpose = self._action("&Transpose Song…", self.transpose_song, "Ctrl+T",
                                           "Move every note, and the chords you chose, up or down by semitones")
         self.act_zoom_in = self._action("Zoom &In", lambda: roll.zoom_x(1.5), K.ZoomIn)
@@ -226,7 +229,7 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addAction(self.act_select_all)
         m.addSeparator()
-        m.addActions([self.act_transpose, self.act_snap_scale, self.act_chord])
+        m.addActions([self.act_transpose, self.act_snap_scale, self.act_humanize, self.act_chord])
         self.edit_menu = m
         self.view_menu = mb.addMenu("&View")
         self.view_menu.addActions([self.act_zoom_in, self.act_zoom_out])

@@ -21,6 +21,10 @@ def add_arguments(p) -> None:
     p.add_argument("--snap-to-scale", nargs="?", const="auto", metavar="KEY",
                    help='move notes outside a key ("A minor", "D dorian"; alone: the melody\'s likely key) to its '
                         "nearest notes, as Edit → Snap to Scale does")
+    p.add_argument("--humanize", type=float, metavar="AMOUNT",
+                   help="0-1: move notes a little off the grid and vary their velocity, as Edit → Humanize does "
+                        "(0.5 there); --seed picks the draw")
+    p.add_argument("--seed", type=int, default=0, help="for --humanize (default 0)")
     p.add_argument("--out", "-o", metavar="OUT.mid", help="write here instead of over FILE")
 
 
@@ -41,8 +45,12 @@ def run(args) -> int:
         except ValueError:
             print(f"error: --meter {args.meter}: write it as N/D, e.g. 3/4", file=sys.stderr)
             return 2
-    if not values and args.snap_to_scale is None:
-        print("error: nothing to set: give --bpm, --meter, --instrument or --snap-to-scale", file=sys.stderr)
+    if not values and args.snap_to_scale is None and args.humanize is None:
+        print("error: nothing to set: give --bpm, --meter, --instrument, --snap-to-scale or --humanize",
+              file=sys.stderr)
+        return 2
+    if args.humanize is not None and not 0 <= args.humanize <= 1:
+        print(f"error: --humanize wants an amount from 0 to 1, got {args.humanize}", file=sys.stderr)
         return 2
     try:
         imported = read_midi(args.file)
@@ -59,6 +67,9 @@ def run(args) -> int:
         doc.redo(snapped)
         moved = len(snapped.after)
         done.append(f"{moved} note{'s' * (moved != 1)} snapped into {key_label(*key)}")
+    if args.humanize is not None:
+        doc.redo(doc.plan_humanize(set(doc.notes), args.humanize, args.seed))
+        done.append(f"humanized by {args.humanize:g}")
     if "time_signature" in change.after:
         doc.apply_chords(doc.plan_chords_for_meter(change.after["time_signature"]).after)
     out = args.out or args.file

@@ -43,6 +43,8 @@ class Change:
         return Change(before, after, self.label, later.select_after)
 
 
+HUMANIZE_TICKS = 24  # at amount 1: up to a 20th of a beat early or late (25 ms at 120 BPM)
+HUMANIZE_VELOCITY = 20
 SONG_PROPERTIES = ("qpm", "time_signature", "program")  # the whole melody's settings, saved in its file
 
 
@@ -347,6 +349,24 @@ class NoteDocument:
                 before = pitch  # the line as it will be
             else:
                 before = n.pitch
+        return self.plan_update(new, label)
+
+    def plan_humanize(self, ids: Iterable[int], amount: float = 0.5, seed: int = 0,
+                      label: str = "Humanize") -> Change:
+        """Loosen a grid-perfect line as a player would: each note of ``ids`` moves by up to ``amount`` x
+        ``HUMANIZE_TICKS`` (keeping its length; never before 0) and its velocity by up to ``amount`` x
+        ``HUMANIZE_VELOCITY``, from a seeded generator (the same seed, the same result)."""
+        import random
+
+        rng = random.Random(seed)
+        amount = min(1.0, max(0.0, float(amount)))
+        reach, swing = round(HUMANIZE_TICKS * amount), round(HUMANIZE_VELOCITY * amount)
+        new = {}
+        for i in sorted(i for i in ids if i in self.notes):
+            n = self.notes[i]
+            dt = max(-n.start, rng.randint(-reach, reach))
+            velocity = min(127, max(1, n.velocity + rng.randint(-swing, swing)))
+            new[i] = replace(n.moved(dt=dt), velocity=velocity)
         return self.plan_update(new, label)
 
     def copy(self, ids: Iterable[int] | None = None) -> int:

@@ -1,4 +1,4 @@
-"""MIDI import: any Standard MIDI File -> one quantized monophonic :class:`Melody`.
+"""MIDI import: any Standard MIDI File -> one monophonic :class:`Melody`.
 
 Parsing uses symusic (a C++ parser, ~100x faster than pretty_midi), so scanning a
 folder of thousands of files takes seconds. Before symusic sees a byte, a cheap
@@ -7,7 +7,9 @@ truncated, wrong chunk lengths, too large), so every bad file yields one typed
 :class:`MidiImportError` naming the file and the problem instead of a traceback.
 
 Which line is the melody: a non-drum track named like a melody ("melody", "lead",
-"vocal", ...), else the skyline (highest note at each onset) of all non-drum tracks.
+"vocal", ...), else the skyline (highest note at each onset) of all non-drum tracks. A track that is
+already a line keeps its exact timing (triplets, a take, a performance); chords and skylines are
+quantized to 16ths first (see ``_line``).
 """
 
 from __future__ import annotations
@@ -128,6 +130,25 @@ def _track_arrays(track, scale: float) -> np.ndarray:
     return rows[(rows[:, 0] >= 0) & (rows[:, 2] >= 0) & (rows[:, 2] <= 127)]
 
 
+FLAM_TICKS = 30  # onsets closer than a 64th are one chord played loosely, not two notes of a line
+
+
+def _line(rows: np.ndarray, one_track: bool) -> list[Note]:
+    """The melody line of ``rows``. One track that is already a line (no two onsets within
+    :data:`FLAM_TICKS`) keeps its timing exactly, legato overlaps cut at the next onset: what the editor
+    wrote (triplets, an unquantized take, a humanized line) or a player performed comes back as it was.
+    Anything else (chords, several tracks) is quantized to 16ths and its skyline taken."""
+    if one_track and len(rows):
+        order = np.lexsort((rows[:, 2], rows[:, 0]))
+        line = rows[order]
+        if len(line) < 2 or np.diff(line[:, 0]).min() >= FLAM_TICKS:
+            end = line[:, 1].copy()
+            end[:-1] = np.minimum(end[:-1], line[1:, 0])
+            return [Note(a, b, c, d) for a, b, c, d in zip(line[:, 0].tolist(), end.tolist(), line[:, 2].tolist(),
+                                                            line[:, 3].tolist(), strict=True)]
+    return _quantized_line(rows)
+
+
 def _quantized_line(rows: np.ndarray) -> list[Note]:
     """Vectorised ``Melody.quantized().monophonic()``: snap to 16ths, keep the highest note at each
     onset, cut each note at the next onset (the same rules, ~20x faster for bulk scans)."""
@@ -221,7 +242,7 @@ def _load(path: Path, data: bytes | None):
 
 
 def read_midi(path: str | os.PathLike, *, data: bytes | None = None, track: int | None = None) -> ImportedMelody:
-    """Read ``path`` and return its melody, quantized to 16ths with overlaps cut.
+    """Read ``path`` and return its melody, overlaps cut (quantized to 16ths unless it is one track's line).
 
     The melody is the track ``track`` (an index of :func:`list_tracks`) when given, else the one
     the module docstring's rule picks. Raises a subclass of :class:`MidiImportError` for anything
@@ -257,7 +278,7 @@ def read_midi(path: str | os.PathLike, *, data: bytes | None = None, track: int 
         program = melodic[int(np.argmax([len(p) for p in parts]))].program  # the busiest track's sound
         track_label = f"skyline of {len(melodic)} tracks"
 
-    melody = Melody(_quantized_line(rows), first_qpm(score), _time_signature(score), int(program), path.stem,
+    melody = Melody(_line(rows, chosen is not None), first_qpm(score), _time_signature(score), int(program), path.stem,
                     _chord_marks(score, scale))
     if not melody.notes:
         raise NoMelodyError(path, "the file has no notes")

@@ -379,6 +379,13 @@ class PianoRoll(QWidget):
         return f"Snap to Scale: {moved} note{'s' * (moved != 1)} moved into {where}" if moved else \
             f"Snap to Scale: every note is already in {where}"
 
+    def humanize(self, amount: float = 0.5) -> bool:
+        """Edit → Humanize: the selected notes (else all) a little off the grid and uneven in velocity, one
+        undo step; each use draws anew, so undo and try again sounds different."""
+        ids = self.doc.selection or set(self.doc.notes)
+        self._humanized = getattr(self, "_humanized", 0) + 1
+        return self._push(self.doc.plan_humanize(ids, amount, self._humanized), commands.MoveNotesCommand)
+
     def move_selection(self, dt: int = 0, dp: int = 0) -> bool:
         return self._push(self.doc.plan_move(self.doc.selection, dt, dp), commands.MoveNotesCommand)
 
