@@ -256,3 +256,16 @@ def test_humanize_is_one_undo_step_and_draws_anew_each_time(rec):
     assert sorted(w.doc.notes.values()) == grid
     w.act_humanize.trigger()
     assert sorted(w.doc.notes.values()) not in (grid, first)  # a new draw
+
+
+def test_recording_round_a_loop_starts_at_the_loop_and_wraps_held_notes(rec, qtbot):
+    w, r = rec
+    r.typing_action.setChecked(True)
+    w.roll.set_loop(4 * BAR, 5 * BAR)  # bar 5, looped
+    assert w.transport.player.loop == (4 * BAR, 5 * BAR)
+    r.record_action.trigger()
+    assert r.take.start == 4 * BAR and r.take.loop == (4 * BAR, 5 * BAR)
+    press(qtbot, w.roll.canvas, Qt.Key.Key_E)  # D#5
+    with qtbot.waitSignal(r.takePlaced, timeout=3000):
+        r.record_action.trigger()
+    assert [(n.start, n.pitch) for n in w.doc.notes.values()] == [(4 * BAR, 63)]

@@ -379,6 +379,9 @@ class Recorder(QObject):
             self.typing_action.setChecked(True)  # nothing else to play on: says how it works
         roll = self.window.roll
         playing = self.player.is_playing
+        loop = self.player.loop
+        if loop and not playing and not loop[0] <= self.player.position_ticks() < loop[1]:
+            self.player.seek(loop[0])  # recording round a loop starts at the loop, as in a DAW
         start = max(0, self.player.position_ticks())
         grid = roll.grid() if self.quantize_action.isChecked() else None
         self.take = Take(start, grid, self.player.loop)
