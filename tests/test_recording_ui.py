@@ -258,7 +258,7 @@ def test_humanize_is_one_undo_step_and_draws_anew_each_time(rec):
     assert sorted(w.doc.notes.values()) not in (grid, first)  # a new draw
 
 
-def test_recording_round_a_loop_starts_at_the_loop_and_wraps_held_notes(rec, qtbot):
+def test_recording_round_a_loop_starts_at_the_loop(rec, qtbot):
     w, r = rec
     r.typing_action.setChecked(True)
     w.roll.set_loop(4 * BAR, 5 * BAR)  # bar 5, looped
