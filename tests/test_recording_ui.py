@@ -269,3 +269,16 @@ def test_recording_round_a_loop_starts_at_the_loop(rec, qtbot):
     with qtbot.waitSignal(r.takePlaced, timeout=3000):
         r.record_action.trigger()
     assert [(n.start, n.pitch) for n in w.doc.notes.values()] == [(4 * BAR, 63)]
+
+
+def test_the_roll_pages_along_with_a_take(rec, qtbot):
+    w, r = rec
+    roll = w.roll
+    roll.set_follow(False)
+    w.transport.seek(40 * BAR)  # far right of what the roll shows
+    assert not 0 <= roll.geo.tick_to_x(40 * BAR) <= roll.geo.view_w
+    r.record_action.trigger()
+    qtbot.waitUntil(lambda: 0 <= roll.geo.tick_to_x(w.transport.player.position_ticks()) <= roll.geo.view_w,
+                    timeout=2000)
+    with qtbot.waitSignal(r.takePlaced, timeout=3000):
+        r.record_action.trigger()

@@ -397,8 +397,15 @@ class Recorder(QObject):
         self._say(f"Recording from bar {start // bar + 1}: R, Space or Stop ends the take")
 
     def _show_take(self) -> None:
-        if self.take is not None:
-            self.window.roll.set_take_notes(self.take.preview(self.player.position_ticks()))
+        """Every 50 ms: draw the take so far, and page the roll along with the playhead (Follow or not),
+        so that what is played is always in view."""
+        if self.take is None:
+            return
+        roll, pos = self.window.roll, self.player.position_ticks()
+        roll.set_take_notes(self.take.preview(pos))
+        roll.ensure_length(pos)
+        if pos >= 0 and not roll.follow and not 0 <= roll.geo.tick_to_x(pos) <= roll.geo.view_w:
+            roll.scroll_to_tick(pos, margin=0.05)
 
     def _playing_changed(self, playing: bool) -> None:
         if not playing and self.take is not None:

@@ -121,6 +121,14 @@ class PianoRoll(QWidget):
             self.geo.length_ticks = bars * bar
             self._sync_scrollbars()
 
+    def ensure_length(self, tick: int) -> None:
+        """Let the roll scroll to ``tick`` and 8 bars past it (a take recorded beyond the melody's end)."""
+        bar = self.doc.ticks_per_bar
+        ticks = (-(-int(tick) // bar) + 8) * bar
+        if ticks > self.geo.length_ticks:
+            self.geo.length_ticks = ticks
+            self._sync_scrollbars()
+
     # --- settings -------------------------------------------------------------------------------
     def set_theme(self, theme: Theme) -> None:
         self.theme = theme
