@@ -116,11 +116,18 @@ def _run(args) -> int:
     _, add = merge_take(melody.notes, notes)
     result = melody.copy()
     result.notes = sorted(melody.notes + add)
+    from ..music.song_file import locate_song, write_song
+
+    song = locate_song(args.over) if args.over else None  # a song keeps its other tracks in OUT
     try:
-        write_midi(result, args.output)
+        if song is not None:
+            write_song(song, result, args.output)
+        else:
+            write_midi(result, args.output)
     except OSError as err:
         raise CliError(f"cannot write {args.output}: {err.strerror or err}") from None
-    print(f"recorded {len(add)} notes into {args.output}")
+    kept = f", with the song's {song.others_label}" if song is not None else ""
+    print(f"recorded {len(add)} notes into {args.output}{kept}")
     return 0
 
 
