@@ -295,3 +295,26 @@ def test_mguv_record_without_a_midi_system_says_so(tmp_path, capsys):
         assert not (tmp_path / "take.mid").exists()
     else:
         pytest.skip("this machine has a MIDI system")
+
+
+def test_mguv_record_over_a_song_writes_the_take_into_it(tmp_path, monkeypatch, capsys):
+    """The verb end to end, the keyboard replayed (no MIDI hardware here): the take lands in the song."""
+    from mguv_app.audio import midi_input
+    from mguv_app.cli import main
+    from mguv_app.music import read_midi
+    from tests.test_song_file import song_file
+
+    song = song_file(tmp_path / "song.mid")  # 100 BPM, a G major scale melody, piano and drums
+    spb = 60.0 / 100
+    msgs = [mido.Message("note_on", note=84, velocity=100, time=0.0),
+            mido.Message("note_off", note=84, time=spb)]  # C6 on beat 1, a quarter long
+    monkeypatch.setattr(midi_input, "input_ports", lambda: ["Replayed Keyboard"])
+    monkeypatch.setattr(midi_input, "MidiInput", ReplayedKeyboard(msgs, lead_s=0.05))
+    out = tmp_path / "take.mid"
+    assert main(["record", str(out), "--over", str(song), "--bars", "1", "--count-in", "0", "--grid", "1/4"]) == 0
+    said = capsys.readouterr().out
+    assert "recorded 1 note into" in said and "with the song's 2 other tracks" in said
+    back = read_midi(out)
+    # C6 over the melody's first G: the file holds both; read back as a line, the higher sounds
+    assert (84, 0, Q) in [(n.pitch, n.start, n.end) for n in back.melody.notes]
+    assert (back.accompaniment == read_midi(song).accompaniment).all()  # the piano kept

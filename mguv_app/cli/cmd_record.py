@@ -127,7 +127,7 @@ def _run(args) -> int:
     except OSError as err:
         raise CliError(f"cannot write {args.output}: {err.strerror or err}") from None
     kept = f", with the song's {song.others_label}" if song is not None else ""
-    print(f"recorded {len(add)} notes into {args.output}{kept}")
+    print(f"recorded {len(add)} note{'s' * (len(add) != 1)} into {args.output}{kept}")
     return 0
 
 
