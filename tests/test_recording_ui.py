@@ -282,3 +282,50 @@ def test_the_roll_pages_along_with_a_take(rec, qtbot):
                     timeout=2000)
     with qtbot.waitSignal(r.takePlaced, timeout=3000):
         r.record_action.trigger()
+
+
+@pytest.fixture
+def duet(qtbot, tiny_trained_model):
+    """A window with its transport and the tiny model in the Generate dock."""
+    from mguv_app.engine import TrainedModel
+    from ui.generation_link import attach_generation
+    from ui.main_window import MainWindow
+
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.ask_unsaved = lambda parent: "discard"
+    w.show_error = lambda parent, title, text: None
+    if w.recorder is None:
+        pytest.skip("no transport here")
+    session = attach_generation(w, model_loader=lambda: TrainedModel(tiny_trained_model, device="cpu"))
+    w.show()
+    qtbot.waitExposed(w)
+    qtbot.waitUntil(lambda: session.model is not None and not session.busy, timeout=120000)
+    r = w.recorder
+    r.count_in_action.setChecked(False)
+    r.quantize_action.setChecked(True)
+    r.replace_action.setChecked(False)
+    w.roll.set_grid("1/8")
+    return w, r
+
+
+def test_answer_each_take_places_the_model_s_answer_after_it_and_plays_it(duet, qtbot):
+    w, r = duet
+    r.answer_action.setChecked(True)
+    r.typing_action.setChecked(True)
+    r.record_action.trigger()
+    for key in (Qt.Key.Key_A, Qt.Key.Key_D, Qt.Key.Key_G):  # C E G, a little apart
+        press(qtbot, w.roll.canvas, key, 120)
+    taken = []
+    r.takePlaced.connect(lambda _n: taken.extend(w.doc.notes.values()))
+    with qtbot.waitSignal(r.answered, timeout=120000) as answered:
+        r.record_action.trigger()
+    assert sorted(n.pitch for n in taken) == [60, 64, 67]
+    take_bar_end = -(-max(n.end for n in taken) // BAR) * BAR
+    answer = [n for n in w.doc.notes.values() if n not in taken]
+    assert answered.args[0] == len(answer) > 0
+    assert all(take_bar_end <= n.start < take_bar_end + BAR for n in answer)  # as long as the take: one bar
+    assert w.undo_stack.undoText() == "Answer" and w.transport.player.is_playing
+    w.transport.stop()
+    w.undo_stack.undo()  # the answer goes, the take stays
+    assert sorted(n.pitch for n in w.doc.notes.values()) == [60, 64, 67]

@@ -22,6 +22,7 @@ behaviour between them and the window:
 from __future__ import annotations
 
 import contextlib
+import random
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -54,6 +55,7 @@ class Recorder(QObject):
     """Owns the inputs and the take; the window keeps one as ``window.recorder``."""
 
     takePlaced = Signal(int)  # notes the take added (0: it was empty)
+    answered = Signal(int)  # notes of the model's answer to a take (Answer Each Take), once placed
     _portEvent = Signal(str, int, int, int)  # (kind, pitch, velocity, tick) from the MIDI port's thread
 
     def __init__(self, window, panel) -> None:
@@ -109,6 +111,9 @@ class Recorder(QObject):
         self.replace_action = self._toggle_action(
             "Re&place Notes", "A take replaces the notes that start where it was played (else it adds to them)",
             None, "record/replace", False)
+        self.answer_action = self._toggle_action(
+            "&Answer Each Take", "When a take ends, the model plays an answer of the same length after it (a duet)",
+            None, "record/answer", False)
         self.step_action = self._toggle_action(
             "&Step Input", "With the transport stopped, each key writes a note of the grid's length at the edit "
             "cursor and steps on (→ a rest, ← back, Backspace takes the last step away)", "Shift+R", None, False)
@@ -122,7 +127,8 @@ class Recorder(QObject):
         self.window_menu = menu
         menu.addActions([self.record_action, self.step_action, self.typing_action])
         menu.addSeparator()
-        menu.addActions([self.count_in_action, self.click_action, self.quantize_action, self.replace_action])
+        menu.addActions([self.count_in_action, self.click_action, self.quantize_action, self.replace_action,
+                         self.answer_action])
         self.ports_menu = menu.addMenu("MIDI &Input")
         self.ports_menu.aboutToShow.connect(lambda: self._fill_ports(self.ports_menu))
         self.panel.record_menu.aboutToShow.connect(self._fill_button_menu)
@@ -134,7 +140,8 @@ class Recorder(QObject):
         menu.addActions([self.typing_action, self.step_action])
         self._fill_ports(menu, clear=False)
         menu.addSection("Take")
-        menu.addActions([self.count_in_action, self.click_action, self.quantize_action, self.replace_action])
+        menu.addActions([self.count_in_action, self.click_action, self.quantize_action, self.replace_action,
+                         self.answer_action])
 
     def _fill_ports(self, menu, clear: bool = True) -> None:
         """One entry per MIDI input port (ticked: the open one), or why there are none."""
@@ -423,7 +430,10 @@ class Recorder(QObject):
         self.window.roll.set_take_notes([])
         # the span played over: from where the take began to where it ended or its last note does
         last = max([end, self._span_start] + [n.end for n in notes])
-        self.takePlaced.emit(self.place(notes, (min([self._span_start] + [n.start for n in notes]), last)))
+        placed = self.place(notes, (min([self._span_start] + [n.start for n in notes]), last))
+        self.takePlaced.emit(placed)
+        if placed and self.answer_action.isChecked():
+            self.answer(notes)
 
     def place(self, notes, span: tuple[int, int]) -> int:
         """Put a take's notes into the melody as one undo step (selected); how many were added."""
@@ -443,6 +453,42 @@ class Recorder(QObject):
             where = f"bar {first}" if first == last else f"bars {first}–{last}"
             self._say(f"Recorded {len(add)} notes in {where}" + (f", replacing {len(remove)}" if remove else ""))
         return len(add)
+
+    def answer(self, take: list[Note]) -> bool:
+        """The model answers a take: it continues the take's bars by as many bars (``continue_melody`` on the
+        generation worker), and the answer goes after the take, one undo step, and plays. False without a
+        model (or while it is busy)."""
+        session = getattr(self.window, "generation", None)
+        if session is None or session.model is None or session.busy:
+            self._say("Answer: the model is not ready" + (" (it is busy)" if session is not None and session.busy
+                                                           else ""))
+            return False
+        from mguv_app.generation import continue_melody
+        from mguv_app.music.melody import Melody
+
+        doc = self.window.doc
+        bar = doc.ticks_per_bar
+        first, last = min(n.start for n in take) // bar, -(-max(n.end for n in take) // bar)
+        prompt = Melody([n.moved(dt=-first * bar) for n in take], doc.qpm, doc.time_signature, doc.program)
+        bars, seed = prompt.num_bars, random.randrange(2**31 - 1)
+        temperature = session.model.sample_temperature
+
+        def done(result) -> None:
+            cut = bars * bar
+            notes = [n.moved(dt=last * bar - cut) for n in result.melodies[0].notes if n.start >= cut]
+            if not notes:
+                self._say("Answer: the model answered with silence; play another take")
+                self.answered.emit(0)
+                return
+            change = doc.plan_add(notes, "Answer")
+            commands.push(self.window.undo_stack, doc, change, commands.AddNotesCommand)
+            self._say(f"Answered in bars {last + 1}–{last + bars} ({len(notes)} notes): Ctrl+Z takes it back")
+            self.player.seek(last * bar)
+            self.panel.play()
+            self.answered.emit(len(notes))
+
+        return session.run(f"Answering the take ({bars} bar{'s' * (bars != 1)})",
+                           lambda model, tok: continue_melody(model, prompt, bars, temperature, seed, tok), done)
 
     def _say(self, message: str) -> None:
         self.window.statusBar().showMessage(message, 6000)
