@@ -477,12 +477,16 @@ class Recorder(QObject):
             cut = bars * bar
             notes = [n.moved(dt=last * bar - cut) for n in result.melodies[0].notes if n.start >= cut]
             if not notes:
-                self._say("Answer: the model answered with silence; play another take")
+                said = "Answer: the model answered with silence; play another take"
+                session.message.emit(said)
+                self._say(said)
                 self.answered.emit(0)
                 return
             change = doc.plan_add(notes, "Answer")
             commands.push(self.window.undo_stack, doc, change, commands.AddNotesCommand)
-            self._say(f"Answered in bars {last + 1}–{last + bars} ({len(notes)} notes): Ctrl+Z takes it back")
+            said = f"Answered in bars {last + 1}–{last + bars} ({len(notes)} notes): Ctrl+Z takes it back"
+            session.message.emit(said)  # the Generate dock said "Answering the take…"
+            self._say(said)
             self.player.seek(last * bar)
             self.panel.play()
             self.answered.emit(len(notes))
