@@ -11,13 +11,15 @@ the ruler, chooses one chord by hand, and writes ``main_window.png`` (kept under
 opens the chord strip's menu on bar 2 and writes ``chord_menu.png`` (grabbed from the screen, so
 it needs a real X display: under offscreen Qt a popup is not on any screen); last, opens the Band's
 export of the melody as a song and writes ``song.png``: the Song button on, its tracks drawn faint;
-then ``recording.png``: Record on, a take over bars 9-10 drawn as it is played.
+then ``recording.png``: Record on, a take over bars 9-10 drawn as it is played; last ``answer.png``: a
+two-bar take on an empty roll and the model's answer after it (Answer Each Take).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import random
 import sys
 import tempfile
 from pathlib import Path
@@ -117,6 +119,28 @@ def main() -> int:
     spin(app, lambda: False, 0.6)
     save_small(window.grab(), Path(args.out) / "recording.png")
     recorder.record_action.trigger()
+
+    # Answer Each Take: a two-bar take on an empty roll, the bundled model's answer in bars 3-4
+    window.file_new()
+    window.transport.bpm.setValue(100)
+    recorder.answer_action.setChecked(True)
+    window.transport.seek(0)
+    recorder.record_action.trigger()
+    for step, length, pitch in [(0, 4, 69), (4, 2, 72), (6, 2, 71), (8, 4, 69), (12, 4, 67), (16, 6, 65),
+                                (22, 2, 64), (24, 8, 62)]:
+        recorder.take.note_on(step * bar // 16, pitch, 90)
+        recorder.take.note_off((step + length) * bar // 16 - 10, pitch)
+    answered = []
+    recorder.answered.connect(answered.append)
+    random.seed(7)  # the answer's seed: the same picture every time
+    recorder.record_action.trigger()
+    ok = ok and spin(app, lambda: bool(answered), 60)
+    window.transport.stop()
+    recorder.answer_action.setChecked(False)
+    roll.geo.fit(0, 6 * bar, 55, 80)
+    roll._view_moved()
+    spin(app, lambda: False, 0.6)
+    save_small(window.grab(), Path(args.out) / "answer.png")
     window.close()
     return 0 if ok else 1
 
