@@ -243,12 +243,13 @@ def test_ruler_loop_playhead_follow_and_fit(qtbot, roll):
 def test_keyboard_keys_are_held_and_drawing_requests_audition(qtbot, roll):
     heard, held = [], []
     roll.auditionRequested.connect(lambda p, v: heard.append(p))
-    roll.keyHeld.connect(lambda p, down: held.append((p, down)))
-    key = lambda pitch: QPoint(10, pt(roll, 0, pitch).y())  # noqa: E731
+    roll.keyHeld.connect(lambda p, down, vel: held.append((p, down, vel)))
+    key = lambda pitch, x=10: QPoint(x, pt(roll, 0, pitch).y())  # noqa: E731
     qtbot.mousePress(roll.keyboard, L, NOMOD, key(79))
-    qtbot.mouseMove(roll.keyboard, key(77))  # a glissando: one key up, the next down
-    qtbot.mouseRelease(roll.keyboard, L, NOMOD, key(77))
-    assert held == [(79, True), (79, False), (77, True), (77, False)]
+    qtbot.mouseMove(roll.keyboard, key(77, 60))  # a glissando: one key up, the next down (at the key's front)
+    qtbot.mouseRelease(roll.keyboard, L, NOMOD, key(77, 60))
+    assert [(p, down) for p, down, _ in held] == [(79, True), (79, False), (77, True), (77, False)]
+    assert held[0][2] < 60 < 110 < held[2][2] <= 127  # soft at the back of a key, loud at its front
     qtbot.mouseClick(roll.viewport(), L, NOMOD, pt(roll, 0, 76))
     assert heard == [76]
 

@@ -97,10 +97,10 @@ def test_the_roll_s_keyboard_sounds_while_held_records_and_lights_what_plays(rec
     qtbot.keyRelease(w.roll.canvas, Qt.Key.Key_A)
     assert w.roll.keyboard.lit == set()
     r.record_action.trigger()
-    w.roll.keyHeld.emit(65, True)  # the mouse on the roll's F5 key
+    w.roll.keyHeld.emit(65, True, 90)  # the mouse on the roll's F5 key
     assert 65 in w.transport.player._live
     qtbot.wait(150)
-    w.roll.keyHeld.emit(65, False)
+    w.roll.keyHeld.emit(65, False, 0)
     with qtbot.waitSignal(r.takePlaced, timeout=3000):
         r.record_action.trigger()
     assert [n.pitch for n in w.doc.notes.values()] == [65] and not w.transport.player._live

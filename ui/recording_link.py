@@ -74,7 +74,7 @@ class Recorder(QObject):
         self._preview.setInterval(PREVIEW_MS)
         self._preview.timeout.connect(self._show_take)
         self._build_actions()
-        window.roll.keyHeld.connect(lambda pitch, down: self.key_down(pitch, 100) if down else self.key_up(pitch))
+        window.roll.keyHeld.connect(lambda pitch, down, vel: self.key_down(pitch, vel) if down else self.key_up(pitch))
         panel.record_button.toggled.connect(self._record_toggled)
         panel.playingChanged.connect(self._playing_changed)
         self._filtering = False

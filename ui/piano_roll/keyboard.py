@@ -19,6 +19,11 @@ if TYPE_CHECKING:
 WIDTH = 64
 
 
+def velocity_at(x: float) -> int:
+    """How hard a click plays a key: softly near the key's back (left), loudly at its front, as on a piano."""
+    return int(round(40 + 87 * min(1.0, max(0.0, x / (WIDTH - 1)))))
+
+
 class PianoKeyboard(QWidget):
     def __init__(self, roll: PianoRoll) -> None:
         super().__init__(roll)
@@ -62,23 +67,23 @@ class PianoKeyboard(QWidget):
         self.lit = set(pitches)
         self.update()
 
-    def _press(self, pitch: int | None) -> None:
+    def _press(self, pitch: int | None, x: float = WIDTH / 2) -> None:
         if pitch == self.pressed:
             return
         if self.pressed is not None:
-            self.roll.keyHeld.emit(self.pressed, False)
+            self.roll.keyHeld.emit(self.pressed, False, 0)
         self.pressed = pitch
         if pitch is not None:
-            self.roll.keyHeld.emit(pitch, True)
+            self.roll.keyHeld.emit(pitch, True, velocity_at(x))
         self.update()
 
     def mousePressEvent(self, event) -> None:  # noqa: N802
         if event.button() == Qt.MouseButton.LeftButton:
-            self._press(self.roll.geo.y_to_pitch(event.position().y()))
+            self._press(self.roll.geo.y_to_pitch(event.position().y()), event.position().x())
 
     def mouseMoveEvent(self, event) -> None:  # noqa: N802
         if self.pressed is not None:  # glissando along the keys
-            self._press(self.roll.geo.y_to_pitch(event.position().y()))
+            self._press(self.roll.geo.y_to_pitch(event.position().y()), event.position().x())
 
     def mouseReleaseEvent(self, event) -> None:  # noqa: N802
         self._press(None)

@@ -38,7 +38,7 @@ class PianoRoll(QWidget):
 
     loopChanged = Signal(object, object)     # (start_tick, end_tick), or (None, None) when cleared
     auditionRequested = Signal(int, int)     # (pitch, velocity): a key clicked, a note drawn or moved
-    keyHeld = Signal(int, bool)  # (pitch, down): a key of the roll's keyboard pressed or let go (Record plays it)
+    keyHeld = Signal(int, bool, int)  # (pitch, down, velocity): a key of the roll's keyboard (Record plays it)
     hoverChanged = Signal(int, int)          # (tick, pitch) under the mouse, for the status bar
     seekRequested = Signal(int)              # a click on the ruler: move the player there
     toolChanged = Signal(str)
