@@ -479,3 +479,18 @@ def test_the_shortcuts_window_lists_every_menu_shortcut(window, qtbot):
     qtbot.addWidget(dialog)
     assert dialog.table.rowCount() == len(rows) and dialog.table.item(0, 1).text() == rows[0][1]
     dialog.close()
+
+
+def test_the_history_dock_lists_edits_and_goes_back_to_one(window):
+    from PySide6.QtWidgets import QUndoView
+
+    dock = window.docks["History"]
+    view = dock.widget()
+    assert isinstance(view, QUndoView) and not dock.isVisibleTo(window)  # hidden until View → History
+    window.doc.redo(window.doc.plan_add([Note(0, 480, 60)]))  # as opened
+    window.roll._push(window.doc.plan_add([Note(480, 960, 62)], "Add note"))
+    window.roll._push(window.doc.plan_move(set(window.doc.notes), dp=2))
+    assert view.model().rowCount() == 3  # "As opened" and the two edits
+    assert sorted(n.pitch for n in window.doc.notes.values()) == [62, 64]
+    view.setCurrentIndex(view.model().index(1, 0))  # back to after the first edit
+    assert sorted(n.pitch for n in window.doc.notes.values()) == [60, 62]

@@ -302,6 +302,11 @@ class MainWindow(QMainWindow):
                             Qt.DockWidgetArea.RightDockWidgetArea)
         self.add_panel_dock(_placeholder("Latent map: interpolate between melodies."), "Latent map",
                             Qt.DockWidgetArea.RightDockWidgetArea)
+        from PySide6.QtWidgets import QUndoView
+
+        history = QUndoView(self.undo_stack)  # every edit by name; a click goes back (or forward) to it
+        history.setEmptyLabel("As opened")
+        self.add_panel_dock(history, "History", Qt.DockWidgetArea.LeftDockWidgetArea).hide()
 
     def add_panel_dock(self, widget: QWidget, title: str,
                        area: Qt.DockWidgetArea = Qt.DockWidgetArea.RightDockWidgetArea) -> QDockWidget:
