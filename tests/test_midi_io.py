@@ -119,9 +119,9 @@ def test_overlapping_notes_are_cut(tmp_path):
     assert [(n.pitch, n.start, n.end) for n in mel.notes] == [(60, 0, 480), (62, 480, 960)]
 
 
-def test_a_line_keeps_its_exact_timing_and_chords_are_quantized(tmp_path):
-    """Triplets, an unquantized take or a humanized line come back as written; a chord track (or a flam)
-    is still read as its quantized skyline, the model's grid."""
+def test_one_track_keeps_its_exact_timing_and_the_top_of_its_chords(tmp_path):
+    """Triplets, an unquantized take or a humanized line come back as written; of a chord or a flam the top
+    note stays, at its own time (the skyline of several tracks is still quantized: the test above)."""
     line = [Note(0, 160, 60), Note(160, 320, 62), Note(320, 480, 64),  # eighth-note triplets
             Note(487, 700, 65, 70), Note(955, 1200, 67, 110)]  # a take, a little off the grid
     write_midi(Melody(line, qpm=100), tmp_path / "line.mid")
@@ -130,7 +130,10 @@ def test_a_line_keeps_its_exact_timing_and_chords_are_quantized(tmp_path):
     assert [(n.start, n.end) for n in read_midi(legato).melody.notes] == [(3, 490), (490, 960)]  # overlap cut
     flam = _write(tmp_path, "flam.mid", smf.smf([smf.track(smf.note_events([(60, 0, 480), (67, 10, 480),
                                                                            (64, 480, 960)]))]))
-    assert [(n.pitch, n.start, n.end) for n in read_midi(flam).melody.notes] == [(67, 0, 480), (64, 480, 960)]
+    assert [(n.pitch, n.start, n.end) for n in read_midi(flam).melody.notes] == [(67, 10, 480), (64, 480, 960)]
+    triplets_with_a_chord = [(60, 0, 160), (64, 0, 160), (62, 160, 320), (65, 320, 480)]
+    chord = _write(tmp_path, "chord.mid", smf.smf([smf.track(smf.note_events(triplets_with_a_chord))]))
+    assert [(n.pitch, n.start) for n in read_midi(chord).melody.notes] == [(64, 0), (62, 160), (65, 320)]
 
 
 BAD_FILES = {

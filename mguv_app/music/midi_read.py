@@ -8,8 +8,8 @@ truncated, wrong chunk lengths, too large), so every bad file yields one typed
 
 Which line is the melody: a non-drum track named like a melody ("melody", "lead",
 "vocal", ...), else the skyline (highest note at each onset) of all non-drum tracks. A track that is
-already a line keeps its exact timing (triplets, a take, a performance); chords and skylines are
-quantized to 16ths first (see ``_line``).
+keeps its exact timing (triplets, a take, a performance; of a chord the top note stays); the skyline
+of several tracks is quantized to 16ths first (see ``_line``).
 """
 
 from __future__ import annotations
@@ -134,19 +134,28 @@ FLAM_TICKS = 30  # onsets closer than a 64th are one chord played loosely, not t
 
 
 def _line(rows: np.ndarray, one_track: bool) -> list[Note]:
-    """The melody line of ``rows``. One track that is already a line (no two onsets within
-    :data:`FLAM_TICKS`) keeps its timing exactly, legato overlaps cut at the next onset: what the editor
-    wrote (triplets, an unquantized take, a humanized line) or a player performed comes back as it was.
-    Anything else (chords, several tracks) is quantized to 16ths and its skyline taken."""
-    if one_track and len(rows):
-        order = np.lexsort((rows[:, 2], rows[:, 0]))
-        line = rows[order]
-        if len(line) < 2 or np.diff(line[:, 0]).min() >= FLAM_TICKS:
-            end = line[:, 1].copy()
-            end[:-1] = np.minimum(end[:-1], line[1:, 0])
-            return [Note(a, b, c, d) for a, b, c, d in zip(line[:, 0].tolist(), end.tolist(), line[:, 2].tolist(),
-                                                            line[:, 3].tolist(), strict=True)]
-    return _quantized_line(rows)
+    """The melody line of ``rows``. One track keeps its timing exactly (what the editor wrote: triplets,
+    an unquantized take, a humanized line; or what a player performed): of notes starting within
+    :data:`FLAM_TICKS` of each other (a chord, a flam) the highest stays, and each note is cut at the
+    next onset. The skyline of several tracks is quantized to 16ths first (``_quantized_line``), as
+    their notes rarely line up otherwise."""
+    if not one_track or not len(rows):
+        return _quantized_line(rows)
+    line = rows[np.lexsort((-rows[:, 2], rows[:, 0]))]  # by start, the highest first at a start
+    keep, group_start, best = [], None, None
+    for k, (start, _end, pitch, _vel) in enumerate(line.tolist()):
+        if group_start is None or start - group_start >= FLAM_TICKS:
+            if best is not None:
+                keep.append(best)
+            group_start, best = start, k
+        elif pitch > line[best, 2]:
+            best = k
+    keep.append(best)
+    line = line[keep]
+    end = line[:, 1].copy()
+    end[:-1] = np.minimum(end[:-1], line[1:, 0])
+    return [Note(a, b, c, d) for a, b, c, d in zip(line[:, 0].tolist(), end.tolist(), line[:, 2].tolist(),
+                                                    line[:, 3].tolist(), strict=True)]
 
 
 def _quantized_line(rows: np.ndarray) -> list[Note]:
@@ -242,7 +251,7 @@ def _load(path: Path, data: bytes | None):
 
 
 def read_midi(path: str | os.PathLike, *, data: bytes | None = None, track: int | None = None) -> ImportedMelody:
-    """Read ``path`` and return its melody, overlaps cut (quantized to 16ths unless it is one track's line).
+    """Read ``path`` and return its melody, overlaps cut (one track's timing kept, a skyline quantized to 16ths).
 
     The melody is the track ``track`` (an index of :func:`list_tracks`) when given, else the one
     the module docstring's rule picks. Raises a subclass of :class:`MidiImportError` for anything
