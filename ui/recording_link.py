@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import random
+import threading
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -57,6 +58,7 @@ class Recorder(QObject):
     takePlaced = Signal(int)  # notes the take added (0: it was empty)
     answered = Signal(int)  # notes of the model's answer to a take (Answer Each Take), once placed
     _portEvent = Signal(str, int, int, int)  # (kind, pitch, velocity, tick) from the MIDI port's thread
+    _portsFound = Signal(list)  # the MIDI input ports, found at start-up on a thread of their own
 
     def __init__(self, window, panel) -> None:
         super().__init__(window)
@@ -79,7 +81,10 @@ class Recorder(QObject):
         panel.playingChanged.connect(self._playing_changed)
         self._filtering = False
         QApplication.instance().aboutToQuit.connect(self.close_port)
-        QTimer.singleShot(0, self, lambda: self._open_first_port(quiet=True))
+        self._portsFound.connect(self._open_first_port, Qt.ConnectionType.QueuedConnection)
+        # the first look at the MIDI system (loading mido and rtmidi, asking ALSA) costs up to 0.2 s: off
+        # the GUI thread, so the window never stalls for it
+        threading.Thread(target=self._scan_ports, name="midi-ports", daemon=True).start()
 
     # --- actions and the Record button's menu ----------------------------------------------------
     def _toggle_action(self, text: str, tip: str, key: str | None, setting: str | None, default: bool) -> QAction:
@@ -178,16 +183,25 @@ class Recorder(QObject):
         self._say(f"MIDI keyboard: {name}")
         return True
 
-    def _open_first_port(self, quiet: bool = False) -> bool:
-        """The remembered keyboard, else the first one plugged in (as DAWs listen to every keyboard), unless
-        the user turned MIDI input off in the menu; False where there is none."""
-        saved = self.settings.get("record/midi_port", "", str)
-        if saved == NO_PORT:
-            return False
+    def _scan_ports(self) -> None:
         try:
             names = input_ports()
         except MidiInputError:
-            return False
+            names = []
+        with contextlib.suppress(RuntimeError):  # the window closed meanwhile
+            self._portsFound.emit(names)
+
+    def _open_first_port(self, names: list | None = None, quiet: bool = True) -> bool:
+        """The remembered keyboard, else the first one plugged in (as DAWs listen to every keyboard), unless
+        the user turned MIDI input off in the menu; False where there is none. ``names``: the ports, if known."""
+        saved = self.settings.get("record/midi_port", "", str)
+        if saved == NO_PORT or self._port is not None:
+            return self._port is not None
+        if names is None:
+            try:
+                names = input_ports()
+            except MidiInputError:
+                return False
         first = [saved] if saved in names else []
         return any(self.open_port(name, quiet=quiet) for name in first + names)  # the first that opens
 
@@ -382,7 +396,7 @@ class Recorder(QObject):
             self._finish()
 
     def _start(self) -> None:
-        if self._port is None and not self.typing_on and not self._open_first_port():
+        if self._port is None and not self.typing_on and not self._open_first_port(quiet=False):
             self.typing_action.setChecked(True)  # nothing else to play on: says how it works
         roll = self.window.roll
         playing = self.player.is_playing
