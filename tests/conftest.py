@@ -73,3 +73,23 @@ def transport_window(qtbot):
     if w.transport is None:
         pytest.skip("ui/transport.py is not importable here")
     return w
+
+
+@pytest.fixture
+def generation_window(qtbot, tiny_trained_model):
+    """A main window (with its transport where audio works) and the tiny model in the Generate dock,
+    loaded and idle."""
+    from mguv_app.engine import TrainedModel
+    from ui.generation_link import attach_generation
+    from ui.main_window import MainWindow
+
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.ask_unsaved = lambda parent: "discard"
+    w.show_error = lambda parent, title, text: None
+    session = attach_generation(w, model_loader=lambda: TrainedModel(tiny_trained_model, device="cpu"))
+    w.show()
+    qtbot.waitExposed(w)
+    qtbot.waitUntil(lambda: session.model is not None and session.store.pca is not None and not session.busy,
+                    timeout=120000)
+    return w

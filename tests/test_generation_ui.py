@@ -12,21 +12,8 @@ from tests.tiny_data import make_melody
 
 
 @pytest.fixture
-def window(qtbot, tiny_trained_model):
-    from mguv_app.engine import TrainedModel
-    from ui.generation_link import attach_generation
-    from ui.main_window import MainWindow
-
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.ask_unsaved = lambda parent: "discard"
-    w.show_error = lambda parent, title, text: None
-    session = attach_generation(w, model_loader=lambda: TrainedModel(tiny_trained_model, device="cpu"))
-    w.show()
-    qtbot.waitExposed(w)
-    qtbot.waitUntil(lambda: session.model is not None and session.store.pca is not None and not session.busy,
-                    timeout=120000)
-    return w
+def window(generation_window):
+    return generation_window
 
 
 def click(qtbot, button):

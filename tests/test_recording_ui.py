@@ -285,22 +285,11 @@ def test_the_roll_pages_along_with_a_take(rec, qtbot):
 
 
 @pytest.fixture
-def duet(qtbot, tiny_trained_model):
+def duet(generation_window):
     """A window with its transport and the tiny model in the Generate dock."""
-    from mguv_app.engine import TrainedModel
-    from ui.generation_link import attach_generation
-    from ui.main_window import MainWindow
-
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.ask_unsaved = lambda parent: "discard"
-    w.show_error = lambda parent, title, text: None
+    w = generation_window
     if w.recorder is None:
         pytest.skip("no transport here")
-    session = attach_generation(w, model_loader=lambda: TrainedModel(tiny_trained_model, device="cpu"))
-    w.show()
-    qtbot.waitExposed(w)
-    qtbot.waitUntil(lambda: session.model is not None and not session.busy, timeout=120000)
     r = w.recorder
     r.count_in_action.setChecked(False)
     r.quantize_action.setChecked(True)
