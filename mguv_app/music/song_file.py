@@ -24,6 +24,7 @@ import os
 import struct
 from collections import Counter
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 
 from ..fileio import atomic_write
@@ -50,12 +51,17 @@ class SongFile:
     def others_label(self) -> str:
         return f"{self.others} other track{'s' if self.others != 1 else ''}"
 
+    @cached_property
+    def _score(self):
+        """The song parsed by symusic, once for ``parts`` and ``tempo_map`` (the window asks for both)."""
+        import symusic
+
+        return symusic.Score.from_midi(self.data)
+
     def tempo_map(self) -> list[tuple[int, float]]:
         """The song's tempo changes as ``[(tick, qpm)]`` at 480 ticks a quarter, from tick 0, or ``[]`` for a
         song at one tempo (the melody's ``qpm`` says it all). The player and Render follow it."""
-        import symusic
-
-        score = symusic.Score.from_midi(self.data)
+        score = self._score
         scale = TICKS_PER_QUARTER / score.tpq
         changes: list[tuple[int, float]] = []
         for t in score.tempos:
@@ -74,9 +80,7 @@ class SongFile:
         than the player has channels, tracks of one sound share a part, the busiest :data:`MAX_PARTS`
         kept), and one for the drums. Read with symusic (fast); the melody is the track whose notes
         are the melody channel's."""
-        import symusic
-
-        score = symusic.Score.from_midi(self.data)
+        score = self._score
         header, chunks = _chunks(self.data)
         mine = _onsets(_parse(header, chunks[self.track])).get(self.channel, Counter())
         same = [i for i, t in enumerate(score.tracks) if mine and _track_onsets(t) == mine]
