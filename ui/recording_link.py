@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mguv_app.audio.midi_input import KeyEvent, MidiInput, MidiInputError, input_ports
+from mguv_app.audio.midi_input import KeyEvent, MidiInput, MidiInputError, input_ports, sound
 from mguv_app.editing.recording import TYPING_KEYS, MusicalTyping, Take, merge_take
 from mguv_app.music.melody import Note
 
@@ -219,10 +219,7 @@ class Recorder(QObject):
     def _port_received(self, event: KeyEvent) -> None:
         """On the port's thread: sound the key now and stamp it with the position being heard."""
         tick = self.player.position_ticks()
-        if event.kind == "on":
-            self.player.live_note_on(event.pitch, event.velocity)
-        elif event.kind == "off":
-            self.player.live_note_off(event.pitch)
+        sound(self.player, event)
         with contextlib.suppress(RuntimeError):  # the window is closing
             self._portEvent.emit(event.kind, event.pitch, event.velocity, tick)
 
@@ -235,14 +232,8 @@ class Recorder(QObject):
             else:
                 self.key_up(pitch)
             return
-        if self.take is None:
-            return
-        if kind == "on":
-            self.take.note_on(tick, pitch, velocity)
-        elif kind == "off":
-            self.take.note_off(tick, pitch)
-        else:
-            self.take.pedal(tick, velocity > 0)
+        if self.take is not None:
+            self.take.key(tick, kind, pitch, velocity)
 
     def key_down(self, pitch: int, velocity: int) -> None:
         """A key of the computer keyboard or the roll's (or a test's): sound it, and record it while a take runs."""

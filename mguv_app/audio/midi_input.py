@@ -42,6 +42,14 @@ def key_event(message) -> KeyEvent | None:
     return None
 
 
+def sound(player, event: KeyEvent) -> None:
+    """Sound a key on ``player`` at once (a held note until its release); the pedal only shapes takes."""
+    if event.kind == "on":
+        player.live_note_on(event.pitch, event.velocity)
+    elif event.kind == "off":
+        player.live_note_off(event.pitch)
+
+
 def _backend():
     try:
         import mido

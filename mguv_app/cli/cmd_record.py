@@ -33,6 +33,7 @@ def record_take(player, melody, open_input, port: str, bars: int, count_in: int,
                 stop: threading.Event | None = None):
     """Play ``melody`` open-ended after ``count_in`` bars of clicks, record ``port`` through ``open_input``
     (``MidiInput`` or anything with its signature) for ``bars`` bars; the take's notes."""
+    from ..audio.midi_input import sound
     from ..editing.recording import Take
 
     take = Take(start=0, grid=grid)
@@ -40,17 +41,9 @@ def record_take(player, melody, open_input, port: str, bars: int, count_in: int,
 
     def received(event) -> None:
         tick = player.position_ticks()
-        if event.kind == "on":
-            player.live_note_on(event.pitch, event.velocity)
-        elif event.kind == "off":
-            player.live_note_off(event.pitch)
+        sound(player, event)
         with lock:
-            if event.kind == "pedal":
-                take.pedal(tick, event.velocity > 0)
-            elif event.kind == "on":
-                take.note_on(tick, event.pitch, event.velocity)
-            else:
-                take.note_off(tick, event.pitch)
+            take.key(tick, *event)
 
     end = bars * melody.ticks_per_bar
     stop = stop or threading.Event()

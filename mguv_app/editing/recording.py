@@ -77,6 +77,16 @@ class Take:
         else:
             self._release(tick, pitch)
 
+    def key(self, tick: int, kind: str, pitch: int, velocity: int) -> None:
+        """One key event as a keyboard's port delivers it (``audio.midi_input.KeyEvent``): "on", "off" or
+        "pedal" (velocity above 0: down)."""
+        if kind == "on":
+            self.note_on(tick, pitch, velocity)
+        elif kind == "off":
+            self.note_off(tick, pitch)
+        else:
+            self.pedal(tick, velocity > 0)
+
     def pedal(self, tick: int, down: bool) -> None:
         """The sustain pedal: while it is down, released keys sound on until it comes up."""
         self._pedal = bool(down)
