@@ -493,15 +493,19 @@ class MainWindow(QMainWindow):
 
         return remembered_track(self.settings, path)
 
+    def take_likely_key(self) -> bool:
+        """A roll with no key yet (Chromatic) takes the melody's likely key, as an opened file does: it is
+        highlighted and shown in the toolbar. False when there is still none (no notes to read one from)."""
+        if self.roll.scale == "Chromatic" and self.doc.notes:
+            self.roll_toolbar.set_scale(*guess_key(self.doc.notes.values()))
+        return self.roll.scale != "Chromatic"
+
     def snap_to_scale(self) -> None:
         """Edit → Snap to Scale, in the toolbar's scale; with none chosen (Chromatic), in the melody's likely key,
         which the toolbar then shows."""
-        if self.roll.scale == "Chromatic":
-            key, scale = guess_key(self.doc.notes.values())
-            if scale == "Chromatic":
-                self.statusBar().showMessage("Snap to Scale: no notes to read a key from", 6000)
-                return
-            self.roll_toolbar.set_scale(key, scale)
+        if not self.take_likely_key():
+            self.statusBar().showMessage("Snap to Scale: no notes to read a key from", 6000)
+            return
         self.statusBar().showMessage(self.roll.snap_to_scale(), 6000)
 
     def choose_melody_track(self, index: int | None = None) -> bool:

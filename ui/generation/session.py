@@ -13,7 +13,6 @@ from collections.abc import Callable
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from mguv_app.editing import guess_key
 from mguv_app.generation import JobResult
 from mguv_app.latent import LatentPCA, PointStore, load_pins, reference_points, save_pins
 from mguv_app.music import Melody
@@ -148,11 +147,9 @@ class GenerationSession(QObject):
         self.placed.emit(melody)
 
     def _key_from_placed(self) -> None:
-        """A roll with no key yet (chromatic) takes the placed melody's likely key, as an opened file
-        does: it is highlighted, and the next Generate fits its variations to it."""
-        w = self.window
-        if w.roll.scale == "Chromatic" and w.doc.notes:
-            w.roll_toolbar.set_scale(*guess_key(w.doc.to_melody().notes))
+        """A roll with no key yet takes the placed melody's likely key: it is highlighted, and the next
+        Generate fits its variations to it."""
+        self.window.take_likely_key()
 
     def rewrite_span(self) -> tuple[int, int] | None:
         """The whole bars Rewrite replaces, in ticks: those of the selected notes, else the loop region's,
