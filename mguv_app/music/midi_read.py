@@ -7,7 +7,7 @@ truncated, wrong chunk lengths, too large), so every bad file yields one typed
 :class:`MidiImportError` naming the file and the problem instead of a traceback.
 
 Which line is the melody: a non-drum track named like a melody ("melody", "lead",
-"vocal", ...), else the skyline (highest note at each onset) of all non-drum tracks. A track that is
+"vocal", ...), else the skyline (highest note at each onset) of all non-drum tracks. One track
 keeps its exact timing (triplets, a take, a performance; of a chord the top note stays); the skyline
 of several tracks is quantized to 16ths first (see ``_line``).
 """

@@ -145,6 +145,7 @@ class NoteCanvas(QWidget):
             p.drawLines([QLineF(x, top, x, bottom) for x in xs])  # one call per level
 
     GHOST_ALPHA = 90  # visible against every row colour of both themes, still well behind the notes
+    TAKE_ALPHA = 170  # a take being recorded: over the notes, which still show through
 
     def set_ghosts(self, rows: np.ndarray) -> None:
         """Notes drawn faint under the melody, not editable: the song's other tracks (start, end, pitch rows)."""
@@ -158,15 +159,19 @@ class NoteCanvas(QWidget):
         seen = np.flatnonzero((g[:, 0] < t1) & (g[:, 1] > t0) & (g[:, 2] >= plo) & (g[:, 2] <= phi))
         if not len(seen):
             return
+        rects = self._ghost_rects
+        self._fill_rects(p, [rects[i] for i in seen.tolist()], self.roll.theme.ruler_text, self.GHOST_ALPHA)
+
+    def _fill_rects(self, p: QPainter, rects: list[QRectF], color: str, alpha: int) -> None:
+        """Borderless rectangles in tick/row units (the song's other tracks, a take), under one transform."""
         geo = self.roll.geo
-        color = QColor(self.roll.theme.ruler_text)
-        color.setAlpha(self.GHOST_ALPHA)
+        fill = QColor(color)
+        fill.setAlpha(alpha)
         p.save()
         p.setTransform(QTransform(geo.ppt, 0, 0, geo.row, -geo.sx, -geo.sy))
         p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(color)
-        rects = self._ghost_rects
-        p.drawRects([rects[i] for i in seen.tolist()])
+        p.setBrush(fill)
+        p.drawRects(rects)
         p.restore()
 
     def set_take(self, rows) -> None:
@@ -175,15 +180,7 @@ class NoteCanvas(QWidget):
         self.update()
 
     def _paint_take(self, p: QPainter) -> None:
-        geo = self.roll.geo
-        color = QColor(self.roll.theme.playhead)
-        p.save()
-        p.setTransform(QTransform(geo.ppt, 0, 0, geo.row, -geo.sx, -geo.sy))
-        p.setPen(Qt.PenStyle.NoPen)
-        color.setAlpha(170)
-        p.setBrush(color)
-        p.drawRects(self._take)
-        p.restore()
+        self._fill_rects(p, self._take, self.roll.theme.playhead, self.TAKE_ALPHA)
 
     def _paint_notes(self, p: QPainter, t0: float, t1: float, plo: int, phi: int) -> None:
         roll, geo, th, doc = self.roll, self.roll.geo, self.roll.theme, self.roll.doc

@@ -60,6 +60,7 @@ class PianoRoll(QWidget):
         self.loop: tuple[int, int] | None = None
         self.playhead: int | None = None
         self.follow = True
+        self._humanized = 0  # Humanize's draws so far: its seed, so each use sounds different
         self.edit_cursor = 0
         self.draw_length: int | None = None  # None: one grid cell; else the last drawn length
         self.draw_velocity = 100
@@ -370,17 +371,19 @@ class PianoRoll(QWidget):
     def duplicate(self) -> bool:
         return self._push(self.doc.plan_duplicate(grid=self.grid()), commands.PasteCommand)
 
+    def _selected_or_all(self) -> set[int]:
+        """What Quantize, Snap to Scale and Humanize work on: the selected notes, else every note."""
+        return self.doc.selection or set(self.doc.notes)
+
     def quantize_selection(self) -> bool:
-        ids = self.doc.selection or set(self.doc.notes)
-        return self._push(self.doc.plan_quantize(ids, self.grid()), commands.QuantizeCommand)
+        return self._push(self.doc.plan_quantize(self._selected_or_all(), self.grid()), commands.QuantizeCommand)
 
     def snap_to_scale(self) -> str:
         """Edit → Snap to Scale: the selected notes (else all) outside the roll's scale move to its nearest
         tones, one undo step (Chromatic: nothing moves; the window chooses the melody's key first). What it did."""
         from mguv_app.editing import key_label
 
-        ids = self.doc.selection or set(self.doc.notes)
-        change = self.doc.plan_snap_to_scale(ids, self.key, self.scale)
+        change = self.doc.plan_snap_to_scale(self._selected_or_all(), self.key, self.scale)
         moved = len(change.after)
         self._push(change, commands.MoveNotesCommand)
         where = key_label(self.key, self.scale)
@@ -390,9 +393,9 @@ class PianoRoll(QWidget):
     def humanize(self, amount: float = 0.5) -> bool:
         """Edit → Humanize: the selected notes (else all) a little off the grid and uneven in velocity, one
         undo step; each use draws anew, so undo and try again sounds different."""
-        ids = self.doc.selection or set(self.doc.notes)
-        self._humanized = getattr(self, "_humanized", 0) + 1
-        return self._push(self.doc.plan_humanize(ids, amount, self._humanized), commands.MoveNotesCommand)
+        self._humanized += 1
+        change = self.doc.plan_humanize(self._selected_or_all(), amount, self._humanized)
+        return self._push(change, commands.MoveNotesCommand)
 
     def move_selection(self, dt: int = 0, dp: int = 0) -> bool:
         return self._push(self.doc.plan_move(self.doc.selection, dt, dp), commands.MoveNotesCommand)
