@@ -43,13 +43,17 @@ def melody_to_midi_bytes(melody: Melody, extra_tracks=(), tempo_map=None) -> byt
     return with_markers(data, chord_markers(melody)) if melody.chords else data
 
 
+def tempo_us(microseconds: float) -> int:
+    """Microseconds a quarter as a ``set_tempo`` event can hold them (three bytes: 1 to 2^24 - 1)."""
+    return max(1, min(0xFFFFFF, round(microseconds)))
+
+
 def with_tempo_map(data: bytes, tempo_map: list[tuple[int, float]], qpm: float) -> bytes:
     """``data`` with its single tempo replaced by ``tempo_map``, every tempo scaled by ``qpm / first``."""
     import mido
 
     scale = qpm / tempo_map[0][1]
-    tempos = [(int(t), mido.MetaMessage("set_tempo", tempo=max(1, min(0xFFFFFF, round(mido.bpm2tempo(q * scale))))))
-              for t, q in tempo_map]
+    tempos = [(int(t), mido.MetaMessage("set_tempo", tempo=tempo_us(mido.bpm2tempo(q * scale)))) for t, q in tempo_map]
     return _with_meta(data, tempos, drop="set_tempo")
 
 

@@ -30,6 +30,7 @@ from pathlib import Path
 from ..fileio import atomic_write
 from .melody import CHORD_MARKER, TICKS_PER_QUARTER, Melody, Note
 from .midi_read import ImportedMelody, _time_signature, _track_arrays, first_qpm, read_midi
+from .midi_write import tempo_us
 
 NEW_OFF, KEPT, NEW_ON = 0, 1, 2  # order of events at one tick: a repeated pitch ends before it starts again
 MAX_PARTS = 13  # pitched channels the player has for parts beside the melody (audio.player.BACKING_CHANNELS)
@@ -245,7 +246,7 @@ def song_bytes(song: SongFile, melody: Melody) -> bytes:
         for i in holders:
             for row in track(i):
                 if row[2].type == "set_tempo":
-                    row[2] = row[2].copy(tempo=max(1, min(0xFFFFFF, round(row[2].tempo * old_qpm / melody.qpm))))
+                    row[2] = row[2].copy(tempo=tempo_us(row[2].tempo * old_qpm / melody.qpm))
         if not any(r[2].type == "set_tempo" for i in holders for r in track(i)):
             track(0).append([0, KEPT, mido.MetaMessage("set_tempo", tempo=mido.bpm2tempo(melody.qpm))])
 
