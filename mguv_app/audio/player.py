@@ -206,6 +206,7 @@ class Player:
             start = self._loop[0] if self._loop else 0
             if self._tick >= self.end_tick and not self._loop and not open_ended:
                 self._tick = float(start)
+            was = (self._open_ended, bool(self._count_in))
             self._open_ended = bool(open_ended)
             self._count_in = []
             if count_in_bars > 0:
@@ -214,7 +215,10 @@ class Player:
                 self._count_in = [(t, ev) for t, ev in metronome_events(self._melody, target, first)
                                   if not (self._metronome and t >= 0)]  # the metronome clicks from 0 itself
                 self._tick = float(first)
-            self._rebuild()
+            if self._count_in or was != (self._open_ended, False):
+                self._rebuild()  # the clicks or the end changed
+            else:  # a plain play: the events are as they were
+                self._idx = bisect.bisect_left(self._event_ticks, self._tick - _EPS)
             self._segments.clear()
             self._playing = True
             self._play_t0 = time.perf_counter()
