@@ -59,11 +59,60 @@ class RunInfo:
     init_from: str | None = None
 
 
-def bundled_model_dir() -> Path:
-    """``engine.default_model_dir()`` without importing torch (the window starts torch-free)."""
+DEFAULT_BUNDLED = "melody_16bar"  # = engine.trained_model.DEFAULT_MODEL_NAME: the 4/4 model
+
+
+def bundled_models_dir() -> Path:
     from .paths import resources_dir
 
-    return resources_dir() / "models" / "melody_16bar"  # = engine.trained_model.DEFAULT_MODEL_NAME
+    return resources_dir() / "models"
+
+
+def bar_steps(time_signature) -> int:
+    """16th steps in one bar of a meter (4/4: 16, 3/4: 12, 6/8: 12, 2/4: 8)."""
+    num, den = (int(v) for v in time_signature)
+    return max(1, num * 16 // max(1, den))
+
+
+def fits_meter(model_steps_per_bar: int, time_signature) -> bool:
+    """A model serves a meter when its bar is a whole number of the meter's bars (a 16-step bar holds one 4/4
+    bar or two 2/4 bars; a 12-step bar one 3/4 or 6/8 bar): then its barlines fall on the melody's."""
+    return model_steps_per_bar % bar_steps(time_signature) == 0
+
+
+def bundled_model_dir(time_signature=None) -> Path:
+    """``engine.default_model_dir()`` without importing torch (the window starts torch-free).
+
+    Without a meter, or when the 4/4 model fits it, the default 4/4 model; otherwise the first other bundled
+    model whose bars fit the meter (3/4 and 6/8: ``melody_16bar_3-4``), else the default all the same."""
+    default = bundled_models_dir() / DEFAULT_BUNDLED
+    if time_signature is None or fits_meter(_steps_per_bar(default), time_signature):
+        return default
+    for folder in _bundled_folders():
+        if folder != default and fits_meter(_steps_per_bar(folder), time_signature):
+            return folder
+    return default
+
+
+def is_bundled(folder) -> bool:
+    """Is ``folder`` one of the models that ship in resources/models (not one the user trained)?"""
+    return folder is not None and Path(folder).parent == bundled_models_dir()
+
+
+def _bundled_folders() -> list[Path]:
+    root = bundled_models_dir()
+    default = root / DEFAULT_BUNDLED
+    others = sorted(f for f in root.iterdir() if f.is_dir() and (f / "config.json").is_file() and f != default) \
+        if root.is_dir() else []
+    return ([default] if (default / "config.json").is_file() else []) + others
+
+
+def _steps_per_bar(folder: Path) -> int:
+    model = _read_json(folder / "config.json").get("model")
+    try:
+        return int(model.get("steps_per_bar", 16)) if isinstance(model, dict) else 16
+    except (TypeError, ValueError):
+        return 16
 
 
 def models_dir() -> Path:
@@ -124,14 +173,12 @@ def read_entry(folder: Path, kind: str | None = None) -> ModelEntry | None:
 
 
 def list_models(include_bundled: bool = True) -> list[ModelEntry]:
-    """The user's models (newest first), then the bundled default model when it is installed."""
+    """The user's models (newest first), then the bundled models that are installed (the 4/4 default first)."""
     entries = [e for f in models_dir().iterdir() if f.is_dir() and not f.name.startswith(".")
                for e in [read_entry(f)] if e is not None]
     entries.sort(key=lambda e: e.date, reverse=True)
     if include_bundled:
-        bundled = read_entry(bundled_model_dir(), "bundled") if bundled_model_dir().is_dir() else None
-        if bundled:
-            entries.append(bundled)
+        entries += [e for f in _bundled_folders() for e in [read_entry(f, "bundled")] if e is not None]
     return entries
 
 

@@ -1,14 +1,15 @@
 """Build the training corpus: real melodies -> de-duplicated, song-split, windowed token arrays.
 
     python -m model_training.build_corpus --pop909 DIR --chord-melody DIR --openewld DIR \
-        [--music21 [--music21-limit N]] --out data/corpus.npz [--bars 16 --bars 2] [--hop 1]
+        [--music21 [--music21-limit N]] --out data/corpus.npz [--bars 16 --bars 2] [--hop 1] [--meter 3/4]
 
 Output ``OUT.npz`` (np.load(path) works without allow_pickle):
 
 =====================  ================================  ==========================================
 key                    dtype, shape                      what
 =====================  ================================  ==========================================
-``{split}_{B}``        int16 (n, B*16)                   token windows of B bars; split is ``train``,
+``{split}_{B}``        int16 (n, B*S)                    token windows of B bars of S steps (16; 12 in
+                                                         a 3/4 corpus); split is ``train``,
                                                          ``valid`` or ``test``; tokens 0..129
                                                          (HOLD=0, NOTE_OFF=1, 2+MIDI pitch)
 ``{split}_{B}_song``   int32 (n,)                        row of each window in the ``song_*`` table
@@ -16,6 +17,7 @@ key                    dtype, shape                      what
 ``song_key``           str (S,)                          ``source/song_id`` of every kept song
 ``song_title``         str (S,)                          its title
 ``song_split``         str (S,)                          the split the whole song went to
+``steps_per_bar``      int16 ()                          S
 ``pitch_range``        int16 (2,)                        [low, high]: every window's pitches lie in it
                                                          (pass both to ``augment_transpose``)
 ``meta_json``          str ()                            the JSON sidecar's content
@@ -26,10 +28,10 @@ command), ``OUT.rejected.tsv`` (every file or tune that was skipped, with the re
 ``OUT.duplicates.tsv`` (every song removed as a duplicate, and the song kept instead).
 
 Pipeline: read every source in worker processes (one task per file or tune) -> Songs of
-16-step 4/4 bars -> de-duplicate across sets in priority order (POP909, OpenEWLD,
-chord_melody_dataset, music21 folk) -> split by song with a seeded hash (90/5/5) -> cut
-windows (``windows.py``: hop ``--hop`` bars, at least half the bars with notes, pitches in
-36..96). Nothing is transposed here; see ``augment.py``.
+16-step 4/4 bars (``--meter 3/4``: 12-step 3/4 bars, the other meters left out) ->
+de-duplicate across sets in priority order (POP909, OpenEWLD, chord_melody_dataset, music21 folk)
+-> split by song with a seeded hash (90/5/5) -> cut windows (``windows.py``: hop ``--hop`` bars,
+at least half the bars with notes, pitches in 36..96). Nothing is transposed here; see ``augment.py``.
 """
 
 from __future__ import annotations
@@ -53,7 +55,7 @@ from mguv_app.fileio import atomic_path, atomic_write
 from mguv_app.music import PITCH_OFFSET
 
 from .dedup import deduplicate, split_of
-from .songs import Rejected, Song
+from .songs import SHAPES, Rejected, Song
 from .windows import PITCH_HIGH, PITCH_LOW, song_windows
 
 SPLITS = ("train", "valid", "test")
@@ -85,7 +87,8 @@ def collect_tasks(args) -> tuple[list, list[Rejected]]:
             if not index:
                 print(f"warning: {root}: no index.xlsx; meter cannot be checked, every song is kept",
                       file=sys.stderr)
-            tasks += [("pop909", (str(d), index.get(d.name) if index else None)) for d in pop909.song_dirs(root)]
+            tasks += [("pop909", (str(d), index.get(d.name) if index else None, args.meter))
+                      for d in pop909.song_dirs(root)]
     for source, folder in (("openewld", args.openewld), ("chord_melody", args.chord_melody)):
         if not folder:
             continue
@@ -95,11 +98,12 @@ def collect_tasks(args) -> tuple[list, list[Rejected]]:
             missing.append(Rejected(source, str(root), "folder not found"))
             continue
         manifest = leadsheet.read_manifest(root)
-        tasks += [("leadsheet", (source, str(p), manifest.get(p.stem))) for p in leadsheet.midi_files(root)]
+        tasks += [("leadsheet", (source, str(p), manifest.get(p.stem), args.meter))
+                  for p in leadsheet.midi_files(root)]
     if args.music21:
         try:
             from .sources import folk
-            tasks += [("folk", t) for t in folk.list_tunes(args.music21_limit)]
+            tasks += [("folk", t) for t in folk.list_tunes(args.music21_limit, SHAPES[args.meter])]
         except ImportError:
             missing.append(Rejected("folk", "music21", "music21 is not installed (pip install music21)"))
     return tasks, missing
@@ -180,13 +184,14 @@ def build(args) -> dict:
     for sp in SPLITS:
         for bars in args.bars:
             k = f"{sp}_{bars}"
-            width = bars * 16
+            width = bars * SHAPES[args.meter].steps
             out[k] = np.concatenate(arrays[k]) if arrays[k] else np.zeros((0, width), np.int16)
             out[f"{k}_song"] = np.concatenate(arrays[f"{k}_song"]) if arrays[k] else np.zeros(0, np.int32)
             out[f"{k}_bar"] = np.concatenate(arrays[f"{k}_bar"]) if arrays[k] else np.zeros(0, np.int32)
     out["song_key"] = np.array([s.key for s in kept], dtype=str)
     out["song_title"] = np.array([s.title for s in kept], dtype=str)
     out["song_split"] = np.array([split[s.key] for s in kept], dtype=str)
+    out["steps_per_bar"] = np.array(SHAPES[args.meter].steps, np.int16)
     out["pitch_range"] = np.array([PITCH_LOW, PITCH_HIGH], np.int16)
 
     win_pitch = [(int(a[a >= PITCH_OFFSET].min()) - PITCH_OFFSET, int(a[a >= PITCH_OFFSET].max()) - PITCH_OFFSET)
@@ -194,7 +199,8 @@ def build(args) -> dict:
     meta = {
         "command": "python -m model_training.build_corpus " + shlex.join(args.argv),
         "created_utc": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "settings": {"bars": args.bars, "hop_bars": args.hop, "seed": args.seed,
+        "settings": {"bars": args.bars, "hop_bars": args.hop, "seed": args.seed, "meter": args.meter,
+                     "steps_per_bar": SHAPES[args.meter].steps,
                      "split_fractions": {"train": 0.90, "valid": 0.05, "test": 0.05},
                      "pitch_low": PITCH_LOW, "pitch_high": PITCH_HIGH,
                      "window_rule": "at least ceil(B/2) bars with a note onset; all pitches in [low, high]",
@@ -234,7 +240,9 @@ def parse_args(argv=None):
     p.add_argument("--chord-melody", metavar="DIR", help="chord_melody_dataset folder (midi/, manifest.tsv)")
     p.add_argument("--openewld", metavar="DIR", help="OpenEWLD folder (midi/, manifest.tsv)")
     p.add_argument("--music21", action="store_true", help="add the folk collections music21 ships")
-    p.add_argument("--music21-limit", type=int, metavar="N", help="at most N duple-meter tunes per folk collection")
+    p.add_argument("--music21-limit", type=int, metavar="N", help="at most N usable tunes per folk collection")
+    p.add_argument("--meter", choices=sorted(SHAPES), default="4/4",
+                   help="the bars the corpus is cut in: 4/4 (keeps 4/4, 2/2 and 2/4; the default) or 3/4")
     p.add_argument("--out", required=True, metavar="OUT.npz")
     p.add_argument("--bars", type=int, action="append", metavar="B", help="window length in bars (repeatable; "
                    "default 16 and 2)")

@@ -69,9 +69,14 @@ def render(model: Path, corpus: dict, run: Path | None) -> str:
     metrics = json.loads((model / "metrics.json").read_text())
     rec, prior, interp = metrics["reconstruction"], metrics["prior_vs_test"], metrics["interpolation"]
     cfg = config["model"]
+    three = cfg.get("steps_per_bar", 16) == 12
+    role = ("the model Generate, Interpolate, Continue and the latent map use for melodies in 3/4 (and 6/8, whose "
+            "bars are as long); the bundled 4/4 model serves the rest" if three else
+            "the model behind Generate, Interpolate, Continue and the latent map")
     lines = [f"# Model card: {config.get('name', model.name)}", "",
-             f"A {cfg['bars']}-bar melody MusicVAE ({cfg['decoder']} decoder, {cfg['encoder']} encoder, "
-             f"latent {cfg['latent_dim']}) — the model behind Generate, Interpolate, Continue and the latent map.", ""]
+             f"A {cfg['bars']}-bar {'3/4 ' if three else ''}melody MusicVAE ({cfg['decoder']} decoder, "
+             f"{cfg['encoder']} encoder, latent {cfg['latent_dim']}, bars of {cfg.get('steps_per_bar', 16)} "
+             f"16ths) — {role}.", ""]
     shift = "?"
     if run is not None and (run / "run.json").exists():
         shift = json.loads((run / "run.json").read_text())["train"]["augment_shift"]
@@ -139,7 +144,8 @@ def render(model: Path, corpus: dict, run: Path | None) -> str:
               "fewer windows than MusicVAE saw; the figures above are what that buys. A session with a GPU runs "
               "`model_training/gpu_session.sh` (one device call, a larger configuration) and ships the result only "
               "if it measures better.",
-              "- 4/4 (and 2/2, 2/4) melodies only, 16th-note grid, no triplets, one voice.",
+              ("- 3/4 melodies only (a 6/8 melody gets 3/4 phrases), 16th-note grid, no triplets, one voice."
+               if three else "- 4/4 (and 2/2, 2/4) melodies only, 16th-note grid, no triplets, one voice."),
               "- The training songs' own copyrights apply: do not redistribute outputs that reproduce them.", ""]
     return "\n".join(lines)
 

@@ -1,4 +1,4 @@
-"""Cutting songs into fixed-length training windows of whole 4/4 bars.
+"""Cutting songs into fixed-length training windows of whole bars (the song's own bar length).
 
 A window is ``bars`` consecutive bars inside one segment (never across a cut-out
 irregular bar), starting every ``hop`` bars. It is kept when at least half of its bars
@@ -15,28 +15,30 @@ import numpy as np
 
 from mguv_app.music import PITCH_OFFSET
 
-from .songs import STEPS_PER_BAR, TOKEN_DTYPE, Song
+from .songs import TOKEN_DTYPE, Song
 
 PITCH_LOW, PITCH_HIGH = 36, 96  # C2..C7: every kept window (and every transposition of it) stays here
 
 
 def song_windows(song: Song, bars: int, hop: int = 1, low: int = PITCH_LOW, high: int = PITCH_HIGH):
-    """(tokens of shape (n, bars*16), start bar of each window in the song's bar numbering, dropped counts)."""
+    """(tokens of shape (n, bars*steps_per_bar), start bar of each window in the song's bar numbering,
+    dropped counts)."""
+    spb = song.steps_per_bar
     out, starts = [], []
     dropped = {"silent": 0, "pitch_range": 0}
-    width = bars * STEPS_PER_BAR
+    width = bars * spb
     need = -(-bars // 2)
     bar0 = 0
     for seg in song.segments:
-        n_bars = len(seg) // STEPS_PER_BAR
+        n_bars = len(seg) // spb
         if n_bars >= bars:
-            grid = seg[: n_bars * STEPS_PER_BAR].reshape(n_bars, STEPS_PER_BAR)
+            grid = seg[: n_bars * spb].reshape(n_bars, spb)
             has_note = (grid >= PITCH_OFFSET).any(axis=1)
             for b in range(0, n_bars - bars + 1, hop):
                 if has_note[b: b + bars].sum() < need:
                     dropped["silent"] += 1
                     continue
-                w = seg[b * STEPS_PER_BAR: b * STEPS_PER_BAR + width]
+                w = seg[b * spb: b * spb + width]
                 p = w[w >= PITCH_OFFSET] - PITCH_OFFSET
                 if p.size and (p.min() < low or p.max() > high):
                     dropped["pitch_range"] += 1

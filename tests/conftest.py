@@ -93,3 +93,28 @@ def generation_window(qtbot, tiny_trained_model):
     qtbot.waitUntil(lambda: session.model is not None and session.store.pca is not None and not session.busy,
                     timeout=120000)
     return w
+
+
+@pytest.fixture
+def bundled_pair(tmp_path, tiny_trained_model, monkeypatch):
+    """A resources/models folder holding the tiny model twice, as the bundled 4/4 model and as a bundled 3/4
+    one (the same weights in 12-step bars: no weight's shape depends on the bar length)."""
+    import json
+    import shutil
+
+    from mguv_app import models_registry
+
+    root = tmp_path / "models"
+    four = root / models_registry.DEFAULT_BUNDLED
+    shutil.copytree(tiny_trained_model, four)
+    three = root / "melody_16bar_3-4"
+    shutil.copytree(tiny_trained_model, three)
+    cfg = json.loads((three / "config.json").read_text())
+    cfg["model"]["steps_per_bar"] = 12
+    cfg["name"] = three.name
+    cfg.pop("sample_temperature", None)
+    (three / "config.json").write_text(json.dumps(cfg))
+    for name in ("reference_latents.npy", "attributes.safetensors"):  # made in 16-step bars
+        (three / name).unlink(missing_ok=True)
+    monkeypatch.setattr(models_registry, "bundled_models_dir", lambda: root)
+    return four, three

@@ -155,7 +155,7 @@ def test_bad_files_are_reported_with_reasons(fake_tree):
     by_path = {line.split("\t")[1].rsplit("/", 1)[-1]: line.split("\t")[2] for line in tsv[1:]}
     assert "truncated" in by_path["003.mid"] or "broken" in by_path["003.mid"]
     assert "zz_truncated.mid" in by_path
-    assert "not duple" in by_path["002.mid"]
+    assert "not 4/4" in by_path["002.mid"]
     assert "3/4" in by_path["008_Waltz.mid"]
     assert "irregular" in by_path["009_Odd.mid"]
 
@@ -261,3 +261,65 @@ def test_cli_refuses_missing_inputs(tmp_path, capsys):
         build_corpus.main(["--pop909", str(tmp_path / "nope"), "--out", str(tmp_path / "c.npz")])
     with pytest.raises(SystemExit):  # argparse: --out must be an .npz
         build_corpus.main(["--openewld", str(tmp_path), "--out", str(tmp_path / "c.txt")])
+
+
+@pytest.fixture(scope="module")
+def waltz_corpus(fake_tree):
+    """The same dataset tree built as a 3/4 corpus: only its two 3/4 songs are kept."""
+    root, out = fake_tree["root"], fake_tree["root"] / "out34" / "corpus.npz"
+    code = build_corpus.main(["--meter", "3/4", "--pop909", str(root / "pop909"), "--openewld", str(root / "openewld"),
+                              "--chord-melody", str(root / "chord_melody"), "--out", str(out), "--workers", "1"])
+    assert code == 0
+    return out
+
+
+def test_a_3_4_corpus_keeps_only_3_4_songs_in_12_step_bars(fake_tree, waltz_corpus):
+    data = np.load(waltz_corpus)
+    assert int(data["steps_per_bar"]) == 12
+    assert sorted(data["song_key"].tolist()) == ["openewld/008_Waltz", "pop909/002"]
+    for split in ("train", "valid", "test"):
+        assert data[f"{split}_16"].shape[1] == 16 * 12 and data[f"{split}_2"].shape[1] == 2 * 12
+    meta = json.loads(waltz_corpus.with_suffix(".json").read_text())
+    src = meta["sources"]
+    assert meta["settings"]["meter"] == "3/4" and meta["settings"]["steps_per_bar"] == 12
+    # POP909 002: 20 bars of 3/4 with notes in the first 13 -> windows starting at bars 0..4
+    assert sum(src["pop909"].get(f"windows_{s}_16", 0) for s in ("train", "valid", "test")) == 5
+    # OpenEWLD's waltz: 192 steps = 16 bars of 3/4, one window; the 4/4, 2/4 and irregular songs are left out
+    assert sum(src["openewld"].get(f"windows_{s}_16", 0) for s in ("train", "valid", "test")) == 1
+    reasons = waltz_corpus.with_suffix(".rejected.tsv").read_text()
+    assert "meter 4/4 is not 3/4" in reasons and "meter 2/4 is not 3/4" in reasons
+    assert "001.mid\tmeter is 2 beats x 2 quavers, not 3/4" in reasons
+
+
+def test_pop909_3_4_bars_come_from_its_three_beat_downbeats(fake_tree):
+    song = pop909.load_song(str(fake_tree["root"] / "pop909" / "POP909" / "002"),
+                            {"beats": 3, "quavers": 2, "name": "Waltz Two"}, "3/4")
+    assert song.steps_per_bar == 12 and [len(s) // 12 for s in song.segments] == [20] and song.num_bars == 20
+    first = [Note(s * STEP, e * STEP, p) for s, e, p in fake_tree["steps"][:40]]
+    np.testing.assert_array_equal(song.segments[0], melody_to_events(Melody(first), num_steps=20 * 12))
+    # the same song read as 4/4 is refused by its index row, and its 3-beat bars are no 4-beat run
+    assert "not 4/4" in pop909.load_song(str(fake_tree["root"] / "pop909" / "POP909" / "002"),
+                                         {"beats": 3, "quavers": 2, "name": "x"}).reason
+    assert "4-beat bars" in pop909.load_song(str(fake_tree["root"] / "pop909" / "POP909" / "002"), None).reason
+
+
+def test_folk_meters_are_read_per_bar_shape():
+    from model_training.songs import THREE_FOUR
+    from model_training.sources.folk import tune_meter
+
+    waltz, reel = "X:1\nM:3/4\nK:G\nGAB|c2B|\n", "X:2\nM:C|\nK:D\nABcd|\n"
+    assert tune_meter(waltz) is None and tune_meter(reel) == "C|"
+    assert tune_meter(waltz, THREE_FOUR) == "3/4" and tune_meter(reel, THREE_FOUR) is None
+    assert tune_meter("X:3\nM:3/4\nK:G\nGAB|[M:6/8]GAB GAB|\n", THREE_FOUR) is None  # a meter change
+
+
+def test_folk_waltz_becomes_12_step_bars():
+    pytest.importorskip("music21")
+    from model_training.sources.folk import load_tune
+
+    song = load_tune("folk_x", "w#1", "X:1\nT:Little Waltz\nM:3/4\nL:1/4\nK:C\nC E G|c2 G|E2 D|C3|\n", "3/4", "3/4")
+    assert song.steps_per_bar == 12 and song.num_bars == 4 and song.title == "Little Waltz"
+    tokens = song.segments[0]
+    onsets = np.flatnonzero(tokens >= PITCH_OFFSET).tolist()
+    assert onsets == [0, 4, 8, 12, 20, 24, 32, 36]  # quarters and halves, each bar starting on a multiple of 12
+    assert (tokens[onsets] - PITCH_OFFSET).tolist() == [60, 64, 67, 72, 67, 64, 62, 60]

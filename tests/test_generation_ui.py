@@ -147,7 +147,54 @@ def test_generate_in_three_four_says_what_the_model_knows(qtbot, window):
     panel.bars.setValue(2)
     click(qtbot, panel.generate_button)
     wait_idle(qtbot, session)
-    assert "its phrases run in four beats, not 3/4" in panel.status.text()
+    assert "learnt 4/4 melodies, so its phrases run in 4/4 bars, not 3/4" in panel.status.text()
+
+
+def test_the_bundled_models_follow_the_meter(qtbot, bundled_pair):
+    """With no model chosen in the Training tab, a 3/4 melody gets the bundled 3/4 model (and the map its
+    reference points), 4/4 the 4/4 one again; a model the user chose stays whatever the meter."""
+    from mguv_app.models_registry import set_active_model
+    from ui.generation_link import attach_generation, default_loader
+    from ui.main_window import MainWindow
+
+    four, three = bundled_pair
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.ask_unsaved = lambda parent: "discard"
+    w.load_melody(Melody([], qpm=100, time_signature=(3, 4)))  # opened before the model loads
+    session = attach_generation(w, model_loader=default_loader)
+    w.show()
+    qtbot.waitExposed(w)
+
+    def settled(folder):
+        qtbot.waitUntil(lambda: session.model is not None and session.model.folder == folder
+                        and not session.loading and session.store.pca is not None and not session.busy,
+                        timeout=120000)
+
+    settled(three)
+    assert "of 3/4" in w.statusBar().currentMessage() or session.model.time_signature == (3, 4)
+    panel = w.generate_panel
+    panel.count.setValue(1)
+    panel.bars.setValue(2)
+    click(qtbot, panel.generate_button)
+    wait_idle(qtbot, session)
+    m = panel.results.melodies[0]
+    assert m.time_signature == (3, 4) and "phrases run" not in panel.status.text()
+    assert m.end_tick <= 2 * m.ticks_per_bar
+    w.set_song_settings(time_signature=(4, 4))
+    settled(four)
+    w.undo_stack.undo()  # back to 3/4: the undo is a meter change like any other
+    settled(three)
+    set_active_model(four)  # the user chose the 4/4 model: it stays in 3/4, and Generate says so
+    try:
+        session.load_model(lambda: __import__("mguv_app.engine", fromlist=["TrainedModel"]).TrainedModel(four))
+        settled(four)
+        assert not session.follow_meter()
+        click(qtbot, panel.generate_button)
+        wait_idle(qtbot, session)
+        assert "so its phrases run in 4/4 bars, not 3/4" in panel.status.text()
+    finally:
+        set_active_model(None)
 
 
 def test_vary_the_melody(qtbot, window):

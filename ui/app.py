@@ -47,8 +47,8 @@ def _report_when_shown(app, window) -> None:
     QTimer.singleShot(0, check)
 
 
-def _chosen_model_loader():
-    """The model the user last chose in the Training tab, else the bundled one."""
+def _chosen_model_loader(time_signature=None):
+    """The model the user last chose in the Training tab, else the bundled one for the melody's meter."""
     from mguv_app.models_registry import active_model
 
     from .generation_link import default_loader
@@ -56,7 +56,7 @@ def _chosen_model_loader():
     folder = active_model()
     if folder is not None and (folder / "config.json").exists():
         return _load_model(str(folder))
-    return default_loader()
+    return default_loader(time_signature)
 
 
 def _load_model(folder: str):

@@ -17,11 +17,11 @@ from PySide6.QtWidgets import QApplication, QMenu, QVBoxLayout, QWidget
 from .widgets import VScrollArea
 
 
-def default_loader():
-    """The shipped model, or a clear error when it is not installed."""
+def default_loader(time_signature=None):
+    """The shipped model for the melody's meter (3/4: the 3/4 model), or a clear error when it is not installed."""
     from mguv_app.engine import TrainedModel, default_model_dir
 
-    folder = default_model_dir()
+    folder = default_model_dir(time_signature)
     if not (folder / "config.json").exists():
         raise FileNotFoundError(f"no model at {folder}")
     return TrainedModel(folder)

@@ -1,7 +1,8 @@
 """Dock the "Endless" (Lo-Fi) panel and wire it to the window: model, anchor melody, freeze, status.
 
 The model comes from the window's generation session when there is one (so both share one
-loaded model and follow a model switch), else from ``model_loader`` on the first Start.
+loaded model and follow a model switch; not a 3/4 model, since Endless plays in 4/4), else from
+``model_loader`` on the first Start.
 Freezing a phrase replaces the piano roll's notes as one undoable step. Without a working
 audio stack the panel still opens; Start then says why it cannot play.
 """
@@ -10,6 +11,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
+
+from mguv_app.models_registry import fits_meter
 
 from .generation_link import default_loader  # one loader for every panel: the shipped model or a clear error
 from .widgets import VScrollArea
@@ -25,9 +28,15 @@ def attach_lofi(window, model_loader=default_loader, player_factory=None):
     panel.statusMessage.connect(lambda msg: window.statusBar().showMessage(msg, 5000))
     generation = getattr(window, "generation", None)
     if generation is not None and hasattr(generation, "modelChanged"):
-        generation.modelChanged.connect(panel.set_model)
+        def share(model) -> None:
+            # Endless plays 4/4 lo-fi: a 3/4 model (the session's for a waltz) is not shared, and the panel
+            # keeps the 4/4 model it has, or loads the default one on Start
+            if model is None or fits_meter(model.steps_per_bar, (4, 4)):
+                panel.set_model(model)
+
+        generation.modelChanged.connect(share)
         if getattr(generation, "model", None) is not None:
-            panel.set_model(generation.model)
+            share(generation.model)
     # scrolls when the dock is short; never narrower than the panel
     window.add_panel_dock(VScrollArea(panel), "Endless", Qt.DockWidgetArea.RightDockWidgetArea)
     app = QApplication.instance()

@@ -31,7 +31,7 @@ def _run(args) -> int:
     if args.bars < 1:
         raise CliError("--bars must be at least 1")
     prompt = read_melody_with_chords(args.prompt, args.chord)
-    tm = load_trained_model(args)
+    tm = load_trained_model(args, prompt.time_signature)
     temperature = temperature_of(tm, args)
     new_from = prompt.num_bars * prompt.ticks_per_bar
     fitted = ""

@@ -20,8 +20,21 @@ def _key(text: str) -> tuple[int, str]:
         raise argparse.ArgumentTypeError(str(err)) from None
 
 
+def _meter(text: str) -> tuple[int, int]:
+    try:
+        num, den = (int(v) for v in text.split("/"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a meter is N/D, such as 3/4, not {text!r}") from None
+    if not (1 <= num <= 32 and den in (1, 2, 4, 8, 16, 32)):
+        raise argparse.ArgumentTypeError(f"not a time signature: {text}")
+    return num, den
+
+
 def add_arguments(p) -> None:
     p.add_argument("--bars", type=int, default=16, help="bars per melody (default 16)")
+    p.add_argument("--meter", type=_meter, default=None, metavar="N/D",
+                   help="write in this meter: 3/4 (or 6/8) takes the bundled 3/4 model (default: the model's own, "
+                        "4/4 for the bundled one)")
     p.add_argument("--count", type=int, default=4, help="how many melodies (default 4)")
     p.add_argument("--temperature", type=float, default=None,
                    help="sampling temperature (0 = greedy; default: the model's own, measured when it was shipped)")
@@ -39,15 +52,22 @@ def add_arguments(p) -> None:
 
 
 def _run(args) -> int:
+    from ..models_registry import fits_meter
     from ..music import write_midi
 
-    tm = load_trained_model(args)
+    tm = load_trained_model(args, args.meter)
     temperature = tm.sample_temperature if args.temperature is None else args.temperature
     out = Path(args.out)
+    meter = args.meter or tm.time_signature
+    if not fits_meter(tm.steps_per_bar, meter):
+        ts = tm.time_signature
+        print(f"mguv generate: note: the model '{tm.name}' learnt {ts[0]}/{ts[1]} melodies, so its phrases run "
+              f"in {ts[0]}/{ts[1]} bars, not {meter[0]}/{meter[1]}", file=sys.stderr)
     if args.chord:
         return _over_chords(args, tm, temperature, out)
     melodies = tm.sample(args.count, args.bars, temperature, args.seed, args.qpm, args.program)
     for i, m in enumerate(melodies):
+        m.time_signature = meter
         moved = ""
         if args.key:
             from ..editing.scales import key_label, shift_into_scale
@@ -70,7 +90,7 @@ def _over_chords(args, tm, temperature: float, out: Path) -> int:
     from .cmd_backing import chord_options
 
     try:
-        chords = chord_options(args.chord, Melody(time_signature=(4, 4)))
+        chords = chord_options(args.chord, Melody(time_signature=args.meter or tm.time_signature))
     except ValueError as err:
         print(f"mguv generate: {err}", file=sys.stderr)
         return 2
@@ -78,6 +98,7 @@ def _over_chords(args, tm, temperature: float, out: Path) -> int:
                               key=args.key, chords=chords)
     for i, (m, fit, first) in enumerate(zip(res.melodies, res.meta["chord_fit"], res.meta["chord_fit_first"],
                                             strict=True)):
+        m.time_signature = args.meter or m.time_signature
         path = out / f"sample_{i + 1:02d}.mid"
         write_midi(m, path)
         print(f"{path}: {len(m.notes)} notes, fit to the chords {fit:.2f} (best of {CHORD_CANDIDATES}; "

@@ -27,7 +27,7 @@ def _run(args) -> int:
     if args.steps < 2:
         raise CliError("--steps must be at least 2")
     a, b = read_melody(args.a), read_melody(args.b)
-    tm = load_trained_model(args)
+    tm = load_trained_model(args, a.time_signature)
     steps = tm.interpolate(a, b, args.steps, args.temperature, args.seed)
     if args.concat:
         step_len = tm.bars * steps[0].ticks_per_bar

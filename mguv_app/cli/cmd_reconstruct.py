@@ -18,7 +18,14 @@ def add_arguments(p) -> None:
 def _run(args) -> int:
     from ..music import MidiImportError, iter_midi_files, read_midi, write_midi
 
-    tm = load_trained_model(args)
+    models = {}  # without --model, each meter gets the bundled model whose bars fit it
+
+    def model_for(melody):
+        key = None if args.model else tuple(melody.time_signature)
+        if key not in models:
+            models[key] = load_trained_model(args, key)
+        return models[key]
+
     src = Path(args.input)
     pairs = [(src, Path(args.out))] if not src.is_dir() else \
         [(f, Path(args.out) / f.relative_to(src)) for f in iter_midi_files([src])]
@@ -30,7 +37,7 @@ def _run(args) -> int:
             print(f"REFUSED {exc}")
             refused += 1
             continue
-        write_midi(tm.reconstruct(melody), target)
+        write_midi(model_for(melody).reconstruct(melody), target)
         print(f"{target}")
     return 2 if refused else 0
 

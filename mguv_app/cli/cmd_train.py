@@ -26,7 +26,9 @@ def add_arguments(p) -> None:
     p.add_argument("--steps", type=int, help="total training steps")
     p.add_argument("--resume", action="store_true",
                    help="continue the run in RUN_DIR from its last checkpoint; --set changes settings from there on")
-    p.add_argument("--init-from", metavar="MODEL", help="fine-tune: start from this model's weights")
+    p.add_argument("--init-from", metavar="MODEL",
+                   help="fine-tune: start from this model's weights and architecture (--set model.bars=N or "
+                        "model.steps_per_bar=12 may change its bar geometry: a 3/4 model from a 4/4 one)")
     p.add_argument("--device", default=None, help="auto, cpu or cuda")
 
 
@@ -42,6 +44,7 @@ def build_configs(args):
 
     model, train = {}, {}
     args.train_overrides = {}
+    args.model_keys = set()
     if args.config:
         try:
             cfg = json.loads(Path(args.config).read_text())
@@ -57,6 +60,7 @@ def build_configs(args):
         else:
             train[key.removeprefix("train.")] = _parse_value(value)
             args.train_overrides[key.removeprefix("train.")] = train[key.removeprefix("train.")]
+    args.model_keys = set(model)
     if args.steps:
         train["max_steps"] = args.steps
     if args.device:
@@ -75,12 +79,14 @@ def _command_line(args) -> str:
 
 
 def _run(args) -> int:
-    from ..training.loop import TrainingRun
+    from ..training.loop import GEOMETRY_KEYS, TrainingRun
 
     mcfg, tcfg = build_configs(args)
+    geometry = {k: getattr(mcfg, k) for k in GEOMETRY_KEYS if k in args.model_keys}  # named in --config/--set
     try:
         run = TrainingRun(args.data, args.out, mcfg, tcfg, resume=args.resume, init_from=args.init_from,
-                          overrides=args.train_overrides if args.resume else None, command=_command_line(args))
+                          overrides=args.train_overrides if args.resume else None, command=_command_line(args),
+                          init_geometry=geometry)
         if args.resume and not run.resume:  # TrainingRun found (or repaired) no checkpoint to go on from
             print(json.dumps({"event": "note", "message": "nothing to resume: starting a new run"}), flush=True)
         return run.run()

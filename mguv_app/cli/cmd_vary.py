@@ -35,7 +35,7 @@ def _run(args) -> int:
     if args.count < 1:
         raise CliError("--count must be at least 1")
     melody = read_melody_with_chords(args.melody, args.chord)
-    tm = load_trained_model(args)
+    tm = load_trained_model(args, melody.time_signature)
     temperature = temperature_of(tm, args)
     try:
         res = vary_melody(tm, melody, args.count, args.amount, temperature, args.seed, chords=melody.chords or None)

@@ -10,7 +10,9 @@ class CliError(Exception):
 
 
 def add_model_arguments(p) -> None:
-    p.add_argument("--model", metavar="PATH", help="a model folder (default: the bundled model)")
+    p.add_argument("--model", metavar="PATH",
+                   help="a model folder (default: the bundled model for the melody's meter: 3/4 and 6/8 "
+                        "the 3/4 model, else the 4/4 one)")
     p.add_argument("--device", default="auto", help="auto (CUDA if present), cpu or cuda")
 
 
@@ -22,11 +24,12 @@ def add_sampling_arguments(p, chord_help: str, seed_default: int | None = 0) -> 
     p.add_argument("--chord", action="append", default=[], metavar="BAR[:BEAT]=CHORD", help=chord_help)
 
 
-def load_trained_model(args):
+def load_trained_model(args, time_signature=None):
+    """``--model``, else the bundled model whose bars fit ``time_signature`` (the input melody's meter)."""
     from ..engine import TrainedModel, default_model_dir
     from ..model import CheckpointError
 
-    folder = args.model or default_model_dir()
+    folder = args.model or default_model_dir(time_signature)
     try:
         return TrainedModel(folder, args.device)
     except CheckpointError as exc:

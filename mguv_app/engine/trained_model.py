@@ -18,7 +18,6 @@ import torch
 from ..model.checkpoint import load_model
 from ..music.events import HOLD, NOTE_OFF, events_to_notes, melody_to_events
 from ..music.melody import TICKS_PER_STEP, Melody
-from ..paths import resources_dir
 from .attributes import ATTRIBUTES_FILE, load_attribute_vectors
 from .device import pick_device
 from .interpolation import slerp
@@ -26,8 +25,19 @@ from .interpolation import slerp
 DEFAULT_MODEL_NAME = "melody_16bar"
 
 
-def default_model_dir() -> Path:
-    return resources_dir() / "models" / DEFAULT_MODEL_NAME
+def default_model_dir(time_signature: tuple[int, int] | None = None) -> Path:
+    """The bundled model; given a melody's meter, the bundled model whose bars fit it (a 3/4 melody: the
+    3/4 model), else the default 4/4 one (``models_registry.bundled_model_dir``)."""
+    from ..models_registry import bundled_model_dir
+
+    return bundled_model_dir(time_signature)
+
+
+def model_time_signature(steps_per_bar: int) -> tuple[int, int]:
+    """The meter of a model's bars: 16 steps 4/4, 12 steps 3/4, any other n steps n/16."""
+    if steps_per_bar == 16:
+        return (4, 4)
+    return (steps_per_bar // 4, 4) if steps_per_bar % 4 == 0 else (steps_per_bar, 16)
 
 
 class TrainedModel:
@@ -49,6 +59,15 @@ class TrainedModel:
         return self.cfg.steps_per_bar
 
     @property
+    def time_signature(self) -> tuple[int, int]:
+        """The meter this model learnt: ``time_signature`` in config.json, else read from its bar length
+        (16 steps: 4/4, 12: 3/4). What it writes is labelled with it."""
+        ts = self.config.get("time_signature")
+        if isinstance(ts, (list, tuple)) and len(ts) == 2:
+            return int(ts[0]), int(ts[1])
+        return model_time_signature(self.steps_per_bar)
+
+    @property
     def name(self) -> str:
         return self.config.get("name", self.folder.name)
 
@@ -67,7 +86,7 @@ class TrainedModel:
         return melody_to_events(melody, bars * self.steps_per_bar, first_bar * self.steps_per_bar)
 
     def _melody(self, tokens, like: Melody | None = None) -> Melody:
-        like = like or Melody()
+        like = like or Melody(time_signature=self.time_signature)
         return Melody(events_to_notes(np.asarray(tokens)), like.qpm, like.time_signature, like.program, like.name)
 
     def _generator(self, seed: int | None) -> torch.Generator:
@@ -104,7 +123,8 @@ class TrainedModel:
         bars = bars or self.bars
         rng = np.random.default_rng(seed)
         z = rng.standard_normal((n, self.cfg.latent_dim)).astype(np.float32)
-        return self.melodies_from_latents(z, bars, temperature, seed, Melody(qpm=qpm, program=program))
+        return self.melodies_from_latents(z, bars, temperature, seed,
+                                          Melody(qpm=qpm, program=program, time_signature=self.time_signature))
 
     def melodies_from_latents(self, z: np.ndarray, bars: int, temperature: float, seed: int | None,
                               like: Melody) -> list[Melody]:

@@ -71,14 +71,20 @@ def _emit_stdout(event: dict) -> None:
     print(json.dumps(event), flush=True)
 
 
+GEOMETRY_KEYS = ("bars", "steps_per_bar")  # model settings a fine-tune may change: no weight's shape has them
+
+
 class TrainingRun:
     def __init__(self, data: str | Path | WindowSet, out_dir: str | Path, model_cfg: ModelConfig | None = None,
                  train_cfg: TrainConfig | None = None, resume: bool = False, init_from: str | Path | None = None,
                  emit: Callable[[dict], None] = _emit_stdout, stop_event: threading.Event | None = None,
-                 overrides: dict | None = None, command: str | None = None):
+                 overrides: dict | None = None, command: str | None = None, init_geometry: dict | None = None):
         """``overrides``: train settings a resume changes on purpose (say a larger free_bits for a second phase);
         without them a resume keeps the saved settings, so an interrupted run ends as a straight one would.
-        ``command``: the command line that started this run or phase, kept in run.json (a model card cites it)."""
+        ``command``: the command line that started this run or phase, kept in run.json (a model card cites it).
+        ``init_geometry``: with ``init_from``, a new ``bars`` and/or ``steps_per_bar`` for the fine-tune: no
+        weight's shape depends on them, so a 4/4 model can start a 3/4 one (12-step bars) with all it knows
+        of pitch and line; every other setting of the model is the one it was trained with."""
         self.out = Path(out_dir)
         self.command = command
         self.overrides = dict(overrides or {})
@@ -97,7 +103,9 @@ class TrainingRun:
             train_cfg = base
         self.init_from = Path(init_from) if init_from else None
         if self.init_from and not self.resume:
-            model_cfg = ModelConfig.from_dict(json.loads((self.init_from / "config.json").read_text())["model"])
+            base_model = json.loads((self.init_from / "config.json").read_text())["model"]
+            geometry = {k: v for k, v in (init_geometry or {}).items() if k in GEOMETRY_KEYS}
+            model_cfg = ModelConfig.from_dict({**base_model, **geometry})
         self.mcfg = model_cfg or ModelConfig()
         self.tcfg = train_cfg or TrainConfig()
         self.data = data
@@ -188,7 +196,9 @@ class TrainingRun:
             model, _ = load_model(self.out / "checkpoint", device)
             step = self._last_saved = checkpoint_swap.saved_step(self.out)
         elif self.init_from:
-            model, _ = load_model(self.init_from, device)
+            base, _ = load_model(self.init_from, device)
+            model = MusicVAE(self.mcfg).to(device)  # the same weights in this run's bar geometry
+            model.load_state_dict(base.state_dict())
         else:
             model = MusicVAE(self.mcfg).to(device)
         model.train()

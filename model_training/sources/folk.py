@@ -2,7 +2,7 @@
 
 Collection files hold many tunes; they are split on ``X:`` here (cheap, in the main
 process) so each tune is one task and one bad tune is one rejection. Tunes whose every
-``M:`` field is 4/4, C, 2/2, C| or 2/4 are parsed with music21 (about 30 ms a tune); a
+``M:`` field is 4/4, C, 2/2, C| or 2/4 (for a 3/4 corpus: 3/4) are parsed with music21 (about 30 ms a tune); a
 pickup is shifted so it ends on a barline, ties are merged, chords keep their top note,
 grace notes are dropped, repeats are not expanded (as in the lead-sheet sets). Tunes with
 more than 10% of onsets off the 16th grid (triplet-heavy hornpipes) are dropped rather
@@ -18,10 +18,9 @@ from pathlib import Path
 
 from mguv_app.music import TICKS_PER_QUARTER, Melody, Note
 
-from ..songs import Rejected, Song, melody_tokens
+from ..songs import FOUR_FOUR, SHAPES, BarShape, Rejected, Song, melody_tokens
 
 COLLECTIONS = {"essen": "essenFolksong", "oneills": "oneills1850", "ryans": "ryansMammoth", "airds": "airdsAirs"}
-DUPLE = {"4/4": 4, "C": 4, "2/2": 4, "C|": 4, "2/4": 2}
 MAX_OFF_GRID = 0.10
 _METER = re.compile(r"(?m)^M:\s*([^\n%]*)|\[M:\s*([^\]]*)\]")
 
@@ -38,19 +37,20 @@ def split_tunes(text: str) -> tuple[str, list[str]]:
     return parts[0], parts[1:]
 
 
-def tune_meter(tune: str) -> str | None:
-    """The single duple meter of a tune, or None when any M: field is something else."""
+def tune_meter(tune: str, shape: BarShape = FOUR_FOUR) -> str | None:
+    """The single meter of a tune, or None when any M: field is outside ``shape`` or its bars differ."""
     meters = {(a or b).strip() for a, b in _METER.findall(tune)}
-    if not meters or not all(m in DUPLE for m in meters):
+    if not meters or not all(m in shape.abc_bars for m in meters):
         return None
-    beats = {DUPLE[m] for m in meters}
+    beats = {shape.abc_bars[m] for m in meters}
     return meters.pop() if len(beats) == 1 else None
 
 
-def list_tunes(limit_per_collection: int | None = None):
-    """Yield (source, song_id, header + tune text, meter-or-None) for every tune, in a fixed order.
+def list_tunes(limit_per_collection: int | None = None, shape: BarShape = FOUR_FOUR):
+    """Yield (source, song_id, header + tune text, meter-or-None, shape name) for every tune, in a
+    fixed order.
 
-    ``limit_per_collection`` caps the duple-meter tunes taken from each collection (the first N).
+    ``limit_per_collection`` caps the usable tunes taken from each collection (the first N).
     """
     root = corpus_root()
     for short, folder in COLLECTIONS.items():
@@ -58,16 +58,12 @@ def list_tunes(limit_per_collection: int | None = None):
         for path in sorted((root / folder).glob("*.abc")):
             header, tunes = split_tunes(path.read_text(encoding="latin-1"))
             for i, tune in enumerate(tunes):
-                meter = tune_meter(tune)
+                meter = tune_meter(tune, shape)
                 if meter is not None:  # the limit counts usable tunes only
                     if limit_per_collection is not None and count >= limit_per_collection:
                         continue
                     count += 1
-                yield f"folk_{short}", f"{path.stem}#{i}", header + tune, meter
-
-
-def _measure_quarters(meter: str) -> Fraction:
-    return Fraction(DUPLE[meter])
+                yield f"folk_{short}", f"{path.stem}#{i}", header + tune, meter, shape.name
 
 
 @contextlib.contextmanager
@@ -81,10 +77,11 @@ def _no_beaming(stream_module):
         stream_module.Stream.makeBeams = original
 
 
-def load_tune(source: str, song_id: str, text: str, meter: str | None) -> Song | Rejected:
+def load_tune(source: str, song_id: str, text: str, meter: str | None, shape_name: str = "4/4") -> Song | Rejected:
     where = f"music21:{song_id}"
+    shape = SHAPES[shape_name]
     if meter is None:
-        return Rejected(source, where, "meter is not 4/4, 2/2 or 2/4 throughout")
+        return Rejected(source, where, f"meter is not {shape.describe()} throughout")
     try:
         from music21 import converter, stream
 
@@ -93,7 +90,7 @@ def load_tune(source: str, song_id: str, text: str, meter: str | None) -> Song |
         part = score.parts[0] if getattr(score, "parts", None) else score
         measures = list(part.getElementsByClass(stream.Measure))
         title = (score.metadata.title if score.metadata else None) or song_id
-        bar = _measure_quarters(meter)
+        bar = shape.abc_bars[meter]
         shift = Fraction(0)
         if len(measures) > 1:
             shift = (bar - Fraction(measures[1].offset).limit_denominator(96)) % bar
@@ -119,5 +116,5 @@ def load_tune(source: str, song_id: str, text: str, meter: str | None) -> Song |
         return Rejected(source, where, "no notes")
     if off_grid > MAX_OFF_GRID * len(notes):
         return Rejected(source, where, f"too many onsets off the 16th grid ({off_grid} of {len(notes)}, triplets)")
-    melody = Melody(notes, time_signature=(4, 4)).quantized().monophonic()
-    return Song(source, song_id, str(title).strip(), [melody_tokens(melody)], where)
+    melody = Melody(notes, time_signature=shape.time_signature).quantized().monophonic()
+    return Song(source, song_id, str(title).strip(), [melody_tokens(melody, shape.steps)], where, shape.steps)

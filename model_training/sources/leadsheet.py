@@ -2,7 +2,8 @@
 
 Both come with a ``manifest.tsv``. OpenEWLD's says which files have irregular measures
 (dropped: bars would drift) and its time signature (pickups were already shifted to a
-barline by the converter). Only 4/4, 2/2 and 2/4 are kept; 2/4 bars are paired. Without
+barline by the converter). Only 4/4, 2/2 and 2/4 are kept (2/4 bars are paired), or for a
+3/4 corpus only 3/4. Without
 a manifest the MIDI file's own time signature and file name are used.
 """
 
@@ -14,7 +15,7 @@ from pathlib import Path
 
 from mguv_app.music import MidiImportError, read_midi
 
-from ..songs import Rejected, Song, melody_tokens, meter_ok
+from ..songs import SHAPES, Rejected, Song, melody_tokens
 
 
 def read_manifest(root: Path) -> dict[str, dict]:
@@ -50,8 +51,9 @@ def _parse_ts(text: str) -> tuple[int, int] | None:
     return (int(m.group(1)), int(m.group(2))) if m else None
 
 
-def load_song(source: str, path: str, row: dict | None) -> Song | Rejected:
+def load_song(source: str, path: str, row: dict | None, shape_name: str = "4/4") -> Song | Rejected:
     p = Path(path)
+    shape = SHAPES[shape_name]
     if row and str(row.get("irregular_measures", "0")).strip() not in ("", "0"):
         return Rejected(source, path, "irregular measure lengths (manifest)")
     try:
@@ -62,11 +64,11 @@ def load_song(source: str, path: str, row: dict | None) -> Song | Rejected:
         return Rejected(source, path, f"unreadable MIDI ({exc})")
     ts = _parse_ts(row.get("time_signature", "")) if row else None
     ts = ts or imp.melody.time_signature
-    if not meter_ok(ts):
-        return Rejected(source, path, f"meter {ts[0]}/{ts[1]} is not 4/4, 2/2 or 2/4")
+    if not shape.keeps(ts):
+        return Rejected(source, path, f"meter {ts[0]}/{ts[1]} is not {shape.describe()}")
     if "MELODY" not in imp.track.upper() and row is not None:
         return Rejected(source, path, f"no MELODY track (found '{imp.track}')")
-    tokens = melody_tokens(imp.melody)
+    tokens = melody_tokens(imp.melody, shape.steps)
     if not len(tokens):
         return Rejected(source, path, "no notes")
-    return Song(source, p.stem, title_of(p.stem, row), [tokens], path)
+    return Song(source, p.stem, title_of(p.stem, row), [tokens], path, shape.steps)

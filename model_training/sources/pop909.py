@@ -6,6 +6,8 @@ to the nearest 16th. Bars come from the 4-beat downbeat flags (3rd column); a ba
 is not 4 beats long (the annotators' meter changes, 2- or 6-beat bars) starts a new
 segment, so windows never span one. Beats before the first downbeat (pickups, count-ins)
 are dropped. Meter comes from ``index.xlsx``: only (2 beats, 2 quavers) songs are kept.
+For a 3/4 corpus only (3 beats, 2 quavers) songs are, and their bars come from the 2nd
+column, which in those songs flags every third beat.
 """
 
 from __future__ import annotations
@@ -16,12 +18,14 @@ import numpy as np
 
 from mguv_app.music import Melody, MidiImportError, Note, melody_to_events, read_midi
 
-from ..songs import STEPS_PER_BAR, TOKEN_DTYPE, Rejected, Song
+from ..songs import SHAPES, TOKEN_DTYPE, Rejected, Song
 from ..xlsx import read_xlsx_rows
 
 SOURCE = "pop909"
 STEPS_PER_BEAT = 4
 BEATS_PER_BAR = 4
+# bar shape -> (index.xlsx (beats, quavers), beat_midi.txt column of its downbeats)
+METERS = {"4/4": ((2, 2), 2), "3/4": ((3, 2), 1)}
 
 
 def song_dirs(root: Path) -> list[Path]:
@@ -63,15 +67,16 @@ def _beat_positions(times: np.ndarray, beats: np.ndarray) -> np.ndarray:
     return np.where(times > beats[-1], len(beats) - 1 + (times - beats[-1]) / last, pos)
 
 
-def _bar_segments(downbeat_flags: np.ndarray, n_beats_total: int) -> list[tuple[int, int]]:
-    """Runs of regular 4-beat bars as (first beat, number of bars)."""
+def _bar_segments(downbeat_flags: np.ndarray, n_beats_total: int,
+                  beats_per_bar: int = BEATS_PER_BAR) -> list[tuple[int, int]]:
+    """Runs of regular bars of ``beats_per_bar`` beats as (first beat, number of bars)."""
     down = np.flatnonzero(downbeat_flags > 0.5).tolist()
-    if down and down[-1] + BEATS_PER_BAR <= n_beats_total:
-        down.append(down[-1] + BEATS_PER_BAR)  # close the last bar if its beats exist
+    if down and down[-1] + beats_per_bar <= n_beats_total:
+        down.append(down[-1] + beats_per_bar)  # close the last bar if its beats exist
     runs: list[tuple[int, int]] = []
     start, count = None, 0
     for a, b in zip(down, down[1:], strict=False):
-        if b - a == BEATS_PER_BAR:
+        if b - a == beats_per_bar:
             if start is None:
                 start, count = a, 0
             count += 1
@@ -84,13 +89,15 @@ def _bar_segments(downbeat_flags: np.ndarray, n_beats_total: int) -> list[tuple[
     return runs
 
 
-def load_song(song_dir: str, meta: dict | None) -> Song | Rejected:
+def load_song(song_dir: str, meta: dict | None, shape_name: str = "4/4") -> Song | Rejected:
     """Read one POP909 song folder; ``meta`` is its index.xlsx row (or None if unknown)."""
     d = Path(song_dir)
     midi = d / f"{d.name}.mid"
-    if meta is not None and (meta["beats"], meta["quavers"]) != (2, 2):
+    shape = SHAPES[shape_name]
+    (want, column), beats_per_bar = METERS[shape_name], shape.steps // STEPS_PER_BEAT
+    if meta is not None and (meta["beats"], meta["quavers"]) != want:
         meter = f"{meta['beats']} beats x {meta['quavers']} quavers"
-        return Rejected(SOURCE, str(midi), f"meter is {meter}, not duple (index.xlsx)")
+        return Rejected(SOURCE, str(midi), f"meter is {meter}, not {shape.name} (index.xlsx)")
     try:
         read_midi(midi)  # the structural checks and typed errors of the app's importer
         import symusic
@@ -119,15 +126,15 @@ def load_song(song_dir: str, meta: dict | None) -> Song | Rejected:
     notes = [Note(s * 120, e * 120, int(p)) for s, e, p in
              zip(on_step[keep].tolist(), off_step[keep].tolist(), arr["pitch"][keep].tolist(), strict=True)
              if 0 <= p <= 127]
-    total_steps = (len(beats) + BEATS_PER_BAR) * STEPS_PER_BEAT
+    total_steps = (len(beats) + beats_per_bar) * STEPS_PER_BEAT
     tokens = melody_to_events(Melody(notes), num_steps=max(total_steps, max(on_step) + 1))
     segments = []
-    for first_beat, n_bars in _bar_segments(beat_table[:, 2], len(beats)):
+    for first_beat, n_bars in _bar_segments(beat_table[:, column], len(beats), beats_per_bar):
         s = first_beat * STEPS_PER_BEAT
-        seg = tokens[s: s + n_bars * STEPS_PER_BAR].astype(TOKEN_DTYPE)
-        if len(seg) == n_bars * STEPS_PER_BAR and n_bars:
+        seg = tokens[s: s + n_bars * shape.steps].astype(TOKEN_DTYPE)
+        if len(seg) == n_bars * shape.steps and n_bars:
             segments.append(seg)
     if not segments:
-        return Rejected(SOURCE, str(midi), "no run of regular 4-beat bars in beat_midi.txt")
+        return Rejected(SOURCE, str(midi), f"no run of regular {beats_per_bar}-beat bars in beat_midi.txt")
     title = (meta or {}).get("name") or d.name
-    return Song(SOURCE, d.name, str(title), segments, str(midi))
+    return Song(SOURCE, d.name, str(title), segments, str(midi), shape.steps)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from mguv_app.editing import key_label
 from mguv_app.generation import continue_melody, generate_variations, rewrite_bars, vary_melody
 from mguv_app.generation.jobs import CHORD_CANDIDATES, bars_label
+from mguv_app.models_registry import fits_meter
 
 from ..widgets import WrapLabel, scroll_into_view
 from .attributes_box import AttributesBox
@@ -269,9 +270,11 @@ class GeneratePanel(QWidget):
         m, key, chords = self.session.window.melody, self.target_key(), self.target_chords()
         done = f"{count} variations (seed {seed})" + (f" in {key_label(*key)}" if key else "") + (
             f", each the best fit to your chords of {CHORD_CANDIDATES}" if chords else "")
-        if tuple(m.time_signature) not in ((4, 4), (2, 2), (2, 4)):  # what the model learnt from
-            done += (f"; the model learnt from 4/4 and 2/4 melodies, so its phrases run in four beats, not "
-                     f"{m.time_signature[0]}/{m.time_signature[1]}")
+        model = self.session.model
+        if model is not None and not fits_meter(model.steps_per_bar, m.time_signature):  # what it learnt from
+            ts = model.time_signature
+            done += (f"; the model learnt {ts[0]}/{ts[1]} melodies, so its phrases run in {ts[0]}/{ts[1]} "
+                     f"bars, not {m.time_signature[0]}/{m.time_signature[1]}")
         return self.session.run(
             f"Generating {count} variation{'s' * (count > 1)}" + (" over your chords" if chords else ""),
             lambda model, tok: generate_variations(model, count, bars, temp, seed, m.qpm, m.program, tok, key,

@@ -8,11 +8,14 @@ results, and the few window operations generation needs (audition, replace, inse
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from mguv_app import models_registry as registry
 from mguv_app.generation import JobResult
 from mguv_app.latent import LatentPCA, PointStore, load_pins, reference_points, save_pins
 from mguv_app.music import Melody
@@ -51,11 +54,15 @@ class GenerationSession(QObject):
         window.roll.cursorChanged.connect(self.spanChanged)
 
     # --- the model ------------------------------------------------------------------------------
-    def load_model(self, loader: Callable[[], object]) -> None:
-        """Call ``loader()`` on the worker; afterwards the panels enable themselves (or say why not)."""
+    def load_model(self, loader: Callable[..., object]) -> None:
+        """Call ``loader()`` on the worker; afterwards the panels enable themselves (or say why not).
+        A loader with a parameter is given the melody's meter (the bundled default picks its model by it)."""
         self.loading = True
         self.message.emit("Loading the model…")
-        self.runner.submit(lambda _tok: loader(), self.set_model, self._model_failed, lambda: None)
+        meter = tuple(self.window.doc.time_signature)
+        takes_meter = bool(inspect.signature(loader).parameters)
+        self.runner.submit(lambda _tok: loader(meter) if takes_meter else loader(), self.set_model,
+                           self._model_failed, lambda: None)
 
     def _model_failed(self, msg: str) -> None:
         self.loading = False
@@ -69,9 +76,31 @@ class GenerationSession(QObject):
         self.model, self.model_error = model, None
         self.store = PointStore()
         self.modelChanged.emit(model)
-        self.message.emit(f"Model '{model.name}' ready ({model.bars} bars)")
+        ts = tuple(getattr(model, "time_signature", (4, 4)))
+        self.message.emit(f"Model '{model.name}' ready ({model.bars} bars" +
+                          ("" if ts == (4, 4) else f" of {ts[0]}/{ts[1]}") + ")")
         self.runner.submit(lambda tok: reference_points(model, check=tok.check), self._references_ready,
                            lambda msg: self.message.emit(f"Latent map: {msg}"))
+        QTimer.singleShot(0, self.follow_meter)  # the melody's meter may have changed while it loaded
+
+    def follow_meter(self) -> bool:
+        """Generate writes in the melody's meter. While the bundled models are in use (none chosen in the
+        Training tab), a meter the loaded model's bars do not fit loads the bundled model that fits it: 3/4
+        and 6/8 the 3/4 model, back in 4/4 the 4/4 one. True when a switch started; a model the user chose
+        stays, and Generate says when its bars and the melody's differ."""
+        model, ts = self.model, tuple(self.window.doc.time_signature)
+        if model is None or self.loading or registry.fits_meter(model.steps_per_bar, ts):
+            return False
+        folder = getattr(model, "folder", None)
+        if registry.active_model() is not None or not registry.is_bundled(folder):
+            return False
+        target = registry.bundled_model_dir(ts)
+        if target == Path(folder) or not (target / "config.json").is_file():
+            return False
+        from mguv_app.engine import TrainedModel  # torch is already loaded: a model is
+
+        self.load_model(lambda: TrainedModel(target))
+        return True
 
     def _references_ready(self, items: list[tuple]) -> None:
         self.store.set_pca(LatentPCA.fit(np.stack([it[2] for it in items])))
@@ -196,8 +225,9 @@ class GenerationSession(QObject):
                 self.message.emit(f"Could not save the pins: {err}")
 
     def _doc_changed(self, kind: str) -> None:
-        if kind == "meta":  # a file was opened: the window sets its path right after loading
+        if kind == "meta":  # a file was opened (the window sets its path right after), or the meter changed
             QTimer.singleShot(0, self._project_maybe_changed)
+            QTimer.singleShot(0, self.follow_meter)
         elif kind == "chords":
             self.chordsChanged.emit()
         if kind in ("selection", "notes", "meta"):
