@@ -6,6 +6,7 @@ The tiny model of the other tests stands in for the shipped ones; the 3/4 data a
 import json
 
 import numpy as np
+import pytest
 
 from mguv_app import models_registry as reg
 from mguv_app.music import TICKS_PER_STEP, Melody, Note, read_midi, write_midi
@@ -84,3 +85,30 @@ def test_a_4_4_model_fine_tunes_into_12_step_bars(tmp_path, tiny_trained_model):
     base = json.loads((tiny_trained_model / "config.json").read_text())["model"]
     assert cfg == {**base, "steps_per_bar": 12}  # latent_dim is not geometry: ignored
     assert TrainedModel(model_dir, device="cpu").time_signature == (3, 4)
+
+
+def test_the_cli_picks_the_model_by_meter(bundled_pair, tmp_path, capsys):
+    from mguv_app.cli import main
+
+    assert main(["generate", "--meter", "3/4", "--count", "1", "--bars", "2", "--seed", "1",
+                 "--out", str(tmp_path / "w"), "--device", "cpu"]) == 0
+    m = read_midi(tmp_path / "w" / "sample_01.mid").melody
+    assert m.time_signature == (3, 4) and "phrases run" not in capsys.readouterr().err
+    assert main(["generate", "--meter", "6/8", "--count", "1", "--bars", "2", "--out", str(tmp_path / "j"),
+                 "--device", "cpu"]) == 0
+    assert read_midi(tmp_path / "j" / "sample_01.mid").melody.time_signature == (6, 8)  # the 3/4 model, in 6/8
+    # a model that does not fit the meter is used as asked, and says what it writes
+    assert main(["generate", "--meter", "3/4", "--count", "1", "--bars", "2", "--out", str(tmp_path / "f"),
+                 "--model", str(bundled_pair[0]), "--device", "cpu"]) == 0
+    assert "learnt 4/4 melodies, so its phrases run in 4/4 bars, not 3/4" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as bad:
+        main(["generate", "--meter", "three", "--out", str(tmp_path / "x")])
+    assert bad.value.code == 2
+    assert "a meter is N/D" in capsys.readouterr().err
+    # reconstruct: each file with the model of its meter (3/4 bars: 12 steps, so the tune's bars stay whole)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_midi(waltz(np.random.default_rng(2), 4), folder / "waltz.mid")
+    assert main(["reconstruct", str(folder), "--out", str(tmp_path / "rec"), "--device", "cpu"]) == 0
+    out = read_midi(tmp_path / "rec" / "waltz.mid").melody
+    assert out.time_signature == (3, 4) and out.end_tick <= 4 * 12 * TICKS_PER_STEP
