@@ -158,3 +158,43 @@ def test_errors_are_clear_messages(qtbot, tmp_path):
     tab.form.name.setText("a/b")
     assert not tab.start() and "not a usable name" in tab.message.text()
     QApplication.processEvents()
+
+
+def test_a_folder_of_waltzes_trains_a_3_4_model(qtbot, tmp_path, monkeypatch, bundled_pair):
+    """The scan finds the folder's melodies in 3/4 and sets the meter itself: windows of 12-step bars, a fine-tune
+    from the bundled 3/4 model, a model from scratch with 12-step bars."""
+    import numpy as np
+
+    from mguv_app.music import write_midi
+    from tests.test_three_four import waltz
+
+    monkeypatch.setenv("MGUV_CACHE_DIR", str(tmp_path / "cache"))
+    folder = tmp_path / "waltzes"
+    folder.mkdir()
+    rng = np.random.default_rng(1)
+    for i in range(6):
+        write_midi(waltz(rng, 8), folder / f"w{i}.mid")
+    write_folder(folder, 2, 6, seed=2)  # two 4/4 songs among them
+    four, three = bundled_pair
+    w, tab = _window(qtbot)
+    launched = []
+    monkeypatch.setattr(tab, "_launch", lambda cmd, text: launched.append(cmd))
+    assert tab.form.meter_value == (4, 4) and tab.finetune_folder() == four
+    tab.set_folder(folder)
+    qtbot.waitUntil(lambda: tab.windowset is not None, timeout=60_000)
+    assert tab.form.meter_value == (3, 4) and "3/4" in tab.message.text()
+    report = tab.windowset.report
+    assert report.read == 6 and tab.windowset.train.shape[1] == 4 * 12  # tiny_sets: 4-bar windows
+    assert sum("does not fit" in reason for _p, reason in report.refused) == 2
+    tab.form.set_mode("finetune")
+    assert tab.finetune_folder() == three and tab.start()
+    assert launched[-1][launched[-1].index("--init-from") + 1] == str(three)
+    assert launched[-1][-launched[-1][::-1].index("--set")] == "model.steps_per_bar=12"  # the last word on it
+    tab.run_state = "idle"
+    tab.form.set_mode("scratch")
+    assert tab.start() and "model.steps_per_bar=12" in launched[-1] and "--init-from" not in launched[-1]
+    # choosing 4/4 by hand scans again for 4/4 bars, and keeps the choice
+    tab.run_state = "idle"
+    tab.form.meter.setCurrentIndex(0)
+    qtbot.waitUntil(lambda: tab.windowset is not None and tab.windowset.report.read == 2, timeout=60_000)
+    assert tab.form.meter_value == (4, 4)

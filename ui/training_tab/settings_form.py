@@ -1,4 +1,4 @@
-"""Mode and settings: fine-tune the bundled model, train from scratch, or personalise (MidiMe)."""
+"""Mode and settings: fine-tune the bundled model, train from scratch, or personalise (MidiMe); the meter."""
 
 from __future__ import annotations
 
@@ -21,10 +21,12 @@ MODES = {
     "personalize": ("Personalise in seconds on the CPU (MidiMe)", {"steps": 500}),
 }
 DEVICES = [("auto (GPU when present)", "auto"), ("CPU", "cpu"), ("GPU (CUDA)", "cuda")]
+METERS = [("4/4 (and 2/4, 2/2)", (4, 4)), ("3/4 (and 6/8)", (3, 4))]  # a model learns the bars of one
 
 
 class SettingsForm(QWidget):
     modeChanged = Signal(str)
+    meterChanged = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -65,7 +67,14 @@ class SettingsForm(QWidget):
         self.device = QComboBox()
         for text, value in DEVICES:
             self.device.addItem(text, value)
+        self.meter = QComboBox()
+        for text, value in METERS:
+            self.meter.addItem(text, value)
+        self.meter.setToolTip("The bars the model learns: melodies in other meters are left out (and listed). "
+                              "Chosen from the folder's files when it is scanned")
+        self.meter.currentIndexChanged.connect(lambda _i: self.meterChanged.emit())
         form.addRow("Model name", self.name)
+        form.addRow("Meter", self.meter)
         form.addRow("Steps", self.steps)
         form.addRow("Batch size", self.batch)
         form.addRow("Learning rate", self.lr)
@@ -97,6 +106,19 @@ class SettingsForm(QWidget):
     def train_settings(self) -> dict:
         """The ``--set`` values for ``mguv train``."""
         return {"batch_size": self.batch.value(), "lr": self.lr.value(), "beta_max": self.beta.value()}
+
+    @property
+    def meter_value(self) -> tuple[int, int]:
+        return tuple(self.meter.currentData())
+
+    def set_meter(self, time_signature) -> None:
+        """Choose the entry whose bars fit ``time_signature`` (6/8: the 3/4 entry)."""
+        from mguv_app.models_registry import bar_steps, fits_meter
+
+        for i, (_text, value) in enumerate(METERS):
+            if fits_meter(bar_steps(value), time_signature):
+                self.meter.setCurrentIndex(i)
+                return
 
     @property
     def device_value(self) -> str:

@@ -72,6 +72,21 @@ def _fmt_eta(seconds: float) -> str:
     return f"{h} h {m:02d} min" if h else (f"{m} min {s:02d} s" if m else f"{s} s")
 
 
+
+def _steps_per_bar(folder: Path) -> int:
+    try:
+        return int(json.loads((Path(folder) / "config.json").read_text())["model"].get("steps_per_bar", 16))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return 16
+
+
+def _refused_meter(reason: str) -> tuple[int, int] | None:
+    """The meter of a file the scan left out because its bars do not fit (``file_windows``' message)."""
+    import re
+
+    m = re.match(r"time signature (\d+)/(\d+) does not fit", reason)
+    return (int(m.group(1)), int(m.group(2))) if m else None
+
 class TrainingTab(QWidget):
     modelChosen = Signal(str)  # a model folder the user picked with "Use this model"
     statusMessage = Signal(str)
@@ -85,6 +100,7 @@ class TrainingTab(QWidget):
         self.ask_folder: Callable = _ask_folder
         self.show_error: Callable = lambda parent, title, text: QMessageBox.warning(parent, title, text)
         self.folder: str | None = None
+        self._meter_picked = False  # the scan of a new folder may choose the meter once
         self.windowset = None
         self.stats: dict | None = None
         self.scan_worker: ScanWorker | None = None
@@ -134,6 +150,7 @@ class TrainingTab(QWidget):
         mv = QVBoxLayout(mode)
         self.form = SettingsForm()
         self.form.modeChanged.connect(lambda _m: self._update_buttons())
+        self.form.meterChanged.connect(self._meter_changed)
         mv.addWidget(self.form)
         row = QHBoxLayout()
         self.start_button = QPushButton("Start")
@@ -214,6 +231,23 @@ class TrainingTab(QWidget):
         if folder:
             self.set_folder(folder)
 
+    @property
+    def steps_per_bar(self) -> int:
+        """16th steps in the bars of the chosen meter: what the scan cuts and the model learns."""
+        return reg.bar_steps(self.form.meter_value) if self.form.meter_value != (4, 4) else 16
+
+    def finetune_folder(self) -> Path | None:
+        """The bundled model a fine-tune starts from: the one whose bars fit the chosen meter (None: none does)."""
+        meter = self.form.meter_value
+        for folder in (self.default_model_folder, reg.bundled_model_dir(meter)):
+            if (folder / "config.json").is_file() and reg.fits_meter(_steps_per_bar(folder), meter):
+                return folder
+        return None
+
+    def _meter_changed(self) -> None:
+        if self.folder and self.run_state == "idle":
+            self.set_folder(self.folder, keep_meter=True)  # windows of the other bars
+
     def scan_bars(self) -> int:
         """Bars per training window for the chosen mode (the scan is cached per bar count)."""
         for item in self.extra_sets:
@@ -221,21 +255,25 @@ class TrainingTab(QWidget):
                 return int(item.split("=", 1)[1])
         if self.form.mode == "scratch":
             return 16
-        base = self.base_model_folder() if self.form.mode == "personalize" else self.default_model_folder
+        base = self.base_model_folder() if self.form.mode == "personalize" else self.finetune_folder()
+        if base is None:
+            return 16
         try:
             return int(json.loads((Path(base) / "config.json").read_text())["model"]["bars"])
         except (OSError, ValueError, KeyError, TypeError):
             return 16
 
-    def set_folder(self, folder: str | Path) -> None:
-        """Remember the folder and scan it in a worker thread."""
+    def set_folder(self, folder: str | Path, keep_meter: bool = False) -> None:
+        """Remember the folder and scan it in a worker thread (a new folder may choose the meter again)."""
+        if not keep_meter:
+            self._meter_picked = False
         self.folder = str(folder)
         self.folder_label.setText(self.folder)
         self.windowset = self.stats = None
         self.refused_button.setEnabled(False)
         self.scan_label.setText("Scanning…")
         self.scan_bar.setRange(0, 0)
-        worker = ScanWorker(self.folder, self.scan_bars(), parent=self)
+        worker = ScanWorker(self.folder, self.scan_bars(), self.steps_per_bar, parent=self)
         worker.progress.connect(self._scan_progress)
         worker.finished_scan.connect(lambda ws, w=worker: self._scan_done(ws, w))
         worker.failed.connect(lambda msg, w=worker: self._scan_failed(msg, w))
@@ -260,14 +298,17 @@ class TrainingTab(QWidget):
         r = ws.report
         self.scan_bar.setRange(0, max(1, r.files))
         self.scan_bar.setValue(r.files)
-        bars = ws.train.shape[1] // 16 if ws.train.ndim == 2 else "?"
+        if self._other_meter_wanted(ws):
+            return  # the folder's melodies are in the other meter: scanning again for it
+        spb = self.steps_per_bar
+        bars = ws.train.shape[1] // spb if ws.train.ndim == 2 else "?"
         self.scan_label.setText(f"{r.files} files: {r.read} read, {len(r.refused)} not usable; "
                                 f"{r.windows} windows of {bars} bars found")
         self.refused_button.setEnabled(bool(r.refused))
         self.refused_button.setText(f"Files not used ({len(r.refused)})…")
         import numpy as np
 
-        self.stats = dataset_stats(np.concatenate([ws.train, ws.valid]) if len(ws.valid) else ws.train)
+        self.stats = dataset_stats(np.concatenate([ws.train, ws.valid]) if len(ws.valid) else ws.train, spb)
         self.stats_plots.show_stats(self.stats)
         if r.files == 0:
             self.set_message("This folder has no MIDI files (.mid, .midi, .kar, .rmi, .smf).", error=True)
@@ -275,6 +316,27 @@ class TrainingTab(QWidget):
             self.set_message(f"No melody in this folder is {bars} bars long with enough notes: "
                              "training needs longer melodies.", error=True)
         self._update_buttons()
+
+    def _other_meter_wanted(self, ws) -> bool:
+        """A folder scanned for the first time whose melodies are mostly in the other meter (they were left out
+        as "does not fit"): choose that meter, which scans again. True when it did."""
+        if self._meter_picked:
+            return False
+        self._meter_picked = True
+        meters = [m for _p, reason in ws.report.refused for m in [_refused_meter(reason)] if m]
+        if len(meters) <= ws.report.read:  # most files fit the chosen meter
+            return False
+        counts = {}
+        for m in meters:
+            counts[m] = counts.get(m, 0) + 1
+        best = max(counts, key=counts.get)
+        before = self.form.meter_value
+        self.form.set_meter(best)
+        if self.form.meter_value == before:
+            return False
+        self.set_message(f"Most melodies in this folder are in {best[0]}/{best[1]}: the meter is set to "
+                         f"{self.form.meter.currentText()}.")
+        return True
 
     def _scan_failed(self, msg: str, worker) -> None:
         if worker is not self.scan_worker:
@@ -295,11 +357,13 @@ class TrainingTab(QWidget):
 
     # ------------------------------------------------------------------ training control
     def base_model_folder(self) -> Path:
-        """The model personalisation starts from: the active one unless that is itself personalised."""
+        """The model personalisation starts from: the active one unless that is itself personalised or its
+        bars do not fit the chosen meter; else the bundled one for the meter."""
         active = reg.active_model()
-        if active is not None and not (active / "midime.json").is_file():
+        if active is not None and not (active / "midime.json").is_file() \
+                and reg.fits_meter(_steps_per_bar(active), self.form.meter_value):
             return active
-        return self.default_model_folder
+        return self.finetune_folder() or self.default_model_folder
 
     def set_message(self, text: str, error: bool = False) -> None:
         self.message.setText(text)
@@ -321,17 +385,20 @@ class TrainingTab(QWidget):
         if mode == "personalize":
             return self._start_personalize(name)
         init_from = None
+        # the bars the scan cut (a fine-tune from the bundled 3/4 model has them already: the same value)
+        meter_sets = [] if self.steps_per_bar == 16 else [f"model.steps_per_bar={self.steps_per_bar}"]
         if mode == "finetune":
-            if not (self.default_model_folder / "config.json").is_file():
-                self.set_message("The bundled model is not installed, so there is nothing to fine-tune: "
-                                 "choose “Train a new model from scratch” or personalise a model of yours.",
-                                 error=True)
+            init_from = self.finetune_folder()
+            if init_from is None:
+                ts = self.form.meter_value
+                self.set_message(f"No bundled model for {ts[0]}/{ts[1]} is installed, so there is nothing to "
+                                 "fine-tune: choose “Train a new model from scratch” or personalise a model of "
+                                 "yours.", error=True)
                 return False
-            init_from = self.default_model_folder
         self.run_dir = reg.new_run_dir(name)
         self.curves.clear_curves()
         cmd = train_command(self.folder, self.run_dir, steps=self.form.steps.value(),
-                            settings=self.form.train_settings(), extra_sets=self.extra_sets,
+                            settings=self.form.train_settings(), extra_sets=self.extra_sets + meter_sets,
                             init_from=init_from, device=self.form.device_value)
         self._launch(cmd, f"Starting training in {self.run_dir.name}…")
         return True
@@ -531,7 +598,8 @@ class TrainingTab(QWidget):
             return
         reg.set_active_model(None if entry.kind == "bundled" else entry.folder)
         self.models.refresh(select=name)
-        self.set_message(f"Generating with “{name}” from now on.")
+        self.set_message("Generating with the bundled models from now on (each melody's meter picks one)."
+                         if entry.kind == "bundled" else f"Generating with “{name}” from now on.")
         self.modelChosen.emit(str(entry.folder))
 
     def rename_model(self, name: str) -> None:
