@@ -112,3 +112,21 @@ def test_the_cli_picks_the_model_by_meter(bundled_pair, tmp_path, capsys):
     assert main(["reconstruct", str(folder), "--out", str(tmp_path / "rec"), "--device", "cpu"]) == 0
     out = read_midi(tmp_path / "rec" / "waltz.mid").melody
     assert out.time_signature == (3, 4) and out.end_tick <= 4 * 12 * TICKS_PER_STEP
+
+
+def test_meter_fit_reads_onsets_by_bar_position():
+    from mguv_app.music import PITCH_OFFSET
+    from model_training.meter_fit import onset_profile, total_variation
+
+    on_downbeats = np.zeros((2, 48), np.int64)
+    on_downbeats[:, ::12] = PITCH_OFFSET + 60  # a note on every 3/4 downbeat
+    prof = onset_profile(on_downbeats, 12)
+    assert prof["positions"][0] == 1.0 and prof["downbeat_rate"] == 1.0
+    # notes every 12 steps read in 16-step bars: only bars 0 and 3 (steps 0 and 48) have one on the downbeat
+    four = np.zeros((1, 64), np.int64)
+    four[0, ::12] = PITCH_OFFSET + 60
+    assert onset_profile(four, 16)["downbeat_rate"] == 0.5
+    off_beat = np.zeros((1, 24), np.int64)
+    off_beat[0, [2, 14]] = PITCH_OFFSET + 62
+    assert total_variation(prof["positions"], onset_profile(off_beat, 12)["positions"]) == 1.0
+    assert onset_profile(np.zeros((1, 24), np.int64), 12)["downbeat_rate"] == 0.0  # silence: no bars played
