@@ -9,7 +9,7 @@ Usage (from the repository root)::
 default shapes is used (its melodies are noise: pass a trained folder for real pictures).
 Writes ``generation_panel.png`` (the window after Generate), ``rewrite.png`` (bars 5-6 rewritten,
 the new bars selected) and ``latent_map.png`` (the map with pins A/B, the interpolation trail and
-the handle), each kept under 300 KB.
+the handle) and ``waltz.png`` (a 3/4 melody: the bundled 3/4 model's variations), each kept under 300 KB.
 """
 
 from __future__ import annotations
@@ -151,6 +151,28 @@ def main() -> int:
     window.docks["Latent map"].raise_()
     pump(seconds=0.3)
     save_small(window.grab(), out / "latent_map.png")
+
+    # a waltz: a new 3/4 melody switches to the bundled 3/4 model, whose variations are in 3/4 bars
+    from mguv_app.music import Melody
+
+    window.load_melody(Melody([], qpm=150, time_signature=(3, 4), name="Waltz"))
+    pump(lambda: session.model is not None and session.model.steps_per_bar == 12 and not session.loading
+         and session.store.pca is not None and not session.busy, 120)
+    if session.model is not None and session.model.steps_per_bar == 12:
+        panel.count.setValue(6)
+        panel.bars.setValue(16)
+        panel.seed.setValue(34)
+        panel.generate()
+        pump(lambda: not session.busy)
+        panel.results.setCurrentRow(0)
+        panel.place(0, "replace")
+        window.roll.fit_to_content()
+        window.docks["Generate"].raise_()
+        scroll_into_view(panel.generate_button)
+        pump(seconds=0.5)
+        save_small(window.grab(), out / "waltz.png")
+    else:
+        print("no bundled 3/4 model: waltz.png not written", file=sys.stderr)
     session.shutdown()
     window.close()
     return 0

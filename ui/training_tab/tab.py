@@ -239,10 +239,11 @@ class TrainingTab(QWidget):
     def finetune_folder(self) -> Path | None:
         """The bundled model a fine-tune starts from: the one whose bars fit the chosen meter (None: none does)."""
         meter = self.form.meter_value
-        for folder in (self.default_model_folder, reg.bundled_model_dir(meter)):
-            if (folder / "config.json").is_file() and reg.fits_meter(_steps_per_bar(folder), meter):
-                return folder
-        return None
+        default = self.default_model_folder  # (a missing one counts as 4/4: its message says "not installed")
+        if reg.fits_meter(_steps_per_bar(default), meter):
+            return default if (default / "config.json").is_file() else None
+        other = reg.bundled_model_dir(meter)
+        return other if (other / "config.json").is_file() and reg.fits_meter(_steps_per_bar(other), meter) else None
 
     def _meter_changed(self) -> None:
         if self.folder and self.run_state == "idle":
@@ -391,8 +392,8 @@ class TrainingTab(QWidget):
             init_from = self.finetune_folder()
             if init_from is None:
                 ts = self.form.meter_value
-                self.set_message(f"No bundled model for {ts[0]}/{ts[1]} is installed, so there is nothing to "
-                                 "fine-tune: choose “Train a new model from scratch” or personalise a model of "
+                self.set_message(f"The bundled model for {ts[0]}/{ts[1]} is not installed, so there is nothing "
+                                 "to fine-tune: choose “Train a new model from scratch” or personalise a model of "
                                  "yours.", error=True)
                 return False
         self.run_dir = reg.new_run_dir(name)
