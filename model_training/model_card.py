@@ -83,7 +83,7 @@ def render(model: Path, corpus: dict, run: Path | None) -> str:
     lines += ["## Data", "", "| source | licence | songs kept | 16-bar train windows |", "|---|---|---|---|"]
     for key, src in corpus["sources"].items():
         name, lic = LICENCES.get(key, (key, "see SOURCES.md"))
-        lines.append(f"| {name} | {lic} | {src.get('songs_kept', '?')} | {src.get('windows_train_16', '?')} |")
+        lines.append(f"| {name} | {lic} | {src.get('songs_kept', 0)} | {src.get('windows_train_16', 0)} |")
     sp = corpus["splits"]
     lines += ["", f"Split by song (seeded): train {sp['train']['songs']} songs / {sp['train']['windows_16']} "
               f"windows, validation {sp['valid']['songs']} / {sp['valid']['windows_16']}, test "
@@ -139,6 +139,21 @@ def render(model: Path, corpus: dict, run: Path | None) -> str:
               f"{interp['mean_scale_consistency']} vs real melodies "
               f"{interp.get('reference_scale_consistency_mean')} ± {interp.get('reference_scale_consistency_std')} — "
               f"in key: **{interp.get('in_key')}**.", ""]
+    fit_file = model / "meter_fit.json"
+    if fit_file.exists():  # model_training.meter_fit: where in the bar notes start, this model and others
+        fit = json.loads(fit_file.read_text())
+        spb, test = fit["steps_per_bar"], fit["test"]
+        lines += [f"Where notes start in the bar ({spb}-step bars; `python -m model_training.meter_fit`, prior "
+                  f"samples at each model's own temperature against the {fit['test_windows']} test windows; a "
+                  "model of other bars is read in these bars, as its melodies were placed before this one "
+                  "existed):", "",
+                  "| melodies | bars with a note on the downbeat | onset positions, total-variation distance "
+                  "to the test set |", "|---|---|---|",
+                  f"| test set | {_pct(test['downbeat_rate'])} | 0 |"]
+        for folder, m in fit["models"].items():
+            lines.append(f"| {Path(folder).name} ({m['model_steps_per_bar']}-step bars) | "
+                         f"{_pct(m['downbeat_rate'])} | {m['positions_tv_to_test']:.3f} |")
+        lines.append("")
     lines += ["## Limits", "",
               "- Trained on a 2-core CPU (no GPU was lent to the sessions that trained it), so orders of magnitude "
               "fewer windows than MusicVAE saw; the figures above are what that buys. A session with a GPU runs "

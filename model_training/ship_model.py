@@ -47,7 +47,7 @@ def main(argv=None) -> int:
     from mguv_app.model.checkpoint import read_config
 
     managed = ("attributes.safetensors", "metrics.json", "MODEL_CARD.md", "reference_latents.npy",
-               "reference_latents.json")
+               "reference_latents.json", "meter_fit.json")
     for name in (*managed, "training_run.json"):  # nothing of an earlier version may survive next to new weights
         (dst / name).unlink(missing_ok=True)
     model, _ = load_model(src)
