@@ -99,16 +99,21 @@ def main() -> int:
 
     pump(lambda: session.model is not None and session.store.pca is not None and not session.busy)
     panel = window.generate_panel
-    panel.count.setValue(6)
-    panel.seed.setValue(2024)
-    panel.seed_lock.setChecked(True)
-    panel.generate()
-    pump(lambda: not session.busy)
-    panel.results.setCurrentRow(1)
-    panel.place(1, "replace")
-    window.roll.fit_to_content()
-    window.docks["Generate"].raise_()
-    pump(seconds=0.5)
+
+    def generate_and_place(seed: int, row: int) -> None:
+        """Six variations with this seed, the one in ``row`` placed, the Generate dock in front."""
+        panel.count.setValue(6)
+        panel.seed.setValue(seed)
+        panel.seed_lock.setChecked(True)
+        panel.generate()
+        pump(lambda: not session.busy)
+        panel.results.setCurrentRow(row)
+        panel.place(row, "replace")
+        window.roll.fit_to_content()
+        window.docks["Generate"].raise_()
+        pump(seconds=0.5)
+
+    generate_and_place(2024, 1)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     save_small(window.grab(), out / "generation_panel.png")
@@ -159,17 +164,9 @@ def main() -> int:
     pump(lambda: session.model is not None and session.model.steps_per_bar == 12 and not session.loading
          and session.store.pca is not None and not session.busy, 120)
     if session.model is not None and session.model.steps_per_bar == 12:
-        panel.count.setValue(6)
         panel.bars.setValue(16)
-        panel.seed.setValue(34)
-        panel.generate()
-        pump(lambda: not session.busy)
-        panel.results.setCurrentRow(0)
-        panel.place(0, "replace")
-        window.roll.fit_to_content()
-        window.docks["Generate"].raise_()
         scroll_into_view(panel.generate_button)
-        pump(seconds=0.5)
+        generate_and_place(34, 0)
         save_small(window.grab(), out / "waltz.png")
     else:
         print("no bundled 3/4 model: waltz.png not written", file=sys.stderr)
