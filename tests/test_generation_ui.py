@@ -155,6 +155,7 @@ def test_the_bundled_models_follow_the_meter(qtbot, bundled_pair):
     reference points), 4/4 the 4/4 one again; a model the user chose stays whatever the meter."""
     from mguv_app.models_registry import set_active_model
     from ui.generation_link import attach_generation, default_loader
+    from ui.lofi_link import attach_lofi
     from ui.main_window import MainWindow
 
     four, three = bundled_pair
@@ -163,6 +164,7 @@ def test_the_bundled_models_follow_the_meter(qtbot, bundled_pair):
     w.ask_unsaved = lambda parent: "discard"
     w.load_melody(Melody([], qpm=100, time_signature=(3, 4)))  # opened before the model loads
     session = attach_generation(w, model_loader=default_loader)
+    endless = attach_lofi(w, player_factory=lambda: None)  # plays 4/4 lo-fi: it must not get a 3/4 model
     w.show()
     qtbot.waitExposed(w)
 
@@ -172,7 +174,7 @@ def test_the_bundled_models_follow_the_meter(qtbot, bundled_pair):
                         timeout=120000)
 
     settled(three)
-    assert "of 3/4" in w.statusBar().currentMessage() or session.model.time_signature == (3, 4)
+    assert session.model.time_signature == (3, 4) and endless.model is None
     panel = w.generate_panel
     panel.count.setValue(1)
     panel.bars.setValue(2)
@@ -183,8 +185,10 @@ def test_the_bundled_models_follow_the_meter(qtbot, bundled_pair):
     assert m.end_tick <= 2 * m.ticks_per_bar
     w.set_song_settings(time_signature=(4, 4))
     settled(four)
+    assert endless.model is session.model
     w.undo_stack.undo()  # back to 3/4: the undo is a meter change like any other
     settled(three)
+    assert endless.model.folder == four  # Endless keeps its 4/4 model
     set_active_model(four)  # the user chose the 4/4 model: it stays in 3/4, and Generate says so
     try:
         session.load_model(lambda: __import__("mguv_app.engine", fromlist=["TrainedModel"]).TrainedModel(four))
