@@ -74,10 +74,10 @@ def bar_steps(time_signature) -> int:
     return max(1, num * 16 // max(1, den))
 
 
-def fits_meter(model_steps_per_bar: int, time_signature) -> bool:
+def fits_meter(steps_per_bar: int, time_signature) -> bool:
     """A model serves a meter when its bar is a whole number of the meter's bars (a 16-step bar holds one 4/4
     bar or two 2/4 bars; a 12-step bar one 3/4 or 6/8 bar): then its barlines fall on the melody's."""
-    return model_steps_per_bar % bar_steps(time_signature) == 0
+    return steps_per_bar % bar_steps(time_signature) == 0
 
 
 def bundled_model_dir(time_signature=None) -> Path:
@@ -86,10 +86,10 @@ def bundled_model_dir(time_signature=None) -> Path:
     Without a meter, or when the 4/4 model fits it, the default 4/4 model; otherwise the first other bundled
     model whose bars fit the meter (3/4 and 6/8: ``melody_16bar_3-4``), else the default all the same."""
     default = bundled_models_dir() / DEFAULT_BUNDLED
-    if time_signature is None or fits_meter(_steps_per_bar(default), time_signature):
+    if time_signature is None or fits_meter(model_steps_per_bar(default), time_signature):
         return default
     for folder in _bundled_folders():
-        if folder != default and fits_meter(_steps_per_bar(folder), time_signature):
+        if folder != default and fits_meter(model_steps_per_bar(folder), time_signature):
             return folder
     return default
 
@@ -107,7 +107,8 @@ def _bundled_folders() -> list[Path]:
     return ([default] if (default / "config.json").is_file() else []) + others
 
 
-def _steps_per_bar(folder: Path) -> int:
+def model_steps_per_bar(folder: Path) -> int:
+    """The bar length (16th steps) in a model folder's config.json; 16 when it does not say."""
     model = _read_json(folder / "config.json").get("model")
     try:
         return int(model.get("steps_per_bar", 16)) if isinstance(model, dict) else 16

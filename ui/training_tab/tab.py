@@ -73,13 +73,6 @@ def _fmt_eta(seconds: float) -> str:
 
 
 
-def _steps_per_bar(folder: Path) -> int:
-    try:
-        return int(json.loads((Path(folder) / "config.json").read_text())["model"].get("steps_per_bar", 16))
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return 16
-
-
 def _refused_meter(reason: str) -> tuple[int, int] | None:
     """The meter of a file the scan left out because its bars do not fit (``file_windows``' message)."""
     import re
@@ -240,10 +233,11 @@ class TrainingTab(QWidget):
         """The bundled model a fine-tune starts from: the one whose bars fit the chosen meter (None: none does)."""
         meter = self.form.meter_value
         default = self.default_model_folder  # (a missing one counts as 4/4: its message says "not installed")
-        if reg.fits_meter(_steps_per_bar(default), meter):
+        if reg.fits_meter(reg.model_steps_per_bar(default), meter):
             return default if (default / "config.json").is_file() else None
         other = reg.bundled_model_dir(meter)
-        return other if (other / "config.json").is_file() and reg.fits_meter(_steps_per_bar(other), meter) else None
+        fits = (other / "config.json").is_file() and reg.fits_meter(reg.model_steps_per_bar(other), meter)
+        return other if fits else None
 
     def _meter_changed(self) -> None:
         if self.folder and self.run_state == "idle":
@@ -362,7 +356,7 @@ class TrainingTab(QWidget):
         bars do not fit the chosen meter; else the bundled one for the meter."""
         active = reg.active_model()
         if active is not None and not (active / "midime.json").is_file() \
-                and reg.fits_meter(_steps_per_bar(active), self.form.meter_value):
+                and reg.fits_meter(reg.model_steps_per_bar(active), self.form.meter_value):
             return active
         return self.finetune_folder() or self.default_model_folder
 
