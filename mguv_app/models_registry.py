@@ -69,9 +69,11 @@ def bundled_models_dir() -> Path:
 
 
 def bar_steps(time_signature) -> int:
-    """16th steps in one bar of a meter (4/4: 16, 3/4: 12, 6/8: 12, 2/4: 8)."""
-    num, den = (int(v) for v in time_signature)
-    return max(1, num * 16 // max(1, den))
+    """16th steps in one bar of a meter (4/4: 16, 3/4: 12, 6/8: 12, 2/4: 8): ``Melody.steps_per_bar``, at least 1
+    (a bar shorter than a 16th, 1/32, still divides nothing by zero)."""
+    from .music.melody import Melody
+
+    return max(1, Melody(time_signature=tuple(int(v) for v in time_signature)).steps_per_bar)
 
 
 def fits_meter(steps_per_bar: int, time_signature) -> bool:

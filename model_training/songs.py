@@ -34,7 +34,8 @@ class BarShape:
 
     @property
     def time_signature(self) -> tuple[int, int]:
-        return (4, 4) if self.steps == 16 else (self.steps // 4, 4)
+        num, den = self.name.split("/")
+        return int(num), int(den)
 
     def keeps(self, ts) -> bool:
         return tuple(ts) in self.meters

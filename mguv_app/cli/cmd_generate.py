@@ -21,13 +21,16 @@ def _key(text: str) -> tuple[int, str]:
 
 
 def _meter(text: str) -> tuple[int, int]:
+    from ..music.melody import checked_time_signature
+
     try:
         num, den = (int(v) for v in text.split("/"))
     except ValueError:
         raise argparse.ArgumentTypeError(f"a meter is N/D, such as 3/4, not {text!r}") from None
-    if not (1 <= num <= 32 and den in (1, 2, 4, 8, 16, 32)):
-        raise argparse.ArgumentTypeError(f"not a time signature: {text}")
-    return num, den
+    try:
+        return checked_time_signature(num, den)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def add_arguments(p) -> None:

@@ -16,7 +16,7 @@ import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
-from ..music.melody import Melody, Note
+from ..music.melody import Melody, Note, checked_time_signature
 
 NOTES, SELECTION, META, CHORDS = "notes", "selection", "meta", "chords"
 
@@ -174,10 +174,7 @@ class NoteDocument:
         if "program" in values:
             values["program"] = max(0, min(127, int(values["program"])))
         if "time_signature" in values:
-            num, den = map(int, values["time_signature"])
-            if not (1 <= num <= 32 and den in (1, 2, 4, 8, 16, 32)):
-                raise ValueError(f"not a time signature: {num}/{den}")
-            values["time_signature"] = (num, den)
+            values["time_signature"] = checked_time_signature(*values["time_signature"])
         before = {k: getattr(self, k) for k in values if getattr(self, k) != values[k]}
         return PropertyChange(before, {k: values[k] for k in before}, label or _property_label(values))
 

@@ -41,6 +41,15 @@ class Note:
         return replace(self, start=self.start + dt, end=self.end + dt, pitch=self.pitch + dp)
 
 
+def checked_time_signature(num, den) -> tuple[int, int]:
+    """``(num, den)`` as ints when a melody can have that meter (1-32 beats of a whole to a 32nd); else
+    ValueError. The transport's box, ``mguv set`` and ``mguv generate --meter`` share this rule."""
+    num, den = int(num), int(den)
+    if not (1 <= num <= 32 and den in (1, 2, 4, 8, 16, 32)):
+        raise ValueError(f"not a time signature: {num}/{den}")
+    return num, den
+
+
 @dataclass(slots=True)
 class Melody:
     """A monophonic line plus the metadata a MIDI file needs to play it back faithfully.
