@@ -41,6 +41,18 @@ class WindowSet:
     source: str
 
 
+_METER_REFUSED = "time signature {}/{} does not fit"  # a file whose bars are not the model's: its refusal
+
+
+def refused_meter(reason: str) -> tuple[int, int] | None:
+    """The meter of a file a scan left out because its bars do not fit the model's (the reason
+    ``file_windows`` gives), else None: the Training tab offers the meter most such files are in."""
+    import re
+
+    m = re.match(re.escape(_METER_REFUSED).replace(re.escape("{}"), r"(\d+)"), reason)
+    return (int(m.group(1)), int(m.group(2))) if m else None
+
+
 def file_windows(path: str, bars: int, steps_per_bar: int = 16, min_note_bars: float = 0.5,
                  hop_bars: int = 1) -> np.ndarray:
     """All windows of ``bars`` bars (hop ``hop_bars``) of the file's melody with enough notes."""
@@ -49,7 +61,7 @@ def file_windows(path: str, bars: int, steps_per_bar: int = 16, min_note_bars: f
     melody = read_midi(path).melody
     if steps_per_bar % melody.steps_per_bar:
         num, den = melody.time_signature
-        raise ValueError(f"time signature {num}/{den} does not fit this model's {steps_per_bar}-step bars")
+        raise ValueError(f"{_METER_REFUSED.format(num, den)} this model's {steps_per_bar}-step bars")
     events = melody_to_events(melody).astype(np.uint8)
     total_bars = len(events) // steps_per_bar + (1 if len(events) % steps_per_bar else 0)
     events = np.pad(events, (0, total_bars * steps_per_bar - len(events)))

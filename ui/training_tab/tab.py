@@ -72,14 +72,6 @@ def _fmt_eta(seconds: float) -> str:
     return f"{h} h {m:02d} min" if h else (f"{m} min {s:02d} s" if m else f"{s} s")
 
 
-
-def _refused_meter(reason: str) -> tuple[int, int] | None:
-    """The meter of a file the scan left out because its bars do not fit (``file_windows``' message)."""
-    import re
-
-    m = re.match(r"time signature (\d+)/(\d+) does not fit", reason)
-    return (int(m.group(1)), int(m.group(2))) if m else None
-
 class TrainingTab(QWidget):
     modelChosen = Signal(str)  # a model folder the user picked with "Use this model"
     statusMessage = Signal(str)
@@ -227,7 +219,7 @@ class TrainingTab(QWidget):
     @property
     def steps_per_bar(self) -> int:
         """16th steps in the bars of the chosen meter: what the scan cuts and the model learns."""
-        return reg.bar_steps(self.form.meter_value) if self.form.meter_value != (4, 4) else 16
+        return reg.bar_steps(self.form.meter_value)
 
     def finetune_folder(self) -> Path | None:
         """The bundled model a fine-tune starts from: the one whose bars fit the chosen meter (None: none does)."""
@@ -318,13 +310,14 @@ class TrainingTab(QWidget):
         if self._meter_picked:
             return False
         self._meter_picked = True
-        meters = [m for _p, reason in ws.report.refused for m in [_refused_meter(reason)] if m]
-        if len(meters) <= ws.report.read:  # most files fit the chosen meter
+        from collections import Counter
+
+        from mguv_app.training.data import refused_meter
+
+        meters = Counter(m for _p, reason in ws.report.refused for m in [refused_meter(reason)] if m)
+        if meters.total() <= ws.report.read:  # most files fit the chosen meter
             return False
-        counts = {}
-        for m in meters:
-            counts[m] = counts.get(m, 0) + 1
-        best = max(counts, key=counts.get)
+        best = meters.most_common(1)[0][0]
         before = self.form.meter_value
         self.form.set_meter(best)
         if self.form.meter_value == before:
