@@ -153,6 +153,7 @@ def test_generate_in_three_four_says_what_the_model_knows(qtbot, window):
 def test_the_bundled_models_follow_the_meter(qtbot, bundled_pair):
     """With no model chosen in the Training tab, a 3/4 melody gets the bundled 3/4 model (and the map its
     reference points), 4/4 the 4/4 one again; a model the user chose stays whatever the meter."""
+    from mguv_app.engine import TrainedModel
     from mguv_app.models_registry import set_active_model
     from ui.generation_link import attach_generation, default_loader
     from ui.lofi_link import attach_lofi
@@ -191,7 +192,7 @@ def test_the_bundled_models_follow_the_meter(qtbot, bundled_pair):
     assert endless.model.folder == four  # Endless keeps its 4/4 model
     set_active_model(four)  # the user chose the 4/4 model: it stays in 3/4, and Generate says so
     try:
-        session.load_model(lambda: __import__("mguv_app.engine", fromlist=["TrainedModel"]).TrainedModel(four))
+        session.load_model(lambda: TrainedModel(four))
         settled(four)
         assert not session.follow_meter()
         click(qtbot, panel.generate_button)

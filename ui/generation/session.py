@@ -76,7 +76,7 @@ class GenerationSession(QObject):
         self.model, self.model_error = model, None
         self.store = PointStore()
         self.modelChanged.emit(model)
-        ts = tuple(getattr(model, "time_signature", (4, 4)))
+        ts = tuple(model.time_signature)
         self.message.emit(f"Model '{model.name}' ready ({model.bars} bars" +
                           ("" if ts == (4, 4) else f" of {ts[0]}/{ts[1]}") + ")")
         self.runner.submit(lambda tok: reference_points(model, check=tok.check), self._references_ready,
@@ -97,9 +97,9 @@ class GenerationSession(QObject):
         target = registry.bundled_model_dir(ts)
         if target == Path(folder) or not (target / "config.json").is_file():
             return False
-        from mguv_app.engine import TrainedModel  # torch is already loaded: a model is
+        from ..generation_link import default_loader  # the bundled model for the meter load_model hands it
 
-        self.load_model(lambda: TrainedModel(target))
+        self.load_model(default_loader)
         return True
 
     def _references_ready(self, items: list[tuple]) -> None:
