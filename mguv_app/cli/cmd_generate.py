@@ -67,7 +67,7 @@ def _run(args) -> int:
         print(f"mguv generate: note: the model '{tm.name}' learnt {ts[0]}/{ts[1]} melodies, so its phrases run "
               f"in {ts[0]}/{ts[1]} bars, not {meter[0]}/{meter[1]}", file=sys.stderr)
     if args.chord:
-        return _over_chords(args, tm, temperature, out)
+        return _over_chords(args, tm, temperature, out, meter)
     melodies = tm.sample(args.count, args.bars, temperature, args.seed, args.qpm, args.program)
     for i, m in enumerate(melodies):
         m.time_signature = meter
@@ -84,7 +84,7 @@ def _run(args) -> int:
     return 0
 
 
-def _over_chords(args, tm, temperature: float, out: Path) -> int:
+def _over_chords(args, tm, temperature: float, out: Path, meter: tuple[int, int]) -> int:
     """``--chord``: the Generate dock's path (``generate_variations`` with chords), so a seed gives what the
     app gives; each file's fit to the chords is printed."""
     from ..generation import generate_variations
@@ -93,7 +93,7 @@ def _over_chords(args, tm, temperature: float, out: Path) -> int:
     from .cmd_backing import chord_options
 
     try:
-        chords = chord_options(args.chord, Melody(time_signature=args.meter or tm.time_signature))
+        chords = chord_options(args.chord, Melody(time_signature=meter))
     except ValueError as err:
         print(f"mguv generate: {err}", file=sys.stderr)
         return 2
@@ -101,7 +101,7 @@ def _over_chords(args, tm, temperature: float, out: Path) -> int:
                               key=args.key, chords=chords)
     for i, (m, fit, first) in enumerate(zip(res.melodies, res.meta["chord_fit"], res.meta["chord_fit_first"],
                                             strict=True)):
-        m.time_signature = args.meter or m.time_signature
+        m.time_signature = meter
         path = out / f"sample_{i + 1:02d}.mid"
         write_midi(m, path)
         print(f"{path}: {len(m.notes)} notes, fit to the chords {fit:.2f} (best of {CHORD_CANDIDATES}; "
