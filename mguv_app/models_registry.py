@@ -82,18 +82,66 @@ def fits_meter(steps_per_bar: int, time_signature) -> bool:
     return steps_per_bar % bar_steps(time_signature) == 0
 
 
+def model_time_signature(steps_per_bar: int) -> tuple[int, int]:
+    """The meter of a model's bars when its config.json does not name one: 16 steps 4/4, 12 steps 3/4, any
+    other n steps n/4 (n a multiple of 4) or n/16."""
+    if steps_per_bar == 16:
+        return (4, 4)
+    return (steps_per_bar // 4, 4) if steps_per_bar % 4 == 0 else (steps_per_bar, 16)
+
+
+def config_time_signature(config: dict) -> tuple[int, int]:
+    """The meter a model learnt: ``time_signature`` in its config.json (3/4 and 6/8 bars are equally long, so
+    only the config tells them apart), else read from its bar length."""
+    ts = config.get("time_signature")
+    if isinstance(ts, (list, tuple)) and len(ts) == 2:
+        try:
+            return int(ts[0]), int(ts[1])
+        except (TypeError, ValueError):
+            pass
+    model = config.get("model")
+    try:
+        steps = int(model.get("steps_per_bar", 16)) if isinstance(model, dict) else 16
+    except (TypeError, ValueError):
+        steps = 16
+    return model_time_signature(steps)
+
+
+def is_compound(time_signature) -> bool:
+    """6/8, 9/8, 12/8: beats of three eighths. A bar of 6/8 is as long as one of 3/4, but falls in two."""
+    num, den = (int(v) for v in time_signature)
+    return den >= 8 and num >= 6 and num % 3 == 0
+
+
+def writes_meter(steps_per_bar: int, learnt, time_signature) -> bool:
+    """A model writes in a meter when its bars fit the meter's and its beats are grouped alike: a 3/4 model
+    fits 6/8 bars but writes three beats in them, not two."""
+    return fits_meter(steps_per_bar, time_signature) and is_compound(learnt) == is_compound(time_signature)
+
+
 def bundled_model_dir(time_signature=None) -> Path:
     """``engine.default_model_dir()`` without importing torch (the window starts torch-free).
 
-    Without a meter, or when the 4/4 model fits it, the default 4/4 model; otherwise the first other bundled
-    model whose bars fit the meter (3/4 and 6/8: ``melody_16bar_3-4``), else the default all the same."""
+    Without a meter, the default 4/4 model. With one, the first bundled model (the default first) that writes
+    in it (``writes_meter``: 6/8 takes ``melody_16bar_6-8``); else the first whose bars fit it (6/8 takes the
+    3/4 model when there is no 6/8 one); else the default all the same."""
     default = bundled_models_dir() / DEFAULT_BUNDLED
-    if time_signature is None or fits_meter(model_steps_per_bar(default), time_signature):
+    if time_signature is None:
         return default
-    for folder in _bundled_folders():
-        if folder != default and fits_meter(model_steps_per_bar(folder), time_signature):
+    folders = _bundled_folders()
+    for folder in folders:
+        if folder_writes_meter(folder, time_signature):
+            return folder
+    for folder in folders:
+        if fits_meter(model_steps_per_bar(folder), time_signature):
             return folder
     return default
+
+
+def folder_writes_meter(folder: Path, time_signature) -> bool:
+    """``writes_meter`` for a model folder, from its config.json (a missing one counts as 4/4)."""
+    config = _read_json(Path(folder) / "config.json")
+    return writes_meter(model_steps_per_bar(Path(folder)), config_time_signature(config), time_signature)
 
 
 def is_bundled(folder) -> bool:

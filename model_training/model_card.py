@@ -69,13 +69,19 @@ def render(model: Path, corpus: dict, run: Path | None) -> str:
     metrics = json.loads((model / "metrics.json").read_text())
     rec, prior, interp = metrics["reconstruction"], metrics["prior_vs_test"], metrics["interpolation"]
     cfg = config["model"]
-    three = cfg.get("steps_per_bar", 16) == 12
-    role = ("the model Generate, Interpolate, Continue and the latent map use for melodies in 3/4 (and 6/8, whose "
-            "bars are as long); the bundled 4/4 model serves the rest" if three else
-            "the model behind Generate, Interpolate, Continue and the latent map")
+    from mguv_app.models_registry import config_time_signature
+
+    meter = config_time_signature(config)
+    label = f"{meter[0]}/{meter[1]}"
+    role = {(4, 4): "the model behind Generate, Interpolate, Continue and the latent map",
+            (3, 4): "the model Generate, Interpolate, Continue and the latent map use for melodies in 3/4; the "
+                    "bundled 6/8 and 4/4 models serve the rest",
+            (6, 8): "the model Generate, Interpolate, Continue and the latent map use for melodies in 6/8 (jigs, "
+                    "barcarolles: two beats of three eighths); the bundled 3/4 and 4/4 models serve the rest",
+            }.get(meter, f"a model of {label} melodies")
     lines = [f"# Model card: {config.get('name', model.name)}", "",
-             f"A {cfg['bars']}-bar {'3/4 ' if three else ''}melody MusicVAE ({cfg['decoder']} decoder, "
-             f"{cfg['encoder']} encoder, latent {cfg['latent_dim']}, bars of {cfg.get('steps_per_bar', 16)} "
+             f"A {cfg['bars']}-bar {'' if meter == (4, 4) else label + ' '}melody MusicVAE ({cfg['decoder']} "
+             f"decoder, {cfg['encoder']} encoder, latent {cfg['latent_dim']}, bars of {cfg.get('steps_per_bar', 16)} "
              f"16ths) — {role}.", ""]
     shift = "?"
     if run is not None and (run / "run.json").exists():
@@ -143,24 +149,29 @@ def render(model: Path, corpus: dict, run: Path | None) -> str:
     if fit_file.exists():  # model_training.meter_fit: where in the bar notes start, this model and others
         fit = json.loads(fit_file.read_text())
         spb, test = fit["steps_per_bar"], fit["test"]
+        second = len(test.get("beat_rates", [])) > 1  # a meter_fit that measured the beats (6/8: two of 6 steps)
         lines += [f"Where notes start in the bar ({spb}-step bars; `python -m model_training.meter_fit`, prior "
                   f"samples at each model's own temperature against the {fit['test_windows']} test windows; a "
                   "model of other bars is read in these bars, as its melodies were placed before this one "
                   "existed):", "",
-                  "| melodies | bars with a note on the downbeat | onset positions, total-variation distance "
-                  "to the test set |", "|---|---|---|",
-                  f"| test set | {_pct(test['downbeat_rate'])} | 0 |"]
+                  "| melodies | bars with a note on the downbeat |" + (
+                      f" on the second beat (step {fit['beat_steps']}) |" if second else "") +
+                  " onset positions, total-variation distance to the test set |",
+                  "|---|---|---|" + ("---|" if second else ""),
+                  f"| test set | {_pct(test['downbeat_rate'])} |" + (
+                      f" {_pct(test['beat_rates'][1])} |" if second else "") + " 0 |"]
         for folder, m in fit["models"].items():
             lines.append(f"| {Path(folder).name} ({m['model_steps_per_bar']}-step bars) | "
-                         f"{_pct(m['downbeat_rate'])} | {m['positions_tv_to_test']:.3f} |")
+                         f"{_pct(m['downbeat_rate'])} |" + (f" {_pct(m['beat_rates'][1])} |" if second else "") +
+                         f" {m['positions_tv_to_test']:.3f} |")
         lines.append("")
     lines += ["## Limits", "",
               "- Trained on a 2-core CPU (no GPU was lent to the sessions that trained it), so orders of magnitude "
               "fewer windows than MusicVAE saw; the figures above are what that buys. A session with a GPU runs "
               "`model_training/gpu_session.sh` (one device call, a larger configuration) and ships the result only "
               "if it measures better.",
-              ("- 3/4 melodies only (a 6/8 melody gets 3/4 phrases), 16th-note grid, no triplets, one voice."
-               if three else "- 4/4 (and 2/2, 2/4) melodies only, 16th-note grid, no triplets, one voice."),
+              ("- 4/4 (and 2/2, 2/4) melodies only" if meter == (4, 4) else f"- {label} melodies only") +
+              ", 16th-note grid, no triplets, one voice.",
               "- The training songs' own copyrights apply: do not redistribute outputs that reproduce them.", ""]
     return "\n".join(lines)
 

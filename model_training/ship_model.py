@@ -6,8 +6,8 @@ With a corpus, attribute vectors are computed from its training windows when the
 has none (a run stopped by hand has a checkpoint but no finished ``model/``). Float16 halves the
 size in git (every committed version of a binary stays forever) at no audible cost;
 ``load_model`` casts back to float32. Copies config.json, attribute vectors, metrics and the card;
-the sampling temperature ``evaluate_model`` measured best goes into config.json, and ``--run`` keeps
-the training run's ``run.json`` (settings, commands, notes) as ``training_run.json``.
+the sampling temperature ``evaluate_model`` measured best and the corpus's meter go into config.json,
+and ``--run`` keeps the training run's ``run.json`` (settings, commands, notes) as ``training_run.json``.
 """
 
 from __future__ import annotations
@@ -27,6 +27,15 @@ def _attributes(folder: Path, corpus: Path) -> None:
     train = load_corpus(corpus, tm.bars, tm.steps_per_bar, "train")
     vectors = attribute_vectors_from_windows(lambda tokens: tm.encode_tokens(tokens)[0], train)
     save_attribute_vectors(vectors, folder / ATTRIBUTES_FILE)
+
+
+def _corpus_meter(corpus: Path) -> tuple[int, int] | None:
+    """The meter build_corpus recorded next to the corpus (``settings.meter``), or None."""
+    try:
+        num, den = json.loads(corpus.with_suffix(".json").read_text())["settings"]["meter"].split("/")
+        return int(num), int(den)
+    except (OSError, ValueError, KeyError, AttributeError):
+        return None
 
 
 def main(argv=None) -> int:
@@ -56,6 +65,10 @@ def main(argv=None) -> int:
         measured = json.loads((src / "metrics.json").read_text()).get("sample_temperature")
         if measured is not None:
             meta["sample_temperature"] = measured
+    if len(argv) == 3:  # the corpus's meter labels what the model writes (6/8 and 3/4 bars are equally long)
+        meter = _corpus_meter(Path(argv[2]))
+        if meter is not None:
+            meta["time_signature"] = list(meter)
     save_model(model, dst, meta, half=True)
     for name in managed:
         if (src / name).exists():

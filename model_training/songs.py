@@ -5,9 +5,9 @@ end in the same shape, so de-duplication, splitting and windowing never care whe
 came from. A song is a list of *segments*: runs of consecutive regular bars. A
 segment break marks an irregular bar that was cut out, so no window ever spans one.
 
-A corpus has one :class:`BarShape`: the 4/4 family (16-step bars; 2/2 too, 2/4 bars paired)
-or 3/4 (12-step bars). A model learns one shape, since where the strong beats fall is most of
-what makes a waltz a waltz.
+A corpus has one :class:`BarShape`: the 4/4 family (16-step bars; 2/2 too, 2/4 bars paired),
+3/4 or 6/8 (12-step bars, in three beats or in two). A model learns one shape, since where the
+strong beats fall is most of what makes a waltz a waltz, or a jig a jig.
 """
 
 from __future__ import annotations
@@ -49,7 +49,9 @@ class BarShape:
 FOUR_FOUR = BarShape("4/4", 16, ((4, 4), (2, 2), (2, 4)),
                      {"4/4": Fraction(4), "C": Fraction(4), "2/2": Fraction(4), "C|": Fraction(4), "2/4": Fraction(2)})
 THREE_FOUR = BarShape("3/4", 12, ((3, 4),), {"3/4": Fraction(3)})
-SHAPES = {s.name: s for s in (FOUR_FOUR, THREE_FOUR)}
+# 6/8 bars are as long as 3/4 ones but fall in two dotted-quarter beats: jigs, barcarolles, many folk songs
+SIX_EIGHT = BarShape("6/8", 12, ((6, 8),), {"6/8": Fraction(3)})
+SHAPES = {s.name: s for s in (FOUR_FOUR, THREE_FOUR, SIX_EIGHT)}
 
 
 @dataclass

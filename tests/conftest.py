@@ -118,3 +118,19 @@ def bundled_pair(tmp_path, tiny_trained_model, monkeypatch):
         (three / name).unlink(missing_ok=True)
     monkeypatch.setattr(models_registry, "bundled_models_dir", lambda: root)
     return four, three
+
+
+@pytest.fixture
+def bundled_trio(bundled_pair):
+    """``bundled_pair`` plus a bundled 6/8 model: the 3/4 one's folder again, its config naming 6/8 (only the
+    config tells two models of 12-step bars apart)."""
+    import json
+    import shutil
+
+    four, three = bundled_pair
+    six = three.parent / "melody_16bar_6-8"
+    shutil.copytree(three, six)
+    cfg = json.loads((six / "config.json").read_text())
+    cfg.update(name=six.name, time_signature=[6, 8])
+    (six / "config.json").write_text(json.dumps(cfg))
+    return four, three, six

@@ -323,3 +323,26 @@ def test_folk_waltz_becomes_12_step_bars():
     onsets = np.flatnonzero(tokens >= PITCH_OFFSET).tolist()
     assert onsets == [0, 4, 8, 12, 20, 24, 32, 36]  # quarters and halves, each bar starting on a multiple of 12
     assert (tokens[onsets] - PITCH_OFFSET).tolist() == [60, 64, 67, 72, 67, 64, 62, 60]
+
+
+def test_a_6_8_corpus_keeps_only_6_8_songs(fake_tree, tmp_path):
+    """6/8 bars are as long as 3/4 ones (12 steps), so only the meter tells a jig from a waltz: the 3/4 songs
+    are left out, and POP909 (whose beat annotations mark no 6/8 bars) says why it gives nothing."""
+    from model_training.songs import SIX_EIGHT
+    from model_training.sources.folk import tune_meter
+
+    rng = np.random.default_rng(3)
+    jigs = tmp_path / "jigs"
+    write_leadsheet_set(jigs, [("000_Jig", "A Jig", random_melody(rng, 12), (6, 8), ()),
+                               ("001_Waltz", "A Waltz", random_melody(rng, 12), (3, 4), ())])
+    out = tmp_path / "out" / "corpus.npz"
+    code = build_corpus.main(["--meter", "6/8", "--pop909", str(fake_tree["root"] / "pop909"),
+                              "--openewld", str(jigs), "--out", str(out), "--workers", "1"])
+    assert code == 0
+    data = np.load(out)
+    assert int(data["steps_per_bar"]) == 12 and data["song_key"].tolist() == ["openewld/000_Jig"]
+    assert json.loads(out.with_suffix(".json").read_text())["settings"]["meter"] == "6/8"
+    reasons = out.with_suffix(".rejected.tsv").read_text()
+    assert "meter 3/4 is not 6/8" in reasons and "POP909's beat annotations do not mark 6/8 bars" in reasons
+    assert tune_meter("X:1\nM:6/8\nK:G\nGAB GAB|\n", SIX_EIGHT) == "6/8"
+    assert tune_meter("X:1\nM:3/4\nK:G\nGAB|\n", SIX_EIGHT) is None

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .common import add_model_arguments, load_trained_model, run_guarded
+from .common import add_model_arguments, load_trained_model, meter_argument, run_guarded
 
 HELP = "sample new melodies from the model and write one MIDI file each"
 
@@ -20,24 +20,11 @@ def _key(text: str) -> tuple[int, str]:
         raise argparse.ArgumentTypeError(str(err)) from None
 
 
-def _meter(text: str) -> tuple[int, int]:
-    from ..music.melody import checked_time_signature
-
-    try:
-        num, den = (int(v) for v in text.split("/"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"a meter is N/D, such as 3/4, not {text!r}") from None
-    try:
-        return checked_time_signature(num, den)
-    except ValueError as err:
-        raise argparse.ArgumentTypeError(str(err)) from None
-
-
 def add_arguments(p) -> None:
     p.add_argument("--bars", type=int, default=16, help="bars per melody (default 16)")
-    p.add_argument("--meter", type=_meter, default=None, metavar="N/D",
-                   help="write in this meter: 3/4 (or 6/8) takes the bundled 3/4 model (default: the model's own, "
-                        "4/4 for the bundled one)")
+    p.add_argument("--meter", type=meter_argument, default=None, metavar="N/D",
+                   help="write in this meter: 3/4 takes the bundled 3/4 model, 6/8 the 6/8 one (default: the "
+                        "model's own, 4/4 for the bundled one)")
     p.add_argument("--count", type=int, default=4, help="how many melodies (default 4)")
     p.add_argument("--temperature", type=float, default=None,
                    help="sampling temperature (0 = greedy; default: the model's own, measured when it was shipped)")
@@ -55,14 +42,14 @@ def add_arguments(p) -> None:
 
 
 def _run(args) -> int:
-    from ..models_registry import fits_meter
+    from ..models_registry import writes_meter
     from ..music import write_midi
 
     tm = load_trained_model(args, args.meter)
     temperature = tm.sample_temperature if args.temperature is None else args.temperature
     out = Path(args.out)
     meter = args.meter or tm.time_signature
-    if not fits_meter(tm.steps_per_bar, meter):
+    if not writes_meter(tm.steps_per_bar, tm.time_signature, meter):
         ts = tm.time_signature
         print(f"mguv generate: note: the model '{tm.name}' learnt {ts[0]}/{ts[1]} melodies, so its phrases run "
               f"in {ts[0]}/{ts[1]} bars, not {meter[0]}/{meter[1]}", file=sys.stderr)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .common import CliError, run_guarded
+from .common import CliError, meter_argument, run_guarded
 
 HELP = "train a model on a folder of MIDI files (or a corpus .npz); prints JSON-lines progress"
 
@@ -29,6 +29,9 @@ def add_arguments(p) -> None:
     p.add_argument("--init-from", metavar="MODEL",
                    help="fine-tune: start from this model's weights and architecture (--set model.bars=N or "
                         "model.steps_per_bar=12 may change its bar geometry: a 3/4 model from a 4/4 one)")
+    p.add_argument("--meter", type=meter_argument, metavar="N/D",
+                   help="the time signature the model learns, kept in its config.json (6/8 and 3/4 bars are equally "
+                        "long: this tells them apart); default: the corpus's, else the --init-from model's")
     p.add_argument("--device", default=None, help="auto, cpu or cuda")
 
 
@@ -86,7 +89,7 @@ def _run(args) -> int:
     try:
         run = TrainingRun(args.data, args.out, mcfg, tcfg, resume=args.resume, init_from=args.init_from,
                           overrides=args.train_overrides if args.resume else None, command=_command_line(args),
-                          init_geometry=geometry)
+                          init_geometry=geometry, meter=args.meter)
         if args.resume and not run.resume:  # TrainingRun found (or repaired) no checkpoint to go on from
             print(json.dumps({"event": "note", "message": "nothing to resume: starting a new run"}), flush=True)
         return run.run()

@@ -11,8 +11,8 @@ class CliError(Exception):
 
 def add_model_arguments(p) -> None:
     p.add_argument("--model", metavar="PATH",
-                   help="a model folder (default: the bundled model for the melody's meter: 3/4 and 6/8 "
-                        "the 3/4 model, else the 4/4 one)")
+                   help="a model folder (default: the bundled model for the melody's meter: 3/4 the 3/4 model, "
+                        "6/8 the 6/8 one, else the 4/4 one)")
     p.add_argument("--device", default="auto", help="auto (CUDA if present), cpu or cuda")
 
 
@@ -25,7 +25,7 @@ def add_sampling_arguments(p, chord_help: str, seed_default: int | None = 0) -> 
 
 
 def load_trained_model(args, time_signature=None):
-    """``--model``, else the bundled model whose bars fit ``time_signature`` (the input melody's meter)."""
+    """``--model``, else the bundled model for ``time_signature`` (the input melody's meter: ``bundled_model_dir``)."""
     from ..engine import TrainedModel, default_model_dir
     from ..model import CheckpointError
 
@@ -71,3 +71,19 @@ def run_guarded(fn, args) -> int:
     except CliError as exc:
         print(f"mguv: {exc}", file=sys.stderr)
         return 2
+
+
+def meter_argument(text: str) -> tuple[int, int]:
+    """argparse type of ``--meter N/D`` (generate, train): a meter a melody can have, else a usage error."""
+    import argparse
+
+    from ..music.melody import checked_time_signature
+
+    try:
+        num, den = (int(v) for v in text.split("/"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a meter is N/D, such as 3/4, not {text!r}") from None
+    try:
+        return checked_time_signature(num, den)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None

@@ -33,13 +33,6 @@ def default_model_dir(time_signature: tuple[int, int] | None = None) -> Path:
     return bundled_model_dir(time_signature)
 
 
-def model_time_signature(steps_per_bar: int) -> tuple[int, int]:
-    """The meter of a model's bars: 16 steps 4/4, 12 steps 3/4, any other n steps n/16."""
-    if steps_per_bar == 16:
-        return (4, 4)
-    return (steps_per_bar // 4, 4) if steps_per_bar % 4 == 0 else (steps_per_bar, 16)
-
-
 class TrainedModel:
     def __init__(self, folder: str | Path | None = None, device: str | None = "auto"):
         self.folder = Path(folder) if folder else default_model_dir()
@@ -62,10 +55,9 @@ class TrainedModel:
     def time_signature(self) -> tuple[int, int]:
         """The meter this model learnt: ``time_signature`` in config.json, else read from its bar length
         (16 steps: 4/4, 12: 3/4). What it writes is labelled with it."""
-        ts = self.config.get("time_signature")
-        if isinstance(ts, (list, tuple)) and len(ts) == 2:
-            return int(ts[0]), int(ts[1])
-        return model_time_signature(self.steps_per_bar)
+        from ..models_registry import config_time_signature
+
+        return config_time_signature({**self.config, "model": {"steps_per_bar": self.steps_per_bar}})
 
     @property
     def name(self) -> str:

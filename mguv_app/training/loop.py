@@ -78,13 +78,17 @@ class TrainingRun:
     def __init__(self, data: str | Path | WindowSet, out_dir: str | Path, model_cfg: ModelConfig | None = None,
                  train_cfg: TrainConfig | None = None, resume: bool = False, init_from: str | Path | None = None,
                  emit: Callable[[dict], None] = _emit_stdout, stop_event: threading.Event | None = None,
-                 overrides: dict | None = None, command: str | None = None, init_geometry: dict | None = None):
+                 overrides: dict | None = None, command: str | None = None, init_geometry: dict | None = None,
+                 meter: tuple[int, int] | None = None):
         """``overrides``: train settings a resume changes on purpose (say a larger free_bits for a second phase);
         without them a resume keeps the saved settings, so an interrupted run ends as a straight one would.
         ``command``: the command line that started this run or phase, kept in run.json (a model card cites it).
         ``init_geometry``: with ``init_from``, a new ``bars`` and/or ``steps_per_bar`` for the fine-tune: no
         weight's shape depends on them, so a 4/4 model can start a 3/4 one (12-step bars) with all it knows
-        of pitch and line; every other setting of the model is the one it was trained with."""
+        of pitch and line; every other setting of the model is the one it was trained with.
+        ``meter``: the time signature the model learns, written into its config.json (``time_signature``) because
+        3/4 and 6/8 bars are equally long; without it, the one a corpus .npz recorded, else ``init_from``'s
+        when the bars stay the same, else none (the model's bar length says it)."""
         self.out = Path(out_dir)
         self.command = command
         self.overrides = dict(overrides or {})
@@ -109,6 +113,30 @@ class TrainingRun:
         self.mcfg = model_cfg or ModelConfig()
         self.tcfg = train_cfg or TrainConfig()
         self.data = data
+        self.meter = self._meter(meter, saved if self.resume else None)
+
+    def _meter(self, meter, saved: dict | None) -> list[int] | None:
+        if meter is not None:
+            return [int(meter[0]), int(meter[1])]
+        if saved is not None:
+            return saved.get("meter")
+        corpus = Path(self.data).with_suffix(".json") if isinstance(self.data, (str, Path)) \
+            and str(self.data).endswith(".npz") else None
+        try:
+            num, den = json.loads(corpus.read_text())["settings"]["meter"].split("/") if corpus else (None, None)
+            if num is not None:
+                return [int(num), int(den)]
+        except (OSError, ValueError, KeyError, AttributeError):
+            pass
+        if self.init_from is not None:
+            base = json.loads((self.init_from / "config.json").read_text())
+            if base.get("time_signature") and base.get("model", {}).get("steps_per_bar") == self.mcfg.steps_per_bar:
+                return list(base["time_signature"])
+        return None
+
+    def _meta(self, step: int) -> dict:
+        """What config.json says besides the model's settings: its name, steps and meter."""
+        return {"name": self.out.name, "steps": step, **({"time_signature": self.meter} if self.meter else {})}
 
     # ------------------------------------------------------------------ helpers
     def emit(self, event: dict) -> None:
@@ -149,7 +177,7 @@ class TrainingRun:
             return
         tmp = self.out / "checkpoint.tmp"
         shutil.rmtree(tmp, ignore_errors=True)
-        save_model(model, tmp, {"name": self.out.name, "steps": step})
+        save_model(model, tmp, self._meta(step))
         save_optimizer(opt, tmp / OPTIMIZER)
         atomic_write(tmp / checkpoint_swap.STATE, json.dumps({"step": step, "time": time.time()}))
         final = checkpoint_swap.swap_in(self.out)
@@ -186,6 +214,7 @@ class TrainingRun:
             atomic_write(self.out / "run.json", json.dumps(
                 {"model": self.mcfg.to_dict(), "train": t.to_dict(), "data": ws.source,
                  "init_from": str(self.init_from) if self.init_from else None,
+                 **({"meter": self.meter} if self.meter else {}),
                  **({"command": self.command} if self.command else {})}, indent=2))
         if self.resume and self.overrides and self.rank == 0:
             self._record_resume_overrides()
@@ -315,7 +344,7 @@ class TrainingRun:
         if self.rank != 0:
             return
         final = self.out / "model"
-        save_model(model, final, {"name": self.out.name, "steps": step, "data": str(self.data if not
+        save_model(model, final, {**self._meta(step), "data": str(self.data if not
                                   isinstance(self.data, WindowSet) else self.data.source)})
         model.eval()
 

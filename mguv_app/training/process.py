@@ -28,8 +28,10 @@ STDERR_LINES = 40
 
 def train_command(data: str | Path, run_dir: str | Path, *, steps: int | None = None,
                   settings: dict | None = None, extra_sets: list[str] | None = None,
-                  init_from: str | Path | None = None, resume: bool = False, device: str | None = None) -> list[str]:
-    """The argument list for ``mguv train``; ``settings`` become ``--set key=value``."""
+                  init_from: str | Path | None = None, resume: bool = False, device: str | None = None,
+                  meter: tuple[int, int] | None = None) -> list[str]:
+    """The argument list for ``mguv train``; ``settings`` become ``--set key=value``, ``meter`` ``--meter N/D``
+    (what the model's config.json will say it writes)."""
     if getattr(sys, "frozen", False):  # a bundled app: the executable itself takes verbs
         cmd = [sys.executable, "train"]
     else:
@@ -41,6 +43,8 @@ def train_command(data: str | Path, run_dir: str | Path, *, steps: int | None = 
         cmd += ["--set", f"{key}={json.dumps(value)}"]
     for item in extra_sets or []:
         cmd += ["--set", item]
+    if meter and not resume:
+        cmd += ["--meter", f"{int(meter[0])}/{int(meter[1])}"]
     if init_from and not resume:
         cmd += ["--init-from", str(init_from)]
     if resume:

@@ -94,6 +94,8 @@ def load_song(song_dir: str, meta: dict | None, shape_name: str = "4/4") -> Song
     d = Path(song_dir)
     midi = d / f"{d.name}.mid"
     shape = SHAPES[shape_name]
+    if shape_name not in METERS:
+        return Rejected(SOURCE, str(midi), f"POP909's beat annotations do not mark {shape.name} bars")
     (want, column), beats_per_bar = METERS[shape_name], shape.steps // STEPS_PER_BEAT
     if meta is not None and (meta["beats"], meta["quavers"]) != want:
         meter = f"{meta['beats']} beats x {meta['quavers']} quavers"

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from mguv_app.editing import key_label
 from mguv_app.generation import continue_melody, generate_variations, rewrite_bars, vary_melody
 from mguv_app.generation.jobs import CHORD_CANDIDATES, bars_label
-from mguv_app.models_registry import fits_meter
+from mguv_app.models_registry import writes_meter
 
 from ..widgets import WrapLabel, scroll_into_view
 from .attributes_box import AttributesBox
@@ -271,7 +271,7 @@ class GeneratePanel(QWidget):
         done = f"{count} variations (seed {seed})" + (f" in {key_label(*key)}" if key else "") + (
             f", each the best fit to your chords of {CHORD_CANDIDATES}" if chords else "")
         model = self.session.model
-        if model is not None and not fits_meter(model.steps_per_bar, m.time_signature):  # what it learnt from
+        if model is not None and not writes_meter(model.steps_per_bar, model.time_signature, m.time_signature):
             ts = model.time_signature
             done += (f"; the model learnt {ts[0]}/{ts[1]} melodies, so its phrases run in {ts[0]}/{ts[1]} "
                      f"bars, not {m.time_signature[0]}/{m.time_signature[1]}")

@@ -85,11 +85,11 @@ class GenerationSession(QObject):
 
     def follow_meter(self) -> bool:
         """Generate writes in the melody's meter. While the bundled models are in use (none chosen in the
-        Training tab), a meter the loaded model's bars do not fit loads the bundled model that fits it: 3/4
-        and 6/8 the 3/4 model, back in 4/4 the 4/4 one. True when a switch started; a model the user chose
+        Training tab), a meter the loaded model does not write in loads the bundled model for it: 3/4 the 3/4
+        model, 6/8 the 6/8 one, back in 4/4 the 4/4 one. True when a switch started; a model the user chose
         stays, and Generate says when its bars and the melody's differ."""
         model, ts = self.model, tuple(self.window.doc.time_signature)
-        if model is None or self.loading or registry.fits_meter(model.steps_per_bar, ts):
+        if model is None or self.loading or registry.writes_meter(model.steps_per_bar, model.time_signature, ts):
             return False
         folder = getattr(model, "folder", None)
         if registry.active_model() is not None or not registry.is_bundled(folder):

@@ -21,7 +21,7 @@ MODES = {
     "personalize": ("Personalise in seconds on the CPU (MidiMe)", {"steps": 500}),
 }
 DEVICES = [("auto (GPU when present)", "auto"), ("CPU", "cpu"), ("GPU (CUDA)", "cuda")]
-METERS = [("4/4 (and 2/4, 2/2)", (4, 4)), ("3/4 (and 6/8)", (3, 4))]  # a model learns the bars of one
+METERS = [("4/4 (and 2/4, 2/2)", (4, 4)), ("3/4", (3, 4)), ("6/8", (6, 8))]  # a model learns the bars of one
 
 
 class SettingsForm(QWidget):
@@ -112,13 +112,15 @@ class SettingsForm(QWidget):
         return tuple(self.meter.currentData())
 
     def set_meter(self, time_signature) -> None:
-        """Choose the entry whose bars fit ``time_signature`` (6/8: the 3/4 entry)."""
-        from mguv_app.models_registry import bar_steps, fits_meter
+        """Choose the entry that writes in ``time_signature`` (2/4: the 4/4 entry), else one whose bars fit it."""
+        from mguv_app.models_registry import bar_steps, fits_meter, writes_meter
 
-        for i, (_text, value) in enumerate(METERS):
-            if fits_meter(bar_steps(value), time_signature):
-                self.meter.setCurrentIndex(i)
-                return
+        for fit in (lambda value: writes_meter(bar_steps(value), value, time_signature),
+                    lambda value: fits_meter(bar_steps(value), time_signature)):
+            for i, (_text, value) in enumerate(METERS):
+                if fit(value):
+                    self.meter.setCurrentIndex(i)
+                    return
 
     @property
     def device_value(self) -> str:

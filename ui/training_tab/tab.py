@@ -222,10 +222,11 @@ class TrainingTab(QWidget):
         return reg.bar_steps(self.form.meter_value)
 
     def finetune_folder(self) -> Path | None:
-        """The bundled model a fine-tune starts from: the one whose bars fit the chosen meter (None: none does)."""
+        """The bundled model a fine-tune starts from: the one that writes in the chosen meter, else one whose
+        bars fit it (6/8 without a 6/8 model: the 3/4 one); None when none does."""
         meter = self.form.meter_value
         default = self.default_model_folder  # (a missing one counts as 4/4: its message says "not installed")
-        if reg.fits_meter(reg.model_steps_per_bar(default), meter):
+        if reg.folder_writes_meter(default, meter):
             return default if (default / "config.json").is_file() else None
         other = reg.bundled_model_dir(meter)
         fits = (other / "config.json").is_file() and reg.fits_meter(reg.model_steps_per_bar(other), meter)
@@ -345,11 +346,11 @@ class TrainingTab(QWidget):
 
     # ------------------------------------------------------------------ training control
     def base_model_folder(self) -> Path:
-        """The model personalisation starts from: the active one unless that is itself personalised or its
-        bars do not fit the chosen meter; else the bundled one for the meter."""
+        """The model personalisation starts from: the active one unless that is itself personalised or does
+        not write in the chosen meter; else the bundled one for the meter."""
         active = reg.active_model()
         if active is not None and not (active / "midime.json").is_file() \
-                and reg.fits_meter(reg.model_steps_per_bar(active), self.form.meter_value):
+                and reg.folder_writes_meter(active, self.form.meter_value):
             return active
         return self.finetune_folder() or self.default_model_folder
 
@@ -387,7 +388,8 @@ class TrainingTab(QWidget):
         self.curves.clear_curves()
         cmd = train_command(self.folder, self.run_dir, steps=self.form.steps.value(),
                             settings=self.form.train_settings(), extra_sets=self.extra_sets + meter_sets,
-                            init_from=init_from, device=self.form.device_value)
+                            init_from=init_from, device=self.form.device_value,
+                            meter=None if self.form.meter_value == (4, 4) else self.form.meter_value)
         self._launch(cmd, f"Starting training in {self.run_dir.name}…")
         return True
 
