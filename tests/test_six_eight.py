@@ -128,6 +128,8 @@ def test_the_training_tab_offers_6_8(qtbot, tmp_path, monkeypatch, bundled_trio)
     """A folder of jigs sets the meter to 6/8 (not 3/4, whose bars fit as well), fine-tunes the 6/8 model and
     tells mguv train the meter."""
     from mguv_app.music import write_midi as write
+    from mguv_app.training.data import refused_meter
+    from tests.test_three_four import waltz
     from tests.test_training_tab import _window
 
     four, three, six = bundled_trio
@@ -137,12 +139,16 @@ def test_the_training_tab_offers_6_8(qtbot, tmp_path, monkeypatch, bundled_trio)
     rng = np.random.default_rng(2)
     for i in range(6):
         write(jig(rng, 8), folder / f"j{i}.mid")
+    for i in range(2):  # two waltzes among them: their bars fit, their beats do not
+        write(waltz(rng, 8), folder / f"w{i}.mid")
     w, tab = _window(qtbot)
     launched = []
     monkeypatch.setattr(tab, "_launch", lambda cmd, text: launched.append(cmd))
     tab.set_folder(folder)
     qtbot.waitUntil(lambda: tab.windowset is not None and tab.form.meter_value == (6, 8), timeout=60_000)
     assert "6/8" in tab.message.text()
+    report = tab.windowset.report
+    assert report.read == 6 and [refused_meter(r) for _p, r in report.refused] == [(3, 4), (3, 4)]
     tab.form.set_mode("finetune")
     assert tab.finetune_folder() == six and tab.start()
     cmd = launched[-1]
@@ -166,3 +172,22 @@ def test_meter_fit_counts_notes_on_each_beat(tmp_path):
     assert corpus_beat_steps(str(corpus), 12) == 6
     corpus.with_suffix(".json").write_text(json.dumps({"settings": {"meter": "3/4"}}))
     assert corpus_beat_steps(str(corpus), 12) == 4 and corpus_beat_steps(str(tmp_path / "none.npz"), 16) == 4
+
+
+def test_a_scan_for_6_8_leaves_out_3_4_tunes(tmp_path):
+    """Both are 12-step bars; given the meter, the scan keeps only the files whose beats are grouped as its."""
+    from mguv_app.training.data import refused_meter, scan_folder
+    from tests.test_three_four import waltz
+
+    rng = np.random.default_rng(6)
+    for i in range(3):
+        write_midi(jig(rng, 8), tmp_path / f"j{i}.mid")
+        write_midi(waltz(rng, 8), tmp_path / f"w{i}.mid")
+    loose = scan_folder(tmp_path, 4, 12, cache=False)
+    assert loose.report.read == 6  # no meter: the bars are all that is asked
+    for meter, kept in (((6, 8), "j"), ((3, 4), "w")):
+        ws = scan_folder(tmp_path, 4, 12, cache=False, meter=meter)
+        assert ws.report.read == 3 and 0 < ws.report.windows < loose.report.windows
+        refused = dict(ws.report.refused)
+        assert sorted(p.rsplit("/", 1)[-1][0] for p in refused) == ["jw".replace(kept, "")] * 3
+        assert {refused_meter(r) for r in refused.values()} == {(3, 4) if kept == "j" else (6, 8)}

@@ -68,7 +68,7 @@ def collect_windows(base, data, progress: Callable[[dict], None] | None = None
     folder = Path(data)
     if not folder.is_dir():
         raise PersonalizeError(f"{folder}: no such folder")
-    ws = scan_folder(folder, base.bars, base.steps_per_bar, valid_fraction=0.0, progress=(
+    ws = scan_folder(folder, base.bars, base.steps_per_bar, valid_fraction=0.0, meter=base.time_signature, progress=(
         (lambda d, n, r: progress({"event": "scan", "done": d, "total": n, "refused": len(r.refused)}))
         if progress else None))
     return ws.train.astype(np.int64), ws.report.read, list(ws.report.refused)

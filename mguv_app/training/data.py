@@ -54,14 +54,19 @@ def refused_meter(reason: str) -> tuple[int, int] | None:
 
 
 def file_windows(path: str, bars: int, steps_per_bar: int = 16, min_note_bars: float = 0.5,
-                 hop_bars: int = 1) -> np.ndarray:
-    """All windows of ``bars`` bars (hop ``hop_bars``) of the file's melody with enough notes."""
+                 hop_bars: int = 1, meter: tuple[int, int] | None = None) -> np.ndarray:
+    """All windows of ``bars`` bars (hop ``hop_bars``) of the file's melody with enough notes. With ``meter``
+    (the one the model learns), a file whose beats are grouped otherwise is refused too: a 3/4 tune's bars
+    fit a 6/8 model's, but it would teach it three beats where 6/8 has two."""
+    from ..models_registry import is_compound
     from ..music.midi_read import read_midi
 
     melody = read_midi(path).melody
+    num, den = melody.time_signature
     if steps_per_bar % melody.steps_per_bar:
-        num, den = melody.time_signature
         raise ValueError(f"{_METER_REFUSED.format(num, den)} this model's {steps_per_bar}-step bars")
+    if meter is not None and is_compound(melody.time_signature) != is_compound(meter):
+        raise ValueError(f"{_METER_REFUSED.format(num, den)} this model's {meter[0]}/{meter[1]} beats")
     events = melody_to_events(melody).astype(np.uint8)
     total_bars = len(events) // steps_per_bar + (1 if len(events) % steps_per_bar else 0)
     events = np.pad(events, (0, total_bars * steps_per_bar - len(events)))
@@ -79,11 +84,11 @@ def file_windows(path: str, bars: int, steps_per_bar: int = 16, min_note_bars: f
 
 
 def _scan_one(args) -> tuple[str, np.ndarray | None, str | None]:
-    path, bars, spb = args
+    path, bars, spb, meter = args
     from ..music.errors import MidiImportError
 
     try:
-        return path, file_windows(path, bars, spb), None
+        return path, file_windows(path, bars, spb, meter=meter), None
     except (MidiImportError, ValueError) as exc:
         return path, None, getattr(exc, "reason", str(exc))
     except Exception as exc:  # a parser bug must not stop a scan of thousands of files
@@ -98,9 +103,12 @@ def _cache_dir() -> Path:
     return d
 
 
-def _cache_key(path: Path, bars: int, spb: int) -> str:
+def _cache_key(path: Path, bars: int, spb: int, meter=None) -> str:
+    from ..models_registry import is_compound
+
     st = path.stat()
-    raw = f"v1|{path.resolve()}|{st.st_size}|{st.st_mtime_ns}|{bars}|{spb}"
+    grouping = "" if meter is None else f"|{'compound' if is_compound(meter) else 'simple'}"
+    raw = f"v1|{path.resolve()}|{st.st_size}|{st.st_mtime_ns}|{bars}|{spb}{grouping}"
     return hashlib.sha1(raw.encode()).hexdigest()
 
 
@@ -120,8 +128,10 @@ def is_validation_file(path: str, fraction: float) -> bool:
 
 
 def scan_folder(folder: str | Path, bars: int, steps_per_bar: int = 16, valid_fraction: float = 0.1,
-                workers: int | None = None, progress=None, cache: bool = True) -> WindowSet:
-    """Scan every MIDI file under ``folder``; ``progress(done, total, report)`` is called as files finish."""
+                workers: int | None = None, progress=None, cache: bool = True,
+                meter: tuple[int, int] | None = None) -> WindowSet:
+    """Scan every MIDI file under ``folder``; ``progress(done, total, report)`` is called as files finish.
+    ``meter``: keep only files whose beats are grouped as its are (``file_windows``)."""
     from ..music.midi_read import iter_midi_files
 
     files = iter_midi_files([folder])
@@ -131,7 +141,7 @@ def scan_folder(folder: str | Path, bars: int, steps_per_bar: int = 16, valid_fr
     cdir = _cache_dir() if cache else None
     for f in files:
         if cdir is not None:
-            cf = cdir / (_cache_key(f, bars, steps_per_bar) + ".npz")
+            cf = cdir / (_cache_key(f, bars, steps_per_bar, meter) + ".npz")
             if cf.exists():
                 try:
                     with np.load(cf) as z:
@@ -145,7 +155,7 @@ def scan_folder(folder: str | Path, bars: int, steps_per_bar: int = 16, valid_fr
         todo.append(str(f))
     done = len(files) - len(todo)
     workers = workers or min(8, os.cpu_count() or 1)
-    jobs = [(p, bars, steps_per_bar) for p in todo]
+    jobs = [(p, bars, steps_per_bar, meter) for p in todo]
     pool = ProcessPoolExecutor(workers) if workers > 1 and len(jobs) >= 8 else None
     try:
         results = pool.map(_scan_one, jobs, chunksize=8) if pool else map(_scan_one, jobs)
@@ -156,7 +166,7 @@ def scan_folder(folder: str | Path, bars: int, steps_per_bar: int = 16, valid_fr
             else:
                 per_file[path] = windows
             if cdir is not None:
-                _write_cache(cdir / (_cache_key(Path(path), bars, steps_per_bar) + ".npz"), windows, error)
+                _write_cache(cdir / (_cache_key(Path(path), bars, steps_per_bar, meter) + ".npz"), windows, error)
             if progress:
                 progress(done, len(files), report)
     finally:
@@ -188,8 +198,9 @@ def load_corpus(path: str | Path, bars: int, steps_per_bar: int = 16, split: str
 
 
 def load_windows(data: str | Path, bars: int, steps_per_bar: int = 16, valid_fraction: float = 0.1,
-                 progress=None) -> WindowSet:
-    """A corpus .npz (its train/valid splits) or a folder of MIDI files (scanned and split by file)."""
+                 progress=None, meter: tuple[int, int] | None = None) -> WindowSet:
+    """A corpus .npz (its train/valid splits) or a folder of MIDI files (scanned and split by file; with
+    ``meter``, only files in a meter of its beats)."""
     data = Path(data)
     if data.is_file() and data.suffix == ".npz":
         train = load_corpus(data, bars, steps_per_bar, "train")
@@ -197,7 +208,7 @@ def load_windows(data: str | Path, bars: int, steps_per_bar: int = 16, valid_fra
         return WindowSet(train, valid, ScanReport(windows=len(train) + len(valid)), str(data))
     if not data.is_dir():
         raise FileNotFoundError(f"{data}: no such folder or corpus file")
-    return scan_folder(data, bars, steps_per_bar, valid_fraction, progress=progress)
+    return scan_folder(data, bars, steps_per_bar, valid_fraction, progress=progress, meter=meter)
 
 
 def summary_json(ws: WindowSet) -> str:

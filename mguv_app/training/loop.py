@@ -201,7 +201,7 @@ class TrainingRun:
             device = pick_device(t.device)
 
         ws = self.data if isinstance(self.data, WindowSet) else load_windows(
-            self.data, self.mcfg.bars, self.mcfg.steps_per_bar, t.valid_fraction,
+            self.data, self.mcfg.bars, self.mcfg.steps_per_bar, t.valid_fraction, meter=self.meter,
             progress=lambda d, n, r: self.emit({"event": "scan", "done": d, "total": n,
                                                 "refused": len(r.refused)}) if d % 50 == 0 or d == n else None)
         if self.rank == 0:

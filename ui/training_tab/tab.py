@@ -261,7 +261,7 @@ class TrainingTab(QWidget):
         self.refused_button.setEnabled(False)
         self.scan_label.setText("Scanning…")
         self.scan_bar.setRange(0, 0)
-        worker = ScanWorker(self.folder, self.scan_bars(), self.steps_per_bar, parent=self)
+        worker = ScanWorker(self.folder, self.scan_bars(), self.steps_per_bar, parent=self, meter=self.form.meter_value)
         worker.progress.connect(self._scan_progress)
         worker.finished_scan.connect(lambda ws, w=worker: self._scan_done(ws, w))
         worker.failed.connect(lambda msg, w=worker: self._scan_failed(msg, w))

@@ -19,15 +19,16 @@ class ScanWorker(QThread):
     finished_scan = Signal(object)  # WindowSet
     failed = Signal(str)
 
-    def __init__(self, folder: str | Path, bars: int, steps_per_bar: int = 16, parent=None):
+    def __init__(self, folder: str | Path, bars: int, steps_per_bar: int = 16, parent=None,
+                 meter: tuple[int, int] | None = None):
         super().__init__(parent)
-        self.folder, self.bars, self.steps_per_bar = str(folder), bars, steps_per_bar
+        self.folder, self.bars, self.steps_per_bar, self.meter = str(folder), bars, steps_per_bar, meter
 
     def run(self) -> None:
         from mguv_app.training.data import scan_folder
 
         try:
-            ws = scan_folder(self.folder, self.bars, self.steps_per_bar,
+            ws = scan_folder(self.folder, self.bars, self.steps_per_bar, meter=self.meter,
                              progress=lambda d, n, r: self.progress.emit(d, n, len(r.refused)))
         except Exception as exc:  # an unreadable folder must end as a message, not a dead thread
             self.failed.emit(f"Cannot scan {self.folder}: {exc}")
