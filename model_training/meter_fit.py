@@ -44,15 +44,11 @@ def onset_profile(windows: np.ndarray, steps_per_bar: int, beat_steps: int | Non
 
 def corpus_beat_steps(corpus: str, steps_per_bar: int) -> int:
     """16th steps in one beat of the corpus's meter (its .json's ``settings.meter``): 6 in 6/8, else 4."""
-    from pathlib import Path
-
     from mguv_app.models_registry import is_compound
+    from mguv_app.training.data import corpus_meter
 
-    try:
-        num, den = json.loads(Path(corpus).with_suffix(".json").read_text())["settings"]["meter"].split("/")
-        beat = 6 if is_compound((int(num), int(den))) else 4
-    except (OSError, ValueError, KeyError):
-        beat = 4
+    meter = corpus_meter(corpus)
+    beat = 6 if meter is not None and is_compound(meter) else 4
     return beat if steps_per_bar % beat == 0 else 4
 
 

@@ -29,15 +29,6 @@ def _attributes(folder: Path, corpus: Path) -> None:
     save_attribute_vectors(vectors, folder / ATTRIBUTES_FILE)
 
 
-def _corpus_meter(corpus: Path) -> tuple[int, int] | None:
-    """The meter build_corpus recorded next to the corpus (``settings.meter``), or None."""
-    try:
-        num, den = json.loads(corpus.with_suffix(".json").read_text())["settings"]["meter"].split("/")
-        return int(num), int(den)
-    except (OSError, ValueError, KeyError, AttributeError):
-        return None
-
-
 def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     run = None
@@ -66,7 +57,9 @@ def main(argv=None) -> int:
         if measured is not None:
             meta["sample_temperature"] = measured
     if len(argv) == 3:  # the corpus's meter labels what the model writes (6/8 and 3/4 bars are equally long)
-        meter = _corpus_meter(Path(argv[2]))
+        from mguv_app.training.data import corpus_meter
+
+        meter = corpus_meter(argv[2])
         if meter is not None:
             meta["time_signature"] = list(meter)
     save_model(model, dst, meta, half=True)

@@ -93,22 +93,13 @@ def test_a_training_run_records_the_meter_it_learns(tmp_path, bundled_trio, caps
 
 
 def test_the_window_moves_between_the_3_4_and_6_8_models(qtbot, bundled_trio):
-    from ui.generation_link import attach_generation, default_loader
-    from ui.main_window import MainWindow
+    from tests.test_generation_ui import settled_on, window_in_meter
 
     four, three, six = bundled_trio
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.ask_unsaved = lambda parent: "discard"
-    w.load_melody(Melody([], qpm=100, time_signature=(6, 8)))
-    session = attach_generation(w, model_loader=default_loader)
-    w.show()
-    qtbot.waitExposed(w)
+    w, session = window_in_meter(qtbot, (6, 8))
 
     def settled(folder):
-        qtbot.waitUntil(lambda: session.model is not None and session.model.folder == folder
-                        and not session.loading and session.store.pca is not None and not session.busy,
-                        timeout=120000)
+        settled_on(qtbot, session, folder)
 
     settled(six)
     assert session.model.time_signature == (6, 8)

@@ -185,6 +185,16 @@ def scan_folder(folder: str | Path, bars: int, steps_per_bar: int = 16, valid_fr
     return WindowSet(train, valid, report, str(folder))
 
 
+def corpus_meter(path: str | Path) -> tuple[int, int] | None:
+    """The meter ``model_training.build_corpus`` recorded for a corpus .npz (``settings.meter`` in the .json
+    beside it), or None (no .json, an older corpus, not a corpus)."""
+    try:
+        num, den = json.loads(Path(path).with_suffix(".json").read_text())["settings"]["meter"].split("/")
+        return int(num), int(den)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
 def load_corpus(path: str | Path, bars: int, steps_per_bar: int = 16, split: str = "train") -> np.ndarray:
     """One split of a corpus built by ``model_training.build_corpus`` (key ``{split}_{bars}``)."""
     with np.load(path) as z:

@@ -42,7 +42,7 @@ from ..model.config import ModelConfig, TrainConfig
 from ..model.vae import MusicVAE, vae_loss
 from ..music.events import PITCH_OFFSET
 from . import checkpoint_swap
-from .data import WindowSet, load_windows, summary_json
+from .data import WindowSet, corpus_meter, load_windows, summary_json
 from .evaluate import evaluate
 
 EXIT_OK, EXIT_NAN, EXIT_OOM, EXIT_DATA, EXIT_DISK = 0, 3, 4, 2, 5
@@ -120,14 +120,10 @@ class TrainingRun:
             return [int(meter[0]), int(meter[1])]
         if saved is not None:
             return saved.get("meter")
-        corpus = Path(self.data).with_suffix(".json") if isinstance(self.data, (str, Path)) \
+        recorded = corpus_meter(self.data) if isinstance(self.data, (str, Path)) \
             and str(self.data).endswith(".npz") else None
-        try:
-            num, den = json.loads(corpus.read_text())["settings"]["meter"].split("/") if corpus else (None, None)
-            if num is not None:
-                return [int(num), int(den)]
-        except (OSError, ValueError, KeyError, AttributeError):
-            pass
+        if recorded is not None:
+            return list(recorded)
         if self.init_from is not None:
             base = json.loads((self.init_from / "config.json").read_text())
             if base.get("time_signature") and base.get("model", {}).get("steps_per_bar") == self.mcfg.steps_per_bar:
