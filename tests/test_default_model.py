@@ -1,4 +1,4 @@
-"""The shipped models (4/4, and 3/4 for waltzes): their files load, they make valid melodies in their meter,
+"""The shipped models (4/4, 3/4 for waltzes, 6/8 for jigs): their files load, they make valid melodies in their meter,
 their cards match their measurements."""
 
 import json
@@ -12,7 +12,7 @@ from mguv_app.engine import TrainedModel, default_model_dir
 from mguv_app.music import read_midi
 
 MODEL = default_model_dir()
-MODELS = {"4/4": MODEL, "3/4": default_model_dir((3, 4))}
+MODELS = {"4/4": MODEL, "3/4": default_model_dir((3, 4)), "6/8": default_model_dir((6, 8))}
 
 
 @pytest.fixture(scope="module", params=sorted(MODELS))
@@ -20,8 +20,9 @@ def tm(request):
     return TrainedModel(MODELS[request.param], "cpu")
 
 
-def test_a_3_4_model_ships_beside_the_4_4_one():
-    assert MODELS["3/4"] != MODEL and MODELS["3/4"].name == "melody_16bar_3-4"
+def test_3_4_and_6_8_models_ship_beside_the_4_4_one():
+    assert MODELS["3/4"].name == "melody_16bar_3-4" and MODELS["6/8"].name == "melody_16bar_6-8"
+    assert TrainedModel(MODELS["6/8"], "cpu").time_signature == (6, 8)
 
 
 @pytest.mark.parametrize("meter", sorted(MODELS))
@@ -33,7 +34,7 @@ def test_shipped_files_are_small_and_complete(meter):
     assert (folder / "model.safetensors").stat().st_size < 40 * 2**20
     config = json.loads((folder / "config.json").read_text())
     assert config["model"]["bars"] == 16 and config["model"]["decoder"] == "hierarchical"
-    assert config["model"]["steps_per_bar"] == {"4/4": 16, "3/4": 12}[meter]
+    assert config["model"]["steps_per_bar"] == {"4/4": 16, "3/4": 12, "6/8": 12}[meter]
 
 
 def test_samples_are_valid_varied_melodies(tm):
@@ -87,13 +88,26 @@ def test_the_3_4_model_puts_notes_on_its_downbeats():
     assert f"{three['positions_tv_to_test']:.3f}" in card
 
 
+def test_the_6_8_model_puts_notes_on_both_its_beats():
+    """meter_fit.json for the 6/8 model: its samples start a note on the second dotted-quarter beat (step 6)
+    of more bars than the 3/4 model's, read in the same bars, and their onsets sit nearer the test jigs'."""
+    fit = json.loads((MODELS["6/8"] / "meter_fit.json").read_text())
+    card = (MODELS["6/8"] / "MODEL_CARD.md").read_text()
+    models = {k.rsplit("/", 1)[-1]: v for k, v in fit["models"].items()}
+    six, three = models["melody_16bar_6-8"], models["melody_16bar_3-4"]
+    assert fit["steps_per_bar"] == 12 and fit["beat_steps"] == 6
+    assert six["beat_rates"][1] > three["beat_rates"][1]
+    assert six["positions_tv_to_test"] < three["positions_tv_to_test"]
+    assert f"{six['positions_tv_to_test']:.3f}" in card and "second beat (step 6)" in card
+
+
 def test_attribute_vectors_move_pitch(tm):
     m = tm.sample(1, temperature=0.5, seed=5)[0]
     up, down = tm.shift_attribute(m, "average_pitch", 2.0), tm.shift_attribute(m, "average_pitch", -2.0)
     assert np.mean([n.pitch for n in up.notes]) > np.mean([n.pitch for n in down.notes])
 
 
-@pytest.mark.parametrize("meter", [None, "3/4"])
+@pytest.mark.parametrize("meter", [None, "3/4", "6/8"])
 def test_generate_cli_uses_the_shipped_model(tmp_path, meter):
     out = subprocess.run([sys.executable, "-m", "mguv_app", "generate", "--count", "2", "--seed", "1",
                           "--out", str(tmp_path), *(["--meter", meter] if meter else [])],
@@ -103,4 +117,4 @@ def test_generate_cli_uses_the_shipped_model(tmp_path, meter):
     files = sorted(tmp_path.glob("*.mid"))
     melodies = [read_midi(f).melody for f in files]
     assert len(files) == 2 and all(m.notes for m in melodies)
-    assert all(m.time_signature == ((3, 4) if meter else (4, 4)) for m in melodies)
+    assert all(m.time_signature == (tuple(int(v) for v in meter.split("/")) if meter else (4, 4)) for m in melodies)
