@@ -9,7 +9,8 @@ Usage (from the repository root)::
 default shapes is used (its melodies are noise: pass a trained folder for real pictures).
 Writes ``generation_panel.png`` (the window after Generate), ``rewrite.png`` (bars 5-6 rewritten,
 the new bars selected) and ``latent_map.png`` (the map with pins A/B, the interpolation trail and
-the handle) and ``waltz.png`` (a 3/4 melody: the bundled 3/4 model's variations), each kept under 300 KB.
+the handle), ``waltz.png`` and ``jig.png`` (a 3/4 and a 6/8 melody: the bundled 3/4 and 6/8 models'
+variations), each kept under 300 KB.
 """
 
 from __future__ import annotations
@@ -157,19 +158,21 @@ def main() -> int:
     pump(seconds=0.3)
     save_small(window.grab(), out / "latent_map.png")
 
-    # a waltz: a new 3/4 melody switches to the bundled 3/4 model, whose variations are in 3/4 bars
+    # a waltz and a jig: the bundled 3/4 and 6/8 models' variations, in their bars
     from mguv_app.music import Melody
 
-    window.load_melody(Melody([], qpm=150, time_signature=(3, 4), name="Waltz"))
-    pump(lambda: session.model is not None and session.model.steps_per_bar == 12 and not session.loading
-         and session.store.pca is not None and not session.busy, 120)
-    if session.model is not None and session.model.steps_per_bar == 12:
+    for meter, qpm, name, seed in (((3, 4), 150, "waltz", 34), ((6, 8), 110, "jig", 12)):
+        # a new melody in the meter switches the dock to the bundled model that writes in it
+        window.load_melody(Melody([], qpm=qpm, time_signature=meter, name=name.title()))
+        pump(lambda meter=meter: session.model is not None and session.model.time_signature == meter
+             and not session.loading and session.store.pca is not None and not session.busy, 120)
+        if session.model is None or session.model.time_signature != meter:
+            print(f"no bundled {meter[0]}/{meter[1]} model: {name}.png not written", file=sys.stderr)
+            continue
         panel.bars.setValue(16)
         scroll_into_view(panel.generate_button)
-        generate_and_place(34, 0)
-        save_small(window.grab(), out / "waltz.png")
-    else:
-        print("no bundled 3/4 model: waltz.png not written", file=sys.stderr)
+        generate_and_place(seed, 0)
+        save_small(window.grab(), out / f"{name}.png")
     session.shutdown()
     window.close()
     return 0
