@@ -99,12 +99,7 @@ def config_time_signature(config: dict) -> tuple[int, int]:
             return int(ts[0]), int(ts[1])
         except (TypeError, ValueError):
             pass
-    model = config.get("model")
-    try:
-        steps = int(model.get("steps_per_bar", 16)) if isinstance(model, dict) else 16
-    except (TypeError, ValueError):
-        steps = 16
-    return model_time_signature(steps)
+    return model_time_signature(config_steps_per_bar(config))
 
 
 def is_compound(time_signature) -> bool:
@@ -141,7 +136,7 @@ def bundled_model_dir(time_signature=None) -> Path:
 def folder_writes_meter(folder: Path, time_signature) -> bool:
     """``writes_meter`` for a model folder, from its config.json (a missing one counts as 4/4)."""
     config = _read_json(Path(folder) / "config.json")
-    return writes_meter(model_steps_per_bar(Path(folder)), config_time_signature(config), time_signature)
+    return writes_meter(config_steps_per_bar(config), config_time_signature(config), time_signature)
 
 
 def is_bundled(folder) -> bool:
@@ -159,7 +154,12 @@ def _bundled_folders() -> list[Path]:
 
 def model_steps_per_bar(folder: Path) -> int:
     """The bar length (16th steps) in a model folder's config.json; 16 when it does not say."""
-    model = _read_json(folder / "config.json").get("model")
+    return config_steps_per_bar(_read_json(folder / "config.json"))
+
+
+def config_steps_per_bar(config: dict) -> int:
+    """The bar length (16th steps) a config.json's model settings name; 16 when they do not say."""
+    model = config.get("model")
     try:
         return int(model.get("steps_per_bar", 16)) if isinstance(model, dict) else 16
     except (TypeError, ValueError):
