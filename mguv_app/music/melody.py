@@ -43,7 +43,8 @@ class Note:
 
 def checked_time_signature(num, den) -> tuple[int, int]:
     """``(num, den)`` as ints when a melody can have that meter (1-32 beats of a whole to a 32nd); else
-    ValueError. The transport's box, ``mguv set`` and ``mguv generate --meter`` share this rule."""
+    ValueError. The transport's box, ``mguv set`` and ``--meter`` of ``mguv generate`` and ``mguv train`` share
+    this rule."""
     num, den = int(num), int(den)
     if not (1 <= num <= 32 and den in (1, 2, 4, 8, 16, 32)):
         raise ValueError(f"not a time signature: {num}/{den}")

@@ -106,16 +106,19 @@ class TrainingRun:
                 base.max_steps = max(base.max_steps, train_cfg.max_steps)
             train_cfg = base
         self.init_from = Path(init_from) if init_from else None
+        base = None  # the init model's config.json
         if self.init_from and not self.resume:
-            base_model = json.loads((self.init_from / "config.json").read_text())["model"]
+            base = json.loads((self.init_from / "config.json").read_text())
             geometry = {k: v for k, v in (init_geometry or {}).items() if k in GEOMETRY_KEYS}
-            model_cfg = ModelConfig.from_dict({**base_model, **geometry})
+            model_cfg = ModelConfig.from_dict({**base["model"], **geometry})
         self.mcfg = model_cfg or ModelConfig()
         self.tcfg = train_cfg or TrainConfig()
         self.data = data
-        self.meter = self._meter(meter, saved if self.resume else None)
+        self.meter = self._meter(meter, saved if self.resume else None, base)
 
-    def _meter(self, meter, saved: dict | None) -> list[int] | None:
+    def _meter(self, meter, saved: dict | None, base: dict | None) -> list[int] | None:
+        from ..models_registry import config_steps_per_bar
+
         if meter is not None:
             return [int(meter[0]), int(meter[1])]
         if saved is not None:
@@ -124,10 +127,8 @@ class TrainingRun:
             and str(self.data).endswith(".npz") else None
         if recorded is not None:
             return list(recorded)
-        if self.init_from is not None:
-            base = json.loads((self.init_from / "config.json").read_text())
-            if base.get("time_signature") and base.get("model", {}).get("steps_per_bar") == self.mcfg.steps_per_bar:
-                return list(base["time_signature"])
+        if base is not None and base.get("time_signature") and config_steps_per_bar(base) == self.mcfg.steps_per_bar:
+            return list(base["time_signature"])
         return None
 
     def _meta(self, step: int) -> dict:
