@@ -194,7 +194,8 @@ def test_pop909_note_ends_are_tidied_as_a_transcriber_writes_them():
     on = np.array([0, 6, 16, 24, 40])
     off = np.array([5, 11, 21, 27, 45])
     # 0-5 then a 16th rest: held to the next onset; 6-11: 5 sixteenths ending a 16th before a beat, with rest
-    # after it: ends on the beat; 16-21: a 16th past one: ends on it; 24-27: a dotted 8th, kept; 40-45: the last note, on the beat
+    # after it: ends on the beat; 16-21: a 16th past one: ends on it; 24-27: a dotted 8th, kept; 40-45: the last
+    # note, on the beat
     np.testing.assert_array_equal(pop909.tidy_ends(on, off), [6, 12, 20, 27, 44])
     # a 7-sixteenth note ending a 16th before a beat moves on to the beat; one ending on a beat is kept
     np.testing.assert_array_equal(pop909.tidy_ends(np.array([0, 12]), np.array([7, 13])), [8, 13])

@@ -21,6 +21,9 @@ from ..music.melody import TICKS_PER_STEP, Melody
 from .attributes import ATTRIBUTES_FILE, load_attribute_vectors
 from .device import pick_device
 from .interpolation import slerp
+from .phrases import PhraseCodec, PhraseError
+
+PHRASE_ROLE = "phrase"  # = models_registry.PHRASE_ROLE (imported lazily there: the registry loads without torch)
 
 DEFAULT_MODEL_NAME = "melody_16bar"
 
@@ -34,13 +37,21 @@ def default_model_dir(time_signature: tuple[int, int] | None = None) -> Path:
 
 
 class TrainedModel:
-    def __init__(self, folder: str | Path | None = None, device: str | None = "auto"):
+    def __init__(self, folder: str | Path | None = None, device: str | None = "auto",
+                 phrases: str | Path | None = "auto"):
+        """``phrases``: the phrase model that carries a user's melody through this one (``engine.phrases``):
+        "auto" the bundled one for this model's meter, a folder, or None for none (every verb then encodes
+        whole windows of this model, as before phrase models)."""
         self.folder = Path(folder) if folder else default_model_dir()
         self.device = pick_device(device)
         self.model, self.config = load_model(self.folder, self.device)
         self.cfg = self.model.cfg
         self.attribute_vectors = load_attribute_vectors(self.folder / ATTRIBUTES_FILE)
         self._lock = threading.RLock()
+        self._phrase_choice = phrases
+        self._phrases: PhraseCodec | None = None
+        self._phrases_loaded = False
+        self.phrase_problem: str | None = None  # why a phrase model that should be there is not (a broken folder)
 
     # ------------------------------------------------------------------ geometry helpers
     @property
@@ -58,6 +69,49 @@ class TrainedModel:
         from ..models_registry import config_time_signature
 
         return config_time_signature({**self.config, "model": {"steps_per_bar": self.steps_per_bar}})
+
+    @property
+    def is_phrase_model(self) -> bool:
+        from ..models_registry import config_role
+
+        return config_role(self.config) == PHRASE_ROLE
+
+    @property
+    def phrases(self) -> PhraseCodec | None:
+        """The phrase codec for this model's melodies, loaded on first use: this model itself when it is a phrase
+        model; else the one chosen at construction (the bundled one for its meter by default). None when there
+        is none for the meter or it cannot be loaded (``phrase_problem`` then says why)."""
+        with self._lock:
+            if not self._phrases_loaded:
+                self._phrases_loaded = True
+                self._phrases = self._load_phrases()
+            return self._phrases
+
+    def _load_phrases(self) -> PhraseCodec | None:
+        from ..model import CheckpointError
+        from ..models_registry import bundled_phrase_model_dir
+
+        if self.is_phrase_model:
+            return PhraseCodec(self)
+        choice = self._phrase_choice
+        if choice is None:
+            return None
+        folder = bundled_phrase_model_dir(self.time_signature) if choice == "auto" else Path(choice)
+        if folder is None:
+            return None
+        try:
+            codec = PhraseCodec(TrainedModel(folder, str(self.device), phrases=None))
+        except (CheckpointError, OSError, ValueError, RuntimeError) as exc:
+            self.phrase_problem = f"the phrase model in {folder} cannot be loaded ({exc}); melodies are encoded " \
+                                  f"by {self.name} alone"
+            if choice != "auto":
+                raise PhraseError(self.phrase_problem) from None
+            return None
+        if codec.steps_per_bar != self.steps_per_bar:
+            self.phrase_problem = f"the phrase model in {folder} has {codec.steps_per_bar}-step bars, " \
+                                  f"{self.name} {self.steps_per_bar}: not used"
+            return None
+        return codec
 
     @property
     def name(self) -> str:

@@ -17,6 +17,8 @@ from ..editing.scales import SCALES, shift_into_scale
 from ..engine.interpolation import slerp
 from ..lofi.backing import chord_fit
 from ..music.melody import Melody
+from .form import FREE, Form, default_form, fitted, parse_form
+from .song_form import FormComposer
 
 ATTRIBUTES = {  # slider name -> (attribute vector, what + means)
     "density": ("note_density", "denser"),
@@ -93,8 +95,14 @@ def _best_fit(draw, seed: int, chords: dict[int, str] | None, candidates: int, t
 def generate_variations(model, count: int = 4, bars: int | None = None, temperature: float = 1.0,
                         seed: int = 0, qpm: float = 120.0, program: int = 0,
                         cancel: CancelToken | None = None, key: tuple[int, str] | None = None,
-                        chords: dict[int, str] | None = None, candidates: int = CHORD_CANDIDATES) -> JobResult:
+                        chords: dict[int, str] | None = None, candidates: int = CHORD_CANDIDATES,
+                        form: str | Form | None = FREE, phrase_bars: int = 4) -> JobResult:
     """``count`` prior samples of ``bars`` bars; variation i uses seed ``seed + i`` (reproducible one by one).
+
+    ``form``: "free" (the model's melody as it comes), "default" (``form.default_form``: AABA for 16 bars, a
+    period for 8, free when nothing fits), a form string (``AABA``, ``AA'BA``, a preset name; phrases of
+    ``phrase_bars`` bars; it must fill ``bars``, else ``FormError``) or a :class:`Form`: each sample is then
+    written into it (``song_form.FormComposer``: repeats, varied repeats, cadences).
 
     With ``key`` = (root, scale name) each variation is moved by at most a tritone into that key
     (``shift_into_scale``): the model writes in every key, the song in the roll has one.
@@ -110,28 +118,47 @@ def generate_variations(model, count: int = 4, bars: int | None = None, temperat
     if key and key[1] not in SCALES:
         raise ValueError(f"unknown scale {key[1]!r}")
     bars = bars or model.bars
-    melodies, labels, shifts, fits, first_fits = [], [], [], [], []
+    plan = form_for(form, bars, phrase_bars)
+    composer = FormComposer(model) if plan is not None else None
+    melodies, labels, shifts, fits, first_fits, reports = [], [], [], [], [], []
 
-    def draw(s: int) -> tuple[Melody, int]:
+    def draw(s: int) -> tuple[Melody, tuple]:
         m = model.sample(1, min(bars, model.bars), temperature, s, qpm, program)[0]
         if bars > model.bars:  # longer than the model: continue it, a cancellable chunk at a time
             m = _extend(model, m, bars - model.bars, temperature, s + 1, token)
         shift = shift_into_scale(m.notes, *key) if key else 0
-        return (m.transposed(shift) if shift else m), shift
+        m = m.transposed(shift) if shift else m
+        report = None
+        if composer is not None:
+            token.check()
+            m, report = composer.compose(m, plan, s, key, chords)
+        return m, (shift, report)
 
     for i in range(count):
-        m, shift, fit, first = _best_fit(draw, seed + i, chords, candidates, token)
+        m, (shift, report), fit, first = _best_fit(draw, seed + i, chords, candidates, token)
         shifts.append(shift)
         fits.append(fit)
         first_fits.append(first)
-        m.name = f"Variation {i + 1} (seed {seed + i})"
+        reports.append(report.to_dict() if report else None)
+        m.name = f"Variation {i + 1} (seed {seed + i})" + (f", {plan.preview}" if plan else "")
         melodies.append(m)
         labels.append(m.name)
     latents = encode_melodies(model, melodies, token)  # of the melodies as moved, so the map shows them
-    meta = {"seed": seed, "temperature": temperature, "shifts": shifts}
+    meta = {"seed": seed, "temperature": temperature, "shifts": shifts,
+            "form": plan.text if plan else FREE, "phrase_bars": plan.phrase_bars if plan else None, "forms": reports}
     if chords:  # the chosen fits against what the first sample alone would have given
         meta.update(chord_fit=fits, chord_fit_first=first_fits, candidates=max(1, candidates))
     return JobResult(melodies, labels, latents, meta)
+
+
+def form_for(form: str | Form | None, bars: int, phrase_bars: int = 4) -> Form | None:
+    """The form a job writes ``bars`` bars in: None for "free", ``default_form(bars)`` for "default", else the
+    parsed form, which must fill the bars (``FormError`` says why not)."""
+    if form is None or isinstance(form, Form):
+        return fitted(form, bars)
+    if form.strip().lower() == "default":
+        return default_form(bars)
+    return fitted(parse_form(form, phrase_bars), bars)
 
 
 def _extend(model, melody: Melody, bars: int, temperature: float, seed: int, token: CancelToken) -> Melody:

@@ -5,7 +5,8 @@ fractional beat position by interpolating between the annotated beat times, then
 to the nearest 16th. Bars come from the 4-beat downbeat flags (3rd column); a bar that
 is not 4 beats long (the annotators' meter changes, 2- or 6-beat bars) starts a new
 segment, so windows never span one. Beats before the first downbeat (pickups, count-ins)
-are dropped. Note ends are tidied as a transcriber would write them (``tidy_ends``). Meter comes from ``index.xlsx``: only (2 beats, 2 quavers) songs are kept.
+are dropped. Note ends are tidied as a transcriber would write them (``tidy_ends``). Meter comes from
+``index.xlsx``: only (2 beats, 2 quavers) songs are kept.
 For a 3/4 corpus only (3 beats, 2 quavers) songs are, and their bars come from the 2nd
 column, which in those songs flags every third beat.
 """

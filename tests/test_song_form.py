@@ -1,0 +1,121 @@
+"""Song form: forms parse into phrases with cadences, and Generate writes melodies whose phrases repeat,
+vary and cadence as the form says (with the phrase model, and without one)."""
+
+import numpy as np
+import pytest
+
+from mguv_app.generation.form import FULL, HALF, OPEN, FormError, default_form, fitted, parse_form
+from mguv_app.music import PITCH_OFFSET, melody_to_events
+
+
+def test_forms_parse_into_labelled_phrases_with_cadences():
+    aaba = parse_form("AABA")
+    assert aaba.preview == "A A B A" and aaba.bars == 16 and aaba.text == "AABA"
+    assert [p.cadence for p in aaba.phrases] == [HALF, FULL, OPEN, FULL]  # a period, then the close
+    assert [p.first for p in aaba.phrases] == [True, False, True, False]
+    varied = parse_form("A A' B A''", 8)
+    assert varied.preview == "A A' B A''" and [p.primes for p in varied.phrases] == [0, 1, 0, 2] and varied.bars == 32
+    assert parse_form("a-a’-b-a").text == "AA'BA"  # dashes, typographic primes and lower case are read
+    assert parse_form("verse-chorus").preview == "A B A B C B"
+    assert [p.cadence for p in parse_form("ABAC").phrases] == [OPEN, OPEN, OPEN, FULL]
+    assert parse_form("free") is None and parse_form("") is None
+    assert parse_form("ABAC").source_of(2) == 0
+
+
+@pytest.mark.parametrize("text, words", [("AAB4", "'4' is not a phrase label"), ("A?BA", "'?'"),
+                                         ("A" * 33, "at most 32 phrases")])
+def test_a_bad_form_string_says_what_is_wrong(text, words):
+    with pytest.raises(FormError, match=words.replace("?", r"\?")):
+        parse_form(text)
+    with pytest.raises(FormError, match="1, 2, 4 or 8 bars"):
+        parse_form("AABA", 3)
+
+
+def test_default_forms_by_length_and_a_form_longer_than_the_melody():
+    assert default_form(8).preview == "A A'" and default_form(16).preview == "A A B A"
+    assert default_form(32).phrase_bars == 8 and default_form(4) is None and default_form(10) is None
+    with pytest.raises(FormError, match="16 bars long, the melody 8"):
+        fitted(parse_form("AABA"), 8)
+
+
+def _bars(melody, spb=16):
+    return melody_to_events(melody, 16 * spb).reshape(16, spb)
+
+
+def _last_pitch_class(tokens):
+    onsets = np.flatnonzero(tokens >= PITCH_OFFSET)
+    return (int(tokens[onsets[-1]]) - PITCH_OFFSET) % 12, int(onsets[-1])
+
+
+@pytest.mark.parametrize("with_phrases", [True, False])
+def test_generate_in_aaba_repeats_its_phrases_and_cadences(tiny_trained_model, tiny_phrase_model, with_phrases):
+    from mguv_app.engine import TrainedModel
+    from mguv_app.generation import generate_variations
+
+    tm = TrainedModel(tiny_trained_model, "cpu", phrases=tiny_phrase_model if with_phrases else None)
+    assert (tm.phrases is not None) == with_phrases
+    res = generate_variations(tm, count=3, bars=16, temperature=1.0, seed=5, form="AABA")
+    assert res.meta["form"] == "AABA" and all("A A B A" in m.name for m in res.melodies)
+    for m, report in zip(res.melodies, res.meta["forms"], strict=True):
+        bars = _bars(m)
+        np.testing.assert_array_equal(bars[4:8], bars[12:16])  # the last A repeats the second exactly
+        np.testing.assert_array_equal(bars[0:3], bars[4:7])  # the second is the first but for its cadence
+        tonic = report["key"][0]
+        pc, at = _last_pitch_class(bars.reshape(-1))
+        assert pc == tonic  # the tune ends on its tonic
+        pc_half, at_half = _last_pitch_class(bars[:4].reshape(-1))
+        assert pc_half in {(tonic + 7) % 12, (tonic + 11) % 12, (tonic + 2) % 12}  # the first A on the dominant
+        if report["cadences"]["3"] == "landed":  # chosen among versions: on a strong beat of the last bar
+            assert at % 16 in (0, 8) and at >= 15 * 16
+    free = generate_variations(tm, count=3, bars=16, temperature=1.0, seed=5, form="free")
+    assert free.meta["form"] == "free" and free.meta["forms"] == [None, None, None]
+
+
+def test_a_varied_repeat_keeps_its_first_half(tiny_trained_model, tiny_phrase_model):
+    from mguv_app.engine import TrainedModel
+    from mguv_app.generation import generate_variations
+
+    tm = TrainedModel(tiny_trained_model, "cpu", phrases=tiny_phrase_model)
+    res = generate_variations(tm, count=4, bars=16, temperature=1.0, seed=2, form="AA'BA")
+    changed = 0
+    for m in res.melodies:
+        bars = _bars(m)
+        np.testing.assert_array_equal(bars[0:2], bars[4:6])
+        changed += not np.array_equal(bars[2:4], bars[6:8])
+    assert changed  # the variation moved something in at least one of them
+
+
+def test_forms_keep_working_in_the_rolls_key_and_over_chords(tiny_trained_model, tiny_phrase_model):
+    from mguv_app.editing.scales import in_scale
+    from mguv_app.engine import TrainedModel
+    from mguv_app.generation import generate_variations
+
+    tm = TrainedModel(tiny_trained_model, "cpu", phrases=tiny_phrase_model)
+    res = generate_variations(tm, count=2, bars=8, temperature=1.0, seed=4, form="default", key=(9, "Natural minor"))
+    assert res.meta["form"] == "AA'"
+    for m in res.melodies:
+        assert m.notes[-1].pitch % 12 == 9  # the period closes on the roll's tonic, A
+        assert np.mean([in_scale(n.pitch, 9, "Natural minor") for n in m.notes]) > 0.6
+    chords = {t: c for t, c in zip(range(0, 8 * 1920, 960), ["C", "C", "F", "G"] * 3 + ["C", "G", "E", "E"],
+                                   strict=False)}
+    res = generate_variations(tm, count=2, bars=8, temperature=1.0, seed=4, form="AA'", chords=chords, candidates=4)
+    for m in res.melodies:
+        assert m.notes[-1].pitch % 12 in {4, 8, 11}  # over the chosen E in the last bar: one of its tones
+
+
+def test_cli_generates_in_a_form_and_refuses_a_bad_one(tiny_trained_model, tmp_path, capsys):
+    from mguv_app.cli import main as mguv
+    from mguv_app.music import read_midi
+
+    out = tmp_path / "form"
+    assert mguv(["generate", "--model", str(tiny_trained_model), "--bars", "8", "--count", "2", "--seed", "3",
+                 "--form", "AB", "--device", "cpu", "--out", str(out)]) == 0
+    said = capsys.readouterr().out
+    assert "form A B in 4-bar phrases" in said and "seed 3" in said
+    assert len([read_midi(f).melody for f in out.glob("*.mid")]) == 2
+    assert mguv(["generate", "--model", str(tiny_trained_model), "--bars", "8", "--form", "AABA", "--phrase-bars", "4",
+                 "--device", "cpu", "--out", str(tmp_path / "bad")]) == 2
+    assert "16 bars long, the melody 8" in capsys.readouterr().err
+    assert mguv(["generate", "--model", str(tiny_trained_model), "--form", "A*B", "--device", "cpu",
+                 "--out", str(tmp_path / "bad")]) == 2
+    assert "not a phrase label" in capsys.readouterr().err and not (tmp_path / "bad").exists()
