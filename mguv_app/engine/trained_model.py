@@ -192,8 +192,26 @@ class TrainedModel:
         z = np.stack([slerp(mu[0], mu[1], t) for t in np.linspace(0.0, 1.0, steps)]).astype(np.float32)
         return self.decode(z, temperature, seed, a)
 
+    def phrases_for(self, melody: Melody) -> PhraseCodec | None:
+        """The phrase codec when it can carry ``melody`` (its bars fit the phrase model's), else None: the verbs
+        then work on whole windows of this model, as they did before phrase models."""
+        codec = self.phrases
+        if codec is None:
+            return None
+        try:
+            codec.check_meter(melody)
+        except PhraseError:
+            return None
+        return codec
+
     def reconstruct(self, melody: Melody) -> Melody:
-        """Encode each model-length window and decode it greedily, keeping bar positions."""
+        """The melody as the model keeps it: phrase by phrase through the phrase model (``engine.phrases``) where
+        there is one for its meter, else each model-length window encoded and decoded greedily."""
+        if not melody.notes:
+            raise PhraseError("the melody has no notes to encode")
+        codec = self.phrases_for(melody)
+        if codec is not None:
+            return codec.reconstruct(melody)
         n_bars = max(1, melody.num_bars)
         windows = list(range(0, n_bars, self.bars))
         toks = np.stack([self._tokens(melody, w) for w in windows])
@@ -320,24 +338,71 @@ class TrainedModel:
     # ------------------------------------------------------------------ variations of a melody
     def vary(self, melody: Melody, amount: float = 0.3, temperature: float = 0.0, seed: int | None = None,
              samples: int = 1) -> list[Melody]:
-        """``samples`` variations of the whole ``melody``: each model-length window's latent mean moved
-        ``amount`` of the way (along the great circle) towards a random point of the prior, and decoded.
-        0 gives the reconstruction, 1 an unrelated melody; the tempo, meter, sound and chords stay the
-        melody's. Sample k uses seed ``seed + k`` (its random points and its decoding)."""
+        """``samples`` variations of the whole ``melody``: each phrase's latent (``engine.phrases``; without a
+        phrase model, each model-length window's) moved ``amount`` of the way along the great circle towards a
+        random point of the prior, and decoded. Phrases that are the same in the melody move towards the same
+        point, so what repeats still repeats. 0 gives the melody as the model keeps it, 1 an unrelated melody;
+        the tempo, meter, sound and chords stay the melody's. Sample k uses seed ``seed + k``."""
         if not 0.0 <= amount <= 1.0:
             raise ValueError("the amount of variation goes from 0 (the melody itself) to 1 (a new melody)")
+        seed = int(np.random.default_rng().integers(2**31)) if seed is None else int(seed)
+        velocity = _typical_velocity(melody)
+        codec = self.phrases_for(melody)
+        if codec is not None and melody.notes:
+            code = codec.encode(melody)
+            same = _repeat_groups(code.tokens)
+            out = []
+            for k in range(max(1, samples)):
+                prior = np.random.default_rng(seed + k).standard_normal(code.mu.shape).astype(np.float32)[same]
+                z = np.stack([slerp(m, p, amount) for m, p in zip(code.mu, prior, strict=True)]).astype(np.float32)
+                tokens = code.joined(codec.decode_windows(code.with_latents(z), temperature, seed + k))
+                out.append(melody.copy(events_to_notes(tokens, velocity)))
+            return out
         T = self.cfg.num_steps
         steps = max(1, -(-melody.end_tick // TICKS_PER_STEP))
         starts = list(range(0, steps, T))
         mu, _ = self.encode_tokens(np.stack([melody_to_events(melody, T, s) for s in starts]))
-        seed = int(np.random.default_rng().integers(2**31)) if seed is None else int(seed)
-        velocity = _typical_velocity(melody)
         out = []
         for k in range(max(1, samples)):
             prior = np.random.default_rng(seed + k).standard_normal(mu.shape).astype(np.float32)
             z = np.stack([slerp(m, p, amount) for m, p in zip(mu, prior, strict=True)]).astype(np.float32)
             tokens = np.concatenate(list(self.decode_tokens(z, temperature, seed + k)))[:steps]
             out.append(melody.copy(events_to_notes(tokens, velocity)))
+        return out
+
+    def interpolate_melodies(self, a: Melody, b: Melody, steps: int = 5, temperature: float = 0.0,
+                             seed: int | None = None) -> list[Melody] | None:
+        """``steps`` melodies from ``a`` to ``b`` phrase by phrase (each phrase's latent slerped from a's to b's;
+        the shorter melody's phrases come round again), ``a`` and ``b`` themselves at the ends; None when the
+        phrase model cannot carry both (the caller then interpolates whole-model latents). A phrase that is
+        silent on one side is that side's silence for the first half of the way, the other's phrase after."""
+        codec_a, codec_b = self.phrases_for(a), self.phrases_for(b)
+        if codec_a is None or codec_b is None or not a.notes or not b.notes:
+            return None
+        codec = codec_a
+        ca, cb = codec.encode(a), codec.encode(b)
+        longer, n = (ca, len(ca)) if ca.total_steps >= cb.total_steps else (cb, len(cb))
+        idx_a, idx_b = np.arange(n) % len(ca), np.arange(n) % len(cb)
+        out = []
+        for i, t in enumerate(np.linspace(0.0, 1.0, steps)):
+            if i == 0 or i == steps - 1:
+                out.append((a if i == 0 else b).copy())
+                continue
+            z = np.zeros_like(longer.mu)
+            tokens = np.zeros_like(longer.tokens)
+            empty = np.zeros(n, bool)
+            for j in range(n):
+                ea, eb = ca.empty[idx_a[j]], cb.empty[idx_b[j]]
+                if ea and eb or (ea and t < 0.5) or (eb and t >= 0.5):
+                    empty[j] = True
+                    tokens[j] = (ca if (ea and t < 0.5) or (ea and eb) else cb).tokens[idx_a[j] if ea else idx_b[j]]
+                elif ea or eb:
+                    z[j] = (cb.mu[idx_b[j]] if ea else ca.mu[idx_a[j]])
+                else:
+                    z[j] = slerp(ca.mu[idx_a[j]], cb.mu[idx_b[j]], float(t))
+            code = replace(longer, mu=z.astype(np.float32), tokens=tokens, empty=empty)
+            joined = code.joined(codec.decode_windows(code, temperature, None if seed is None else seed + i))
+            out.append(a.copy(events_to_notes(joined, _typical_velocity(a))))
         return out
 
     # ------------------------------------------------------------------ attributes
@@ -349,6 +414,12 @@ class TrainedModel:
         mu, _ = self.encode([melody])
         z = mu[0] + amount * self.attribute_vectors[attribute]
         return self.decode(z[None], 0.0, None, melody)[0]
+
+
+def _repeat_groups(windows: np.ndarray) -> np.ndarray:
+    """For each window, the index of the first window with the same tokens (itself when it is the first)."""
+    first: dict[bytes, int] = {}
+    return np.asarray([first.setdefault(w.tobytes(), i) for i, w in enumerate(windows)])
 
 
 def _typical_velocity(melody: Melody) -> int:

@@ -272,12 +272,26 @@ def interpolate(model, a: Melody | np.ndarray, b: Melody | np.ndarray, steps: in
                 seed: int = 0, keep_ends: bool = True, cancel: CancelToken | None = None) -> JobResult:
     """``steps`` melodies from A to B along the great circle between their latents.
 
-    A and B are melodies (encoded first) or latents. With ``keep_ends`` a melody endpoint is
-    returned as itself (its first model-length window) rather than as its reconstruction.
+    A and B are melodies or latents (map points). Two melodies go phrase by phrase through the phrase model
+    where there is one (``TrainedModel.interpolate_melodies``): whole melodies, each phrase moving from A's to
+    B's, A and B themselves at the ends. Otherwise the melodies are encoded first, and with ``keep_ends`` a
+    melody endpoint is returned as itself (its first model-length window) rather than as its reconstruction.
     """
     if steps < 2:
         raise ValueError("an interpolation needs at least 2 steps")
     token = _token(cancel)
+    if isinstance(a, Melody) and isinstance(b, Melody) and keep_ends:
+        for end in (a, b):
+            if not end.notes:
+                raise ValueError("an interpolation end has no notes")
+        token.check()
+        by_phrase = model.interpolate_melodies(a, b, steps, temperature, seed)
+        if by_phrase is not None:  # the whole melodies, phrase by phrase: every note of both ends kept
+            ts = np.linspace(0.0, 1.0, steps)
+            for i, m in enumerate(by_phrase):
+                m.name = f"Step {i + 1}/{steps}"
+            return JobResult(by_phrase, [m.name for m in by_phrase], encode_melodies(model, by_phrase, token),
+                             {"t": ts.tolist(), "phrases": True})
     ends = []
     for end in (a, b):
         token.check()
