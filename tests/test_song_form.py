@@ -119,3 +119,40 @@ def test_cli_generates_in_a_form_and_refuses_a_bad_one(tiny_trained_model, tmp_p
     assert mguv(["generate", "--model", str(tiny_trained_model), "--form", "A*B", "--device", "cpu",
                  "--out", str(tmp_path / "bad")]) == 2
     assert "not a phrase label" in capsys.readouterr().err and not (tmp_path / "bad").exists()
+
+
+@pytest.mark.parametrize("answer", ["repeat", "answer"])
+def test_continue_answers_a_phrase_with_its_repeat_or_a_consequent(tiny_trained_model, tiny_phrase_model, answer):
+    from mguv_app.engine import TrainedModel
+    from mguv_app.generation.jobs import continue_melody
+
+    from .tiny_data import make_melody
+
+    tm = TrainedModel(tiny_trained_model, "cpu", phrases=tiny_phrase_model)
+    prompt = make_melody(np.random.default_rng(3), 4)
+    res = continue_melody(tm, prompt, bars=4, temperature=1.0, seed=1, answer=answer)
+    out = res.melodies[0]
+    assert out.notes[: len(prompt.notes)] == prompt.notes  # the prompt is kept exactly
+    new = melody_to_events(out, 8 * 16)[4 * 16:]
+    old = melody_to_events(prompt, 4 * 16)
+    np.testing.assert_array_equal(new[:32], old[:32])  # both begin as the phrase began
+    if answer == "repeat":
+        np.testing.assert_array_equal(new[:48], old[:48])  # ... and a repeat changes at most its last bar
+    tonic = res.meta["key"][0]
+    assert _last_pitch_class(new)[0] == tonic and res.meta["cadence"] in ("landed", "moved")
+    with pytest.raises(ValueError, match="not 'later'"):
+        continue_melody(tm, prompt, answer="later")
+
+
+def test_cli_continue_answers(tiny_trained_model, tmp_path, capsys):
+    from mguv_app.cli import main as mguv
+    from mguv_app.music import read_midi, write_midi
+
+    from .tiny_data import make_melody
+
+    prompt = tmp_path / "p.mid"
+    write_midi(make_melody(np.random.default_rng(3), 4), prompt)
+    assert mguv(["continue", str(prompt), "--bars", "4", "--answer", "answer", "--seed", "2", "--model",
+                 str(tiny_trained_model), "--device", "cpu", "--out", str(tmp_path / "o.mid")]) == 0
+    assert "answer: cadence" in capsys.readouterr().out
+    assert read_midi(tmp_path / "o.mid").melody.num_bars == 8

@@ -18,7 +18,7 @@ from ..engine.interpolation import slerp
 from ..lofi.backing import chord_fit
 from ..music.melody import Melody
 from .form import FREE, Form, default_form, fitted, parse_form
-from .song_form import FormComposer
+from .song_form import ANSWERS, MORE, FormComposer
 
 ATTRIBUTES = {  # slider name -> (attribute vector, what + means)
     "density": ("note_density", "denser"),
@@ -176,22 +176,35 @@ def _extend(model, melody: Melody, bars: int, temperature: float, seed: int, tok
 
 def continue_melody(model, prompt: Melody, bars: int = 4, temperature: float = 1.0, seed: int = 0,
                     cancel: CancelToken | None = None, chords: dict[int, str] | None = None,
-                    candidates: int = CHORD_CANDIDATES) -> JobResult:
-    """The prompt kept exactly, followed by ``bars`` new bars; generated in chunks of half the model length.
+                    candidates: int = CHORD_CANDIDATES, answer: str = MORE) -> JobResult:
+    """The prompt kept exactly, followed by ``bars`` new bars.
 
+    ``answer``: "more" goes on with the model's own line (generated in chunks of half the model length);
+    "repeat" plays the prompt's last ``bars`` bars again, closing on the tonic; "answer" is a consequent
+    phrase: it begins as those bars begin and goes on anew to a close on the tonic (``FormComposer.answer``).
     With ``chords`` (slot start -> symbol, in the prompt's ticks) that reach the new bars, the
     continuation is the best fit to them of ``candidates`` (the first is the one drawn without chords)."""
     if not prompt.notes:
         raise ValueError("the prompt has no notes: draw or select some first")
     if bars < 1:
         raise ValueError("continue by at least one bar")
+    if answer not in ANSWERS:
+        raise ValueError(f"Continue goes on with {', '.join(ANSWERS)}, not {answer!r}")
     token = _token(cancel)
     new_from = prompt.num_bars * prompt.ticks_per_bar
     ahead = {t: c for t, c in (chords or {}).items() if t >= new_from}
-    out, _, fit, first = _best_fit(lambda s: (_extend(model, prompt, bars, temperature, s, token), None),
-                                   seed, ahead, candidates, token)
-    out.name = f"{prompt.name} + {bars} bars"
-    meta = {"prompt_notes": len(prompt.notes)}
+    if answer == MORE:
+        def draw(s):
+            return _extend(model, prompt, bars, temperature, s, token), None
+    else:
+        composer = FormComposer(model)
+
+        def draw(s):
+            token.check()
+            return composer.answer(prompt, bars, answer, s, ahead)
+    out, how, fit, first = _best_fit(draw, seed, ahead, candidates, token)
+    out.name = f"{prompt.name} + {bars} bars" + ("" if answer == MORE else f" ({answer})")
+    meta = {"prompt_notes": len(prompt.notes), "answer": answer, **(how or {})}
     if ahead:
         meta.update(chord_fit=fit, chord_fit_first=first, candidates=max(1, candidates))
     return JobResult([out], [out.name], encode_melodies(model, [out], token), meta)

@@ -118,7 +118,10 @@ class FormComposer:
 
     def __init__(self, model):
         self.model = model
-        self.codec = model.phrases
+        self.codec = None  # the phrase codec for the melody at hand (``TrainedModel.phrases_for``), set per call
+
+    def _use(self, melody: Melody) -> None:
+        self.codec = self.model.phrases_for(melody) if hasattr(self.model, "phrases_for") else None
 
     # ------------------------------------------------------------------ helpers on token windows
     def _phrase_latent(self, window: np.ndarray) -> np.ndarray:
@@ -197,6 +200,7 @@ class FormComposer:
         """``raw`` (the melody model's sample, ``form.bars`` bars long) written into ``form``."""
         from ..models_registry import is_compound
 
+        self._use(raw)
         bar_steps = raw.steps_per_bar
         ps = form.phrase_bars * bar_steps
         stream = melody_to_events(raw, form.bars * bar_steps)
@@ -232,6 +236,45 @@ class FormComposer:
         velocity = int(np.median([n.velocity for n in raw.notes])) if raw.notes else 100
         out = raw.copy(events_to_notes(tokens, velocity))
         return out, FormReport(form.text, key, cadences, ps)
+
+
+    # ------------------------------------------------------------------ answering a phrase (Continue)
+    def answer(self, prompt: Melody, bars: int, mode: str, seed: int, chords: dict[int, str] | None = None
+               ) -> tuple[Melody, dict]:
+        """``prompt`` followed by ``bars`` new bars that answer its last ``bars`` bars: ``"repeat"`` plays them again
+        and closes on the tonic; ``"answer"`` is a consequent phrase: it begins as they begin, goes on anew for its
+        second half and closes on the tonic (a musical period). Chords chosen over the new bars set the close."""
+        from ..models_registry import is_compound
+
+        if mode not in (REPEAT, ANSWER):
+            raise ValueError(f"unknown answer {mode!r} (one of {REPEAT}, {ANSWER})")
+        self._use(prompt)
+        bar_steps = prompt.steps_per_bar
+        have = max(1, prompt.num_bars)
+        stream = melody_to_events(prompt, have * bar_steps)
+        take = min(bars, have)
+        phrase = stream[(have - take) * bar_steps:]
+        phrase = np.resize(phrase, bars * bar_steps) if take < bars else phrase.copy()  # a short prompt comes round
+        if len(phrase) and phrase[0] == HOLD:  # a note held into the phrase from before it: its start is a rest
+            phrase[0] = NOTE_OFF
+        key = guess_key(prompt.notes)
+        rng = np.random.default_rng([int(seed) & 0x7FFFFFFF, 21])
+        tail = prompt.copy(events_to_notes(phrase))
+        if mode == ANSWER:
+            self._use(tail)
+            phrase = self.vary(phrase, bar_steps, rng, tail)
+        strong = strong_positions(bar_steps, is_compound(prompt.time_signature))
+        offset = have * bar_steps
+        chord_pcs = _chord_tones_at(chords, prompt, offset + len(phrase) - bar_steps, len(phrase), bar_steps) \
+            if chords else None
+        phrase, landed = self.cadence(phrase, bar_steps, cadence_targets(FULL, key, chord_pcs), strong, key, rng, tail)
+        velocity = int(np.median([n.velocity for n in prompt.notes])) if prompt.notes else 100
+        new = [n.moved(dt=offset * TICKS_PER_STEP) for n in events_to_notes(phrase, velocity)]
+        return prompt.copy(list(prompt.notes) + new), {"answer": mode, "key": list(key), "cadence": landed}
+
+
+REPEAT, ANSWER, MORE = "repeat", "answer", "more"
+ANSWERS = (MORE, REPEAT, ANSWER)  # how Continue goes on: more of the line, the phrase again, a consequent phrase
 
 
 def _chord_tones_at(chords: dict[int, str], melody: Melody, bar_start_step: int, phrase_steps: int,
