@@ -27,7 +27,7 @@ def test_forms_parse_into_labelled_phrases_with_cadences():
 def test_a_bad_form_string_says_what_is_wrong(text, words):
     with pytest.raises(FormError, match=words.replace("?", r"\?")):
         parse_form(text)
-    with pytest.raises(FormError, match="1, 2, 4 or 8 bars"):
+    with pytest.raises(FormError, match="1, 2, 4, 8 or 16 bars"):
         parse_form("AABA", 3)
 
 
@@ -156,3 +156,15 @@ def test_cli_continue_answers(tiny_trained_model, tmp_path, capsys):
                  str(tiny_trained_model), "--device", "cpu", "--out", str(tmp_path / "o.mid")]) == 0
     assert "answer: cadence" in capsys.readouterr().out
     assert read_midi(tmp_path / "o.mid").melody.num_bars == 8
+
+
+def test_eight_bar_phrases_vary_across_several_phrase_windows(tiny_trained_model, tiny_phrase_model):
+    from mguv_app.engine import TrainedModel
+    from mguv_app.generation import generate_variations
+
+    tm = TrainedModel(tiny_trained_model, "cpu", phrases=tiny_phrase_model)
+    res = generate_variations(tm, count=2, bars=32, temperature=1.0, seed=8, form="AA'", phrase_bars=16)
+    for m in res.melodies:
+        t = melody_to_events(m, 32 * 16).reshape(32, 16)
+        np.testing.assert_array_equal(t[0:8], t[16:24])  # A' keeps A's first 8 bars; its last 8 are made anew
+        assert m.end_tick > 24 * 1920

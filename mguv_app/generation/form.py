@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 FREE = "free"  # no form: the model's melody as it comes (what Generate wrote before forms)
 MAX_PHRASES = 32
-PHRASE_BARS = (1, 2, 4, 8)  # the phrase lengths offered (--phrase-bars, the dock's Phrase box)
+PHRASE_BARS = (1, 2, 4, 8, 16)  # the phrase lengths offered (--phrase-bars, the dock's Phrase box)
 
 # name -> labels; shown in the dock with a preview ("A A B A") and accepted by `mguv generate --form`
 PRESETS: dict[str, str] = {

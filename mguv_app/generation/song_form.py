@@ -138,22 +138,31 @@ class FormComposer:
         return list(self.codec.model.decode_tokens(zs.astype(np.float32), temperature, seed, force))
 
     def _windowed(self, tokens: np.ndarray, span: tuple[int, int], make) -> list[np.ndarray]:
-        """Apply ``make(window, keep) -> versions`` to the phrase-model window that ends where ``span`` ends
-        (the span's steps free, every other step kept) and return each version of the whole ``tokens``."""
+        """Versions of ``tokens`` whose ``span`` steps are made anew by ``make(window, keep) -> versions`` on the
+        phrase-model windows that end at the span's end and every window's length before it, left to right:
+        a window's steps outside the span are held as they are (the context the decoder runs on from), every
+        step outside the span stays. A span of several windows gives one version (the first of each)."""
         T = self.codec.window_steps
         s0, s1 = span
-        w0 = max(0, s1 - T)
-        window = np.full(T, HOLD, np.int64)
-        part = tokens[w0:w0 + T]
-        window[:len(part)] = part
-        keep = np.ones(T, bool)
-        keep[s0 - w0:s1 - w0] = False
-        out = []
-        for v in make(window, keep):
-            full = tokens.copy()
-            full[s0:s1] = v[s0 - w0:s1 - w0]
-            out.append(full)
-        return out
+        ends = list(range(s1, s0, -T))[::-1]
+        versions = [tokens]
+        for w_end in ends:
+            w0 = max(0, w_end - T)
+            a = max(s0, w0)
+            made = []
+            for base in versions:
+                window = np.full(T, HOLD, np.int64)
+                part = base[w0:w0 + T]
+                window[:len(part)] = part
+                keep = np.ones(T, bool)
+                keep[a - w0:w_end - w0] = False
+                outs = make(window, keep)
+                for v in outs if len(ends) == 1 else outs[:1]:
+                    full = base.copy()
+                    full[a:w_end] = v[a - w0:w_end - w0]
+                    made.append(full)
+            versions = made
+        return versions
 
     def _rewrite_versions(self, tokens: np.ndarray, span: tuple[int, int], like: Melody, count: int,
                           seed: int, temperature: float) -> list[np.ndarray]:
