@@ -173,14 +173,16 @@ class FormComposer:
         return [melody_to_events(v, len(tokens)) for v in versions]
 
     # ------------------------------------------------------------------ the three moves
-    def vary(self, phrase: np.ndarray, bar_steps: int, rng: np.random.Generator, like: Melody) -> np.ndarray:
-        """A varied repeat: the second half of the phrase (whole bars where it has two or more) anew."""
+    def vary(self, phrase: np.ndarray, bar_steps: int, rng: np.random.Generator, like: Melody,
+             amount: float = VARY_AMOUNT) -> np.ndarray:
+        """A varied repeat: the second half of the phrase (whole bars where it has two or more) anew, its latent
+        moved ``amount`` of the way towards a random point."""
         n = len(phrase)
         half = (n // bar_steps // 2) * bar_steps if n >= 2 * bar_steps else n // 2
         span = (half, n)
         if self.codec is None:
             return self._rewrite_versions(phrase, span, like, 1, int(rng.integers(2**31)), 0.8)[0]
-        return self._windowed(phrase, span, lambda w, k: self._variants(w, k, [VARY_AMOUNT], rng))[0]
+        return self._windowed(phrase, span, lambda w, k: self._variants(w, k, [amount], rng))[0]
 
     def cadence(self, phrase: np.ndarray, bar_steps: int, targets: set[int], strong: set[int],
                 key: tuple[int, str], rng: np.random.Generator, like: Melody) -> tuple[np.ndarray, str]:
