@@ -82,6 +82,7 @@ def main() -> int:
     ap.add_argument("--model", help="melody model folder (default: the bundled one for --meter)")
     ap.add_argument("--phrase-model", help="phrase model folder (default: the bundled one for --meter)")
     ap.add_argument("--max-files", type=int, default=None)
+    ap.add_argument("--out", type=Path, help="also write the JSON here (whole_tunes.json in a model folder: its card)")
     args = ap.parse_args()
     ts = tuple(int(v) for v in args.meter.split("/"))
     melody_model = TrainedModel(args.model or bundled_model_dir(ts), "cpu", phrases=None)
@@ -98,7 +99,10 @@ def main() -> int:
                     if read_midi(f).melody.num_bars >= 16), None)
     if sixteen is not None:
         report["ms_16_bars"] = {w: timing(fn, sixteen) for w, fn in ways.items()}
-    print(json.dumps(report, indent=1))
+    text = json.dumps(report, indent=1)
+    if args.out:
+        args.out.write_text(text + "\n")
+    print(text)
     return 0
 
 
