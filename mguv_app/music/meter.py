@@ -334,6 +334,19 @@ class MeterMap:
                                      bar.pickup))
         return out
 
+    def meter_starts(self) -> dict[int, Meter]:
+        """Bar index -> meter where the meter changes, the first full bar's included (not the pickup's, nor an
+        event restating the meter): where the ruler labels a time signature."""
+        first = 1 if self.pickup else 0
+        out, before = {first: self.bar(first).time_signature}, self.bar(first).time_signature
+        for tick, meter in self.events:
+            index = self.bar_index(tick)
+            if index > first and meter != before:
+                out[index] = meter
+            if index >= first:
+                before = meter
+        return out
+
     def changes(self) -> list[dict]:
         """The events with the bars they start, for ``mguv inspect`` and the ruler:
         ``[{"bar": number, "tick": t, "time_signature": "3/4"}]``."""
@@ -341,12 +354,19 @@ class MeterMap:
                 for t, m in self.events]
 
     # --- edits (each returns a new map; notes are the caller's) -----------------------------------------
-    def _rebuilt(self, kept: list[MeterEvent], later: list[tuple[int, Meter]]) -> MeterMap:
+    def _rebuilt(self, kept: list[MeterEvent], later: list[tuple[int, Meter]], edited: int) -> MeterMap:
         """``kept`` events, then ``later`` ``(bar index, meter)`` placed where those bars start in the map
-        being built: later changes keep their bar numbers when the bars before them change length."""
-        events = list(kept)
-        for index, meter in later:
-            events.append((MeterMap(tuple(events)).bar_start(index) if events else 0, meter))
+        being built: later changes keep their bar numbers when the bars before them change length. From tick
+        ``edited`` on, an event that says nothing new (the meter holding, on a barline of it) is left out."""
+        events: list[MeterEvent] = []
+        for index, meter in [(None, m) for m in kept] + later:
+            tick, meter = (meter if index is None else (MeterMap(tuple(events)).bar_start(index) if events else 0,
+                                                         meter))
+            if events and tick >= edited and tick > 0:
+                before = MeterMap(tuple(events)).bar_at(tick - 1)
+                if before.time_signature == meter and before.full and before.end == tick and not before.pickup:
+                    continue
+            events.append((tick, meter))
         return MeterMap(tuple(events))
 
     def _prefix(self, start: int) -> list[MeterEvent]:
@@ -371,7 +391,7 @@ class MeterMap:
         if bar.time_signature == meter and bar.full:
             return self
         later = [(self.bar_index(t), m) for t, m in self.events if t > bar.start]
-        return self._rebuilt(self._prefix(bar.start) + [(bar.start, meter)], later)
+        return self._rebuilt(self._prefix(bar.start) + [(bar.start, meter)], later, bar.start)
 
     def with_main(self, time_signature) -> MeterMap:
         """The melody's meter (its first full bar's, up to the next change) set to ``time_signature``."""
@@ -391,7 +411,7 @@ class MeterMap:
         if start == self.events[0][0]:
             raise ValueError(f"bar {self.number(index)} has the melody's first meter: change it instead")
         later = [(self.bar_index(t), m) for t, m in self.events if t > start]
-        return self._rebuilt(self._prefix(start), later)
+        return self._rebuilt(self._prefix(start), later, start)
 
     def with_bars_inserted(self, index: int, count: int) -> tuple[MeterMap, int, int]:
         """``count`` whole bars of bar ``index``'s meter put before it: ``(map, at tick, ticks inserted)``.
