@@ -334,6 +334,15 @@ class MeterMap:
                                      bar.pickup))
         return out
 
+    def bars_label(self, start: int, end: int) -> str:
+        """ "bar 5" for ticks ``[start, end)`` filling at most one bar from its barline, else "bars 5–6": the
+        numbers the ruler shows."""
+        bar = self.bar_at(start)
+        first = self.number(bar.index)
+        if start == bar.start and end <= bar.end:
+            return f"bar {first}"
+        return f"bars {first}–{self.number(self.bar_count(end) - 1)}"
+
     def meter_starts(self) -> dict[int, Meter]:
         """Bar index -> meter where the meter changes, the first full bar's included (not the pickup's, nor an
         event restating the meter): where the ruler labels a time signature."""
