@@ -35,7 +35,8 @@ class MeterPlan:
 
     def sentence(self) -> str | None:
         """What the model leaves alone, in words, or None when it writes every bar: "bars 8 and 16 are 2/4:
-        kept as they are"; "bar 0 is a pickup; bars 9–10 are 5/8: kept as they are"."""
+        kept as they are"; "bar 0 is a pickup; bars 9–10 are 5/8: kept as they are"; "bar 0 is a pickup: kept as
+        it is"."""
         if not self.kept:
             return None
         parts: list[str] = []
@@ -50,7 +51,8 @@ class MeterPlan:
             parts.append(f"{_bars(numbers)} {'is' if len(numbers) == 1 else 'are'} {meter_label(meter)}")
         if cut:
             parts.append(f"{_bars(cut)} {'is' if len(cut) == 1 else 'are'} cut short")
-        return "; ".join(parts) + ": kept as they are"
+        one = sum(s.bar_count for s in self.kept) == 1
+        return "; ".join(parts) + (": kept as it is" if one else ": kept as they are")
 
 
 def _numbers(span: MeterSpan) -> list[int]:
