@@ -171,3 +171,18 @@ def test_the_band_plays_a_march_bar_in_the_two_four_bar_and_rests_in_a_pickup(tm
     band = backing_for(pickup, seed=3)
     assert min(n.start for part, _ in band.tracks[1:] for n in part.notes) >= Q - 30  # nothing under the pickup
     assert band.slots[0].start == Q
+
+
+def test_continue_rewrite_and_vary_write_their_files_in_the_melody_s_bars(tmp_path, tiny_trained_model, capsys):
+    src = folk_tune(tmp_path / "folk.mid")
+    model = ["--model", str(tiny_trained_model), "--seed", "3"]
+    assert main(["continue", str(src), "--bars", "2", *model, "--out", str(tmp_path / "more.mid")]) == 0
+    assert ts_events(tmp_path / "more.mid") == ts_events(src)
+    assert main(["rewrite", str(src), "--bars", "9-10", *model, "--out", str(tmp_path / "new.mid")]) == 0
+    assert ts_events(tmp_path / "new.mid") == ts_events(src)
+    meter_map = read_midi(src).melody.meter_map
+    start, end = meter_map.bar_start(8), meter_map.bar_start(10)  # bars 9-10 after the 2/4 bar 8
+    kept = [n for n in read_midi(src).melody.notes if not start <= n.start < end]
+    assert [n for n in read_midi(tmp_path / "new.mid").melody.notes if not start <= n.start < end] == kept
+    assert main(["vary", str(src), "--count", "1", *model, "--out", str(tmp_path / "vary")]) == 0
+    assert ts_events(tmp_path / "vary" / "folk_vary_1.mid") == ts_events(src)
