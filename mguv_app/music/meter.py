@@ -182,11 +182,14 @@ class MeterMap:
 
     events: tuple[MeterEvent, ...]
     _runs: tuple[_Run, ...] = field(init=False, repr=False, compare=False)
+    _firsts: tuple[tuple[int, ...], tuple[int, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         events = normalized_events(self.events)
+        runs = _runs(events)
         object.__setattr__(self, "events", events)
-        object.__setattr__(self, "_runs", _runs(events))
+        object.__setattr__(self, "_runs", runs)
+        object.__setattr__(self, "_firsts", (tuple(r.index for r in runs), tuple(r.start for r in runs)))
 
     @classmethod
     def single(cls, time_signature) -> MeterMap:
@@ -226,12 +229,10 @@ class MeterMap:
 
     # --- bars ----------------------------------------------------------------------------------------
     def _run_of_index(self, index: int) -> _Run:
-        runs = self._runs
-        return runs[bisect.bisect_right([r.index for r in runs], index) - 1]
+        return self._runs[bisect.bisect_right(self._firsts[0], index) - 1]
 
     def _run_of_tick(self, tick: int) -> _Run:
-        runs = self._runs
-        return runs[bisect.bisect_right([r.start for r in runs], tick) - 1]
+        return self._runs[bisect.bisect_right(self._firsts[1], tick) - 1]
 
     def bar(self, index: int) -> Bar:
         """Bar ``index`` (>= 0)."""
