@@ -57,7 +57,7 @@ def test_inspect_reports_every_meter_with_its_bar(tmp_path, capsys):
     assert [c["bar"] for c in info["meter_changes"]] == FOLK_CHANGES
     assert [c["tick"] for c in info["meter_changes"]] == [t for t, _, _ in ts_events(src)]
     assert main(["inspect", str(pickup_tune(tmp_path / "p.mid"))]) == 0
-    assert "1/4 at bar 0, 3/4 at bar 1; a pickup of 1 quarters (bar 0)" in capsys.readouterr().out
+    assert "1/4 at bar 0, 3/4 at bar 1; a pickup of 1 quarter (bar 0)" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -50,7 +50,8 @@ def run(args) -> int:
         print(f"OK      {path}: {info['notes']} notes, {info['bars']} bars, pitch {rng}, "
               f"{info['qpm']:g} BPM {info['time_signature']}, track '{imp.track}'")
         if "meter_changes" in info:  # a meter map: each time signature with the bar it starts
-            pickup = f"; a pickup of {info['pickup_ticks'] / 480:g} quarters (bar 0)" if info["pickup_ticks"] else ""
+            quarters = info["pickup_ticks"] / 480
+            pickup = f"; a pickup of {quarters:g} quarter{'s' * (quarters != 1)} (bar 0)" if quarters else ""
             print("        meters: " + ", ".join(f"{c['time_signature']} at bar {c['bar']}"
                                              for c in info["meter_changes"]) + pickup)
         for number, t in enumerate(tracks, 1):  # numbered as the app's melody-track chooser numbers them

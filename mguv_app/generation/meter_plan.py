@@ -9,6 +9,13 @@ another meter, a pickup, a bar cut short, a run shorter than one of the model's 
 a 4/4 model's bar). :func:`meter_plan` says which is which; :meth:`MeterPlan.sentence` says it to the user
 ("bars 8 and 16 are 2/4: kept as they are"), as the Generate dock does.
 
+How the engine uses it: for each span of ``plan.written``, ``melody.window(span.start_tick, span.end_tick)`` is
+that span's notes from tick 0 in its own meter (one time signature, ``span.bar_count`` bars), to encode in
+model windows; what the model writes there goes back moved by ``span.start_tick``; the notes of the spans of
+``plan.kept`` stay exactly as they are. Continue's new bars start at ``melody.bars_end_tick`` (the barline after
+the last note) in the meter of the melody's last bar (``melody.meter_map.meter_at(melody.end_tick - 1)``);
+the document keeps its own meter map whatever notes are placed in it.
+
 Pure and torch-free: the engine (``engine.trained_model``, ``generation.jobs``) and the window both call it.
 """
 
