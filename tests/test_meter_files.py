@@ -186,3 +186,10 @@ def test_continue_rewrite_and_vary_write_their_files_in_the_melody_s_bars(tmp_pa
     assert [n for n in read_midi(tmp_path / "new.mid").melody.notes if not start <= n.start < end] == kept
     assert main(["vary", str(src), "--count", "1", *model, "--out", str(tmp_path / "vary")]) == 0
     assert ts_events(tmp_path / "vary" / "folk_vary_1.mid") == ts_events(src)
+
+
+def test_a_time_signature_a_hair_after_tick_0_is_the_melody_s_meter_not_a_pickup(tmp_path):
+    from tests.meter_files import build
+
+    melody = read_midi(build(tmp_path / "late.mid", [(5, 3, 4)], [(60, 0, 400), (62, 480, 880)])).melody
+    assert melody.time_signature == (3, 4) and melody.meters == () and melody.meter_map.pickup == 0

@@ -138,3 +138,10 @@ def test_the_model_s_spans_and_what_it_keeps_as_it_is():
     two_twos = Melody([Note(0, 20 * Q, 60)], meters=((0, (4, 4)), (4 * Q, (2, 4)), (8 * Q, (4, 4))))
     assert meter_plan(two_twos, 16, (4, 4)).sentence() is None  # two 2/4 bars fill one 4/4 model bar
     assert meter_plan(Melody([Note(0, 4000, 60)]), 16, (4, 4)).kept == ()
+
+
+def test_before_a_late_first_time_signature_a_short_bar_is_a_pickup_and_more_is_midi_s_four_four():
+    late = MeterMap(((2 * 4 * Q, (3, 4)),))  # two bars' worth before the 3/4: MIDI's 4/4 holds there
+    assert late.pickup == 0 and starts(late, 4) == [0, 4 * Q, 8 * Q, 11 * Q]
+    assert late.bar(0).time_signature == (4, 4) and late.main == (4, 4)
+    assert late.with_meter(1, (2, 4)).events == ((0, (4, 4)), (4 * Q, (2, 4)), (6 * Q, (3, 4)))

@@ -9,12 +9,12 @@ tick, where the beats fall, what meter a bar has.
 
 The rule, as MIDI readers and score editors use it: every time-signature event starts a bar, and its bars
 follow each other until the next event, which cuts the last of them short if it comes early. Before the
-first event (a file whose first time signature comes after tick 0) that event's meter holds, its bars
-laid back from it, so the first is the short one. A first bar shorter than the one after it is the
-**pickup**: it is bar 0 (the first full bar is bar 1, as scores number them), its beats are the last beats
-of a bar of the next bar's meter, and the metronome does not accent it. Without a pickup the first bar is
-bar 1. Indices (``Bar.index``) count from 0 at the first bar either way; :meth:`MeterMap.number` gives
-the number a user reads.
+first event (a file whose first time signature comes after tick 0): less than a bar of its meter is one
+short bar in that meter (a pickup written that way); more is MIDI's default 4/4. A first bar shorter than
+the one after it is the **pickup**: it is bar 0 (the first full bar is bar 1, as scores number them), its
+beats are the last beats of a bar of the next bar's meter, and the metronome does not accent it. Without a
+pickup the first bar is bar 1. Indices (``Bar.index``) count from 0 at the first bar either way;
+:meth:`MeterMap.number` gives the number a user reads.
 
 Everything here is integer ticks at 480 a quarter, pure and Qt-free; edits return a new map.
 """
@@ -152,15 +152,17 @@ def _runs(events: tuple[MeterEvent, ...]) -> tuple[_Run, ...]:
     runs: list[_Run] = []
     index = 0
     first_tick, first_meter = events[0]
-    if first_tick > 0:  # before the first event its meter holds, laid back from it: the short bar comes first
-        length = bar_ticks(first_meter)
-        whole, cut = divmod(first_tick, length)
-        if cut:
-            runs.append(_Run(0, 0, cut, 1, first_meter))
-            index = 1
+    if 0 < first_tick < bar_ticks(first_meter):  # less than a bar before the first event: a pickup in its meter
+        runs.append(_Run(0, 0, first_tick, 1, first_meter))
+        index = 1
+    elif first_tick > 0:  # bars before the first event: MIDI's 4/4, the last cut short where it comes
+        whole, cut = divmod(first_tick, WHOLE)
         if whole:
-            runs.append(_Run(index, cut, length, whole, first_meter))
-            index += whole
+            runs.append(_Run(0, 0, WHOLE, whole, (4, 4)))
+            index = whole
+        if cut:
+            runs.append(_Run(index, whole * WHOLE, cut, 1, (4, 4)))
+            index += 1
     for k, (tick, meter) in enumerate(events):
         length = bar_ticks(meter)
         if k + 1 == len(events):
@@ -381,15 +383,10 @@ class MeterMap:
 
     def _prefix(self, start: int) -> list[MeterEvent]:
         """Events that keep the bars before ``start`` (a barline) as they are once an event is put at
-        ``start``: the events before it, or, where the first event lies at or after it (the bars before it
-        laid back from that event: a pickup written as a late first time signature), ones that say the same."""
+        ``start``: the events before it, or, where the first event lies at or after it (a pickup written as a
+        late first time signature, or MIDI's 4/4 before it), one at tick 0 that says the same."""
         kept = [(t, m) for t, m in self.events if t < start]
-        if kept or start == 0:
-            return kept
-        first = self._runs[0]
-        meter = first.meter
-        cut = first.length if first.length < bar_ticks(meter) else 0
-        return [(cut, meter)] if 0 < cut < start else [(0, meter)]
+        return kept if kept or start == 0 else [(0, self._runs[0].meter)]
 
     def with_meter(self, index: int, time_signature) -> MeterMap:
         """Bar ``index`` and the bars after it in ``time_signature``, up to the next change, which keeps its

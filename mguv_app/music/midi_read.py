@@ -198,10 +198,13 @@ def meter_events(score, scale: float | None = None) -> tuple[tuple[int, tuple[in
 
 def meter_fields(score, scale: float | None = None) -> dict:
     """``time_signature`` and ``meters`` for a :class:`Melody` read from ``score``: its meter map, the events
-    kept only where they say more than one meter from tick 0 (a pickup, a change)."""
+    kept only where they say more than one meter from tick 0 (a pickup, a change). A first one less than a
+    16th after tick 0 counts as at tick 0 (no pickup is that short)."""
     events = meter_events(score, scale)
     if not events:
         return {"time_signature": (4, 4), "meters": ()}
+    if 0 < events[0][0] < TICKS_PER_STEP:  # a first time signature a hair after tick 0 (a writer's delta): at 0
+        events = ((0, events[0][1]),) + tuple(e for e in events[1:])
     meter_map = MeterMap(events)
     return {"time_signature": meter_map.main, "meters": () if meter_map.is_uniform else meter_map.events}
 
