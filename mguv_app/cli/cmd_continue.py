@@ -53,7 +53,7 @@ def _run(args) -> int:
             fitted += f", {args.answer}: cadence {res.meta.get('cadence', 'open')}"
     else:
         result = tm.continue_(prompt, args.bars, temperature, args.seed)
-    write_midi(result, args.out)
+    write_midi(result.with_meter_map(prompt.meter_map) if prompt.meters else result, args.out)  # the prompt's bars
     print(f"{args.out}: {prompt.num_bars} prompt bars + {args.bars} new bars, {len(result.notes)} notes{fitted}")
     return 0
 
