@@ -137,3 +137,23 @@ def test_a_broken_phrase_model_folder_is_reported_not_raised(tiny_trained_model,
     assert tm.phrase_problem is None
     with pytest.raises(PhraseError, match="cannot be loaded"):
         TrainedModel(tiny_trained_model, "cpu", phrases=broken).phrases  # noqa: B018
+
+
+def test_a_pickup_and_bars_of_another_meter_are_kept_and_phrases_start_on_the_downbeat(engines):
+    melody_model, _ = engines
+    body = _song(8, 4)
+    # a quarter-note pickup, then 8 bars of 4/4, then one 2/4 bar
+    pickup = [Note(0, 480, 67)]
+    main = [n.moved(dt=480) for n in body.notes]
+    tail_start = 480 + 8 * 1920
+    tail = [Note(tail_start, tail_start + 960, 60)]
+    melody = Melody(pickup + main + tail, meters=((0, (1, 4)), (480, (4, 4)), (tail_start, (2, 4))))
+    assert melody.meter_spans()[0].pickup
+    out = melody_model.reconstruct(melody)
+    assert [n for n in out.notes if n.start < 480] == pickup  # the pickup as it was
+    assert [n for n in out.notes if n.start >= tail_start] == tail  # the 2/4 bar as it was
+    assert out.meters == melody.meters
+    direct = melody_model.phrases.reconstruct(body)  # the 4/4 bars are phrased from their own first downbeat
+    assert [n.moved(dt=480) for n in direct.notes] == [n for n in out.notes if 480 <= n.start < tail_start]
+    varied = melody_model.vary(melody, 0.4, seed=3, samples=2)
+    assert all([n for n in v.notes if n.start < 480] == pickup for v in varied)

@@ -17,9 +17,10 @@ How a melody is cut (``PhraseCodec.layout``):
 * A melody shorter than a phrase is padded with silence to one phrase; the padding is dropped.
 * A window without a note onset (rests, or one long note held from before) is kept as it is and
   never goes through the model, which was not trained on empty windows.
-* A pickup is read as the melody gives it: a file's anacrusis is moved to end on the first
-  barline when it is read, so it sits at the end of bar 1 (silence before it), as the corpus's
-  folk tunes' pickups do.
+* A melody is cut along its meter map first (``TrainedModel._span_wise``, ``generation.meter_plan``): each
+  run of bars in the phrase model's meter is cut into phrases from its own first bar, so a pickup (bar 0)
+  is kept exactly as it is and the phrases start on the first downbeat, as the tune's phrases do; bars of
+  another meter (a 2/4 bar closing a 3/4 tune's phrase) are kept as they are too.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ import numpy as np
 import torch
 
 from ..model.checkpoint import load_model
-from ..music.events import HOLD, NOTE_OFF, events_to_notes, melody_to_events
+from ..music.events import HOLD, NOTE_OFF, PITCH_OFFSET, events_to_notes, melody_to_events
 from ..music.melody import TICKS_PER_STEP, Melody
 from .attributes import ATTRIBUTES_FILE, load_attribute_vectors
 from .device import pick_device
@@ -204,6 +204,28 @@ class TrainedModel:
             return None
         return codec
 
+    def _span_wise(self, codec: PhraseCodec, melody: Melody, fn, count: int = 1) -> list[Melody]:
+        """``fn(part) -> count melodies`` on each run of bars of one meter that the phrase model writes in
+        (``generation.meter_plan``: no phrase spans a meter change or starts in a pickup); the notes of every
+        other run (a pickup, bars of another meter, a bar cut short) are kept as they are. A melody in one
+        meter from its first bar is one run: ``fn(melody)`` itself."""
+        from ..generation.meter_plan import meter_plan
+
+        plan = meter_plan(melody, codec.steps_per_bar, codec.time_signature)
+        if not plan.kept and len(plan.written) == 1 and plan.written[0].start_tick == 0:
+            return fn(melody)
+        notes: list[list] = [[] for _ in range(count)]
+        for span in plan.spans:
+            inside = [n for n in melody.notes if span.start_tick <= n.start < span.end_tick]
+            if span in plan.written and inside:
+                part = melody.window(span.start_tick, span.end_tick)
+                for k, done in enumerate(fn(part)[:count]):
+                    notes[k] += [n.moved(dt=span.start_tick) for n in done.notes]
+            else:
+                for k in range(count):
+                    notes[k] += inside
+        return [melody.copy(n) for n in notes]
+
     def reconstruct(self, melody: Melody) -> Melody:
         """The melody as the model keeps it: phrase by phrase through the phrase model (``engine.phrases``) where
         there is one for its meter, else each model-length window encoded and decoded greedily."""
@@ -211,7 +233,7 @@ class TrainedModel:
             raise PhraseError("the melody has no notes to encode")
         codec = self.phrases_for(melody)
         if codec is not None:
-            return codec.reconstruct(melody)
+            return self._span_wise(codec, melody, lambda part: [codec.reconstruct(part)])[0]
         n_bars = max(1, melody.num_bars)
         windows = list(range(0, n_bars, self.bars))
         toks = np.stack([self._tokens(melody, w) for w in windows])
@@ -270,10 +292,13 @@ class TrainedModel:
 
     # ------------------------------------------------------------------ rewriting bars
     def rewrite(self, melody: Melody, start_tick: int, end_tick: int, temperature: float = 1.0,
-                seed: int | None = None, samples: int = 1, restarts: int = 4, iterations: int = 30) -> list[Melody]:
+                seed: int | None = None, samples: int = 1, restarts: int = 4, iterations: int = 30,
+                by_phrase: bool | None = None) -> list[Melody]:
         """``samples`` versions of ``melody`` whose notes in ``[start_tick, end_tick)`` are new and fit
         the music around them; every note outside that span is kept exactly.
 
+        ``by_phrase`` (default: whenever the phrase model can carry the melody) rewrites through the phrase
+        model (:meth:`_rewrite_phrases`); else one window of this model does, as follows.
         One model window (``bars`` bars) holds the span with as much context on both sides as fits.
         The latent is fitted to that context alone (:meth:`fit_latent_masked`), the decoder is held
         to it step by step, and only the span's steps are sampled. Sample k uses seed ``seed + k``."""
@@ -281,6 +306,9 @@ class TrainedModel:
         s0, s1 = start_tick // TICKS_PER_STEP, -(-end_tick // TICKS_PER_STEP)
         if s1 <= s0:
             raise ValueError("choose at least one step to rewrite")
+        codec = self.phrases_for(melody) if by_phrase is not False else None
+        if codec is not None and melody.notes:
+            return self._rewrite_phrases(codec, melody, s0, s1, temperature, seed, samples)
         if s1 - s0 > T - spb:
             raise ValueError(f"rewrite at most {self.bars - 1} bars at a time (this model holds {self.bars})")
         content = max(s1, -(-melody.end_tick // TICKS_PER_STEP))
@@ -303,6 +331,52 @@ class TrainedModel:
         for k in range(max(1, samples)):
             new = self.decode_tokens(z, temperature, seed + k, force)[0][s0 - ws: s1 - ws]
             out.append(_spliced(melody, new, s0, s1, velocity))
+        return out
+
+    def _rewrite_phrases(self, codec: PhraseCodec, melody: Melody, s0: int, s1: int, temperature: float,
+                         seed: int | None, samples: int) -> list[Melody]:
+        """Rewrite steps ``[s0, s1)`` phrase by phrase: each phrase window the span touches gets a latent that
+        fits the music it keeps (the window's steps outside the span, fitted with ``fit_latent_masked``), or,
+        when the span covers it whole, the latent half way between the phrases on either side of it (the
+        music around it); the decoder is held to the kept steps and samples only the span's. Every note
+        outside the span stays; the windows go left to right, each held to what the one before it wrote."""
+        seed = int(np.random.default_rng().integers(2**31)) if seed is None else int(seed)
+        code = codec.encode(melody)
+        total = max(code.total_steps, -(-s1 // codec.steps_per_bar) * codec.steps_per_bar)
+        stream = melody_to_events(melody, total)
+        T = codec.window_steps
+        first = (s0 // T) * T
+        window_starts = list(range(first, s1, T))
+        live = [i for i, e in enumerate(code.empty) if not e]
+        velocity = _typical_velocity(melody)
+        out = []
+        for k in range(max(1, samples)):
+            rng = np.random.default_rng(seed + k)
+            tokens = stream.copy()
+            for w0 in window_starts:
+                window = np.full(T, HOLD, np.int64)
+                part = tokens[w0:w0 + T]
+                window[:len(part)] = part
+                span = (np.arange(T) + w0 >= s0) & (np.arange(T) + w0 < s1)
+                keep = ~span & (np.arange(T) + w0 < max(s1, -(-melody.end_tick // TICKS_PER_STEP)))
+                if keep.any() and (window[keep] >= PITCH_OFFSET).any():
+                    blank = window.copy()
+                    blank[span] = HOLD
+                    blank[int(np.argmax(span))] = NOTE_OFF
+                    z = codec.model.fit_latent_masked(blank, keep, 3, 20, int(rng.integers(2**31)))
+                else:  # the span covers the window: between the phrases around it
+                    before = [i for i in live if code.starts[i] + T <= w0]
+                    after = [i for i in live if code.starts[i] >= w0 + T]
+                    ends = [code.mu[before[-1]]] if before else []
+                    ends += [code.mu[after[0]]] if after else []
+                    z = slerp(ends[0], ends[-1], 0.5) if ends else rng.standard_normal(code.mu.shape[1])
+                    z = slerp(np.asarray(z, np.float32), rng.standard_normal(len(z)).astype(np.float32), 0.2)
+                force = np.where(span, -1, window)
+                new = codec.model.decode_tokens(np.asarray(z, np.float32), temperature,
+                                                int(rng.integers(2**31)), force)[0]
+                a, b = max(s0, w0), min(s1, w0 + T)
+                tokens[a:b] = new[a - w0:b - w0]
+            out.append(_spliced(melody, tokens[s0:s1], s0, s1, velocity))
         return out
 
     def continue_(self, prompt: Melody, bars: int = 8, temperature: float = 1.0, seed: int | None = None) -> Melody:
@@ -349,15 +423,17 @@ class TrainedModel:
         velocity = _typical_velocity(melody)
         codec = self.phrases_for(melody)
         if codec is not None and melody.notes:
-            code = codec.encode(melody)
-            same = _repeat_groups(code.tokens)
-            out = []
-            for k in range(max(1, samples)):
-                prior = np.random.default_rng(seed + k).standard_normal(code.mu.shape).astype(np.float32)[same]
-                z = np.stack([slerp(m, p, amount) for m, p in zip(code.mu, prior, strict=True)]).astype(np.float32)
-                tokens = code.joined(codec.decode_windows(code.with_latents(z), temperature, seed + k))
-                out.append(melody.copy(events_to_notes(tokens, velocity)))
-            return out
+            def vary_part(part: Melody) -> list[Melody]:
+                code = codec.encode(part)
+                same = _repeat_groups(code.tokens)
+                out = []
+                for k in range(max(1, samples)):
+                    prior = np.random.default_rng(seed + k).standard_normal(code.mu.shape).astype(np.float32)[same]
+                    z = np.stack([slerp(m, p, amount) for m, p in zip(code.mu, prior, strict=True)]).astype(np.float32)
+                    tokens = code.joined(codec.decode_windows(code.with_latents(z), temperature, seed + k))
+                    out.append(part.copy(events_to_notes(tokens, velocity)))
+                return out
+            return self._span_wise(codec, melody, vary_part, max(1, samples))
         T = self.cfg.num_steps
         steps = max(1, -(-melody.end_tick // TICKS_PER_STEP))
         starts = list(range(0, steps, T))
