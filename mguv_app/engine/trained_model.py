@@ -335,47 +335,53 @@ class TrainedModel:
 
     def _rewrite_phrases(self, codec: PhraseCodec, melody: Melody, s0: int, s1: int, temperature: float,
                          seed: int | None, samples: int) -> list[Melody]:
-        """Rewrite steps ``[s0, s1)`` phrase by phrase: each phrase window the span touches gets a latent that
-        fits the music it keeps (the window's steps outside the span, fitted with ``fit_latent_masked``), or,
-        when the span covers it whole, the latent half way between the phrases on either side of it (the
-        music around it); the decoder is held to the kept steps and samples only the span's. Every note
-        outside the span stays; the windows go left to right, each held to what the one before it wrote."""
+        """Rewrite steps ``[s0, s1)`` through the phrase model, window by window from left to right: each window
+        starts a bar before the steps it writes (so it runs on from the music before them: the melody's, or
+        what the window before it wrote), its latent fitted to the steps it keeps (``fit_latent_masked``), or,
+        with nothing to keep, half way between the phrases on either side; the decoder is held to the kept
+        steps and samples the rest. The last window is drawn a few times and the version that leads best into
+        the note after the span is kept. Every note outside the span stays."""
         seed = int(np.random.default_rng().integers(2**31)) if seed is None else int(seed)
         code = codec.encode(melody)
-        total = max(code.total_steps, -(-s1 // codec.steps_per_bar) * codec.steps_per_bar)
-        stream = melody_to_events(melody, total)
-        T = codec.window_steps
-        first = (s0 // T) * T
-        window_starts = list(range(first, s1, T))
+        T, bar = codec.window_steps, codec.steps_per_bar
+        content = -(-melody.end_tick // TICKS_PER_STEP)
+        stream = melody_to_events(melody, max(content, s1) + T)
+        after = next((int(t) - PITCH_OFFSET for t in stream[s1:] if t >= PITCH_OFFSET), None)
         live = [i for i, e in enumerate(code.empty) if not e]
         velocity = _typical_velocity(melody)
         out = []
         for k in range(max(1, samples)):
             rng = np.random.default_rng(seed + k)
             tokens = stream.copy()
-            for w0 in window_starts:
-                window = np.full(T, HOLD, np.int64)
-                part = tokens[w0:w0 + T]
-                window[:len(part)] = part
-                span = (np.arange(T) + w0 >= s0) & (np.arange(T) + w0 < s1)
-                keep = ~span & (np.arange(T) + w0 < max(s1, -(-melody.end_tick // TICKS_PER_STEP)))
+            pos = s0
+            while pos < s1:
+                w0 = max(0, pos - bar) if pos >= bar else 0
+                steps = np.arange(T) + w0
+                span = (steps >= pos) & (steps < s1)
+                keep = ~span & (steps < max(s1, content))
+                window = tokens[w0:w0 + T].copy()
                 if keep.any() and (window[keep] >= PITCH_OFFSET).any():
                     blank = window.copy()
                     blank[span] = HOLD
                     blank[int(np.argmax(span))] = NOTE_OFF
                     z = codec.model.fit_latent_masked(blank, keep, 3, 20, int(rng.integers(2**31)))
-                else:  # the span covers the window: between the phrases around it
+                else:  # nothing to keep: between the phrases around it
                     before = [i for i in live if code.starts[i] + T <= w0]
-                    after = [i for i in live if code.starts[i] >= w0 + T]
+                    later = [i for i in live if code.starts[i] >= w0 + T]
                     ends = [code.mu[before[-1]]] if before else []
-                    ends += [code.mu[after[0]]] if after else []
+                    ends += [code.mu[later[0]]] if later else []
                     z = slerp(ends[0], ends[-1], 0.5) if ends else rng.standard_normal(code.mu.shape[1])
                     z = slerp(np.asarray(z, np.float32), rng.standard_normal(len(z)).astype(np.float32), 0.2)
                 force = np.where(span, -1, window)
-                new = codec.model.decode_tokens(np.asarray(z, np.float32), temperature,
-                                                int(rng.integers(2**31)), force)[0]
-                a, b = max(s0, w0), min(s1, w0 + T)
-                tokens[a:b] = new[a - w0:b - w0]
+                last = pos + T - (pos - w0) >= s1
+                tries = 4 if last and after is not None else 1
+                zs = np.repeat(np.asarray(z, np.float32)[None], tries, 0)
+                versions = [codec.model.decode_tokens(zs[j], temperature, int(rng.integers(2**31)), force)[0]
+                            for j in range(tries)]
+                b = min(s1, w0 + T)
+                new = min(versions, key=lambda v: _lead_in(v[pos - w0:b - w0], after))
+                tokens[pos:b] = new[pos - w0:b - w0]
+                pos = b
             out.append(_spliced(melody, tokens[s0:s1], s0, s1, velocity))
         return out
 
@@ -490,6 +496,15 @@ class TrainedModel:
         mu, _ = self.encode([melody])
         z = mu[0] + amount * self.attribute_vectors[attribute]
         return self.decode(z[None], 0.0, None, melody)[0]
+
+
+def _lead_in(tokens: np.ndarray, next_pitch: int | None) -> float:
+    """Semitones from the last note of ``tokens`` to ``next_pitch`` (0 when either is missing): a rewritten
+    span should lead into the note after it as real melodies do, mostly by step."""
+    onsets = np.flatnonzero(np.asarray(tokens) >= PITCH_OFFSET)
+    if next_pitch is None or not onsets.size:
+        return 0.0
+    return abs(int(tokens[onsets[-1]]) - PITCH_OFFSET - next_pitch)
 
 
 def _repeat_groups(windows: np.ndarray) -> np.ndarray:
