@@ -162,6 +162,7 @@ def main(argv=None) -> int:
     ap.add_argument("--corpus", default="data/corpus.npz")
     ap.add_argument("--folder", type=Path, help="a folder of real MIDI tunes to measure too (e.g. data/heldout_4-4)")
     ap.add_argument("--model", help="melody model folder (default: the bundled 4/4 one)")
+    ap.add_argument("--phrase-model", default="auto", help="phrase model folder (default: the bundled one)")
     ap.add_argument("--count", type=int, default=200)
     ap.add_argument("--forms", default="free,default")
     ap.add_argument("--out", type=Path)
@@ -174,7 +175,7 @@ def main(argv=None) -> int:
             "lead_sheets": first_windows(corpus, {"train", "valid", "test"}, {"chord_melody", "openewld"})}
     if args.folder:
         sets["folder"] = folder_tokens(args.folder, spb)
-    model = TrainedModel(args.model, "cpu")
+    model = TrainedModel(args.model, "cpu", phrases=args.phrase_model)
     seconds = {}
     for form in args.forms.split(","):
         sets[f"generated_{form}"], seconds[form] = generated(model, form, args.count)

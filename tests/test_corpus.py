@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from mguv_app.music import NOTE_OFF, PITCH_OFFSET, Melody, Note, melody_to_events, write_midi
+from mguv_app.music.tidy import tidy_ends
 from model_training import build_corpus
 from model_training.augment import augment_transpose
 from model_training.dedup import deduplicate, normalise_title, opening_signature, split_of
@@ -196,10 +197,10 @@ def test_pop909_note_ends_are_tidied_as_a_transcriber_writes_them():
     # 0-5 then a 16th rest: held to the next onset; 6-11: 5 sixteenths ending a 16th before a beat, with rest
     # after it: ends on the beat; 16-21: a 16th past one: ends on it; 24-27: a dotted 8th, kept; 40-45: the last
     # note, on the beat
-    np.testing.assert_array_equal(pop909.tidy_ends(on, off), [6, 12, 20, 27, 44])
+    np.testing.assert_array_equal(tidy_ends(on, off), [6, 12, 20, 27, 44])
     # a 7-sixteenth note ending a 16th before a beat moves on to the beat; one ending on a beat is kept
-    np.testing.assert_array_equal(pop909.tidy_ends(np.array([0, 12]), np.array([7, 13])), [8, 13])
-    np.testing.assert_array_equal(pop909.tidy_ends(np.array([1, 12]), np.array([8, 13])), [8, 13])
+    np.testing.assert_array_equal(tidy_ends(np.array([0, 12]), np.array([7, 13])), [8, 13])
+    np.testing.assert_array_equal(tidy_ends(np.array([1, 12]), np.array([8, 13])), [8, 13])
 
 
 def test_windows_skip_silence_and_pitch_outliers():

@@ -168,3 +168,17 @@ def test_eight_bar_phrases_vary_across_several_phrase_windows(tiny_trained_model
         t = melody_to_events(m, 32 * 16).reshape(32, 16)
         np.testing.assert_array_equal(t[0:8], t[16:24])  # A' keeps A's first 8 bars; its last 8 are made anew
         assert m.end_tick > 24 * 1920
+
+
+def test_generated_note_lengths_are_tidied_as_the_corpus_is(tiny_trained_model):
+    from mguv_app.engine import TrainedModel
+    from mguv_app.music import Melody, Note
+    from mguv_app.music.tidy import tidied
+
+    sung = Melody([Note(0, 600, 60), Note(720, 1320, 62), Note(1920, 2520, 64)])  # 5 16ths, a 16th rest, ...
+    assert [(n.start, n.end) for n in tidied(sung).notes] == [(0, 720), (720, 1440), (1920, 2400)]
+    assert tidied(sung, from_tick=720).notes[0] == sung.notes[0]  # a prompt is kept
+    tm = TrainedModel(tiny_trained_model, "cpu", phrases=None)
+    for m in tm.sample(6, 8, temperature=1.2, seed=3):
+        for a, b in zip(m.notes, m.notes[1:], strict=False):
+            assert b.start - a.end != 120  # never a lone 16th of rest after a note

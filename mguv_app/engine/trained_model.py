@@ -18,6 +18,7 @@ import torch
 from ..model.checkpoint import load_model
 from ..music.events import HOLD, NOTE_OFF, PITCH_OFFSET, events_to_notes, melody_to_events
 from ..music.melody import TICKS_PER_STEP, Melody
+from ..music.tidy import tidied
 from .attributes import ATTRIBUTES_FILE, load_attribute_vectors
 from .device import pick_device
 from .interpolation import slerp
@@ -174,8 +175,10 @@ class TrainedModel:
 
     def melodies_from_latents(self, z: np.ndarray, bars: int, temperature: float, seed: int | None,
                               like: Melody) -> list[Melody]:
-        """Decode latents to ``bars``-bar melodies: cut when shorter than the model, continued when longer."""
-        out = self.decode(z, temperature, seed, like)
+        """Decode latents to ``bars``-bar melodies: cut when shorter than the model, continued when longer; note
+        lengths tidied as the corpus tidies sung ones (``music.tidy``: the shipped models learnt from untidied
+        ones and write their 5-, 7- and 9-sixteenth notes)."""
+        out = [tidied(m) for m in self.decode(z, temperature, seed, like)]
         if bars < self.bars:
             return [m.bars(0, bars) for m in out]
         if bars > self.bars:
@@ -411,7 +414,7 @@ class TrainedModel:
             tokens += list(out[ctx: ctx + new])
             remaining -= new
             round_no += 1
-        result = self._melody(np.asarray(tokens[have:]), prompt)
+        result = tidied(self._melody(np.asarray(tokens[have:]), prompt))
         offset = have * TICKS_PER_STEP
         return prompt.copy(list(prompt.notes) + [n.moved(dt=offset) for n in result.notes])
 

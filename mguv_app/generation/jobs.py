@@ -128,14 +128,18 @@ def generate_variations(model, count: int = 4, bars: int | None = None, temperat
             m = _extend(model, m, bars - model.bars, temperature, s + 1, token)
         shift = shift_into_scale(m.notes, *key) if key else 0
         m = m.transposed(shift) if shift else m
-        report = None
-        if composer is not None:
+        report, raw = None, m
+        if composer is not None:  # over chords: candidates ranked quickly, the best written in full below
             token.check()
-            m, report = composer.compose(m, plan, s, key, chords)
-        return m, (shift, report)
+            m, report = composer.compose(m, plan, s, key, chords, quick=bool(chords))
+        return m, (shift, report, s, raw)
 
     for i in range(count):
-        m, (shift, report), fit, first = _best_fit(draw, seed + i, chords, candidates, token)
+        m, (shift, report, s, raw), fit, first = _best_fit(draw, seed + i, chords, candidates, token)
+        if composer is not None and chords:
+            token.check()
+            m, report = composer.compose(raw, plan, s, key, chords)
+            fit = chord_fit(m, chords)
         shifts.append(shift)
         fits.append(fit)
         first_fits.append(first)

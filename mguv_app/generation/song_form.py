@@ -119,6 +119,7 @@ class FormComposer:
     def __init__(self, model):
         self.model = model
         self.codec = None  # the phrase codec for the melody at hand (``TrainedModel.phrases_for``), set per call
+        self._quick = False
 
     def _use(self, melody: Melody) -> None:
         self.codec = self.model.phrases_for(melody) if hasattr(self.model, "phrases_for") else None
@@ -180,6 +181,8 @@ class FormComposer:
         n = len(phrase)
         half = (n // bar_steps // 2) * bar_steps if n >= 2 * bar_steps else n // 2
         span = (half, n)
+        if self._quick:
+            return phrase
         if self.codec is None:
             return self._rewrite_versions(phrase, span, like, 1, int(rng.integers(2**31)), 0.8)[0]
         return self._windowed(phrase, span, lambda w, k: self._variants(w, k, [amount], rng))[0]
@@ -192,6 +195,8 @@ class FormComposer:
             return phrase, "landed"
         n = len(phrase)
         span = (n - bar_steps, n)
+        if self._quick:
+            return move_last_note(phrase, targets, key), "moved"
         if self.codec is None:
             cands = self._rewrite_versions(phrase, span, like, CADENCE_CANDIDATES // 2, int(rng.integers(2**31)), 0.8)
         else:
@@ -207,16 +212,26 @@ class FormComposer:
 
     # ------------------------------------------------------------------ the whole melody
     def compose(self, raw: Melody, form: Form, seed: int, key: tuple[int, str] | None = None,
-                chords: dict[int, str] | None = None) -> tuple[Melody, FormReport]:
-        """``raw`` (the melody model's sample, ``form.bars`` bars long) written into ``form``."""
+                chords: dict[int, str] | None = None, quick: bool = False) -> tuple[Melody, FormReport]:
+        """``raw`` (the melody model's sample, ``form.bars`` bars long) written into ``form``. Without ``key`` (the
+        roll's), the key is the one the form's material is in, repeats counted (``guess_key`` of the phrases as
+        the form lays them out: a repeated phrase weighs more than the sample's bars it replaces). ``quick``
+        leaves the phrase model out: varied repeats are plain repeats and a cadence that does not land moves
+        its last note (how Generate ranks candidates over chords before writing the best one in full)."""
         from ..models_registry import is_compound
 
         self._use(raw)
+        if quick:
+            self.codec, self._quick = None, True
+        else:
+            self._quick = False
         bar_steps = raw.steps_per_bar
         ps = form.phrase_bars * bar_steps
         stream = melody_to_events(raw, form.bars * bar_steps)
         if key is None or key[1] not in SCALES or key[1] == "Chromatic":
-            key = guess_key(raw.notes)
+            laid_out = np.concatenate([stream[form.source_of(i) * ps:(form.source_of(i) + 1) * ps]
+                                       for i in range(len(form.phrases))])
+            key = guess_key(events_to_notes(laid_out)) if (laid_out >= PITCH_OFFSET).any() else guess_key(raw.notes)
         strong = strong_positions(bar_steps, is_compound(raw.time_signature))
         rng = np.random.default_rng([int(seed) & 0x7FFFFFFF, 22])
         done: list[np.ndarray] = []

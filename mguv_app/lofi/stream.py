@@ -38,6 +38,7 @@ import numpy as np
 from ..generation.form import FULL
 from ..music.events import events_to_notes, melody_to_events
 from ..music.melody import TICKS_PER_QUARTER, Melody, Note
+from ..music.tidy import tidied
 from .band import BandParts, BandStyle, arrange
 from .harmony import ChordSlot, Key, best_transposition, choose_chords, estimate_key
 
@@ -243,7 +244,7 @@ class LofiStream:
                 tokens, z = self._continue_tokens(scale)
             else:
                 tokens, z = self._walk_tokens(scale)
-            notes = [n for n in events_to_notes(tokens) if n.start < length]
+            notes = tidied(Melody([n for n in events_to_notes(tokens) if n.start < length])).notes
             if len(notes) < 2:
                 self.stats["empty"] += 1
                 continue

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from mguv_app.music import Melody, MidiImportError, Note, melody_to_events, read_midi
+from mguv_app.music.tidy import tidy_ends
 
 from ..songs import SHAPES, TOKEN_DTYPE, Rejected, Song
 from ..xlsx import read_xlsx_rows
@@ -88,29 +89,6 @@ def _bar_segments(downbeat_flags: np.ndarray, n_beats_total: int,
     if start is not None:
         runs.append((start, count))
     return runs
-
-
-def tidy_ends(on_step: np.ndarray, off_step: np.ndarray) -> np.ndarray:
-    """Note ends (16th steps) as a transcriber would write them, for notes in onset order.
-
-    A sung note's end, rounded to the nearest 16th on its own, often lands a 16th off: a quarter note
-    held a 16th too long, then a 16th rest before the next note. Such 5-, 7- and 9-sixteenth notes are
-    3.6% of POP909's melody notes against 0.0-0.4% in the lead sheets and folk tunes, and a model trained
-    on them writes them (issue 22). So a note followed by a single 16th of rest is held to the next
-    onset (legato); an odd-length note of 5 or more 16ths that ends off the 8th grid, with more rest after
-    it, ends on the nearest beat instead (one 16th earlier or later, never reaching the next onset)."""
-    off = off_step.copy()
-    nxt = np.append(on_step[1:], np.iinfo(np.int64).max)
-    for i in range(len(off)):
-        gap = nxt[i] - off[i]
-        length = off[i] - on_step[i]
-        if gap == 1:
-            off[i] = nxt[i]
-        elif gap > 1 and length >= 5 and length % 2 and off[i] % 2:
-            moved = off[i] - 1 if off[i] % 4 == 1 else off[i] + 1
-            if on_step[i] < moved < nxt[i]:
-                off[i] = moved
-    return off
 
 
 def load_song(song_dir: str, meta: dict | None, shape_name: str = "4/4") -> Song | Rejected:
