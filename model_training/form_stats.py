@@ -145,6 +145,25 @@ def folder_tokens(folder: Path, spb: int) -> list[np.ndarray]:
     return out
 
 
+def song_end_cadences(folder: Path) -> dict:
+    """The cadence rate at the ends of whole songs: each song's last segment in ``folder`` (files named
+    ``<song>_<k>.mid`` by ``build_corpus --test-midi``, the highest k), its last note on the tonic of the whole
+    segment's key. Generated melodies are whole tunes, so this is what their endings compare with; the first
+    16 bars of a song mostly stop in the middle of a phrase."""
+    import re
+
+    from mguv_app.music import iter_midi_files, read_midi
+
+    last: dict[str, tuple[int, Path]] = {}
+    for f in iter_midi_files([folder]):
+        m = re.match(r"(.*)_(\d+)$", f.stem)
+        song, k = (m.group(1), int(m.group(2))) if m else (f.stem, 0)
+        if song not in last or k > last[song][0]:
+            last[song] = (k, f)
+    hits = [c for _, f in last.values() if (c := cadence_on_tonic(melody_to_events(read_midi(f).melody))) is not None]
+    return {"songs": len(hits), "cadence_rate": round(float(np.mean(hits)), 4) if hits else None}
+
+
 def generated(model, form: str, count: int, seed: int = 0) -> tuple[list[np.ndarray], float]:
     from mguv_app.generation.jobs import generate_variations
 
@@ -163,6 +182,8 @@ def main(argv=None) -> int:
     ap.add_argument("--folder", type=Path, help="a folder of real MIDI tunes to measure too (e.g. data/heldout_4-4)")
     ap.add_argument("--model", help="melody model folder (default: the bundled 4/4 one)")
     ap.add_argument("--phrase-model", default="auto", help="phrase model folder (default: the bundled one)")
+    ap.add_argument("--song-ends", type=Path, action="append", default=[],
+                    help="a folder of whole songs (build_corpus --test-midi) whose endings' cadence rate to report")
     ap.add_argument("--count", type=int, default=200)
     ap.add_argument("--forms", default="free,default")
     ap.add_argument("--out", type=Path)
@@ -188,6 +209,7 @@ def main(argv=None) -> int:
             if name != ref:
                 row[f"vs_{ref}"] = compared(m, measured[ref], sets[name], sets[ref], spb)
         report["sets"][name] = row
+    report["song_ends"] = {str(f): song_end_cadences(f) for f in args.song_ends}
     text = json.dumps(report, indent=1)
     if args.out:
         args.out.write_text(text + "\n")
