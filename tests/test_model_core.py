@@ -113,3 +113,36 @@ def test_bad_checkpoints_give_clear_errors(tmp_path):
     (tmp_path / "d" / "config.json").write_text(json.dumps(cfg))
     with pytest.raises(CheckpointError, match="do not match"):
         load_model(tmp_path / "d")
+
+
+@pytest.mark.parametrize("decoder, layers", [("flat", 2), ("hierarchical", 1), ("flat", 3)])
+def test_the_written_out_decoder_step_is_the_lstms(decoder, layers):
+    """``_run_decoder`` folds the first layer's input weights into a table: it must decode exactly what
+    stepping ``nn.LSTM`` does, greedily and when sampling with the same generator."""
+    import torch
+
+    from mguv_app.model.config import ModelConfig
+    from mguv_app.model.vae import MusicVAE
+
+    torch.manual_seed(0)
+    m = MusicVAE(ModelConfig(decoder=decoder, encoder="flat", bars=2, embed_dim=16, enc_hidden=32, latent_dim=8,
+                             conductor_hidden=24, dec_hidden=40, dec_layers=layers)).eval()
+    ctx = m.contexts(torch.randn(5, 8))
+    steps = 16 if decoder == "hierarchical" else 32
+
+    def stepped(temperature, gen):
+        state = m._initial_state(m.ctx_to_decoder, ctx, layers, 40)
+        prev = torch.full((ctx.shape[0],), m.start_token, dtype=torch.long)
+        out = []
+        for _ in range(steps):
+            h, state = m.decoder(torch.cat([m.embed(prev), ctx], -1).unsqueeze(1), state)
+            logits = m.out(h[:, 0])
+            prev = logits.argmax(-1) if temperature <= 0 else \
+                torch.multinomial(torch.softmax(logits / temperature, -1), 1, generator=gen)[:, 0]
+            out.append(prev)
+        return torch.stack(out, 1)
+
+    with torch.no_grad():
+        assert torch.equal(m._run_decoder(ctx, steps, 0.0, None, None), stepped(0.0, None))
+        g1, g2 = torch.Generator().manual_seed(3), torch.Generator().manual_seed(3)
+        assert torch.equal(m._run_decoder(ctx, steps, 1.5, g1, None), stepped(1.5, g2))
