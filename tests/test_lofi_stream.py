@@ -65,10 +65,15 @@ def test_chords_stay_in_the_melody_key(exported):
     stream, res = exported
     key = stream.key
     melody = session_tracks(stream.taken)[0][0]
-    found = estimate_key(melody.notes)
-    assert found.pitch_classes == key.pitch_classes  # the key or its relative
-    in_key = sum(n.duration for n in melody.notes if n.pitch % 12 in key.pitch_classes)
-    assert in_key / sum(n.duration for n in melody.notes) > 0.75
+    # a stream in a form keeps every note of its tune in the session key (its material comes back: a stray note
+    # would come back with it); the tiny model's tune may centre on another degree of it
+    assert stream.form is not None and all(n.pitch % 12 in key.pitch_classes for n in melody.notes)
+    free = LofiStream(stream.model, seed=7, form="free")
+    walked = [free.next_phrase().melody for _ in range(2)]  # the minute the exported stream played
+    found = estimate_key([n for m in walked for n in m.notes])
+    assert found.pitch_classes == free.key.pitch_classes  # a free walk: each phrase moved into the key
+    in_key = sum(n.duration for m in walked for n in m.notes if n.pitch % 12 in free.key.pitch_classes)
+    assert in_key / sum(n.duration for m in walked for n in m.notes) > 0.75
     outside = []  # (start, end) of the applied dominants: the only chords that may leave the key
     for p in stream.taken:
         assert p.key == key
@@ -114,7 +119,7 @@ def test_wav_is_audible_and_not_clipped(exported):
 
 def test_no_exact_repeats_even_when_the_walk_barely_moves(tiny_engine):
     """Greedy decoding with a tiny walk step would repeat itself; the stream must resample."""
-    stream = LofiStream(tiny_engine, seed=3, speed=0.02, temperature=0.0)
+    stream = LofiStream(tiny_engine, seed=3, speed=0.02, temperature=0.0, form="free")  # every phrase a walk step
     digests = [melody_digest(stream.next_phrase().melody) for _ in range(16)]
     assert len(set(digests)) == len(digests) and stream.repeats() == 0
     assert stream.stats["resampled"] + stream.stats["nudged"] > 0  # the guard was really exercised

@@ -254,6 +254,7 @@ class LofiStream:
             cand = Melody(placed, **like)
             if label is not None and label.cadence == FULL:
                 cand = self._closed(cand)
+                cand = cand.copy(self._in_key(cand.notes))
             if melody_digest(cand) in self.seen:
                 self.stats["resampled"] += 1
                 continue
