@@ -36,7 +36,7 @@ from mguv_app.music.midi_read import MIDI_SUFFIXES
 from mguv_app.music.midi_write import melody_to_midi_bytes
 from mguv_app.music.song_file import SongFile, locate_song, write_song
 
-from . import dialogs
+from . import dialogs, wheel_guard
 from ._gc_guard import collect_on_gui_thread
 from .autosave import Autosaver, Recovery
 from .drag_out import DragOutHandle
@@ -67,6 +67,7 @@ class MainWindow(QMainWindow):
                  with_transport: bool = True) -> None:
         super().__init__()
         collect_on_gui_thread(QApplication.instance())  # never a QObject destructor on a worker (_gc_guard)
+        wheel_guard.install()  # the wheel scrolls; it never changes an unfocused setting (ui/wheel_guard.py)
         self.settings = settings or Settings()
         self.autosaver = autosaver or Autosaver()
         self.path: str | None = None
@@ -126,6 +127,8 @@ class MainWindow(QMainWindow):
         # the dock layout is restored when the window first shows: by then the panels have added
         # their docks (restoring earlier leaves tab bars for docks that did not exist yet on screen)
         self._saved_state = self.settings.q.value("window/state")
+        self.default_dock_layout: Callable[[], None] | None = None  # set by ui.app.attach_panels
+        self._shown_before = False
         self.roll.canvas.setFocus()
         self._update_title()
         self._update_summary()
@@ -142,6 +145,34 @@ class MainWindow(QMainWindow):
         self.training_tab = _placeholder("Training: train the model on your own MIDI folder (coming soon).")
         self.tabs.addTab(self.training_tab, "Training")
         self.setCentralWidget(self.tabs)
+        # the composing docks hidden while the Training page shows, and whether each was in front
+        self._docks_put_away: list[tuple[QDockWidget, bool]] = []
+        self.tabs.currentChanged.connect(self._page_changed)
+
+    def _page_changed(self, index: int) -> None:
+        """The Training page gets the whole width: the composing panels docked at the sides (Generate, the map,
+        Endless, History) step aside while it shows and come back with the Compose page. A floating panel and
+        the transport stay where they are."""
+        if index != 0:
+            if not self._docks_put_away:
+                # open docks (a tab behind another counts: its view action is checked), and which were in front
+                sides = (Qt.DockWidgetArea.RightDockWidgetArea, Qt.DockWidgetArea.LeftDockWidgetArea)
+                opened = [d for d in self.docks.values() if d.toggleViewAction().isChecked() and not d.isFloating()
+                          and self.dockWidgetArea(d) in sides]  # (the transport, on top, stays)
+                # (a tab behind another is "visible" too, but has no visible region)
+                self._docks_put_away = [(d, not d.visibleRegion().isEmpty()) for d in opened]
+                for dock in opened:
+                    dock.hide()
+        else:
+            self._bring_docks_back()
+
+    def _bring_docks_back(self) -> None:
+        docks, self._docks_put_away = self._docks_put_away, []
+        for dock, _front in docks:
+            dock.show()
+        for dock, front in docks:
+            if front:  # a tab that was in front is in front again
+                dock.raise_()
 
     def _action(self, text: str, slot, shortcut=None, tip: str | None = None) -> QAction:
         a = QAction(text, self)
@@ -821,6 +852,9 @@ class MainWindow(QMainWindow):
         state, self._saved_state = self._saved_state, None
         if state is not None:
             self.restoreState(state)
+        elif self.default_dock_layout is not None and not self._shown_before:
+            self.default_dock_layout()  # the panels' places for the size the window has now (ui/dock_layout.py)
+        self._shown_before = True
         super().showEvent(event)
         self._wrap_toolbars()
 
@@ -832,6 +866,7 @@ class MainWindow(QMainWindow):
         if not self.maybe_save():
             event.ignore()
             return
+        self._bring_docks_back()  # the saved layout is the Compose page's
         self.autosave_timer.stop()
         self.autosaver.end_session()
         self.settings.set("window/geometry", self.saveGeometry())

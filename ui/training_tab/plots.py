@@ -1,4 +1,10 @@
-"""pyqtgraph views: dataset statistics (three histograms) and live training curves."""
+"""pyqtgraph views: dataset statistics (three histograms) and live training curves.
+
+The curves have no legend inside a plot (in a small plot it covers the curve): the tab shows one
+line above them, and both the curves and that line stay hidden until there is a point to draw, a
+placeholder saying what will appear there instead of empty axes. A plain wheel over a plot scrolls
+the page it is on (``ui/wheel_guard.py``); the plots do not zoom.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QSize, Qt
 
+VALIDATION_COLOUR = "#e57373"  # every held-out series: dots joined by a thin line
 CURVES = {  # series key -> (plot title, colour)
     "loss": ("Loss", "#f0a030"),
     "recon": ("Reconstruction", "#4fc3f7"),
@@ -153,21 +160,41 @@ class CurvePlots(_Reflowing):
             p.showGrid(x=True, y=True, alpha=0.2)
             p.setLabel("bottom", "step")
             self.plots[title] = p
-        self.plots["Accuracy"].addLegend(offset=(-5, -5))
         self.data: dict[str, tuple[list, list]] = {}
         self.lines = {}
         for key, (title, colour) in CURVES.items():
             if key.startswith("val_"):  # held-out figures: sparse, so dots joined by a thin line
-                name = "validation" if key == "val_tf_accuracy" else None
                 line = self.plots[title].plot([], [], pen=pg.mkPen(colour, width=1), symbol="o", symbolSize=7,
-                                              symbolBrush=colour, symbolPen=None, name=name)
+                                              symbolBrush=colour, symbolPen=None)
                 line.setZValue(10)
             else:
-                name = "train" if key == "tf_accuracy" else None
-                line = self.plots[title].plot([], [], pen=pg.mkPen(colour, width=2), name=name)
+                line = self.plots[title].plot([], [], pen=pg.mkPen(colour, width=2))
             self.lines[key] = line
             self.data[key] = ([], [])
+        for p in self.plots.values():
+            p.setMouseEnabled(False, False)  # a curve is read, not explored: no drag or wheel zoom to lose it in
+            p.hideButtons()
+        self._shown_when_empty: list = []
+        self._shown_with_points: list = []
         self._reflow_init(list(self.plots.values()))
+
+    def set_placeholder(self, when_empty: list, with_points: list) -> None:
+        """Widgets shown instead of the plots while there is nothing to draw (a placeholder line), and
+        widgets shown with them (their legend)."""
+        self._shown_when_empty, self._shown_with_points = list(when_empty), list(with_points)
+        self._sync_visible()
+
+    @property
+    def has_points(self) -> bool:
+        return any(xs for xs, _ys in self.data.values())
+
+    def _sync_visible(self) -> None:
+        has = self.has_points
+        self.setVisible(has)
+        for w in self._shown_with_points:
+            w.setVisible(has)
+        for w in self._shown_when_empty:
+            w.setVisible(not has)
 
     def min_height(self, rows: int) -> int:
         return 130 * rows
@@ -176,6 +203,7 @@ class CurvePlots(_Reflowing):
         for key, line in self.lines.items():
             self.data[key] = ([], [])
             line.setData([], [])
+        self._sync_visible()
 
     def add(self, event: dict, redraw: bool = True) -> None:
         """Append the figures one progress/eval event carries."""
@@ -194,10 +222,13 @@ class CurvePlots(_Reflowing):
                 touched = True
         if touched and redraw:
             self.redraw()
+        elif touched and not self.isVisible():
+            self._sync_visible()  # the first point: the plots replace the placeholder now
 
     def redraw(self) -> None:
         for key, line in self.lines.items():
             line.setData(*self.data[key])
+        self._sync_visible()
         self.reflow()  # longer step numbers widen the axes
 
     def points(self, key: str) -> int:
