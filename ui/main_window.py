@@ -88,6 +88,7 @@ class MainWindow(QMainWindow):
         self.ask_semitones: Callable[[QWidget], int | None] = dialogs.ask_semitones
         self.ask_track: Callable[[QWidget, list[str], int], int | None] = dialogs.ask_track
         self.ask_text_path: Callable[[QWidget, str, str], str | None] = dialogs.ask_text_path
+        self.ask_freeze_meter: Callable[[QWidget, str], bool] = dialogs.ask_freeze_meter
 
         self.doc = NoteDocument()
         self.undo_stack = QUndoStack(self)
@@ -387,7 +388,8 @@ class MainWindow(QMainWindow):
 
     def replace_melody(self, melody: Melody, label: str = "Generate") -> None:
         """Replace every note by ``melody``'s as one undoable step (for Generate and friends); a melody that
-        carries chords (a frozen Endless phrase) replaces the chosen chords too, in the same step."""
+        carries chords (a frozen Endless phrase) replaces the chosen chords too, in the same step. The roll
+        follows: the new notes are scrolled into view."""
         from . import commands
 
         change = self.doc.plan_delete(list(self.doc.notes), label)
@@ -401,8 +403,9 @@ class MainWindow(QMainWindow):
             ticks = set(self.doc.chords) | set(melody.chords)
             chords = ChordChange({t: self.doc.chords.get(t) for t in ticks}, {t: melody.chords.get(t) for t in ticks})
             self.undo_stack.push(commands.NotesAndChordsCommand(self.doc, change, chords, label))
-            return
-        commands.push(self.undo_stack, self.doc, change)
+        else:
+            commands.push(self.undo_stack, self.doc, change)
+        self.roll.reveal_notes()  # the new notes in view, wherever the roll was scrolled
 
     def set_song_settings(self, **values) -> bool:
         """The melody's tempo, meter or instrument (``qpm``, ``time_signature``, ``program``) as one undo step."""
@@ -477,27 +480,44 @@ class MainWindow(QMainWindow):
         return True
 
     def file_open(self) -> bool:
-        if not self.maybe_save():
-            return False
+        """File → Open: the file first, then (once it has read well) the unsaved-changes question, so a
+        cancelled or failed open never asks it, and never loses the melody."""
         path = self.ask_open_path(self, self.settings.get("last_dir", ""))
-        return bool(path) and self.open_path(path)
+        return bool(path) and self.open_file(path)
+
+    def open_file(self, path: str) -> bool:
+        """Open ``path`` in place of the melody as the user asked (Open, Open Recent, a dropped file): read it,
+        then ask about unsaved changes, then load it. A file that cannot be read says why and changes nothing."""
+        imported = self._import(path)
+        if imported is None or not self.maybe_save():
+            return False
+        return self._load_imported(path, imported)
 
     def open_path(self, path: str, track: int | None = None) -> bool:
         """Load a MIDI file (its melody from ``track``, else the track chosen for it last time, else the
-        importer's guess); a bad file leaves the current melody untouched and says why."""
+        importer's guess); a bad file leaves the current melody untouched and says why. Asks nothing:
+        ``open_file`` asks about unsaved changes first."""
+        imported = self._import(path, track)
+        return imported is not None and self._load_imported(path, imported)
+
+    def _import(self, path: str, track: int | None = None):
+        """The file's import, or None after saying (status bar and a message box) why it cannot be opened
+        and what to do."""
         track = self._remembered_track(path) if track is None else track
         try:
             try:
-                imported = read_midi(path, track=track)
+                return read_midi(path, track=track)
             except MidiImportError:
                 if track is None:
                     raise
-                imported = read_midi(path)  # the remembered track is gone (the file changed): the importer's guess
+                return read_midi(path)  # the remembered track is gone (the file changed): the importer's guess
         except MidiImportError as err:
-            self.statusBar().showMessage(f"Could not open: {err.reason}")
+            self.statusBar().showMessage(f"Could not open {Path(path).name}: {err.explained}")
             if self.isVisible():
-                self.show_error(self, "Could not open MIDI file", str(err))
-            return False
+                self.show_error(self, "Could not open MIDI file", f"{err}\n\n{err.advice}")
+            return None
+
+    def _load_imported(self, path: str, imported) -> bool:
         melody, found = imported.melody, ""
         if not melody.chords and len(imported.accompaniment):  # the song's own harmony, for the Band
             from mguv_app.lofi.chord_detect import detect_chords
@@ -795,13 +815,12 @@ class MainWindow(QMainWindow):
             self.recent_menu.addAction("(none)").setEnabled(False)
 
     def open_recent(self, path: str) -> bool:
-        if not self.maybe_save():
-            return False
         if not Path(path).exists():
             self.settings.remove_recent(path)
-            self.statusBar().showMessage(f"{path} no longer exists")
+            self.statusBar().showMessage(f"{path} no longer exists: it was moved or deleted (it is off the "
+                                         "recent list now; File → Open finds it where it is)")
             return False
-        return self.open_path(path)
+        return self.open_file(path)
 
     # --- drag and drop ------------------------------------------------------------------------------
     @staticmethod
@@ -817,9 +836,9 @@ class MainWindow(QMainWindow):
 
     def dropEvent(self, event) -> None:  # noqa: N802
         path = self._dropped_midi(event.mimeData())
-        if path and self.maybe_save():
+        if path:
             event.acceptProposedAction()
-            self.open_path(path)
+            self.open_file(path)
 
     # --- autosave and recovery ----------------------------------------------------------------------
     def autosave_now(self) -> Path:
