@@ -139,7 +139,8 @@ class LofiPanel(QWidget):
             try:
                 self.model = self.model_loader()
             except Exception as exc:  # a missing or broken model is a message, not a crash
-                self._say(f"Endless mode needs a model: {exc}")
+                self._say(f"Endless mode needs a model: {exc}. Train one in the Training tab, or choose one there "
+                          "with “Use this model”")
                 return False
         if self.model is None:
             self._say("Endless mode needs a model: none is loaded yet")
@@ -284,7 +285,8 @@ class LofiPanel(QWidget):
             else:
                 write_session_midi(phrases, target)
         except Exception as exc:  # a full disk or a bad SoundFont: say so, keep playing
-            self._say(f"Could not save {target.name}: {exc}")
+            self._say(f"Could not save {target.name}: {exc}. Choose another folder, or free some space, and save "
+                      "again: the session is kept while the dock is open")
             return False
         self._say(f"Saved {len(phrases)} phrases to {target}")
         return True
