@@ -68,7 +68,9 @@ def test_click_a_point_then_drag_the_handle(qtbot, window):
         assert window.transport.player.melody.notes == point.melody.notes
     assert np.allclose(widget.handle_pos(), point.xy, atol=1e-4) and np.allclose(ctl.current_z, point.z)
     assert "double-click" in widget.message.text()
+    # the rest of a double-click (QTest sends the double-click event alone; a mouse releases after it)
     qtbot.mouseDClick(widget.plot.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    qtbot.mouseRelease(widget.plot.viewport(), Qt.MouseButton.LeftButton, pos=pos)
     assert window.melody.notes == point.melody.notes  # a double-click places it, one undo step
     assert window.undo_stack.count() == steps + 1
     # drag the handle with the mouse: press on it, move in steps, release

@@ -2,8 +2,9 @@
 where the phrase is in its form.
 
 The panel's 10 Hz pump hands :meth:`NowPlaying.show_phrase` the phrase under the playhead and the tick
-inside it; this widget only draws: the phrase's notes over its bars (the part already heard brighter),
-its chords in a strip above them (the one sounding highlighted), the playhead line; above the picture
+inside it; this widget only draws: four bars of the phrase at a time, the ones the playhead is in (a page turns
+as it moves on), their notes (the part already heard brighter), their chords in a strip above them
+(the one sounding highlighted) and the playhead line; above the picture
 the chord in large type, the phrase's number and key, and its form label when the phrase carries one
 (``phrase.form_label``, e.g. "A" or "B" of an A A B A form; absent: nothing is shown for it).
 """
@@ -24,6 +25,7 @@ PLAYHEAD = QColor(255, 255, 255)
 CHORD_NOW = QColor(255, 200, 90)
 CHORD_TEXT = QColor(190, 194, 204)
 STRIP = 16  # px of chord strip above the notes
+PAGE_BARS = 4  # bars shown at a time: a 16-bar phrase whole would be too dense to read in a dock
 
 
 def form_label(phrase) -> str:
@@ -40,8 +42,15 @@ def chord_name(phrase, local_tick: int) -> str:
     return chord.spelled(phrase.key) if chord is not None else ""
 
 
+def page(phrase, tick: int) -> tuple[int, int]:
+    """The ticks of the ``PAGE_BARS`` bars of the phrase that hold ``tick``: (start, end)."""
+    span = PAGE_BARS * phrase.melody.ticks_per_bar
+    start = max(0, min(int(tick), phrase.length_ticks - 1)) // span * span
+    return start, min(start + span, phrase.length_ticks)
+
+
 class MiniRoll(QWidget):
-    """The phrase's notes and chords, and the playhead (``set_phrase``)."""
+    """The phrase's notes and chords around the playhead, and the playhead (``set_phrase``)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -65,31 +74,37 @@ class MiniRoll(QWidget):
             if phrase is None:
                 return
             w, h = self.width(), self.height()
-            length = max(1, phrase.length_ticks)
+            tpb = phrase.melody.ticks_per_bar
+            first, last = page(phrase, self.tick)
+            span = PAGE_BARS * tpb
 
             def x_of(tick: float) -> float:
-                return tick * w / length
+                return (tick - first) * w / span
 
-            tpb = phrase.melody.ticks_per_bar
             p.setPen(BAR_LINE)
-            for t in range(tpb, length, tpb):
-                p.drawLine(round(x_of(t)), STRIP, round(x_of(t)), h)
+            for t in range(first + tpb, last + 1, tpb):
+                p.drawLine(round(x_of(t)), 0, round(x_of(t)), h)
             small = QFont(self.font())
             small.setPointSizeF(max(6.5, small.pointSizeF() * 0.8))
             p.setFont(small)
             for slot in phrase.slots:  # the chords over their spans, the one sounding now highlighted
+                if slot.end <= first or slot.start >= last:
+                    continue
                 rect = QRectF(x_of(slot.start), 0, x_of(slot.end) - x_of(slot.start), STRIP)
                 now = slot.start <= self.tick < slot.end
                 p.setPen(CHORD_NOW if now else CHORD_TEXT)
                 name = slot.chord.spelled(phrase.key)
                 if p.fontMetrics().horizontalAdvance(name) < rect.width() - 2 or now:
-                    p.drawText(rect.adjusted(2, 0, 0, 0), int(Qt.AlignmentFlag.AlignVCenter), name)
+                    p.drawText(rect.adjusted(2, 0, 0, 0),
+                               int(Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextDontClip), name)
             rng = phrase.melody.pitch_range
             if rng is not None:
                 low, high = rng[0] - 2, rng[1] + 2
                 row = (h - STRIP) / (high - low + 1)
                 p.setPen(Qt.PenStyle.NoPen)
                 for n in phrase.melody.notes:
+                    if n.end <= first or n.start >= last:
+                        continue
                     x0, x1 = x_of(n.start), max(x_of(n.start) + 1.5, x_of(n.end) - 0.5)
                     p.setBrush(NOTE_HEARD if n.start <= self.tick else NOTE_AHEAD)
                     p.drawRect(QRectF(x0, STRIP + (high - n.pitch) * row, x1 - x0, max(1.5, row - 0.5)))
@@ -131,7 +146,10 @@ class NowPlaying(QWidget):
         """``phrase`` is under the playhead, ``local_tick`` into it."""
         self.phrase = phrase
         self.chord_label.setText(chord_name(phrase, local_tick))
-        self.where_label.setText(f"Phrase {phrase.index + 1} · {phrase.key}")
+        tpb = phrase.melody.ticks_per_bar
+        first, last = page(phrase, local_tick)
+        bars = f"bars {first // tpb + 1}–{-(-last // tpb)} of {-(-phrase.length_ticks // tpb)}"
+        self.where_label.setText(f"Phrase {phrase.index + 1} · {phrase.key} · {bars}")
         form = form_label(phrase)
         self.form_label.setText(f"Form {form}" if form else "")
         self.form_label.setVisible(bool(form))

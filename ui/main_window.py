@@ -873,6 +873,8 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
         elif self.default_dock_layout is not None and not self._shown_before:
             self.default_dock_layout()  # the panels' places for the size the window has now (ui/dock_layout.py)
+        if not self._shown_before and self.tabs.currentIndex() != 0:  # shown first on the Training page
+            QTimer.singleShot(0, lambda: self._page_changed(self.tabs.currentIndex()))
         self._shown_before = True
         super().showEvent(event)
         self._wrap_toolbars()

@@ -55,7 +55,7 @@ class InterpolateBox(ActionPage):
         self.outer.addLayout(grid)
         self.finish()
         self.actions = [self.button]
-        self._pins: set[str] = set()
+        self._pins: dict[str, int] = {}  # pin name -> the id of the point pinned (a new one: pinned again)
         self._store = None
         session.modelChanged.connect(lambda _model: self._watch_store())
         self._watch_store()
@@ -70,17 +70,18 @@ class InterpolateBox(ActionPage):
         if store is self._store:
             return
         self._store = store
-        self._pins = set()
+        self._pins = {}
         store.subscribe(self._store_changed)
         self._store_changed("pins")
 
     def _store_changed(self, kind: str) -> None:
         if kind != "pins" or self._store is not self.session.store:
             return
-        pins = set(self._store.pins)
-        for name in pins - self._pins:  # just pinned: that end interpolates from the pin
-            self._set_source(name, "pin")
-        for name in self._pins - pins:  # a pin taken away: its end goes back to the results
+        pins = {name: point.id for name, point in self._store.pins.items()}
+        for name, pid in pins.items():
+            if self._pins.get(name) != pid:  # just pinned (or pinned again): that end interpolates from the pin
+                self._set_source(name, "pin")
+        for name in set(self._pins) - set(pins):  # a pin taken away: its end goes back to the results
             if self._source(name) == "pin":
                 self._set_source(name, "result")
         self._pins = pins
