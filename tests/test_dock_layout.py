@@ -2,6 +2,7 @@
 an edge or is squeezed below its minimum width, at 1280x800, the default 1400x860, 1920x1080 and
 1100x700; and at 1280x800 and up what a new user needs is in view without scrolling."""
 
+import numpy as np
 import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QPoint, QRect
@@ -160,6 +161,11 @@ def test_what_a_new_user_needs_is_in_view_without_scrolling(qtbot, monkeypatch, 
     left = tab.start_button.parentWidget()
     while not isinstance(left, QScrollArea):
         left = left.parentWidget()
+    assert in_view(tab.start_button, left) and in_view(tab.form.device, left)
+    tab.stats_plots.show_stats({"pitch_counts": np.arange(128) % 7, "density": np.arange(40) % 9,
+                                "length_counts": np.arange(17)})
+    tab.stats_plots.show()  # a scanned folder's statistics: Device and Start stay in view
+    settle()
     assert in_view(tab.start_button, left) and in_view(tab.form.device, left)
     table = tab.models.table
     hidden = [c for c in range(table.columnCount()) if table.horizontalHeader().isSectionHidden(c)]

@@ -40,6 +40,7 @@ class _Reflowing(pg.GraphicsLayoutWidget):
 
     COLUMNS: tuple[int, ...] = (3,)
     MIN_PLOT_WIDTH = 130  # below this the tick labels of an empty 0..1 axis overlap
+    FIXED_HEIGHT = False  # True: exactly ``min_height(rows)`` tall, never stretched by a tall column
 
     def _reflow_init(self, plots: list) -> None:
         self._grid_plots = plots
@@ -72,7 +73,10 @@ class _Reflowing(pg.GraphicsLayoutWidget):
             for i, p in enumerate(self._grid_plots):
                 lay.addItem(p, i // columns, i % columns)
             self._columns = columns
-            self.setMinimumHeight(self.min_height(math.ceil(len(self._grid_plots) / columns)))
+            height = self.min_height(math.ceil(len(self._grid_plots) / columns))
+            self.setMinimumHeight(height)
+            if self.FIXED_HEIGHT:
+                self.setMaximumHeight(height)
         mins = self._column_widths(columns) + [0.0] * (max(self.COLUMNS) - columns)
         if mins != getattr(self, "_column_mins", None):  # (only on a change: this re-lays out the plots)
             self._column_mins = mins
@@ -109,6 +113,7 @@ class StatsPlots(_Reflowing):
     """Pitch histogram, note density per window, note lengths."""
 
     COLUMNS = (3, 2, 1)
+    FIXED_HEIGHT = True  # the folder's statistics never push "What to do" (Device, Start) below the fold
 
     def __init__(self, parent=None):
         super().__init__(parent)
