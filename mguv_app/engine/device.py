@@ -37,9 +37,9 @@ class DeviceChoice:
     reason: str = ""  # why it is not available ("" when it is)
 
 
-def torch_cuda_version() -> str | None:
-    """The CUDA version this PyTorch was built for, read from ``torch/version.py`` (None: a CPU-only build,
-    or no PyTorch); "" when that file cannot be read (then the GPU check alone decides)."""
+def _torch_version_field(name: str) -> str | None:
+    """A field of ``torch/version.py`` (``cuda``, ``hip``) read as text: None when it is None or there is no
+    PyTorch; "" when the file cannot be read."""
     spec = importlib.util.find_spec("torch")
     if spec is None or not spec.submodule_search_locations:
         return None
@@ -47,11 +47,20 @@ def torch_cuda_version() -> str | None:
         text = (Path(list(spec.submodule_search_locations)[0]) / "version.py").read_text()
     except OSError:
         return ""
-    match = re.search(r"^cuda\s*(?::[^=]*)?=\s*['\"]?([^'\"\n]*)['\"]?\s*$", text, re.MULTILINE)
+    match = re.search(rf"^{name}\s*(?::[^=]*)?=\s*['\"]?([^'\"\n]*)['\"]?\s*$", text, re.MULTILINE)
     if match is None:
         return ""
     value = match.group(1).strip()
     return None if value in ("None", "") else value
+
+
+def torch_cuda_version() -> str | None:
+    """The CUDA version this PyTorch was built for (None: a CPU-only build, or no PyTorch; "" unknown: then
+    the GPU check alone decides). A ROCm build's ``torch.cuda`` runs on AMD GPUs: "rocm" then."""
+    cuda = _torch_version_field("cuda")
+    if cuda is None and _torch_version_field("hip"):
+        return "rocm"
+    return cuda
 
 
 def nvidia_gpus() -> int | None:
@@ -76,6 +85,8 @@ def cuda_status() -> tuple[bool, str]:
     version = torch_cuda_version()
     if version is None:
         return False, "this PyTorch is a CPU-only build (no CUDA in it)"
+    if version == "rocm":
+        return (True, "") if Path("/dev/kfd").exists() else (False, "no AMD GPU (ROCm driver) was found")
     gpus = nvidia_gpus()
     if gpus == 0:
         return False, "no NVIDIA GPU or driver was found on this computer"
