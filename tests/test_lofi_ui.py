@@ -40,7 +40,6 @@ def test_endless_dock_plays_freezes_and_saves(window, qtbot, tiny_engine, tmp_pa
         qtbot.waitUntil(lambda: panel.session.started, timeout=30000)
         stream = panel.session.stream
         assert stream.z_anchor is not None and stream.anchor_strength == pytest.approx(0.4)
-        assert panel.now_playing.form_label.isHidden()
         panel.player.output.pump(SR * 2)  # two seconds of music
         panel.pump()
         assert "Phrase 1" in panel.status.text()
@@ -50,10 +49,14 @@ def test_endless_dock_plays_freezes_and_saves(window, qtbot, tiny_engine, tmp_pa
         from ui.lofi_now_playing import chord_name
 
         assert now.chord_label.text() == chord_name(playing, local) != ""
-        assert not now.isHidden() and "Phrase 1" in now.where_label.text() and now.form_label.isHidden()
-        playing.form_label = "B"  # a phrase that knows its place in the form shows it
+        assert not now.isHidden() and "Phrase 1" in now.where_label.text()
+        from ui.lofi_now_playing import form_text
+
+        assert now.form_label.text() == form_text(playing) and now.form_label.isHidden() != bool(form_text(playing))
+        playing.form_label, playing.form_position = "B", (3, 4)  # the phrase's place in the form shows
         panel.pump()
-        assert now.form_label.text() == "Form B" and not now.form_label.isHidden() and "(B)" in panel.status.text()
+        assert now.form_label.text() == "Form B · 3 of 4" and not now.form_label.isHidden()
+        assert "(B)" in panel.status.text()
         panel.speed.setValue(10)
         panel.mode_box.setCurrentIndex(1)
         panel.bpm.setValue(72)

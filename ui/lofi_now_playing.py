@@ -5,8 +5,9 @@ The panel's 10 Hz pump hands :meth:`NowPlaying.show_phrase` the phrase under the
 inside it; this widget only draws: four bars of the phrase at a time, the ones the playhead is in (a page turns
 as it moves on), their notes (the part already heard brighter), their chords in a strip above them
 (the one sounding highlighted) and the playhead line; above the picture
-the chord in large type, the phrase's number and key, and its form label when the phrase carries one
-(``phrase.form_label``, e.g. "A" or "B" of an A A B A form; absent: nothing is shown for it).
+the chord in large type, the phrase's number and key, and its place in the form when the phrase carries
+one (``phrase.form_label``, e.g. "A" or "B" of an A A B A loop, and ``phrase.form_position``, (2, 4): the
+second phrase of four; without a form nothing is shown for it).
 """
 
 from __future__ import annotations
@@ -29,9 +30,18 @@ PAGE_BARS = 4  # bars shown at a time: a 16-bar phrase whole would be too dense 
 
 
 def form_label(phrase) -> str:
-    """The phrase's place in its form ("A", "B", …), or "" when the stream gives it none."""
+    """The phrase's label in its form ("A", "A'", "B"), or "" when the stream gives it none."""
     label = getattr(phrase, "form_label", None)
     return str(label) if label else ""
+
+
+def form_text(phrase) -> str:
+    """"Form A · 2 of 4": the label and the place in the loop (the place when the stream gives one), or ""."""
+    label = form_label(phrase)
+    if not label:
+        return ""
+    at, of = getattr(phrase, "form_position", (0, 0)) or (0, 0)
+    return f"Form {label}" + (f" · {at} of {of}" if of else "")
 
 
 def chord_name(phrase, local_tick: int) -> str:
@@ -150,8 +160,8 @@ class NowPlaying(QWidget):
         first, last = page(phrase, local_tick)
         bars = f"bars {first // tpb + 1}–{-(-last // tpb)} of {-(-phrase.length_ticks // tpb)}"
         self.where_label.setText(f"Phrase {phrase.index + 1} · {phrase.key} · {bars}")
-        form = form_label(phrase)
-        self.form_label.setText(f"Form {form}" if form else "")
+        form = form_text(phrase)
+        self.form_label.setText(form)
         self.form_label.setVisible(bool(form))
         self.roll.set_phrase(phrase, local_tick)
 

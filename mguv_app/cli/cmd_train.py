@@ -32,6 +32,10 @@ def add_arguments(p) -> None:
     p.add_argument("--meter", type=meter_argument, metavar="N/D",
                    help="the time signature the model learns, kept in its config.json (6/8 and 3/4 bars are equally "
                         "long: this tells them apart); default: the corpus's, else the --init-from model's")
+    p.add_argument("--role", choices=["melody", "phrase"], default=None,
+                   help="what the model is for, kept in its config.json: 'melody' (the default: a model Generate "
+                        "uses) or 'phrase' (a short model that carries a user's melody phrase by phrase: reconstruct, "
+                        "Vary, Rewrite, forms); default: the --init-from model's")
     p.add_argument("--device", default=None, help="auto, cpu or cuda")
 
 
@@ -89,7 +93,7 @@ def _run(args) -> int:
     try:
         run = TrainingRun(args.data, args.out, mcfg, tcfg, resume=args.resume, init_from=args.init_from,
                           overrides=args.train_overrides if args.resume else None, command=_command_line(args),
-                          init_geometry=geometry, meter=args.meter)
+                          init_geometry=geometry, meter=args.meter, role=args.role)
         if args.resume and not run.resume:  # TrainingRun found (or repaired) no checkpoint to go on from
             print(json.dumps({"event": "note", "message": "nothing to resume: starting a new run"}), flush=True)
         return run.run()

@@ -45,7 +45,7 @@ def _run(args) -> int:
     out.mkdir(parents=True, exist_ok=True)
     for i, m in enumerate(res.melodies):
         path = out / f"{Path(args.melody).stem}_vary_{i + 1}.mid"
-        write_midi(m, path)
+        write_midi(m.with_meter_map(melody.meter_map) if melody.meters else m, path)  # in the file's bars
         fit = f", fit to the chords {res.meta['chord_fit'][i]:.2f}" if "chord_fit" in res.meta else ""
         print(f"{path}: {len(m.notes)} notes, {args.amount:.2f} away (seed {args.seed + i}){fit}")
     return 0
