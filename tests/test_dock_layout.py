@@ -1,10 +1,12 @@
 """The window as the app builds it fits its panels: nothing in a dock or the Training tab runs past
-an edge or is squeezed below its minimum width, at the default 1400x860 and at 1100x700."""
+an edge or is squeezed below its minimum width, at 1280x800, the default 1400x860, 1920x1080 and
+1100x700; and at 1280x800 and up what a new user needs is in view without scrolling."""
 
+import numpy as np
 import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QPoint, QRect
-from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QScrollArea, QTabBar, QWidget
+from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QPushButton, QScrollArea, QTabBar, QWidget
 
 LONG_PATH = "/home/someone/.local/share/mguv-studio/models/a_model_folder_with_a_really_long_name_here"
 
@@ -88,16 +90,15 @@ def check_dock(dock) -> list[str]:
     return [f"{dock.windowTitle()}: {p}" for p in problems]
 
 
-@pytest.mark.parametrize("size", [(1400, 860), (1100, 700)])
+@pytest.mark.parametrize("size", [(1280, 800), (1400, 860), (1920, 1080), (1100, 700)])
 def test_docks_and_training_tab_fit_their_content(qtbot, monkeypatch, size):
     w = open_app_window(qtbot, monkeypatch, size)
     assert (w.width(), w.height()) == size, "the window cannot be made this small"
     problems = []
-    for title in ("Generate", "Endless"):
+    for title in ("Generate", "Endless", "Latent map"):
         w.docks[title].raise_()
         settle()
         problems += check_dock(w.docks[title])
-        problems += check_dock(w.docks["Latent map"])
     need, room = w.generate_panel.minimumSizeHint().width(), dock_scroll(w.docks["Generate"]).viewport().width()
     if need > room:
         problems.append(f"the Generate panel needs {need} px, its dock shows {room}")
@@ -112,14 +113,74 @@ def test_docks_and_training_tab_fit_their_content(qtbot, monkeypatch, size):
     problems += [f"Training: {p}" for p in layout_problems(w.training_tab)]
     assert not problems, "\n".join(problems)
     # the right-hand docks are not squeezed into a sliver, nor do they take over the window
+    w.tabs.setCurrentIndex(0)
+    settle()
     assert 330 <= w.docks["Generate"].width() <= 0.4 * size[0]
 
 
+def in_view(widget, area) -> bool:
+    """``widget`` is shown whole inside the scroll area's viewport (no scrolling needed to reach it)."""
+    if not widget.isVisible():
+        return False
+    top_left = widget.mapTo(area.viewport(), QPoint(0, 0))
+    return area.viewport().rect().contains(QRect(top_left, widget.size()))
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1400, 860), (1920, 1080)])
+def test_what_a_new_user_needs_is_in_view_without_scrolling(qtbot, monkeypatch, size):
+    """The walkthrough's cramped docks: at 1280x800 and up every Generate action (each tab), Replace, Insert
+    and All in sequence, and two rows of result thumbnails show without scrolling; the map is on screen
+    beside Generate from 1000 px of height (a tab of the same dock below that); the Training tab shows its
+    Device box and Start without scrolling, its models table every column."""
+    from ui.dock_layout import TALL
+
+    w = open_app_window(qtbot, monkeypatch, size)
+    panel, dock = w.generate_panel, w.docks["Generate"]
+    dock.raise_()
+    settle()
+    area = dock_scroll(dock)
+    missing = []
+    for i in range(panel.actions_tabs.count()):
+        panel.actions_tabs.setCurrentIndex(i)
+        settle()
+        page = panel.actions_tabs.currentWidget()
+        missing += [f"{panel.actions_tabs.tabText(i)}: {b.text()}" for b in page.findChildren(QPushButton)
+                    if not in_view(b, area)]
+    missing += [b.text() for b in (panel.replace_button, panel.insert_button, panel.sequence_button)
+                if not in_view(b, area)]
+    assert not missing, missing
+    rows = panel.results.viewport().height() // panel.results.gridSize().height()
+    assert rows >= 2, f"{rows} row of results in view"
+    stacked = not w.tabifiedDockWidgets(w.docks["Latent map"])
+    assert stacked == (size[1] >= TALL)
+    if stacked:
+        assert w.docks["Latent map"].isVisible() and w.docks["Latent map"].widget().plot.height() >= 220
+    w.tabs.setCurrentWidget(w.training_tab)
+    settle()
+    tab = w.training_tab
+    left = tab.start_button.parentWidget()
+    while not isinstance(left, QScrollArea):
+        left = left.parentWidget()
+    assert in_view(tab.start_button, left) and in_view(tab.form.device, left)
+    tab.stats_plots.show_stats({"pitch_counts": np.arange(128) % 7, "density": np.arange(40) % 9,
+                                "length_counts": np.arange(17)})
+    tab.stats_plots.show()  # a scanned folder's statistics: Device and Start stay in view
+    settle()
+    assert in_view(tab.start_button, left) and in_view(tab.form.device, left)
+    table = tab.models.table
+    hidden = [c for c in range(table.columnCount()) if table.horizontalHeader().isSectionHidden(c)]
+    assert not hidden and table.horizontalScrollBar().maximum() == 0
+    assert not dock.isVisible(), "the Training page has the window's width"
+    w.tabs.setCurrentIndex(0)
+    settle()
+    assert dock.isVisible() and not dock.visibleRegion().isEmpty(), "Generate is back in front"
+
+
 def test_restored_layout_has_no_stray_dock_tab_bars(qtbot, monkeypatch):
-    """A second start restores the saved dock layout once every dock exists: one Generate/Endless tab
+    """A second start restores the saved dock layout once every dock exists: one Generate/map/Endless tab
     bar, in the dock area, and no leftover tab bar over the menu bar or the latent map."""
     first = open_app_window(qtbot, monkeypatch, (1400, 860), wait_for_model=False)
-    first.close()  # saves the layout: Generate and Endless tabbed
+    first.close()  # saves the layout: Generate, the map and Endless tabbed
     saved = bytes(first.settings.q.value("window/state"))
     from ui.main_window import MainWindow
 
@@ -130,7 +191,7 @@ def test_restored_layout_has_no_stray_dock_tab_bars(qtbot, monkeypatch):
     w = open_app_window(qtbot, monkeypatch, (1400, 860), wait_for_model=False)
     bars = [b for b in w.findChildren(QTabBar) if b.parentWidget() is w and b.isVisible()]
     assert len(bars) == 1, [([b.tabText(i) for i in range(b.count())], b.geometry()) for b in bars]
-    assert sorted(bars[0].tabText(i) for i in range(bars[0].count())) == ["Endless", "Generate"]
+    assert sorted(bars[0].tabText(i) for i in range(bars[0].count())) == ["Endless", "Generate", "Latent map"]
     assert bars[0].geometry().top() > w.menuBar().geometry().bottom()
 
 

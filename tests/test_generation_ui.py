@@ -450,8 +450,9 @@ def _shown_in(widget, area) -> bool:
 
 
 def test_a_short_dock_shows_the_busy_bar_and_scrolls_to_new_results(qtbot, window):
-    """At 1100x700 the Generate dock scrolls. Started from the bottom of the panel (Interpolate),
-    a job still shows its busy bar and Cancel; the results it brings are scrolled into view."""
+    """At 1100x700 (the map stacked under Generate) the Generate dock scrolls. Started with the panel at its
+    top (the action tabs), a job still shows its busy bar and Cancel; the results it brings are scrolled into
+    view."""
     from PySide6.QtWidgets import QScrollArea
 
     panel, session = window.generate_panel, window.generation
@@ -460,7 +461,7 @@ def test_a_short_dock_shows_the_busy_bar_and_scrolls_to_new_results(qtbot, windo
     scroll = next(a for a in window.findChildren(QScrollArea) if a.widget() is panel)
     qtbot.waitUntil(lambda: scroll.verticalScrollBar().maximum() > 0)  # the panel is taller than the dock
     dock = scroll.parentWidget()
-    scroll.verticalScrollBar().setValue(scroll.verticalScrollBar().maximum())  # down at Interpolate
+    scroll.verticalScrollBar().setValue(0)  # up at the action tabs
     assert not _shown_in(panel.results, scroll.viewport())
     panel.count.setValue(2)
     panel.bars.setValue(4)
@@ -496,3 +497,56 @@ def test_the_generate_menu_works_from_the_keyboard(qtbot, window):
     wait_idle(qtbot, session)
     out = panel.results.melodies[0]  # the melody plus two new bars, offered as a result
     assert out.notes[: len(song.notes)] == song.notes and out.num_bars == 6
+
+
+def test_errors_show_at_the_action_and_in_the_status_bar(qtbot, window):
+    """The walkthrough: errors went to a line at the top of the dock, scrolled away; Ctrl+I with nothing to
+    interpolate seemed to do nothing. Now each shows under its action (that tab in front), on the message
+    line under the dock's scrolling part, and in the status bar, and says what to do."""
+    from ui.widgets import scroll_into_view
+
+    panel = window.generate_panel
+    scroll_into_view(panel.results_box)
+    ctrl_i = next(a for a in window.generate_menu.actions() if a.shortcut().toString() == "Ctrl+I")
+    ctrl_i.trigger()  # no results, no pins
+    box = panel.interpolate_box
+    assert panel.actions_tabs.currentWidget() is box and box.error.isVisible()
+    text = box.error.text()
+    assert "Ctrl+click two results" in text and "Pin A" in text
+    assert window.statusBar().currentMessage() == text and panel.status.text() == text
+    area = panel.parentWidget().parentWidget()  # the dock's scroll area (the panel sits in its viewport)
+    top = box.error.mapTo(area.viewport(), box.error.rect().topLeft())
+    assert area.viewport().rect().contains(top), "the error is scrolled out of sight"
+    assert panel.status.isVisible()  # the message line is under the scrolling part
+    window.load_melody(Melody())
+    assert not panel.continue_()
+    assert panel.actions_tabs.currentWidget() is panel.yours_page and panel.yours_page.error.isVisible()
+    assert "Draw or select" in panel.yours_page.error.text()
+    assert "Draw or select" in window.statusBar().currentMessage()
+    panel.count.setValue(1)
+    panel.bars.setValue(4)
+    click(qtbot, panel.generate_button)  # a new run on a page clears that page's old error
+    wait_idle(qtbot, session=window.generation)
+    assert not panel.new_page.error.isVisible()
+
+
+def test_interpolate_follows_what_the_user_set_last(qtbot, window):
+    panel, session = window.generate_panel, window.generation
+    box = panel.interpolate_box
+    assert box.source_a.currentData() == box.source_b.currentData() == "result"
+    panel.count.setValue(3)
+    panel.bars.setValue(4)
+    click(qtbot, panel.generate_button)
+    wait_idle(qtbot, session)
+    point = next(iter(session.store.points.values()))
+    session.pin("A", point.label, point.z)
+    assert box.source_a.currentData() == "pin" and box.source_b.currentData() == "result"
+    session.pin("B", point.label, point.z)
+    assert box.source_a.currentData() == box.source_b.currentData() == "pin"
+    panel.results.item(0).setSelected(True)
+    panel.results.item(2).setSelected(True)  # two results picked (Ctrl+click): they are what the user set last
+    assert box.source_a.currentData() == box.source_b.currentData() == "result"
+    session.pin("A", point.label, point.z)  # pinning again: back to the pin
+    assert box.source_a.currentData() == "pin"
+    session.store.unpin("A")
+    assert box.source_a.currentData() == "result"

@@ -1,4 +1,5 @@
-"""The latent map with a real mouse: click a point, drag the handle, pin A and B, snap, persistence."""
+"""The latent map with a real mouse: click a point to hear it, double-click to place it, drag the handle,
+pin A and B (Interpolate follows the pins), snap, persistence."""
 
 import numpy as np
 import pytest
@@ -57,9 +58,21 @@ def test_click_a_point_then_drag_the_handle(qtbot, window):
     widget, store = ctl.widget, session.store
     assert len(store.points) >= 20 and {p.source for p in store.points.values()} == {"prior"}
     point, pos = lonely_point(store, widget)
+    window.replace_melody(point.melody.copy([n.moved(dp=1) for n in point.melody.notes[:3]]))  # the user's
+    mine = window.melody.notes
+    steps = window.undo_stack.count()
     qtbot.mouseClick(widget.plot.viewport(), Qt.MouseButton.LeftButton, pos=pos)
-    assert window.melody.notes == point.melody.notes  # shown in the piano roll
+    # a click auditions: the point's melody plays, the user's stays in the roll (no undo step either)
+    assert window.melody.notes == mine and window.undo_stack.count() == steps
+    if window.transport is not None:
+        assert window.transport.player.melody.notes == point.melody.notes
     assert np.allclose(widget.handle_pos(), point.xy, atol=1e-4) and np.allclose(ctl.current_z, point.z)
+    assert "double-click" in widget.message.text()
+    # the rest of a double-click (QTest sends the double-click event alone; a mouse releases after it)
+    qtbot.mouseDClick(widget.plot.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    qtbot.mouseRelease(widget.plot.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    assert window.melody.notes == point.melody.notes  # a double-click places it, one undo step
+    assert window.undo_stack.count() == steps + 1
     # drag the handle with the mouse: press on it, move in steps, release
     start = screen_pos(widget, *point.xy)
     # towards the farthest point on the map: far enough that a greedy decode must change
@@ -121,12 +134,13 @@ def test_pins_draw_a_line_snap_the_handle_and_come_back_next_session(qtbot, wind
     t = np.dot(np.array(widget.handle_pos()) - a.xy, b.xy - a.xy) / np.dot(b.xy - a.xy, b.xy - a.xy)
     assert np.allclose(ctl.handle_z, slerp(a.z, b.z, t), atol=1e-4)
     assert window.melody.notes == decode_latent(session.model, ctl.handle_z).notes
-    # the Generate panel can interpolate between the pins
+    # the Generate panel interpolates between the pins: its A and B followed them, so Ctrl+I does it
     box = window.generate_panel.interpolate_box
-    box.source_a.setCurrentIndex(box.source_a.findData("pin"))
-    box.source_b.setCurrentIndex(box.source_b.findData("pin"))
+    assert box.source_a.currentData() == box.source_b.currentData() == "pin"
     box.steps.setValue(3)
-    assert box.run()
+    ctrl_i = next(a for a in window.generate_menu.actions() if a.shortcut().toString() == "Ctrl+I")
+    ctrl_i.trigger()
+    assert session.busy or len(store.trail) == 3
     wait_idle(qtbot, session)
     assert len(store.trail) == 3 and np.allclose(store.trail[0].xy, a.xy, atol=1e-4)
     # a new session with the same project gets its pins back

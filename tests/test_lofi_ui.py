@@ -43,6 +43,20 @@ def test_endless_dock_plays_freezes_and_saves(window, qtbot, tiny_engine, tmp_pa
         panel.player.output.pump(SR * 2)  # two seconds of music
         panel.pump()
         assert "Phrase 1" in panel.status.text()
+        # what is playing: the phrase in the mini roll, the chord sounding now, the playhead inside the phrase
+        now, (playing, local) = panel.now_playing, panel.session.current()
+        assert now.phrase is playing is stream.taken[0] and 0 < now.roll.tick == local < playing.length_ticks
+        from ui.lofi_now_playing import chord_name
+
+        assert now.chord_label.text() == chord_name(playing, local) != ""
+        assert not now.isHidden() and "Phrase 1" in now.where_label.text()
+        from ui.lofi_now_playing import form_text
+
+        assert now.form_label.text() == form_text(playing) and now.form_label.isHidden() != bool(form_text(playing))
+        playing.form_label, playing.form_position = "B", (3, 4)  # the phrase's place in the form shows
+        panel.pump()
+        assert now.form_label.text() == "Form B · 3 of 4" and not now.form_label.isHidden()
+        assert "(B)" in panel.status.text()
         panel.speed.setValue(10)
         panel.mode_box.setCurrentIndex(1)
         panel.bpm.setValue(72)
@@ -51,6 +65,8 @@ def test_endless_dock_plays_freezes_and_saves(window, qtbot, tiny_engine, tmp_pa
         assert panel.freeze_button.isEnabled()
         frozen = panel.freeze()
         assert window.melody.notes == frozen.notes == stream.taken[0].melody.notes
+        assert "in the piano roll" in panel.status.text() and "Ctrl+Z" in panel.status.text()
+        assert window.melody.qpm == 120.0  # the document's tempo (Endless played it at 72)
         phrase = stream.taken[0]  # the chords the band played under it come along, for the roll's Band
         assert window.doc.chords == frozen.chords and frozen.chords[0] == phrase.slots[0].chord.spelled(phrase.key)
         assert set(frozen.chords) == set(range(0, phrase.slots[-1].end, 960))

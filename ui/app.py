@@ -66,14 +66,9 @@ def _load_model(folder: str):
     return open_model(folder)
 
 
-RIGHT_DOCK_WIDTH = 400  # the right-hand docks' default width (px); each is never narrower than its content
-
-
 def attach_panels(window) -> None:
     """Add the feature panels to the window. Each is optional: one that fails to build is reported
     in the status bar and the rest of the app keeps working."""
-    from PySide6.QtCore import Qt
-
     from .generation_link import attach_generation
     from .lofi_link import attach_lofi
     from .training_link import attach_training
@@ -96,12 +91,12 @@ def attach_panels(window) -> None:
         if session is not None:
             # the tab already stored the choice as the active model; switch the session now
             tab.modelChosen.connect(lambda folder: session.load_model(lambda: _load_model(folder)))
-    docks = window.docks
-    if "Generate" in docks and "Endless" in docks:  # Endless shares the Generate slot as a tab
-        window.tabifyDockWidget(docks["Generate"], docks["Endless"])
-        docks["Generate"].raise_()
-    if "Generate" in docks:  # wide enough for two result thumbnails a row; a saved layout overrides it
-        window.resizeDocks([docks["Generate"]], [RIGHT_DOCK_WIDTH], Qt.Orientation.Horizontal)
+    from .dock_layout import arrange_right_docks
+
+    # Generate, the map and Endless as tabs, or the map under Generate in a tall window; a saved layout
+    # overrides it, and the first show arranges them again for the size the window then has
+    window.default_dock_layout = lambda: arrange_right_docks(window)
+    arrange_right_docks(window)
     if problems:
         window.statusBar().showMessage("Some panels are unavailable: " + "; ".join(problems))
 

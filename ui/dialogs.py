@@ -106,6 +106,15 @@ def ask_track(parent: QWidget, labels: list[str], current: int) -> int | None:
     return labels.index(text) if ok else None
 
 
+def ask_freeze_meter(parent: QWidget, text: str) -> bool:
+    """Endless → Freeze into a melody of another meter: change the melody's meter to the phrase's? (No when
+    headless: nothing changes.)"""
+    if headless():
+        return False
+    B = QMessageBox.StandardButton
+    return QMessageBox.question(parent, "Freeze this phrase", text, B.Yes | B.Cancel, B.Yes) == B.Yes
+
+
 def show_error(parent: QWidget, title: str, text: str) -> None:
     if headless():
         print(f"{title}: {text}", file=sys.stderr)

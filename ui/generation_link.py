@@ -38,7 +38,6 @@ def attach_generation(window, model_loader: Callable[[], object] | None = defaul
     controller = MapController(session, map_widget)
     gen_dock = window.add_panel_dock(_scrolling_with_footer(panel), "Generate", Qt.DockWidgetArea.RightDockWidgetArea)
     map_dock = window.add_panel_dock(map_widget, "Latent map", Qt.DockWidgetArea.RightDockWidgetArea)
-    window.resizeDocks([gen_dock, map_dock], [55, 45], Qt.Orientation.Vertical)
     session.message.connect(lambda msg: window.statusBar().showMessage(msg, 5000))
     app = QApplication.instance()
     if app is not None:  # quitting cancels a running job at its next check instead of waiting it out

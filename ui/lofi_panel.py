@@ -3,9 +3,11 @@
 Start plays an endless Lo-Fi stream (model melody + fitted chords, bass, swung drums) through
 its own :class:`~mguv_app.lofi.live.BandPlayer`; a 10 Hz timer moves finished phrases from the
 generator's background thread into the player, so the window never waits on the model.
-Knobs apply to phrases generated from then on (tempo at once). "Freeze this phrase" hands the
-phrase under the playhead to the piano roll; "Save session…" writes what was heard so far
-as multitrack MIDI, or WAV when the name ends in .wav.
+Knobs apply to phrases generated from then on (tempo at once). While it plays, the dock shows
+what is playing (``lofi_now_playing``: the phrase as a mini piano roll, the chord, its form label).
+"Freeze this phrase" hands the phrase under the playhead to the piano roll (the window fits it into
+the document's tempo and meter, or asks: ``place_frozen``); "Save session…" writes what was heard so
+far as multitrack MIDI, or WAV when the name ends in .wav.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .lofi_now_playing import NowPlaying
 from .widgets import WrapLabel
 
 PUMP_MS = 100
@@ -61,6 +64,9 @@ class LofiPanel(QWidget):
         self.anchor_provider: Callable[[], object] | None = None  # the window's melody, for "stay near"
         # the save question; tests replace it with a plain function
         self.ask_save_path: Callable[[QWidget, str, str], str | None] = self._ask_save_path
+        # the window puts a frozen phrase into its document (ui/lofi_link.py): (melody, the tempo it played at)
+        # -> what to add to "Phrase N is in the piano roll", or None when the user said no; unset: phraseFrozen
+        self.place_frozen: Callable[[object, float], str | None] | None = None
         self._seed = 0
         self._build()
         self.timer = QTimer(self)
@@ -100,6 +106,7 @@ class LofiPanel(QWidget):
         self.save_button.setToolTip("Write everything heard so far as multitrack MIDI (or WAV)")
         self.save_button.clicked.connect(self.save_session)
         self.status = WrapLabel("Press Start: melody, chords, bass and drums, never the same twice.")
+        self.now_playing = NowPlaying()
 
         form = QFormLayout()
         form.addRow("Mode", self.mode_box)
@@ -113,9 +120,10 @@ class LofiPanel(QWidget):
         buttons.addWidget(self.save_button)
         lay = QVBoxLayout(self)
         lay.addWidget(self.start_button)
-        lay.addLayout(form)
+        lay.addWidget(self.now_playing)  # what plays, right under Start
         lay.addLayout(buttons)
         lay.addWidget(self.status)
+        lay.addLayout(form)
         lay.addStretch(1)
 
     # --- model -----------------------------------------------------------------------------------
@@ -131,7 +139,8 @@ class LofiPanel(QWidget):
             try:
                 self.model = self.model_loader()
             except Exception as exc:  # a missing or broken model is a message, not a crash
-                self._say(f"Endless mode needs a model: {exc}")
+                self._say(f"Endless mode needs a model: {exc}. Train one in the Training tab, or choose one there "
+                          "with “Use this model”")
                 return False
         if self.model is None:
             self._say("Endless mode needs a model: none is loaded yet")
@@ -199,6 +208,8 @@ class LofiPanel(QWidget):
             self.session.stop(wait=False)  # never freeze the window on a phrase still being generated
         self._set_button(False)
         self._update_enabled()
+        if self.now_playing.phrase is not None:
+            self.now_playing.clear("Stopped: Start begins a new session")
         if self.session is not None and self.session.played():
             self._say(f"Stopped after {len(self.session.played())} phrases. Save the session to keep it.")
 
@@ -221,25 +232,35 @@ class LofiPanel(QWidget):
             return
         cur = s.current()
         if cur is not None:
-            from mguv_app.lofi.harmony import chord_at
+            from .lofi_now_playing import chord_name, form_label
 
             phrase, local = cur
-            chord = chord_at(phrase.slots, local)
+            self.now_playing.show_phrase(phrase, local)
             lead = s.min_lead_seconds
-            name = chord.spelled(phrase.key) if chord else ""
-            self.status.setText(f"Phrase {phrase.index + 1} · {phrase.key} · {name}"
+            form = form_label(phrase)
+            self.status.setText(f"Phrase {phrase.index + 1}" + (f" ({form})" if form else "") +
+                                f" · {phrase.key} · {chord_name(phrase, local)}"
                                 + (f" · generated {lead:.0f} s ahead (min)" if lead is not None else ""))
 
     # --- freeze / save ---------------------------------------------------------------------------
     def freeze(self):
-        """Send the phrase under the playhead to the piano roll; returns it (None if nothing plays)."""
+        """Send the phrase under the playhead to the piano roll; returns it (None if nothing plays, or the
+        user said no to changing the document's meter)."""
         phrase = self.session.current_phrase() if self.session is not None else None
         if phrase is None:
-            self._say("Nothing to freeze yet: start endless mode first")
+            self._say("Nothing to freeze yet: press Start, then Freeze while the phrase you like plays")
             return None
         melody = self.session.stream.freeze(phrase.index)
-        self.phraseFrozen.emit(melody)
-        self._say(f"Phrase {phrase.index + 1} is now in the piano roll")
+        if self.place_frozen is None:
+            self.phraseFrozen.emit(melody)
+            said = ""
+        else:
+            said = self.place_frozen(melody, float(self.bpm.value()))
+            if said is None:
+                self._say(f"Phrase {phrase.index + 1} was not frozen: your melody is as it was")
+                return None
+        self._say(f"Phrase {phrase.index + 1} is in the piano roll" + (f", {said}" if said else "")
+                  + " (Ctrl+Z takes it back)")
         return melody
 
     def save_session(self, path: str | None = None) -> bool:
@@ -264,7 +285,8 @@ class LofiPanel(QWidget):
             else:
                 write_session_midi(phrases, target)
         except Exception as exc:  # a full disk or a bad SoundFont: say so, keep playing
-            self._say(f"Could not save {target.name}: {exc}")
+            self._say(f"Could not save {target.name}: {exc}. Choose another folder, or free some space, and save "
+                      "again: the session is kept while the dock is open")
             return False
         self._say(f"Saved {len(phrases)} phrases to {target}")
         return True

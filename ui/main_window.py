@@ -36,7 +36,7 @@ from mguv_app.music.midi_read import MIDI_SUFFIXES
 from mguv_app.music.midi_write import melody_to_midi_bytes
 from mguv_app.music.song_file import SongFile, locate_song, write_song
 
-from . import dialogs
+from . import dialogs, wheel_guard
 from ._gc_guard import collect_on_gui_thread
 from .autosave import Autosaver, Recovery
 from .drag_out import DragOutHandle
@@ -67,6 +67,7 @@ class MainWindow(QMainWindow):
                  with_transport: bool = True) -> None:
         super().__init__()
         collect_on_gui_thread(QApplication.instance())  # never a QObject destructor on a worker (_gc_guard)
+        wheel_guard.install()  # the wheel scrolls; it never changes an unfocused setting (ui/wheel_guard.py)
         self.settings = settings or Settings()
         self.autosaver = autosaver or Autosaver()
         self.path: str | None = None
@@ -87,6 +88,7 @@ class MainWindow(QMainWindow):
         self.ask_semitones: Callable[[QWidget], int | None] = dialogs.ask_semitones
         self.ask_track: Callable[[QWidget, list[str], int], int | None] = dialogs.ask_track
         self.ask_text_path: Callable[[QWidget, str, str], str | None] = dialogs.ask_text_path
+        self.ask_freeze_meter: Callable[[QWidget, str], bool] = dialogs.ask_freeze_meter
 
         self.doc = NoteDocument()
         self.undo_stack = QUndoStack(self)
@@ -126,6 +128,8 @@ class MainWindow(QMainWindow):
         # the dock layout is restored when the window first shows: by then the panels have added
         # their docks (restoring earlier leaves tab bars for docks that did not exist yet on screen)
         self._saved_state = self.settings.q.value("window/state")
+        self.default_dock_layout: Callable[[], None] | None = None  # set by ui.app.attach_panels
+        self._shown_before = False
         self.roll.canvas.setFocus()
         self._update_title()
         self._update_summary()
@@ -142,6 +146,34 @@ class MainWindow(QMainWindow):
         self.training_tab = _placeholder("Training: train the model on your own MIDI folder (coming soon).")
         self.tabs.addTab(self.training_tab, "Training")
         self.setCentralWidget(self.tabs)
+        # the composing docks hidden while the Training page shows, and whether each was in front
+        self._docks_put_away: list[tuple[QDockWidget, bool]] = []
+        self.tabs.currentChanged.connect(self._page_changed)
+
+    def _page_changed(self, index: int) -> None:
+        """The Training page gets the whole width: the composing panels docked at the sides (Generate, the map,
+        Endless, History) step aside while it shows and come back with the Compose page. A floating panel and
+        the transport stay where they are."""
+        if index != 0:
+            if not self._docks_put_away:
+                # open docks (a tab behind another counts: its view action is checked), and which were in front
+                sides = (Qt.DockWidgetArea.RightDockWidgetArea, Qt.DockWidgetArea.LeftDockWidgetArea)
+                opened = [d for d in self.docks.values() if d.toggleViewAction().isChecked() and not d.isFloating()
+                          and self.dockWidgetArea(d) in sides]  # (the transport, on top, stays)
+                # (a tab behind another is "visible" too, but has no visible region)
+                self._docks_put_away = [(d, not d.visibleRegion().isEmpty()) for d in opened]
+                for dock in opened:
+                    dock.hide()
+        else:
+            self._bring_docks_back()
+
+    def _bring_docks_back(self) -> None:
+        docks, self._docks_put_away = self._docks_put_away, []
+        for dock, _front in docks:
+            dock.show()
+        for dock, front in docks:
+            if front:  # a tab that was in front is in front again
+                dock.raise_()
 
     def _action(self, text: str, slot, shortcut=None, tip: str | None = None) -> QAction:
         a = QAction(text, self)
@@ -356,7 +388,8 @@ class MainWindow(QMainWindow):
 
     def replace_melody(self, melody: Melody, label: str = "Generate") -> None:
         """Replace every note by ``melody``'s as one undoable step (for Generate and friends); a melody that
-        carries chords (a frozen Endless phrase) replaces the chosen chords too, in the same step."""
+        carries chords (a frozen Endless phrase) replaces the chosen chords too, in the same step. The roll
+        follows: the new notes are scrolled into view."""
         from . import commands
 
         change = self.doc.plan_delete(list(self.doc.notes), label)
@@ -370,8 +403,9 @@ class MainWindow(QMainWindow):
             ticks = set(self.doc.chords) | set(melody.chords)
             chords = ChordChange({t: self.doc.chords.get(t) for t in ticks}, {t: melody.chords.get(t) for t in ticks})
             self.undo_stack.push(commands.NotesAndChordsCommand(self.doc, change, chords, label))
-            return
-        commands.push(self.undo_stack, self.doc, change)
+        else:
+            commands.push(self.undo_stack, self.doc, change)
+        self.roll.reveal_notes()  # the new notes in view, wherever the roll was scrolled
 
     def set_song_settings(self, **values) -> bool:
         """The melody's tempo, meter or instrument (``qpm``, ``time_signature``, ``program``) as one undo step."""
@@ -452,27 +486,44 @@ class MainWindow(QMainWindow):
         return True
 
     def file_open(self) -> bool:
-        if not self.maybe_save():
-            return False
+        """File → Open: the file first, then (once it has read well) the unsaved-changes question, so a
+        cancelled or failed open never asks it, and never loses the melody."""
         path = self.ask_open_path(self, self.settings.get("last_dir", ""))
-        return bool(path) and self.open_path(path)
+        return bool(path) and self.open_file(path)
+
+    def open_file(self, path: str) -> bool:
+        """Open ``path`` in place of the melody as the user asked (Open, Open Recent, a dropped file): read it,
+        then ask about unsaved changes, then load it. A file that cannot be read says why and changes nothing."""
+        imported = self._import(path)
+        if imported is None or not self.maybe_save():
+            return False
+        return self._load_imported(path, imported)
 
     def open_path(self, path: str, track: int | None = None) -> bool:
         """Load a MIDI file (its melody from ``track``, else the track chosen for it last time, else the
-        importer's guess); a bad file leaves the current melody untouched and says why."""
+        importer's guess); a bad file leaves the current melody untouched and says why. Asks nothing:
+        ``open_file`` asks about unsaved changes first."""
+        imported = self._import(path, track)
+        return imported is not None and self._load_imported(path, imported)
+
+    def _import(self, path: str, track: int | None = None):
+        """The file's import, or None after saying (status bar and a message box) why it cannot be opened
+        and what to do."""
         track = self._remembered_track(path) if track is None else track
         try:
             try:
-                imported = read_midi(path, track=track)
+                return read_midi(path, track=track)
             except MidiImportError:
                 if track is None:
                     raise
-                imported = read_midi(path)  # the remembered track is gone (the file changed): the importer's guess
+                return read_midi(path)  # the remembered track is gone (the file changed): the importer's guess
         except MidiImportError as err:
-            self.statusBar().showMessage(f"Could not open: {err.reason}")
+            self.statusBar().showMessage(f"Could not open {Path(path).name}: {err.explained}")
             if self.isVisible():
-                self.show_error(self, "Could not open MIDI file", str(err))
-            return False
+                self.show_error(self, "Could not open MIDI file", f"{err}\n\n{err.advice}")
+            return None
+
+    def _load_imported(self, path: str, imported) -> bool:
         melody, found = imported.melody, ""
         if not melody.chords and len(imported.accompaniment):  # the song's own harmony, for the Band
             from mguv_app.lofi.chord_detect import detect_chords
@@ -770,13 +821,12 @@ class MainWindow(QMainWindow):
             self.recent_menu.addAction("(none)").setEnabled(False)
 
     def open_recent(self, path: str) -> bool:
-        if not self.maybe_save():
-            return False
         if not Path(path).exists():
             self.settings.remove_recent(path)
-            self.statusBar().showMessage(f"{path} no longer exists")
+            self.statusBar().showMessage(f"{path} no longer exists: it was moved or deleted (it is off the "
+                                         "recent list now; File → Open finds it where it is)")
             return False
-        return self.open_path(path)
+        return self.open_file(path)
 
     # --- drag and drop ------------------------------------------------------------------------------
     @staticmethod
@@ -792,9 +842,9 @@ class MainWindow(QMainWindow):
 
     def dropEvent(self, event) -> None:  # noqa: N802
         path = self._dropped_midi(event.mimeData())
-        if path and self.maybe_save():
+        if path:
             event.acceptProposedAction()
-            self.open_path(path)
+            self.open_file(path)
 
     # --- autosave and recovery ----------------------------------------------------------------------
     def autosave_now(self) -> Path:
@@ -827,6 +877,11 @@ class MainWindow(QMainWindow):
         state, self._saved_state = self._saved_state, None
         if state is not None:
             self.restoreState(state)
+        elif self.default_dock_layout is not None and not self._shown_before:
+            self.default_dock_layout()  # the panels' places for the size the window has now (ui/dock_layout.py)
+        if not self._shown_before and self.tabs.currentIndex() != 0:  # shown first on the Training page
+            QTimer.singleShot(0, lambda: self._page_changed(self.tabs.currentIndex()))
+        self._shown_before = True
         super().showEvent(event)
         self._wrap_toolbars()
 
@@ -838,6 +893,7 @@ class MainWindow(QMainWindow):
         if not self.maybe_save():
             event.ignore()
             return
+        self._bring_docks_back()  # the saved layout is the Compose page's
         self.autosave_timer.stop()
         self.autosaver.end_session()
         self.settings.set("window/geometry", self.saveGeometry())

@@ -14,6 +14,8 @@ buttons that may shrink to their text, and a scroll area that scrolls only verti
   narrower than its content.
 * :func:`scroll_into_view` — scrolls the enclosing scroll area to a widget (new results in a
   short dock).
+* :class:`ErrorLabel` — an error shown where the action that failed is (a :class:`WrapLabel` in the
+  error colour, hidden while there is none).
 """
 
 from __future__ import annotations
@@ -238,3 +240,20 @@ def scroll_into_view(widget: QWidget, margin: int = 8) -> None:
         bar.setValue(max(0, top - margin))
     elif top + min(widget.height(), view_h - 2 * margin) + margin > bar.value() + view_h:
         bar.setValue(top + min(widget.height(), view_h - 2 * margin) + margin - view_h)
+
+
+ERROR_COLOUR = "#e57373"  # readable on the dark and the light theme (the Training tab's errors too)
+
+
+class ErrorLabel(WrapLabel):
+    """What went wrong with the action beside it, and what to do; hidden while empty, so it costs no room."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("", parent)
+        self.setObjectName("inline_error")
+        self.setStyleSheet(f"color: {ERROR_COLOUR};")
+        self.hide()
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt name)
+        super().setText(text)
+        self.setVisible(bool(text))

@@ -2,15 +2,17 @@
 
 Usage (from the repository root)::
 
-    xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python docs/screenshots/make_generation_shots.py \
+    xvfb-run -a -s "-screen 0 1400x900x24" .venv/bin/python docs/screenshots/make_generation_shots.py \
         [--model FOLDER] [--out docs/screenshots]
 
 ``--model`` defaults to the installed default model; without one, an untrained model of the
 default shapes is used (its melodies are noise: pass a trained folder for real pictures).
-Writes ``generation_panel.png`` (the window after Generate), ``rewrite.png`` (bars 5-6 rewritten,
+The window is 1280x800 (the smallest screen the docks are designed for) with every panel, as the app
+builds it (Generate, the latent map and Endless as tabs of one dock). Writes ``generation_panel.png``
+(the window after Generate), ``rewrite.png`` (bars 5-6 rewritten,
 the new bars selected) and ``latent_map.png`` (the map with pins A/B, the interpolation trail and
 the handle), ``waltz.png`` and ``jig.png`` (a 3/4 and a 6/8 melody: the bundled 3/4 and 6/8 models'
-variations), each kept under 300 KB.
+variations) and ``endless.png`` (Endless playing: what plays under Start), each kept under 300 KB.
 """
 
 from __future__ import annotations
@@ -76,20 +78,24 @@ def main() -> int:
     os.environ.setdefault("MGUV_AUDIO", "none")
     if not os.environ.get("DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
     from mguv_app.engine import TrainedModel
-    from ui.generation_link import attach_generation
+    from ui import app as ui_app
     from ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    folder = pick_model(args.model)
+    from mguv_app.engine import default_model_dir
+
+    if args.model or not (default_model_dir() / "config.json").exists():  # else the app's own choice:
+        folder = pick_model(args.model)  # the bundled model for the melody's meter
+        ui_app._chosen_model_loader = lambda time_signature=None: TrainedModel(folder, device="cpu")
     window = MainWindow()
     window.ask_unsaved = lambda parent: "discard"  # closing at the end must not ask
-    window.resize(1600, 1000)
-    session = attach_generation(window, model_loader=lambda: TrainedModel(folder, device="cpu"))
-    window.resizeDocks([window.docks["Generate"]], [460], Qt.Orientation.Horizontal)
+    window.ask_restore = lambda parent, rec: False
+    ui_app.attach_panels(window)
+    session = window.generation
+    window.resize(1280, 800)
     window.show()
 
     def pump(cond=lambda: False, seconds=60.0):
@@ -132,10 +138,12 @@ def main() -> int:
     panel.results.setCurrentRow(1)
     panel.place(1, "replace")
     window.roll.fit_to_content()
+    panel.actions_tabs.setCurrentWidget(panel.yours_page)  # the tab of Rewrite
     scroll_into_view(panel.rewrite_button)
     pump(seconds=0.5)
     save_small(window.grab(), out / "rewrite.png")
     window.roll.set_loop(None, None)
+    panel.actions_tabs.setCurrentWidget(panel.new_page)
 
     ctl = window.latent_map
     pts = sorted(session.store.points.values(), key=lambda p: p.xy[0])  # two points well apart
@@ -143,9 +151,7 @@ def main() -> int:
     ctl.pin("A")
     ctl.click_point(pts[-1 - len(pts) // 8].id)
     ctl.pin("B")
-    box = panel.interpolate_box
-    box.source_a.setCurrentIndex(box.source_a.findData("pin"))
-    box.source_b.setCurrentIndex(box.source_b.findData("pin"))
+    box = panel.interpolate_box  # its A and B followed the pins
     box.steps.setValue(7)
     box.run()
     pump(lambda: not session.busy)
@@ -173,6 +179,18 @@ def main() -> int:
         scroll_into_view(panel.generate_button)
         generate_and_place(seed, 0)
         save_small(window.grab(), out / f"{name}.png")
+
+    # Endless playing (through a silent output here): the phrase, its chords and the playhead under Start
+    lofi = window.lofi_panel
+    window.docks["Endless"].raise_()
+    lofi.start()
+    pump(lambda: lofi.session is not None and lofi.session.started, 120)
+    pump(seconds=6.0)
+    if lofi.now_playing.phrase is not None:
+        save_small(window.grab(), out / "endless.png")
+    else:
+        print("Endless did not start playing: endless.png not written", file=sys.stderr)
+    lofi.shutdown()
     session.shutdown()
     window.close()
     return 0

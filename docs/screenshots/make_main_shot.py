@@ -2,10 +2,11 @@
 
 Usage (from the repository root)::
 
-    xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python docs/screenshots/make_main_shot.py \
+    xvfb-run -a -s "-screen 0 1400x900x24" .venv/bin/python docs/screenshots/make_main_shot.py \
         [--out docs/screenshots]
 
-Opens the window as the app does (every panel, the installed default model), loads the demo
+Opens the window as the app does (every panel, the installed default model) at 1280x800, the smallest
+screen the docks are designed for, loads the demo
 melody (``make_demo_melody.py``), turns the transport's Band on so the chord strip shows over
 the ruler, chooses one chord by hand, and writes ``main_window.png`` (kept under 300 KB); then
 opens the chord strip's menu on bar 2 and writes ``chord_menu.png`` (grabbed from the screen, so
@@ -55,7 +56,7 @@ def main() -> int:
     window.ask_unsaved = lambda parent: "discard"
     window.ask_restore = lambda parent, rec: False
     attach_panels(window)
-    window.resize(1400, 860)
+    window.resize(1280, 800)
     window.show()
     window.open_path(str(demo))
 

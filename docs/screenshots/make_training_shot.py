@@ -2,7 +2,7 @@
 
 Usage (from the repository root)::
 
-    xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python docs/screenshots/make_training_shot.py \
+    xvfb-run -a -s "-screen 0 1400x900x24" .venv/bin/python docs/screenshots/make_training_shot.py \
         [--out docs/screenshots]
 
 Generates a folder of melodies (plus two broken files, so the "files not used" list has
@@ -72,7 +72,7 @@ def main() -> int:
     tab = win.training_tab
     tab.extra_sets = SMALL
     win.tabs.setCurrentWidget(tab)
-    win.resize(1600, 1000)
+    win.resize(1280, 800)  # the smallest screen the window is designed for
     win.show()
     tab.form.set_mode("scratch")
     tab.form.name.setText("my style")

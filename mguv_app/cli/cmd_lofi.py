@@ -12,7 +12,9 @@ HELP = ("generate N minutes of Lo-Fi (model melody + fitted jazz chords, bass, s
 
 
 def add_arguments(p) -> None:
-    p.add_argument("--minutes", type=float, default=3.0, help="length of music (default 3)")
+    p.add_argument("--minutes", type=float, default=3.0,
+                   help="length of music, rounded to the nearest whole phrase (the default model's phrase is 16 "
+                        "bars: 48 s at 80 BPM, so 1 gives 48 s and 3 gives 3.2 min); default 3")
     p.add_argument("--out", "-o", required=True, metavar="OUT.mid", help="the multitrack MIDI file to write")
     p.add_argument("--wav", metavar="OUT.wav", help="also render the file to WAV through FluidSynth")
     p.add_argument("--seed", type=int, default=0, help="seed (same seed, same music; default 0)")
@@ -49,7 +51,7 @@ def _load_model(args):
 
 def _run(args) -> int:
     from ..lofi.band import BandStyle
-    from ..lofi.export import export_stream
+    from ..lofi.export import export_stream, phrase_seconds
     from ..lofi.stream import LofiStream
 
     if not 0 < args.minutes <= 180:
@@ -88,6 +90,7 @@ def _run(args) -> int:
     if not args.json:
         print(file=sys.stderr)
     info = {"midi": res.midi_path, "wav": res.wav_path, "phrases": res.phrases, "seconds": round(res.seconds, 1),
+            "asked_minutes": args.minutes, "phrase_seconds": round(phrase_seconds(stream), 1),
             "key": str(stream.key), "bpm": style.bpm, "swing": style.swing, "mode": args.mode,
             "model": str(model.folder), "exact_repeats": res.repeats,
             "generate_seconds": round(res.generate_seconds, 2), "render_seconds": round(res.render_seconds, 2),
@@ -95,10 +98,16 @@ def _run(args) -> int:
     if args.json:
         print(json.dumps(info))
     else:
-        print(f"{res.midi_path}: {res.phrases} phrases, {res.seconds / 60:.1f} min in {stream.key} at {style.bpm:g} BPM"
+        print(f"{res.midi_path}: {res.phrases} phrase{'s' * (res.phrases != 1)} of "
+              f"{phrase_seconds(stream):.0f} s, {_length(res.seconds)} (the phrase boundary nearest the "
+              f"{args.minutes:g} min asked for) in {stream.key} at {style.bpm:g} BPM"
               + (f"; {res.wav_path}" if res.wav_path else "")
               + f" ({res.speed:.0f}x real time)")
     return 0
+
+
+def _length(seconds: float) -> str:
+    return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.1f} min"
 
 
 def run(args) -> int:

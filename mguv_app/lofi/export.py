@@ -60,10 +60,16 @@ class ExportResult:
         return self.seconds / max(1e-9, self.generate_seconds + self.render_seconds)
 
 
+def phrase_seconds(stream: LofiStream) -> float:
+    """How long one phrase plays at the stream's tempo (a 16-bar phrase at 80 BPM: 48 s)."""
+    return stream.bars * stream.ticks_per_bar * 60.0 / (stream.style.bpm * TICKS_PER_QUARTER)
+
+
 def phrases_for(stream: LofiStream, minutes: float) -> int:
-    """How many phrases cover ``minutes`` at the stream's tempo (at least one)."""
-    phrase_seconds = stream.bars * stream.ticks_per_bar * 60.0 / (stream.style.bpm * TICKS_PER_QUARTER)
-    return max(1, math.ceil(minutes * 60.0 / phrase_seconds))
+    """The number of whole phrases whose end is nearest to ``minutes`` (at least one): music stops at a
+    phrase boundary, the one closest to the length asked for (1 minute of 48 s phrases: one phrase,
+    48 s; 2 minutes: three, 2.4 min)."""
+    return max(1, math.floor(minutes * 60.0 / phrase_seconds(stream) + 0.5))
 
 
 def export_stream(stream: LofiStream, minutes: float, midi_path, wav_path=None, soundfont=None,

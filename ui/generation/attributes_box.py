@@ -8,23 +8,26 @@ A short debounce turns a slider drag into one model call.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QPushButton, QSlider
+from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QSlider
 
 from mguv_app.generation import shift_attributes
 from mguv_app.generation.jobs import ATTRIBUTES
+
+from .action_page import ActionPage
 
 SCALE = 2.0  # slider at the end = 2 attribute vectors (top-quartile minus bottom-quartile mean)
 LABELS = {"density": ("sparser", "denser"), "pitch": ("lower", "higher"),
           "syncopation": ("less syncopated", "more syncopated")}
 
 
-class AttributesBox(QGroupBox):
+class AttributesBox(ActionPage):
     def __init__(self, session, panel) -> None:
-        super().__init__("Attributes")
+        super().__init__()
         self.session, self.panel = session, panel
         self.base = None
         self.sliders: dict[str, QSlider] = {}
-        grid = QGridLayout(self)
+        grid = QGridLayout()
+        self.outer.addLayout(grid)
         for row, key in enumerate(ATTRIBUTES):
             low, high = LABELS[key]
             s = QSlider(Qt.Orientation.Horizontal)
@@ -40,6 +43,8 @@ class AttributesBox(QGroupBox):
         self.reset_button.setToolTip("Sliders back to the middle; the next move starts from the melody as it is")
         self.reset_button.clicked.connect(lambda _=False: self.reset())
         grid.addWidget(self.reset_button, len(ATTRIBUTES), 2)
+        grid.setColumnStretch(1, 1)
+        self.finish()
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(150)
@@ -66,9 +71,9 @@ class AttributesBox(QGroupBox):
     def apply(self) -> bool:
         base, amounts = self.base, self.amounts()
         if base is None or not base.notes:
-            self.panel.status.setText("Attributes: the piano roll is empty")
+            self.panel.show_error(self, "Attributes: the piano roll is empty: draw a melody or place a result first")
             return False
-        return self.session.run("Changing attributes",
+        return self.panel.run(self, "Changing attributes",
                                 lambda model, tok: shift_attributes(model, base, amounts, tok),
                                 lambda res: self.session.show(res.melodies[0], "Attributes"))
 

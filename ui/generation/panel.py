@@ -1,8 +1,13 @@
-"""The Generate dock: Generate (bars, variations, temperature, seed), results, Continue, Interpolate, attributes.
+"""The Generate dock: what to do (tabs: New, From yours, Interpolate, Attributes), the results, a message line.
+
+Designed for a 1280x800 screen and up: one tab of actions is shown at a time (each a few rows), so the
+results list below them gets the rest of the dock's height and every action is one click away instead
+of below the fold. The message line, the busy bar and Cancel sit under the scrolling part of the dock
+(see ``generation_link``), so they show however far it is scrolled. An error shows where the eye is:
+in the status bar, on the message line, and under the action that failed (its tab comes to the front).
 
 The panel only gathers parameters and shows results; the work runs in ``mguv_app.generation``
-on the session's worker thread. While a job runs, the action buttons are disabled, a busy
-bar and Cancel show below the scrolling part of the dock; new results are scrolled into view.
+on the session's worker thread. While a job runs, the action buttons are disabled.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -30,12 +36,15 @@ from mguv_app.generation.meter_plan import meter_plan
 from mguv_app.models_registry import writes_meter
 from mguv_app.music import Melody, Note
 
-from ..widgets import WrapLabel, scroll_into_view
+from ..widgets import ElidedLabel, fit_button, scroll_into_view
+from .action_page import ActionPage
 from .attributes_box import AttributesBox
 from .interpolate_box import InterpolateBox
 from .placing import in_sequence
 from .results import ResultList
 from .session import GenerationSession
+
+ERROR_MS = 15000  # an error stays in the status bar this long (other messages 5 s)
 
 
 def _button(text: str, tip: str, slot) -> QPushButton:
@@ -66,20 +75,34 @@ class GeneratePanel(QWidget):
         self.model_actions: list[QWidget] = []
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 6, 6, 6)
-        self.status = WrapLabel("Loading the model…" if session.loading else "The model loads when this panel shows")
-        lay.addWidget(self.status)
-        lay.addWidget(self._build_generate())
-        lay.addWidget(self._build_results(), 1)
-        lay.addWidget(self._build_continue())
+        results_box = self._build_results()  # first: the Interpolate tab follows what is picked in it
+        self.actions_tabs = QTabWidget()
+        self.actions_tabs.setDocumentMode(True)
+        self.actions_tabs.setUsesScrollButtons(False)  # every tab's name whole, never behind arrows
+        self.new_page = self._build_generate()
+        self.actions_tabs.addTab(self.new_page, "New")
+        self.yours_page = self._build_continue()
+        self.actions_tabs.addTab(self.yours_page, "From yours")
         self.interpolate_box = InterpolateBox(session, self)
-        lay.addWidget(self.interpolate_box)
+        self.actions_tabs.addTab(self.interpolate_box, "Interpolate")
         self.attributes_box = AttributesBox(session, self)
-        lay.addWidget(self.attributes_box)
-        # the busy bar and Cancel sit under the scrolling panel (see ``footer``), so they show
-        # however far the panel is scrolled; the panel keeps them itself only when not docked
+        self.actions_tabs.addTab(self.attributes_box, "Attributes")
+        tips = ["Sample new melodies from the model", "Continue, rewrite bars of, or vary the melody in the roll",
+                "Melodies that morph from A to B", "Make the melody denser, higher, more syncopated…"]
+        for i, tip in enumerate(tips):
+            self.actions_tabs.setTabToolTip(i, tip)
+        lay.addWidget(self.actions_tabs)
+        lay.addWidget(results_box, 1)
+        # the message line, busy bar and Cancel sit under the scrolling panel (see ``footer``), so they
+        # show however far the panel is scrolled; the panel keeps them itself only when not docked
         self.footer = QWidget()
-        busy_row = QHBoxLayout(self.footer)
-        busy_row.setContentsMargins(6, 2, 6, 4)
+        foot = QVBoxLayout(self.footer)
+        foot.setContentsMargins(6, 2, 6, 4)
+        foot.setSpacing(2)
+        # one line: the full text is its tooltip, in the status bar and in View → Messages…
+        self.status = ElidedLabel("Loading the model…" if session.loading else "The model loads when this panel shows")
+        foot.addWidget(self.status)
+        busy_row = QHBoxLayout()
         self.busy_bar = QProgressBar()
         self.busy_bar.setRange(0, 0)
         self.busy_bar.setTextVisible(False)
@@ -87,8 +110,10 @@ class GeneratePanel(QWidget):
         self.busy_bar.hide()
         self.cancel_button = _button("Cancel", "Stop the running job", session.cancel)
         self.cancel_button.setEnabled(False)
+        self.cancel_button.hide()
         busy_row.addWidget(self.busy_bar, 1)
         busy_row.addWidget(self.cancel_button)
+        foot.addLayout(busy_row)
         lay.addWidget(self.footer)
         self.model_actions += self.interpolate_box.actions + self.attributes_box.actions
         session.modelChanged.connect(self._model_changed)
@@ -98,8 +123,8 @@ class GeneratePanel(QWidget):
         self._model_changed(session.model)
 
     # --- building -------------------------------------------------------------------------------
-    def _build_generate(self) -> QGroupBox:
-        box = QGroupBox("Generate")
+    def _build_generate(self) -> ActionPage:
+        page = ActionPage()
         self.bars = QSpinBox()
         self.bars.setRange(1, 64)
         self.bars.setValue(16)
@@ -120,20 +145,27 @@ class GeneratePanel(QWidget):
         seed_row.addWidget(self.seed, 1)
         seed_row.addWidget(self.seed_lock)
         # two columns, each label above its field: fits a narrow dock without cutting the right column
-        grid = QGridLayout(box)
+        grid = self.settings_grid = QGridLayout()
+        grid.setContentsMargins(0, 0, 0, 0)
         grid.addLayout(_labelled("Length", self.bars), 0, 0)
         grid.addLayout(_labelled("Variations", self.count), 0, 1)
         grid.addLayout(_labelled("Temperature", self.temperature), 1, 0)
         grid.addLayout(_labelled("Seed", seed_row, self.seed), 1, 1)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
+        page.outer.addLayout(grid)
+        # one-line settings below the two columns (``add_setting_row``: a label beside its field)
+        self.setting_rows = QGridLayout()
+        self.setting_rows.setContentsMargins(0, 0, 0, 0)
+        self.setting_rows.setColumnStretch(1, 1)
+        page.outer.addLayout(self.setting_rows)
         self.fit_key = QCheckBox()
         self.fit_key.setToolTip("Move each variation by at most a tritone so that it fits the key chosen in the "
                                 "piano roll's toolbar (the model writes in every key)")
         settings = self.session.window.settings
         self.fit_key.setChecked(settings.get("generate/fit_key", True, bool))  # a choice kept across sessions
         self.fit_key.toggled.connect(lambda on: settings.set("generate/fit_key", bool(on)))
-        grid.addWidget(self.fit_key, 2, 0, 1, 2)
+        page.outer.addWidget(self.fit_key)
         roll = self.session.window.roll
         roll.scaleChanged.connect(self._roll_scale_changed)
         self._roll_scale_changed(roll.key, roll.scale)
@@ -142,13 +174,23 @@ class GeneratePanel(QWidget):
                                    "fits the chords you chose for the Band best (right-click a chord over the ruler)")
         self.fit_chords.setChecked(settings.get("generate/fit_chords", True, bool))
         self.fit_chords.toggled.connect(lambda on: settings.set("generate/fit_chords", bool(on)))
-        grid.addWidget(self.fit_chords, 3, 0, 1, 2)
+        page.outer.addWidget(self.fit_chords)
         self.session.chordsChanged.connect(self._doc_chords_changed)  # a Qt connection: it dies with the panel
         self._doc_chords_changed()
         self.generate_button = _button("Generate", "Sample new melodies from the model", self.generate)
-        grid.addWidget(self.generate_button, 4, 0, 1, 2)
+        page.outer.addWidget(self.generate_button)
         self.model_actions.append(self.generate_button)
-        return box
+        page.finish()
+        return page
+
+    def add_setting_row(self, label: str, field: QWidget) -> None:
+        """A one-line setting under Length/Variations and Temperature/Seed (``label`` beside ``field``), e.g.
+        the phrase form: it takes one row of the New tab and the dock stays as narrow."""
+        row = self.setting_rows.rowCount()
+        text = QLabel(label)
+        text.setBuddy(field)
+        self.setting_rows.addWidget(text, row, 0)
+        self.setting_rows.addWidget(field, row, 1)
 
     def _build_results(self) -> QGroupBox:
         box = self.results_box = QGroupBox("Results")
@@ -165,13 +207,14 @@ class GeneratePanel(QWidget):
         self.sequence_button = _button("All in sequence", "Place every result one after another",
                                        self.place_all)
         for b in (self.replace_button, self.insert_button, self.sequence_button):
-            row.addWidget(b)
+            row.addWidget(fit_button(b))  # a narrow dock shrinks them to their text instead of cutting the row
+            b.setEnabled(False)
         lay.addLayout(row)
         return box
 
-    def _build_continue(self) -> QGroupBox:
-        box = QGroupBox("From your melody")
-        col = QVBoxLayout(box)
+    def _build_continue(self) -> ActionPage:
+        page = ActionPage()
+        col = page.outer
         row = QHBoxLayout()
         col.addLayout(row)
         self.continue_bars = QSpinBox()
@@ -206,8 +249,13 @@ class GeneratePanel(QWidget):
         vary_row.addWidget(self.vary_amount)
         vary_row.addWidget(self.vary_button, 1)
         col.addLayout(vary_row)
+        note = QLabel("Variations, Temperature and the seed are the New tab's.")
+        note.setWordWrap(True)
+        note.setEnabled(False)
+        col.addWidget(note)
         self.model_actions += [self.continue_button, self.rewrite_button, self.vary_button]
-        return box
+        page.finish()
+        return page
 
     # --- state ----------------------------------------------------------------------------------
     def _model_changed(self, model) -> None:
@@ -226,8 +274,8 @@ class GeneratePanel(QWidget):
             w.setEnabled(ready and not busy)
         self.attributes_box.update_enabled(ready and not busy)
         self.busy_bar.setVisible(busy)
+        self.cancel_button.setVisible(busy)  # no idle Cancel taking room in a short dock
         self.cancel_button.setEnabled(busy)
-        self.footer.setVisible(busy)  # no idle Cancel taking a row of a short dock
 
     def _show_results(self) -> None:
         r = self.session.results
@@ -239,6 +287,25 @@ class GeneratePanel(QWidget):
             self.results.setCurrentRow(0)
             # in a short dock the list may be scrolled away: bring the new results into view
             scroll_into_view(self.results_box)
+
+    # --- messages -------------------------------------------------------------------------------
+    def show_error(self, page: QWidget, text: str) -> None:
+        """An error where the eye is: under the action (its tab in front), on the message line, in the
+        status bar (longer than other messages)."""
+        if page.parentWidget() is not None:
+            self.actions_tabs.setCurrentWidget(page)
+        page.error.setText(text)
+        self.status.setText(text)
+        self.session.window.statusBar().showMessage(text, ERROR_MS)
+        scroll_into_view(page.error)
+
+    def clear_error(self, page: QWidget) -> None:
+        page.error.setText("")
+
+    def run(self, page: ActionPage, what: str, fn, on_done) -> bool:
+        """``session.run`` for an action on ``page``: its old error goes, a failure shows there."""
+        self.clear_error(page)
+        return self.session.run(what, fn, on_done, lambda text: self.show_error(page, text))
 
     # --- actions --------------------------------------------------------------------------------
     def _roll_scale_changed(self, key: int, scale: str) -> None:
@@ -277,22 +344,23 @@ class GeneratePanel(QWidget):
             ts = model.time_signature
             done += (f"; the model learnt {ts[0]}/{ts[1]} melodies, so its phrases run in {ts[0]}/{ts[1]} "
                      f"bars, not {m.time_signature[0]}/{m.time_signature[1]}")
-        return self.session.run(
-            f"Generating {count} variation{'s' * (count > 1)}" + (" over your chords" if chords else ""),
+        return self.run(
+            self.new_page, f"Generating {count} variation{'s' * (count > 1)}" + (" over your chords" if chords else ""),
             lambda model, tok: generate_variations(model, count, bars, temp, seed, m.qpm, m.program, tok, key,
                                                    chords),
-            lambda res: self._done(res, "generated", done))
+            lambda res: self._done(res, "generated", done + ": click one to hear it, double-click to place it"))
 
     def continue_(self) -> bool:
         prompt = self.session.prompt()
         if not prompt.notes:
-            self.status.setText("Draw or select some notes to continue first")
+            self.show_error(self.yours_page, "Draw or select some notes to continue first: Continue adds bars "
+                            "after them")
             return False
         bars, temp, seed = self.continue_bars.value(), self.temperature.value(), self.seed.value()
         chords = prompt.chords if self.target_chords() else None  # the prompt's chords, moved with it
         kept = self._meter_note(prompt)
-        return self.session.run(
-            f"Continuing by {bars} bars",
+        return self.run(
+            self.yours_page, f"Continuing by {bars} bars",
             lambda model, tok: continue_melody(model, prompt, bars, temp, seed, tok, chords),
             lambda res: self._done(res, "generated", "continuation ready: double-click to place it" + (
                 f" (the best fit to your chords of {res.meta['candidates']})" if "candidates" in res.meta else "")
@@ -338,15 +406,15 @@ class GeneratePanel(QWidget):
     def rewrite(self) -> bool:
         span = self.session.rewrite_span()
         if span is None:
-            self.status.setText("Draw some notes first: Rewrite replaces bars of a melody")
+            self.show_error(self.yours_page, "Draw some notes first: Rewrite replaces bars of a melody")
             return False
         seed = self._next_seed()
         melody, (start, end) = self.session.window.melody, span
         count, temp = self.count.value(), self.temperature.value()
         chords = self.target_chords()
         bars, kept = self._bars_label(start, end), self._meter_note(melody)
-        return self.session.run(
-            f"Rewriting {bars}",
+        return self.run(
+            self.yours_page, f"Rewriting {bars}",
             lambda model, tok: rewrite_bars(model, melody, start, end, count, temp, seed, tok, chords),
             lambda res: self._done(res, "generated", f"{bars} rewritten, {count} version{'s' * (count > 1)} "
                                    f"(seed {seed}): double-click one to place it" + self._fit_note(res) + kept))
@@ -354,14 +422,14 @@ class GeneratePanel(QWidget):
     def vary(self) -> bool:
         melody = self.session.prompt()
         if not melody.notes:
-            self.status.setText("Draw or select some notes to vary first")
+            self.show_error(self.yours_page, "Draw or select some notes to vary first")
             return False
         seed = self._next_seed()
         count, temp, amount = self.count.value(), self.temperature.value(), self.vary_amount.value()
         chords = melody.chords if self.target_chords() else None  # the prompt's chords, moved with it
         kept = self._meter_note(melody)
-        return self.session.run(
-            f"Varying by {amount:.2f}",
+        return self.run(
+            self.yours_page, f"Varying by {amount:.2f}",
             lambda model, tok: vary_melody(model, melody, count, amount, temp, seed, tok, chords or None),
             lambda res: self._done(res, "generated", f"{count} variation{'s' * (count > 1)} {amount:.2f} away "
                                    f"(seed {seed}): double-click one to place it" + self._fit_note(res) + kept))
@@ -382,7 +450,7 @@ class GeneratePanel(QWidget):
 
     def place(self, row: int, mode: str) -> bool:
         if not 0 <= row < len(self.results.melodies):
-            self.status.setText("Pick a result first")
+            self.session.message.emit("Pick a result first: click a thumbnail, then Replace or Insert")
             return False
         m = self.results.melodies[row]
         span = self._span_of_results()
@@ -394,7 +462,7 @@ class GeneratePanel(QWidget):
             doc.select([i for i, n in doc.notes.items() if span[0] <= n.start < span[1]])
         else:
             self.session.show(m, "Generate")
-        self.status.setText(f"Placed {m.name}")
+        self.session.message.emit(f"Placed {m.name} (Ctrl+Z takes it back)")
         return True
 
     def place_all(self) -> bool:
@@ -403,5 +471,5 @@ class GeneratePanel(QWidget):
             return False
         bars = self.session.model.bars if self.session.model is not None else None
         self.session.show(in_sequence(ms, max(bars or 1, max(m.num_bars for m in ms))), "Place all")
-        self.status.setText(f"Placed {len(ms)} results in sequence")
+        self.session.message.emit(f"Placed {len(ms)} results in sequence (Ctrl+Z takes them back)")
         return True

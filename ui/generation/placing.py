@@ -40,6 +40,7 @@ def replace(window, melody: Melody, label: str = "Generate", drag: int | None = 
     change.select_after = set()
     if not change.empty:
         window.undo_stack.push(MapDragCommand(doc, change, drag))
+        window.roll.reveal_notes()
 
 
 def insert_at_cursor(window, melody: Melody, label: str = "Insert generated") -> int:
@@ -50,6 +51,7 @@ def insert_at_cursor(window, melody: Melody, label: str = "Insert generated") ->
     commands.push(window.undo_stack, window.doc, change, commands.PasteCommand)
     end = at + max(1, melody.num_bars) * melody.ticks_per_bar
     roll.set_edit_cursor(end)
+    roll.reveal_notes([n.moved(dt=at) for n in melody.notes])
     return at
 
 

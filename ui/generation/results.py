@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QPainter, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QListView, QListWidget, QListWidgetItem
 
 from mguv_app.music import Melody
@@ -10,6 +11,8 @@ from mguv_app.music import Melody
 from .thumbnails import melody_icon
 
 THUMB = QSize(150, 56)
+EMPTY_HINT = "New melodies appear here (Generate, Continue, Interpolate…): click one to hear it, double-click to " \
+    "put it into the piano roll"
 
 
 class ResultList(QListWidget):
@@ -36,6 +39,15 @@ class ResultList(QListWidget):
             item.setToolTip(f"{label}\n{len(m.notes)} notes · {m.num_bars} bars")
             item.setTextAlignment(Qt.AlignmentFlag.AlignHCenter)
             self.addItem(item)
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().paintEvent(event)
+        if self.count() == 0:  # an empty list says what it is for
+            p = QPainter(self.viewport())
+            p.setPen(self.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text))
+            p.drawText(self.viewport().rect().adjusted(12, 12, -12, -12),
+                       int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap), EMPTY_HINT)
+            p.end()
 
     def selected_rows(self) -> list[int]:
         return sorted(self.row(it) for it in self.selectedItems())

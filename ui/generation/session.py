@@ -24,6 +24,7 @@ from . import placing
 from .worker import JobRunner
 
 NO_MODEL = "No model installed yet"
+NO_MODEL_HINT = "Train one in the Training tab, or choose one there with “Use this model”"
 
 
 class GenerationSession(QObject):
@@ -68,7 +69,7 @@ class GenerationSession(QObject):
         self.loading = False
         self.model_error = msg
         self.model = None
-        self.message.emit(f"{NO_MODEL}: {msg}")
+        self.message.emit(self.no_model_text())
         self.modelChanged.emit(None)
 
     def set_model(self, model) -> None:
@@ -116,17 +117,29 @@ class GenerationSession(QObject):
         steps = getattr(self.model, "config", {}).get("steps")
         return f"{self.model.name}:{self.model.cfg.latent_dim}" + (f":{steps}" if steps is not None else "")
 
+    def no_model_text(self) -> str:
+        """Why there is no model, and what to do about it."""
+        why = f": {self.model_error}" if self.model_error else (" (it is still loading)" if self.loading else "")
+        return f"{NO_MODEL}{why}." + ("" if self.loading else f" {NO_MODEL_HINT}.")
+
     # --- jobs -----------------------------------------------------------------------------------
-    def run(self, what: str, fn, on_done) -> bool:
-        """Run ``fn(model, token)`` on the worker; messages for failure and cancel. False without a model."""
+    def run(self, what: str, fn, on_done, on_failed=None) -> bool:
+        """Run ``fn(model, token)`` on the worker; messages for failure and cancel. False without a model.
+        ``on_failed(text)`` also hears a failure (and a missing model), so the panel can show it at the action."""
         model = self.model
         if model is None:
-            self.message.emit(self.model_error and f"{NO_MODEL}: {self.model_error}" or NO_MODEL)
+            text = self.no_model_text()
+            self.message.emit(text)
+            if on_failed is not None:
+                on_failed(text)
             return False
         self.message.emit(f"{what}…")
 
         def failed(msg):
-            self.message.emit(f"{what} failed: {msg}")
+            text = f"{what} failed: {msg}"
+            self.message.emit(text)
+            if on_failed is not None:
+                on_failed(text)
 
         def cancelled():
             self.message.emit(f"{what} cancelled")

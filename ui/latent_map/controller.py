@@ -1,7 +1,10 @@
 """What clicks and drags on the latent map do.
 
-* Click a point: its melody goes into the piano roll and plays (decoded first when only
-  its latent is known); it becomes the *current latent* and the handle jumps to it.
+* Click a point: its melody plays (decoded first when only its latent is known), as a result
+  thumbnail's does; it becomes the *current latent* and the handle jumps to it. The piano roll
+  is not touched: a click never replaces the user's melody.
+* Double-click a point: its melody goes into the piano roll, one undo step (Ctrl+Z brings the
+  melody before it back), and plays.
 * Drag the handle: each position becomes a latent, ``pca.inverse_around(p, z_anchor)`` with
   the latent from before the drag as anchor (directions the map does not show are kept), or,
   with "Snap to A–B", the slerp between the pins at the handle's projection on the line.
@@ -34,10 +37,12 @@ class MapController(QObject):
         self.handle_z: np.ndarray | None = None
         self._anchor: np.ndarray | None = None
         self._drag = 0
+        self._told_drag = 0  # the drag whose first replacement the status bar explained
         self._play_after = False
         self.last_request_at = 0.0  # perf_counter of the newest handle position (for the benchmark)
         widget.set_store(session.store)
         widget.pointClicked.connect(self.click_point)
+        widget.pointDoubleClicked.connect(self.place_point)
         widget.handleMoved.connect(self.move_handle)
         widget.handleReleased.connect(self.release_handle)
         widget.pinRequested.connect(self.pin)
@@ -51,24 +56,39 @@ class MapController(QObject):
         ready = model is not None
         for w in (self.widget.pin_a, self.widget.pin_b, self.widget.add_button):
             w.setEnabled(ready)
-        self.widget.message.setText("Click a point to hear it; drag the handle to explore"
+        self.widget.message.setText("Click a point to hear it, double-click to place it; drag the handle to explore"
                                     if ready else "No model installed yet")
 
     # --- clicks ---------------------------------------------------------------------------------
     def click_point(self, pid: int) -> bool:
+        """Hear the point's melody (the piano roll keeps the user's); the handle jumps to it."""
+        return self._with_point(pid, self._hear, "{label}: double-click to put it into the piano roll")
+
+    def place_point(self, pid: int) -> bool:
+        """Put the point's melody into the piano roll (one undo step) and play it."""
+        return self._with_point(pid, self._show_and_play, "{label} is in the piano roll (Ctrl+Z brings back "
+                                "what was there)")
+
+    def _with_point(self, pid: int, then, message: str) -> bool:
+        """Make point ``pid`` the current latent, then ``then(melody, label)`` with its melody (decoded
+        first on the map's worker when only its latent is known)."""
         p = self.session.store.get(pid)
         if p is None or self.session.model is None:
             return False
         self.current_z, self.handle_z, self.current_label = p.z.copy(), p.z.copy(), p.label
         self.widget.place_handle(*p.xy)
-        self.widget.message.setText(p.label)
+        self.widget.message.setText(message.format(label=p.label))
         if p.melody is not None:
-            self._show_and_play(p.melody, p.label)
+            then(p.melody.copy(), p.label)
             return True
         model, like = self.session.model, self.session.window.melody
         self.latest.request(lambda tok: decode_latent(model, p.z, like, tok),
-                            lambda m: self._show_and_play(m, p.label), self.widget.message.setText)
+                            lambda m: then(m, p.label), self.widget.message.setText)
         return True
+
+    def _hear(self, melody, label: str) -> None:
+        melody.name = label
+        self.session.audition(melody)
 
     def _show_and_play(self, melody, label: str) -> None:
         melody.name = label
@@ -110,6 +130,10 @@ class MapController(QObject):
 
     def _decoded(self, melody, drag: int, asked: float) -> None:
         melody.name = "Latent map"
+        if drag != self._told_drag:  # the first melody of a drag: say how to get the old one back
+            self._told_drag = drag
+            self.session.message.emit("Dragging the handle puts its melody into the piano roll: Ctrl+Z after the "
+                                      "drag brings back what was there")
         self.session.show(melody, "Latent map drag", drag=drag)
         self.decoded.emit(melody, asked)
         if self._play_after and self.latest.idle:

@@ -30,7 +30,8 @@ def _tip(x, y, data):  # pyqtgraph calls this for the hovered spots
 
 
 class LatentMapWidget(QWidget):
-    pointClicked = Signal(int)
+    pointClicked = Signal(int)  # a click on a point: hear it
+    pointDoubleClicked = Signal(int)  # a double-click: put it into the piano roll
     handleMoved = Signal(float, float)
     handleReleased = Signal(float, float)
     pinRequested = Signal(str)
@@ -170,6 +171,10 @@ class LatentMapWidget(QWidget):
     def _handle_done(self, _item) -> None:
         self.handleReleased.emit(*self.handle_pos())
 
-    def _clicked(self, _item, spots, _event=None) -> None:
+    def _clicked(self, _item, spots, event=None) -> None:
         if len(spots):
-            self.pointClicked.emit(int(spots[0].data()[0]))
+            pid = int(spots[0].data()[0])
+            if event is not None and event.double():  # (its first click already auditioned the point)
+                self.pointDoubleClicked.emit(pid)
+            else:
+                self.pointClicked.emit(pid)

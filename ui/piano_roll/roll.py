@@ -17,7 +17,7 @@ from mguv_app.music import TICKS_PER_QUARTER
 from .. import commands, dialogs
 from ..themes import DARK, Theme, velocity_color
 from .canvas import VELOCITY_BUCKETS, NoteCanvas
-from .geometry import Geometry
+from .geometry import MIN_ROW, Geometry
 from .keyboard import PianoKeyboard
 from .ruler import Ruler
 from .velocity_lane import VelocityLane
@@ -304,6 +304,34 @@ class PianoRoll(QWidget):
         else:
             self.geo.fit(0, 4 * bar, 60, 84)
         self._view_moved(auto_fit=True)
+
+    def reveal_notes(self, notes=None) -> None:
+        """Bring notes that just arrived (a whole melody replaced: Generate, the map, Freeze) into view.
+        Until the user has zoomed or scrolled, the roll fits them as it fits an opened file; after that,
+        their pitch range is scrolled into view (the rows zoomed out only when it is taller than the view)
+        and their start when it is off screen; the time zoom stays the user's. ``notes``: the document's."""
+        notes = list(self.doc.notes.values() if notes is None else notes)
+        if not notes:
+            return
+        if self._auto_fit:
+            self.fit_to_content()
+            return
+        g = self.geo
+        pad = 2
+        p0, p1 = max(0, min(n.pitch for n in notes) - pad), min(127, max(n.pitch for n in notes) + pad)
+        rows = p1 - p0 + 1
+        if rows * g.row > g.view_h:
+            g.row = max(MIN_ROW, g.view_h / rows)
+        low, high = g.visible_pitches()
+        # whole rows only: the top and bottom rows may be cut by the view's edges
+        if p0 <= low or p1 >= high:
+            mid = (127 - (p0 + p1) / 2 + 0.5) * g.row
+            g.sy = mid - g.view_h / 2
+        t0, t1 = min(n.start for n in notes), max(n.end for n in notes)
+        first, last = g.visible_ticks()
+        if t0 < first or t0 >= last or (t1 > last and t1 - t0 <= last - first):
+            self.geo.sx = snap_floor(t0, self.doc.ticks_per_bar) * g.ppt
+        self._view_moved()
 
     def wheel(self, event, source) -> None:
         """Ctrl+wheel zooms time (Ctrl+Shift: pitch) around the mouse; over a note the wheel sets

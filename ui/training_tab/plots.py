@@ -1,4 +1,10 @@
-"""pyqtgraph views: dataset statistics (three histograms) and live training curves."""
+"""pyqtgraph views: dataset statistics (three histograms) and live training curves.
+
+The curves have no legend inside a plot (in a small plot it covers the curve): the tab shows one
+line above them, and both the curves and that line stay hidden until there is a point to draw, a
+placeholder saying what will appear there instead of empty axes. A plain wheel over a plot scrolls
+the page it is on (``ui/wheel_guard.py``); the plots do not zoom.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QSize, Qt
 
+VALIDATION_COLOUR = "#e57373"  # every held-out series: dots joined by a thin line
 CURVES = {  # series key -> (plot title, colour)
     "loss": ("Loss", "#f0a030"),
     "recon": ("Reconstruction", "#4fc3f7"),
@@ -33,6 +40,7 @@ class _Reflowing(pg.GraphicsLayoutWidget):
 
     COLUMNS: tuple[int, ...] = (3,)
     MIN_PLOT_WIDTH = 130  # below this the tick labels of an empty 0..1 axis overlap
+    FIXED_HEIGHT = False  # True: exactly ``min_height(rows)`` tall, never stretched by a tall column
 
     def _reflow_init(self, plots: list) -> None:
         self._grid_plots = plots
@@ -65,7 +73,10 @@ class _Reflowing(pg.GraphicsLayoutWidget):
             for i, p in enumerate(self._grid_plots):
                 lay.addItem(p, i // columns, i % columns)
             self._columns = columns
-            self.setMinimumHeight(self.min_height(math.ceil(len(self._grid_plots) / columns)))
+            height = self.min_height(math.ceil(len(self._grid_plots) / columns))
+            self.setMinimumHeight(height)
+            if self.FIXED_HEIGHT:
+                self.setMaximumHeight(height)
         mins = self._column_widths(columns) + [0.0] * (max(self.COLUMNS) - columns)
         if mins != getattr(self, "_column_mins", None):  # (only on a change: this re-lays out the plots)
             self._column_mins = mins
@@ -102,6 +113,7 @@ class StatsPlots(_Reflowing):
     """Pitch histogram, note density per window, note lengths."""
 
     COLUMNS = (3, 2, 1)
+    FIXED_HEIGHT = True  # the folder's statistics never push "What to do" (Device, Start) below the fold
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -153,21 +165,41 @@ class CurvePlots(_Reflowing):
             p.showGrid(x=True, y=True, alpha=0.2)
             p.setLabel("bottom", "step")
             self.plots[title] = p
-        self.plots["Accuracy"].addLegend(offset=(-5, -5))
         self.data: dict[str, tuple[list, list]] = {}
         self.lines = {}
         for key, (title, colour) in CURVES.items():
             if key.startswith("val_"):  # held-out figures: sparse, so dots joined by a thin line
-                name = "validation" if key == "val_tf_accuracy" else None
                 line = self.plots[title].plot([], [], pen=pg.mkPen(colour, width=1), symbol="o", symbolSize=7,
-                                              symbolBrush=colour, symbolPen=None, name=name)
+                                              symbolBrush=colour, symbolPen=None)
                 line.setZValue(10)
             else:
-                name = "train" if key == "tf_accuracy" else None
-                line = self.plots[title].plot([], [], pen=pg.mkPen(colour, width=2), name=name)
+                line = self.plots[title].plot([], [], pen=pg.mkPen(colour, width=2))
             self.lines[key] = line
             self.data[key] = ([], [])
+        for p in self.plots.values():
+            p.setMouseEnabled(False, False)  # a curve is read, not explored: no drag or wheel zoom to lose it in
+            p.hideButtons()
+        self._shown_when_empty: list = []
+        self._shown_with_points: list = []
         self._reflow_init(list(self.plots.values()))
+
+    def set_placeholder(self, when_empty: list, with_points: list) -> None:
+        """Widgets shown instead of the plots while there is nothing to draw (a placeholder line), and
+        widgets shown with them (their legend)."""
+        self._shown_when_empty, self._shown_with_points = list(when_empty), list(with_points)
+        self._sync_visible()
+
+    @property
+    def has_points(self) -> bool:
+        return any(xs for xs, _ys in self.data.values())
+
+    def _sync_visible(self) -> None:
+        has = self.has_points
+        self.setVisible(has)
+        for w in self._shown_with_points:
+            w.setVisible(has)
+        for w in self._shown_when_empty:
+            w.setVisible(not has)
 
     def min_height(self, rows: int) -> int:
         return 130 * rows
@@ -176,6 +208,7 @@ class CurvePlots(_Reflowing):
         for key, line in self.lines.items():
             self.data[key] = ([], [])
             line.setData([], [])
+        self._sync_visible()
 
     def add(self, event: dict, redraw: bool = True) -> None:
         """Append the figures one progress/eval event carries."""
@@ -194,10 +227,13 @@ class CurvePlots(_Reflowing):
                 touched = True
         if touched and redraw:
             self.redraw()
+        elif touched and not self.isVisible():
+            self._sync_visible()  # the first point: the plots replace the placeholder now
 
     def redraw(self) -> None:
         for key, line in self.lines.items():
             line.setData(*self.data[key])
+        self._sync_visible()
         self.reflow()  # longer step numbers widen the axes
 
     def points(self, key: str) -> int:

@@ -1,8 +1,14 @@
-"""Mode and settings: fine-tune the bundled model, train from scratch, or personalise (MidiMe); the meter."""
+"""Mode and settings: fine-tune the bundled model, train from scratch, or personalise (MidiMe); the meter.
+
+The everyday settings (name, meter, steps, device) are always shown; batch size, learning rate, β and
+MidiMe's latent size sit under "Advanced settings", folded by default, so that Start is in view on a
+1280x800 screen. The devices offered are the core's (``engine.device.device_choices``): a GPU that is
+not there is greyed out, with the reason in its tooltip and under the box.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -11,16 +17,20 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QRadioButton,
     QSpinBox,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
+
+from mguv_app.engine.device import device_choices
+
+from ..widgets import WrapLabel
 
 MODES = {
     "finetune": ("Fine-tune the bundled model (all weights)", {"steps": 2000, "lr": 3e-4}),
     "scratch": ("Train a new model from scratch", {"steps": 20000, "lr": 1e-3}),
     "personalize": ("Personalise in seconds on the CPU (MidiMe)", {"steps": 500}),
 }
-DEVICES = [("auto (GPU when present)", "auto"), ("CPU", "cpu"), ("GPU (CUDA)", "cuda")]
 METERS = [("4/4 (and 2/4, 2/2)", (4, 4)), ("3/4", (3, 4)), ("6/8", (6, 8))]  # a model learns the bars of one
 
 
@@ -65,8 +75,9 @@ class SettingsForm(QWidget):
         self.latent.setValue(4)
         self.latent.setToolTip("Size of MidiMe's small latent space")
         self.device = QComboBox()
-        for text, value in DEVICES:
-            self.device.addItem(text, value)
+        self.device_note = WrapLabel("")  # why the GPU is greyed out (empty where there is one)
+        self.device_note.setEnabled(False)
+        self.set_devices(device_choices())
         self.meter = QComboBox()
         for text, value in METERS:
             self.meter.addItem(text, value)
@@ -76,14 +87,48 @@ class SettingsForm(QWidget):
         form.addRow("Model name", self.name)
         form.addRow("Meter", self.meter)
         form.addRow("Steps", self.steps)
-        form.addRow("Batch size", self.batch)
-        form.addRow("Learning rate", self.lr)
-        form.addRow("β (KL weight)", self.beta)
-        form.addRow("Personal latent size", self.latent)
         form.addRow("Device", self.device)
+        form.addRow("", self.device_note)
         self.form = form
         lay.addLayout(form)
+        self.advanced_button = QToolButton()
+        self.advanced_button.setText("Advanced settings")
+        self.advanced_button.setCheckable(True)
+        self.advanced_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.advanced_button.setAutoRaise(True)
+        self.advanced_button.toggled.connect(self.show_advanced)
+        lay.addWidget(self.advanced_button)
+        self.advanced = QWidget()
+        adv = QFormLayout(self.advanced)
+        adv.setContentsMargins(0, 0, 0, 0)
+        adv.addRow("Batch size", self.batch)
+        adv.addRow("Learning rate", self.lr)
+        adv.addRow("β (KL weight)", self.beta)
+        adv.addRow("Personal latent size", self.latent)
+        lay.addWidget(self.advanced)
+        self.show_advanced(False)
         self.mode_buttons["finetune"].setChecked(True)
+
+    def show_advanced(self, on: bool) -> None:
+        """Unfold (or fold) batch size, learning rate, β and the personal latent size."""
+        self.advanced.setVisible(on)
+        self.advanced_button.setArrowType(Qt.ArrowType.DownArrow if on else Qt.ArrowType.RightArrow)
+        if self.advanced_button.isChecked() != on:
+            self.advanced_button.setChecked(on)
+
+    def set_devices(self, choices) -> None:
+        """Offer ``choices`` (``DeviceChoice``s); one that is not available is greyed out, with its reason."""
+        self.device.clear()
+        notes = []
+        for i, choice in enumerate(choices):
+            self.device.addItem(choice.label, choice.value)
+            if not choice.available:
+                self.device.model().item(i).setEnabled(False)
+                self.device.setItemData(i, choice.reason, Qt.ItemDataRole.ToolTipRole)
+                notes.append(f"{choice.label.split(':')[0]}: {choice.reason}")
+        self.device_note.setText("; ".join(notes))
+        self.device_note.setVisible(bool(notes))
+        self.device.setToolTip("Where training runs" + (f". {'; '.join(notes)}" if notes else ""))
 
     def _mode_changed(self, key: str) -> None:
         defaults = MODES[key][1]

@@ -35,12 +35,15 @@ from mguv_app.training.process import TrainingProcess, train_command
 
 from ..widgets import VScrollArea, WrapLabel, fit_button
 from .models_panel import ModelsPanel
-from .plots import CurvePlots, StatsPlots
+from .plots import VALIDATION_COLOUR, CurvePlots, StatsPlots
 from .refused_dialog import RefusedDialog
 from .settings_form import SettingsForm
 from .workers import PersonalizeWorker, ScanWorker
 
 POLL_MS = 100
+# one legend for every curve plot, above them (a legend inside a small plot covers its curve)
+CURVES_LEGEND = ("<span>━</span> the training batches &nbsp; "
+                 f"<span style='color:{VALIDATION_COLOUR}'>●</span> held-out melodies (validation)")
 
 ERROR_TEXT = {  # a resume reuses the run's saved settings, so these say "start again"
     "nan": "Training stopped: the loss became NaN (not a number). Start again with a lower learning rate.",
@@ -86,6 +89,7 @@ class TrainingTab(QWidget):
         self.show_error: Callable = lambda parent, title, text: QMessageBox.warning(parent, title, text)
         self.folder: str | None = None
         self._meter_picked = False  # the scan of a new folder may choose the meter once
+        self._scan_message = False  # the message line holds what the last scan found wrong
         self.windowset = None
         self.stats: dict | None = None
         self.scan_worker: ScanWorker | None = None
@@ -115,19 +119,22 @@ class TrainingTab(QWidget):
         row.addWidget(self.folder_label, 1)
         row.addWidget(self.choose_button)
         dv.addLayout(row)
-        self.scan_bar = QProgressBar()
+        self.scan_bar = QProgressBar()  # shown while a folder is scanned ("0 / 100 files" means nothing before)
         self.scan_bar.setFormat("%v / %m files")
         self.scan_bar.setValue(0)
+        self.scan_bar.hide()
         dv.addWidget(self.scan_bar)
         row = QHBoxLayout()
         self.scan_label = WrapLabel("")
         self.refused_button = QPushButton("Files not used…")
         self.refused_button.setEnabled(False)
+        self.refused_button.hide()  # until a scan has left files out
         self.refused_button.clicked.connect(self.show_refused)
         row.addWidget(self.scan_label, 1)
         row.addWidget(self.refused_button)
         dv.addLayout(row)
         self.stats_plots = StatsPlots()
+        self.stats_plots.hide()  # until a scan has melodies to count: no empty placeholder axes
         dv.addWidget(self.stats_plots)
         lv.addWidget(data)
 
@@ -171,7 +178,16 @@ class TrainingTab(QWidget):
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         pv.addWidget(self.message)
+        self.curves_placeholder = WrapLabel("The curves (loss, reconstruction, KL, ELBO, accuracy) appear here "
+                                            "once training starts.")
+        self.curves_placeholder.setEnabled(False)
+        self.curves_placeholder.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        pv.addWidget(self.curves_placeholder, 1)  # takes the curves' room: the rows above stay together
+        self.curves_legend = QLabel(CURVES_LEGEND)
+        self.curves_legend.setWordWrap(True)
+        pv.addWidget(self.curves_legend)
         self.curves = CurvePlots()
+        self.curves.set_placeholder([self.curves_placeholder], [self.curves_legend])
         pv.addWidget(self.curves, 1)
         models = QGroupBox("4. Your models")
         mlay = QVBoxLayout(models)
@@ -259,8 +275,13 @@ class TrainingTab(QWidget):
         self.folder_label.setText(self.folder)
         self.windowset = self.stats = None
         self.refused_button.setEnabled(False)
+        self.refused_button.hide()
+        self.stats_plots.hide()
+        if self._scan_message:  # what the last scan said is about that scan: a new one may say otherwise
+            self.set_message("")
         self.scan_label.setText("Scanning…")
         self.scan_bar.setRange(0, 0)
+        self.scan_bar.show()
         worker = ScanWorker(self.folder, self.scan_bars(), self.steps_per_bar, parent=self, meter=self.form.meter_value)
         worker.progress.connect(self._scan_progress)
         worker.finished_scan.connect(lambda ws, w=worker: self._scan_done(ws, w))
@@ -288,22 +309,46 @@ class TrainingTab(QWidget):
         self.scan_bar.setValue(r.files)
         if self._other_meter_wanted(ws):
             return  # the folder's melodies are in the other meter: scanning again for it
+        self.scan_bar.hide()  # the label says how many were read
         spb = self.steps_per_bar
-        bars = ws.train.shape[1] // spb if ws.train.ndim == 2 else "?"
+        bars = ws.train.shape[1] // spb if ws.train.ndim == 2 else self.scan_bars()
         self.scan_label.setText(f"{r.files} files: {r.read} read, {len(r.refused)} not usable; "
                                 f"{r.windows} windows of {bars} bars found")
         self.refused_button.setEnabled(bool(r.refused))
+        self.refused_button.setVisible(bool(r.refused))
         self.refused_button.setText(f"Files not used ({len(r.refused)})…")
         import numpy as np
 
-        self.stats = dataset_stats(np.concatenate([ws.train, ws.valid]) if len(ws.valid) else ws.train, spb)
-        self.stats_plots.show_stats(self.stats)
+        if r.windows:
+            self.stats = dataset_stats(np.concatenate([ws.train, ws.valid]) if len(ws.valid) else ws.train, spb)
+            self.stats_plots.show_stats(self.stats)
+            self.stats_plots.show()
         if r.files == 0:
-            self.set_message("This folder has no MIDI files (.mid, .midi, .kar, .rmi, .smf).", error=True)
+            self._scan_says("This folder has no MIDI files (.mid, .midi, .kar, .rmi, .smf): choose another "
+                            "folder, or drop one here.")
         elif r.windows == 0:
-            self.set_message(f"No melody in this folder is {bars} bars long with enough notes: "
-                             "training needs longer melodies.", error=True)
+            self._scan_says(self._no_windows_text(ws, bars))
         self._update_buttons()
+
+    def _scan_says(self, text: str) -> None:
+        """An error about the folder just scanned (the next scan clears it)."""
+        self.set_message(text, error=True)
+        self._scan_message = True
+
+    def _no_windows_text(self, ws, bars: int) -> str:
+        """Why a scan found nothing to train on, and what to do: another meter, or longer melodies."""
+        from collections import Counter
+
+        from mguv_app.training.data import refused_meter
+
+        ts = self.form.meter_value
+        meters = Counter(m for _p, reason in ws.report.refused for m in [refused_meter(reason)] if m)
+        if meters:
+            (num, den), count = meters.most_common(1)[0]
+            return (f"No melody in this folder is in {ts[0]}/{ts[1]} bars: {count} of its files are in "
+                    f"{num}/{den}. Choose {num}/{den} under Meter to train on them.")
+        return (f"No melody in this folder is {bars} bars long with enough notes to train on: add melodies of at "
+                f"least {bars} bars to it.")
 
     def _other_meter_wanted(self, ws) -> bool:
         """A folder scanned for the first time whose melodies are mostly in the other meter (they were left out
@@ -331,7 +376,7 @@ class TrainingTab(QWidget):
         if worker is not self.scan_worker:
             return
         self.scan_worker = None
-        self.scan_bar.setRange(0, 1)
+        self.scan_bar.hide()
         self.scan_label.setText(msg)
         self._update_buttons()
 
@@ -355,6 +400,7 @@ class TrainingTab(QWidget):
         return self.finetune_folder() or self.default_model_folder
 
     def set_message(self, text: str, error: bool = False) -> None:
+        self._scan_message = False
         self.message.setText(text)
         self.message.setStyleSheet("color: #e57373; font-weight: bold;" if error else "")
         if text:
