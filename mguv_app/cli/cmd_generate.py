@@ -51,18 +51,10 @@ def add_arguments(p) -> None:
 
 def _form(args):
     """The form ``--form`` and ``--phrase-bars`` ask for, checked against ``--bars`` (a CliError says why not)."""
-    from ..generation.form import FormError, parse_form
-    from ..generation.jobs import form_for
+    from ..generation.form import FormError, plan
 
-    text = args.form.strip()
     try:
-        if text.lower() in ("default", "free"):
-            return form_for(text, args.bars)
-        phrase_bars = args.phrase_bars
-        if phrase_bars is None:  # the phrases share the bars out: AABA in 16 bars is 4-bar phrases
-            count = len(parse_form(text).phrases)
-            phrase_bars = args.bars // count if args.bars % count == 0 else 4
-        return form_for(text, args.bars, phrase_bars)
+        return plan(args.form, args.bars, args.phrase_bars)
     except FormError as err:
         raise CliError(str(err)) from None
 

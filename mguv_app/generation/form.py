@@ -141,6 +141,38 @@ def default_form(bars: int) -> Form | None:
     return None
 
 
+AUTO = "auto"  # the dock's and the CLI's default: ``default_form`` for the length asked for
+CHOICES = (AUTO, FREE, *PRESETS)  # what the Generate dock's Form box lists (it also takes a typed form)
+
+
+def plan(text: str, bars: int, phrase_bars: int | None = None) -> Form | None:
+    """The form to write ``bars`` bars in, as the dock and ``mguv generate --form`` ask for it: "auto" (or
+    "default") ``default_form``, "free" none, else the form the text names in ``phrase_bars``-bar phrases,
+    by default the bars shared out among its phrases (AABA in 16 bars: 4-bar phrases). FormError says why a
+    form cannot be written."""
+    name = (text or AUTO).strip()
+    if name.lower() in (AUTO, "default"):
+        return default_form(bars)
+    if name.lower() == FREE:
+        return None
+    if phrase_bars is None:
+        count = len(parse_form(name).phrases)
+        phrase_bars = bars // count if bars % count == 0 and bars // count in PHRASE_BARS else 4
+    return fitted(parse_form(name, phrase_bars), bars)
+
+
+def preview(text: str, bars: int) -> str:
+    """What the Form box shows under it: "A A B A · 4-bar phrases", "free: the model's melody as it comes",
+    or why the form does not fit ("… is 16 bars long, the melody 8 …")."""
+    try:
+        form = plan(text, bars)
+    except FormError as err:
+        return str(err)
+    if form is None:
+        return "free: the model's melody as it comes, no form"
+    return f"{form.preview} · {form.phrase_bars}-bar phrases"
+
+
 def fitted(form: Form | None, bars: int | None) -> Form | None:
     """The form when it fills ``bars`` bars exactly (None: any length), else a FormError saying so."""
     if form is None or bars is None or form.bars == bars:

@@ -301,6 +301,7 @@ class FormComposer:
 
 REPEAT, ANSWER, MORE = "repeat", "answer", "more"
 ANSWERS = (MORE, REPEAT, ANSWER)  # how Continue goes on: more of the line, the phrase again, a consequent phrase
+ANSWER_LABELS = {MORE: "more of the line", REPEAT: "the phrase again, closing", ANSWER: "an answer (A A')"}
 
 
 def _chord_tones_at(chords: dict[int, str], melody: Melody, bar_start_step: int, phrase_steps: int,

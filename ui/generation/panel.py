@@ -16,6 +16,7 @@ import random
 
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDoubleSpinBox,
     QGridLayout,
     QGroupBox,
@@ -31,14 +32,17 @@ from PySide6.QtWidgets import (
 
 from mguv_app.editing import key_label
 from mguv_app.generation import continue_melody, generate_variations, rewrite_bars, vary_melody
+from mguv_app.generation.form import AUTO
 from mguv_app.generation.jobs import CHORD_CANDIDATES, bars_label
 from mguv_app.generation.meter_plan import meter_plan
+from mguv_app.generation.song_form import ANSWER_LABELS, ANSWERS
 from mguv_app.models_registry import writes_meter
 from mguv_app.music import Melody, Note
 
 from ..widgets import ElidedLabel, fit_button, scroll_into_view
 from .action_page import ActionPage
 from .attributes_box import AttributesBox
+from .form_box import FormChooser
 from .interpolate_box import InterpolateBox
 from .placing import in_sequence
 from .results import ResultList
@@ -159,6 +163,11 @@ class GeneratePanel(QWidget):
         self.setting_rows.setContentsMargins(0, 0, 0, 0)
         self.setting_rows.setColumnStretch(1, 1)
         page.outer.addLayout(self.setting_rows)
+        self.form_box = FormChooser(self.bars.value)
+        self.form_box.set_text(self.session.window.settings.get("generate/form", AUTO, str))
+        self.form_box.changed.connect(lambda: self.session.window.settings.set("generate/form", self.form_box.text()))
+        self.bars.valueChanged.connect(self.form_box.refresh)
+        self.add_setting_row("Form", self.form_box)
         self.fit_key = QCheckBox()
         self.fit_key.setToolTip("Move each variation by at most a tritone so that it fits the key chosen in the "
                                 "piano roll's toolbar (the model writes in every key)")
@@ -226,6 +235,16 @@ class GeneratePanel(QWidget):
         row.addWidget(QLabel("Add"))
         row.addWidget(self.continue_bars)
         row.addWidget(self.continue_button, 1)
+        answer_row = QHBoxLayout()
+        self.continue_answer = QComboBox()
+        for mode in ANSWERS:
+            self.continue_answer.addItem(ANSWER_LABELS[mode], mode)
+        self.continue_answer.setToolTip("How the new bars follow yours: more of the line; the last bars again, "
+                                        "closing on the key's tonic; or an answer that begins as they begin and "
+                                        "goes on anew to a close on the tonic (a musical period)")
+        answer_row.addWidget(QLabel("Then"))
+        answer_row.addWidget(self.continue_answer, 1)
+        col.addLayout(answer_row)
         self.rewrite_button = _button(
             "Rewrite bars", "New notes for the bars of the selected notes (or the loop region, or the bar at the "
             "edit cursor) that fit the music around them; every other note stays. Variations versions, with your "
@@ -334,10 +353,16 @@ class GeneratePanel(QWidget):
         return (roll.key, roll.scale) if self.fit_key.isEnabled() and self.fit_key.isChecked() else None
 
     def generate(self) -> bool:
+        problem = self.form_box.error()
+        if problem:
+            self.show_error(self.new_page, problem)
+            return False
+        form = self.form_box.form()
         seed = self._next_seed()
         count, bars, temp = self.count.value(), self.bars.value(), self.temperature.value()
         m, key, chords = self.session.window.melody, self.target_key(), self.target_chords()
-        done = f"{count} variations (seed {seed})" + (f" in {key_label(*key)}" if key else "") + (
+        done = f"{count} variations (seed {seed})" + (f" in {form.preview}" if form else "") + (
+            f" in {key_label(*key)}" if key else "") + (
             f", each the best fit to your chords of {CHORD_CANDIDATES}" if chords else "")
         model = self.session.model
         if model is not None and not writes_meter(model.steps_per_bar, model.time_signature, m.time_signature):
@@ -347,7 +372,7 @@ class GeneratePanel(QWidget):
         return self.run(
             self.new_page, f"Generating {count} variation{'s' * (count > 1)}" + (" over your chords" if chords else ""),
             lambda model, tok: generate_variations(model, count, bars, temp, seed, m.qpm, m.program, tok, key,
-                                                   chords),
+                                                   chords, form=form),
             lambda res: self._done(res, "generated", done + ": click one to hear it, double-click to place it"))
 
     def continue_(self) -> bool:
@@ -359,9 +384,10 @@ class GeneratePanel(QWidget):
         bars, temp, seed = self.continue_bars.value(), self.temperature.value(), self.seed.value()
         chords = prompt.chords if self.target_chords() else None  # the prompt's chords, moved with it
         kept = self._meter_note(prompt)
+        answer = self.continue_answer.currentData()
         return self.run(
             self.yours_page, f"Continuing by {bars} bars",
-            lambda model, tok: continue_melody(model, prompt, bars, temp, seed, tok, chords),
+            lambda model, tok: continue_melody(model, prompt, bars, temp, seed, tok, chords, answer=answer),
             lambda res: self._done(res, "generated", "continuation ready: double-click to place it" + (
                 f" (the best fit to your chords of {res.meta['candidates']})" if "candidates" in res.meta else "")
                 + kept))
