@@ -97,7 +97,10 @@ def _with_meta(data: bytes, events: list, drop: str | None = None) -> bytes:
 
 
 def write_midi(melody: Melody, path: str | os.PathLike, extra_tracks=()) -> None:
-    """Write ``melody`` atomically to ``path``; its track is named "Melody" for re-import."""
+    """Write ``melody`` atomically to ``path``; its track is named "Melody" for re-import. The bytes are read
+    back before the rename: a file that would not open again is not written (``MidiSaveError``)."""
+    from .midi_read import check_reopens
+
     named = melody.copy()
     named.name = "Melody"
-    atomic_write(path, melody_to_midi_bytes(named, extra_tracks))
+    atomic_write(path, melody_to_midi_bytes(named, extra_tracks), verify=lambda data: check_reopens(path, data))
