@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .common import add_model_arguments, load_trained_model, run_guarded
+from .common import (
+    CliError,
+    add_model_arguments,
+    check_out_file,
+    check_out_folder,
+    check_span,
+    load_trained_model,
+    run_guarded,
+    write_melody,
+)
 
 HELP = "encode + greedy-decode a MIDI file (or a folder of them) to check reconstruction"
 
@@ -16,7 +25,7 @@ def add_arguments(p) -> None:
 
 
 def _run(args) -> int:
-    from ..music import MidiImportError, iter_midi_files, read_midi, write_midi
+    from ..music import MidiImportError, iter_midi_files, read_midi
 
     models = {}  # without --model, each meter gets the bundled model whose bars fit it
 
@@ -27,17 +36,19 @@ def _run(args) -> int:
         return models[key]
 
     src = Path(args.input)
+    (check_out_folder if src.is_dir() else check_out_file)(args.out)
     pairs = [(src, Path(args.out))] if not src.is_dir() else \
         [(f, Path(args.out) / f.relative_to(src)) for f in iter_midi_files([src])]
     refused = 0
     for f, target in pairs:
         try:
             melody = read_midi(f).melody
-        except MidiImportError as exc:
+            check_span(f, melody)
+        except (MidiImportError, CliError) as exc:
             print(f"REFUSED {exc}")
             refused += 1
             continue
-        write_midi(model_for(melody).reconstruct(melody), target)
+        write_melody(model_for(melody).reconstruct(melody), target)
         print(f"{target}")
     return 2 if refused else 0
 

@@ -59,7 +59,13 @@ def with_tempo_map(data: bytes, tempo_map: list[tuple[int, float]], qpm: float) 
 
 def chord_markers(melody: Melody) -> list[tuple[int, str]]:
     """The user's chords as ``(tick, "Chord: Dm7")`` marker events (DAWs show them on their timeline)."""
-    return [(tick, CHORD_MARKER + name) for tick, name in sorted(melody.chords.items())]
+    return [(tick, marker_text(name)) for tick, name in sorted(melody.chords.items())]
+
+
+def marker_text(chord: str) -> str:
+    """``Chord: Dm7``, as a MIDI text event can hold it (mido writes Latin-1): a character it cannot, such as one
+    a damaged file gave the importer, becomes "?" rather than failing the save."""
+    return (CHORD_MARKER + chord).encode("latin-1", "replace").decode("latin-1")
 
 
 def with_markers(data: bytes, markers: list[tuple[int, str]]) -> bytes:

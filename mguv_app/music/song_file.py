@@ -30,10 +30,11 @@ from ..fileio import atomic_write
 from .errors import MidiSaveError
 from .melody import CHORD_MARKER, TICKS_PER_QUARTER, Melody, Note
 from .midi_read import ImportedMelody, _line, _time_signature, _track_arrays, check_reopens, first_qpm, read_midi
-from .midi_write import tempo_us
+from .midi_write import marker_text, tempo_us
 from .smf_layout import read_layout
 
 NEW_OFF, KEPT, NEW_ON = 0, 1, 2  # order of events at one tick: a repeated pitch ends before it starts again
+SETUP = -1  # a program change the save adds goes before every event at its tick (the notes kept there included)
 MAX_PARTS = 13  # pitched channels the player has for parts beside the melody (audio.player.BACKING_CHANNELS)
 TEMPO, METER = b"\xff\x51\x03", b"\xff\x58\x04"  # meta events a chunk holds, found without parsing it
 CHORD_TEXT = CHORD_MARKER.strip().encode()
@@ -348,7 +349,7 @@ def song_bytes(song: SongFile, melody: Melody) -> bytes:
                if not (notes_changed and r[2].type in ("note_on", "note_off") and r[2].channel == ch)]
         program = next((r for r in mel if r[2].type == "program_change" and r[2].channel == ch), None)
         if program is None and melody.program:
-            mel.append([0, KEPT, mido.Message("program_change", channel=ch, program=melody.program)])
+            mel.append([0, SETUP, mido.Message("program_change", channel=ch, program=melody.program)])
         elif program is not None and program[2].program != melody.program:
             program[2] = program[2].copy(program=melody.program)
         for n in melody.notes if notes_changed else ():
@@ -363,7 +364,7 @@ def song_bytes(song: SongFile, melody: Melody) -> bytes:
             rows[i] = [r for r in track(i) if not (r[2].type == "marker"
                                                      and (r[2].text or "").strip().startswith(CHORD_MARKER.strip()))]
     if melody.chords:
-        track(0).extend([at(t), KEPT, mido.MetaMessage("marker", text=CHORD_MARKER + name)]
+        track(0).extend([at(t), KEPT, mido.MetaMessage("marker", text=marker_text(name))]
                         for t, name in sorted(melody.chords.items()))
 
     out = [_encode(_relative(rows[i]), tpq) if i in rows else c for i, c in enumerate(chunks)]
