@@ -114,8 +114,8 @@ def _line(rows: np.ndarray, one_track: bool) -> list[Note]:
             if best is not None:
                 keep.append(best)
             group_start, best = start, k
-        elif pitch > line[best, 2]:
-            best = k
+        elif pitch > line[best, 2]:  # a higher note of the chord: kept instead, and the next onsets measured from it,
+            best, group_start = k, start  # so kept notes start FLAM_TICKS apart and a saved line reads back as itself
     keep.append(best)
     line = line[keep]
     end = line[:, 1].copy()
