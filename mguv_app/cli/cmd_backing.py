@@ -91,9 +91,12 @@ def run(args) -> int:
     if args.out is None and args.chart is None and args.wav is None and not args.suggest:
         print("mguv backing: give --out OUT.mid, --chart OUT.txt, --wav OUT.wav or --suggest BAR", file=sys.stderr)
         return 2
+    from .common import CliError, check_span
+
     try:
         imported = read_midi(args.input)
         melody = imported.melody
+        check_span(args.input, melody)
         if args.refit:
             melody.chords = {}
         elif not melody.chords and len(imported.accompaniment):  # the song's own harmony, as the app reads it
@@ -106,7 +109,7 @@ def run(args) -> int:
         if args.out is None and args.chart is None and args.wav is None:
             return 0
         backing = backing_for(melody, args.seed, args.swing, args.sound)
-    except MidiImportError as err:
+    except (MidiImportError, CliError) as err:
         print(f"cannot read the melody: {err}", file=sys.stderr)
         return 2
     except ValueError as err:

@@ -34,7 +34,8 @@ from .melody import CHORD_MARKER, TICKS_PER_QUARTER, TICKS_PER_STEP, Melody, Not
 from .smf_layout import read_layout
 
 MAX_FILE_BYTES = 32 * 1024 * 1024  # real MIDI files are rarely over 2 MB
-MAX_QUARTERS = 200_000  # ~16 hours at 200 BPM: anything longer is a broken delta time
+MAX_QUARTERS = 16_384  # 4,096 bars of 4/4, over two hours at 120 BPM: anything longer is a broken delta time or
+# resolution (a mutated PPQ made a tune span 43,700 bars; accompanying it took 45 s and 1 GB)
 MIN_QPM, MAX_QPM = 4.0, 1500.0
 MIDI_SUFFIXES = (".mid", ".midi", ".smf", ".kar", ".rmi")
 MELODY_NAME = re.compile(r"melod|lead|vocal|voice|tune|singer|solo", re.IGNORECASE)
