@@ -90,6 +90,8 @@ def _run(args) -> int:
     mcfg, tcfg = build_configs(args)
     geometry = {k: getattr(mcfg, k) for k in GEOMETRY_KEYS if k in args.model_keys}  # named in --config/--set
     try:
+        if args.resume and not args.steps:  # a resume goes on to the run's own max_steps, not the default's
+            tcfg = None
         run = TrainingRun(args.data, args.out, mcfg, tcfg, resume=args.resume, init_from=args.init_from,
                           overrides=args.train_overrides if args.resume else None, command=_command_line(args),
                           init_geometry=geometry, meter=args.meter)
