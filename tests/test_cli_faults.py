@@ -46,7 +46,7 @@ def test_help_states_the_limits(capsys):
     with pytest.raises(SystemExit):
         main(["generate", "--help"])
     text = " ".join(capsys.readouterr().out.split())
-    assert "bars per melody, 1-256" in text and "how many melodies, 1-32" in text and "0-4294967295" in text
+    assert "bars per melody, 1-64" in text and "how many melodies, 1-16" in text and "0-2147483647" in text
 
 
 def test_outputs_that_cannot_be_written_are_refused_before_the_model_runs(tune, tmp_path, capsys):

@@ -11,12 +11,15 @@ from __future__ import annotations
 import argparse
 import math
 
-MAX_BARS = 256  # bars a verb writes (generate, continue): 16 windows of the model; more runs for minutes
-MAX_COUNT = 32  # files one run writes (generate, vary, rewrite)
+# The Generate dock's own limits (bars 1-64, count 1-16, seed 0-2^31-1), so the CLI and the window agree. Bars past
+# the model's 16 are continued 8 at a time, each round fitting a latent: measured on the busy 2-core dev machine, a
+# 16-bar sample took 3 s and each further 8 bars 160 s, so even 64 bars is a long wait; a typo must not start more
+MAX_BARS = 64  # bars a verb writes (generate, continue, record)
+MAX_COUNT = 16  # files one run writes (generate, vary, rewrite)
 MAX_STEPS = 64  # melodies of an interpolation, ends included
 MAX_INPUT_BARS = 1024  # bars an input melody may span (about 34 minutes of 4/4 at 120 BPM): past that, a
 # broken delta time or resolution rather than music, which would take minutes and gigabytes to accompany
-MAX_SEED = 2**32 - 1
+MAX_SEED = 2**31 - 1
 MAX_TEMPERATURE = 5.0  # the Generate dock goes to 2; past 5 a sample is noise
 MIN_QPM, MAX_QPM = 20.0, 400.0  # the transport's BPM box (``NoteDocument.plan_properties``, the player)
 
