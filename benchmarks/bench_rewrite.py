@@ -14,6 +14,8 @@ paste its bars 7-8 in. The real bars 7-8 are the reference. Per method, the mean
 * ``seconds``: per rewrite (one version) on this machine.
 
 ``--fits`` compares latent fits (restarts x Adam iterations): the cost of a rewrite is the fit.
+``rewrite_phrases`` is the rewrite through the phrase model (``--phrase-model``, default the bundled one):
+each touched phrase's latent fitted to what it keeps, or between its neighbours when the span covers it.
 
 Run: ``.venv/bin/python benchmarks/bench_rewrite.py --corpus data/corpus.npz [--windows 40]``.
 """
@@ -75,23 +77,29 @@ def main() -> int:
     ap.add_argument("--temperature", type=float, default=None)
     ap.add_argument("--fits", default="4x30,2x15",
                     help="latent fits to compare, RESTARTSxITERATIONS (the shipped default is 4x30)")
+    ap.add_argument("--phrase-model", default="auto", help="phrase model folder (default: the bundled one)")
     args = ap.parse_args()
-    tm = TrainedModel(device="cpu")
+    tm = TrainedModel(device="cpu", phrases=args.phrase_model)
     temperature = tm.sample_temperature if args.temperature is None else args.temperature
     tokens = np.load(args.corpus)["test_16"]
     picks = np.random.default_rng(0).choice(len(tokens), size=min(args.windows, len(tokens)), replace=False)
     fits = [tuple(map(int, f.split("x"))) for f in args.fits.split(",")]
     real, pasted, paste_s = [], [], []
-    rewritten = {f: [] for f in fits}
-    rewrite_s = {f: [] for f in fits}
+    fits_and_phrases = fits + ([("phrases",)] if tm.phrases is not None else [])
+    rewritten = {f: [] for f in fits_and_phrases}
+    rewrite_s = {f: [] for f in fits_and_phrases}
     for i, w in enumerate(picks):
         song = events_to_melody(tokens[w])
         if not any(not START <= n.start < END for n in song.notes):
             continue
         real.append(measures(song))
-        for f in fits:
+        for f in fits_and_phrases:
             t = time.perf_counter()
-            new = tm.rewrite(song, START, END, temperature, seed=i, restarts=f[0], iterations=f[1])[0]
+            if f == ("phrases",):
+                new = tm.rewrite(song, START, END, temperature, seed=i, by_phrase=True)[0]
+            else:
+                new = tm.rewrite(song, START, END, temperature, seed=i, restarts=f[0], iterations=f[1],
+                                 by_phrase=False)[0]
             rewrite_s[f].append(time.perf_counter() - t)
             rewritten[f].append(measures(new))
         t = time.perf_counter()
@@ -104,6 +112,8 @@ def main() -> int:
         "windows": len(real), "span": "bars 7-8 of 16", "temperature": temperature, "model": tm.name,
         "real_bars": summarise(real, []),
         **{f"rewrite_fit_{r}x{n}": summarise(rewritten[r, n], rewrite_s[r, n]) for r, n in fits},
+        **({"rewrite_phrases": summarise(rewritten["phrases",], rewrite_s["phrases",])}
+           if ("phrases",) in rewritten else {}),
         "pasted_fresh_bars": summarise(pasted, paste_s),
     }
     print(json.dumps(report, indent=1))

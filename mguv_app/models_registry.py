@@ -144,12 +144,36 @@ def is_bundled(folder) -> bool:
     return folder is not None and Path(folder).parent == bundled_models_dir()
 
 
-def _bundled_folders() -> list[Path]:
+PHRASE_ROLE = "phrase"  # config.json "role" of a phrase model: it encodes a melody phrase by phrase, never alone
+
+
+def config_role(config: dict) -> str:
+    """What a model folder is for: "phrase" (a short model that carries a user's melody, ``engine.phrases``) or
+    "melody" (one Generate uses: every model trained before phrase models, and every model a user trains)."""
+    return PHRASE_ROLE if config.get("role") == PHRASE_ROLE else "melody"
+
+
+def _bundled_folders(role: str = "melody") -> list[Path]:
+    """The bundled models of one role, the 4/4 default first."""
     root = bundled_models_dir()
     default = root / DEFAULT_BUNDLED
     others = sorted(f for f in root.iterdir() if f.is_dir() and (f / "config.json").is_file() and f != default) \
         if root.is_dir() else []
-    return ([default] if (default / "config.json").is_file() else []) + others
+    folders = ([default] if (default / "config.json").is_file() else []) + others
+    return [f for f in folders if config_role(_read_json(f / "config.json")) == role]
+
+
+def bundled_phrase_model_dir(time_signature=(4, 4)) -> Path | None:
+    """The bundled phrase model that writes in ``time_signature`` (``writes_meter``), else one whose bars fit it,
+    else None: the melody is then encoded by its melody model alone."""
+    folders = _bundled_folders(PHRASE_ROLE)
+    for folder in folders:
+        if folder_writes_meter(folder, time_signature):
+            return folder
+    for folder in folders:
+        if fits_meter(model_steps_per_bar(folder), time_signature):
+            return folder
+    return None
 
 
 def model_steps_per_bar(folder: Path) -> int:

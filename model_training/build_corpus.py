@@ -221,6 +221,9 @@ def build(args) -> dict:
         "pitch_range": {"songs": [min(pitches), max(pitches)] if pitches else None,
                         "windows": [min(a for a, _ in win_pitch), max(b for _, b in win_pitch)] if win_pitch else None},
     }
+    if args.test_midi:
+        meta["test_midi"] = write_test_songs([s for s in kept if split[s.key] == "test"], Path(args.test_midi),
+                                             args.meter)
     out["meta_json"] = np.array(json.dumps(meta, ensure_ascii=False))
     target = Path(args.out)
     with atomic_path(target) as tmp, open(tmp, "wb") as f:
@@ -232,6 +235,24 @@ def build(args) -> dict:
     atomic_write(target.with_suffix(".rejected.tsv"),
                  "source\tpath\treason\n" + "".join(f"{r.source}\t{r.path}\t{r.reason}\n" for r in rejected))
     return meta
+
+
+def write_test_songs(songs: list[Song], folder: Path, meter: str, min_bars: int = 4) -> dict:
+    """Each test-split song's segments of at least ``min_bars`` bars as a MIDI file in ``folder``: whole held-out
+    tunes for ``benchmarks/bench_phrase_reconstruct.py`` (the windows in the .npz are cut from them)."""
+    from mguv_app.music import events_to_melody, write_midi
+
+    folder.mkdir(parents=True, exist_ok=True)
+    ts = SHAPES[meter].time_signature
+    written = 0
+    for s in songs:
+        for k, seg in enumerate(s.segments):
+            if len(seg) // s.steps_per_bar < min_bars or not (seg >= PITCH_OFFSET).any():
+                continue
+            name = re.sub(r"[^\w.-]+", "_", f"{s.key}_{k}")[:120]
+            write_midi(events_to_melody(seg, time_signature=ts, name=s.title[:60]), folder / f"{name}.mid")
+            written += 1
+    return {"folder": str(folder), "files": written, "min_bars": min_bars}
 
 
 def parse_args(argv=None):
@@ -248,6 +269,8 @@ def parse_args(argv=None):
                    "default 16 and 2)")
     p.add_argument("--hop", type=int, default=1, metavar="H", help="bars between window starts (default 1)")
     p.add_argument("--seed", type=int, default=0, help="seed of the song-level split hash (default 0)")
+    p.add_argument("--test-midi", metavar="DIR", help="also write the test split's songs as MIDI files here "
+                   "(whole held-out tunes for benchmarks/bench_phrase_reconstruct.py)")
     p.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="reader processes (default: all CPUs)")
     args = p.parse_args(argv)
     args.argv = list(sys.argv[1:] if argv is None else argv)

@@ -64,6 +64,47 @@ def _prior_table(prior: dict) -> list[str]:
     return lines
 
 
+def _whole_tunes(model: Path) -> list[str]:
+    """The table of ``whole_tunes.json`` (``benchmarks/bench_phrase_reconstruct.py --out``): held-out whole tunes
+    through the melody model alone and phrase by phrase."""
+    path = model / "whole_tunes.json"
+    if not path.exists():
+        return []
+    data = json.loads(path.read_text())
+    lines = ["Whole held-out tunes through `mguv reconstruct` (`benchmarks/bench_phrase_reconstruct.py`; every step "
+             "and every note onset of each tune compared on the 16th grid, pooled):", "",
+             "| tunes | the melody model alone: steps / onsets | phrase by phrase: steps / onsets |", "|---|---|---|"]
+    for row in data["sets"]:
+        a, b = row.get("melody_model", {}), row.get("phrases", {})
+        lines.append(f"| {row['tunes']} in `{Path(row['folder']).name}` | {_pct(a.get('step_accuracy'))} / "
+                     f"{_pct(a.get('onset_accuracy'))} | {_pct(b.get('step_accuracy'))} / "
+                     f"{_pct(b.get('onset_accuracy'))} |")
+    if data.get("ms_16_bars"):
+        lines += ["", "Encoding and decoding a 16-bar melody: " + ", ".join(
+            f"{k.replace('_', ' ')} {v} ms" for k, v in data["ms_16_bars"].items()) + " (median, this CPU)."]
+    return lines + [""]
+
+
+def _form_figures(model: Path) -> list[str]:
+    """The table of ``form_stats.json`` (``python -m model_training.form_stats --out``): how generated melodies
+    repeat, vary and cadence against real ones."""
+    path = model / "form_stats.json"
+    if not path.exists():
+        return []
+    sets = json.loads(path.read_text())["sets"]
+    lines = ["Song form (`python -m model_training.form_stats`; the first 16 bars of each melody):", "",
+             "| melodies | bars repeating an earlier bar | rhythm repeats | last note on the tonic | note lengths "
+             "like the test split's (overlap) | like the lead sheets' | worst card statistic vs the test split |",
+             "|---|---|---|---|---|---|---|"]
+    for name, row in sets.items():
+        vs_t, vs_l = row.get("vs_test_split", {}), row.get("vs_lead_sheets", {})
+        lines.append(f"| {name.replace('_', ' ')} ({row['melodies']}) | {_pct(row['bar_repeat'])} | "
+                     f"{_pct(row['rhythm_repeat'])} | {_pct(row['cadence_rate'])} | "
+                     f"{vs_t.get('duration_overlap', '—')} | {vs_l.get('duration_overlap', '—')} | "
+                     f"{vs_t.get('card_min', '—')} |")
+    return lines + [""]
+
+
 def render(model: Path, corpus: dict, run: Path | None) -> str:
     config = json.loads((model / "config.json").read_text())
     metrics = json.loads((model / "metrics.json").read_text())
@@ -73,12 +114,18 @@ def render(model: Path, corpus: dict, run: Path | None) -> str:
 
     meter = config_time_signature(config)
     label = f"{meter[0]}/{meter[1]}"
-    role = {(4, 4): "the model behind Generate, Interpolate, Continue and the latent map",
+    phrase = config.get("role") == "phrase"
+    bars = cfg["bars"]
+    role = ("the phrase model that carries a user's melody for the melody models of its meter: reconstruct, Vary, "
+            "Interpolate between melodies, and a form's varied repeats and cadences go through it, phrase by phrase "
+            "(`mguv_app/engine/phrases.py`)") if phrase else {
+            (4, 4): "the model behind Generate, Interpolate, Continue and the latent map",
             (3, 4): "the model Generate, Interpolate, Continue and the latent map use for melodies in 3/4; the "
                     "bundled 6/8 and 4/4 models serve the rest",
             (6, 8): "the model Generate, Interpolate, Continue and the latent map use for melodies in 6/8 (jigs, "
                     "barcarolles: two beats of three eighths); the bundled 3/4 and 4/4 models serve the rest",
             }.get(meter, f"a model of {label} melodies")
+    targets = ("≥ 97%", "≥ 95%", "≥ 85%") if phrase else ("≥ 95%", "≥ 90%", "")
     lines = [f"# Model card: {config.get('name', model.name)}", "",
              f"A {cfg['bars']}-bar {'' if meter == (4, 4) else label + ' '}melody MusicVAE ({cfg['decoder']} "
              f"decoder, {cfg['encoder']} encoder, latent {cfg['latent_dim']}, bars of {cfg.get('steps_per_bar', 16)} "
@@ -86,14 +133,15 @@ def render(model: Path, corpus: dict, run: Path | None) -> str:
     shift = "?"
     if run is not None and (run / "run.json").exists():
         shift = json.loads((run / "run.json").read_text())["train"]["augment_shift"]
-    lines += ["## Data", "", "| source | licence | songs kept | 16-bar train windows |", "|---|---|---|---|"]
+    lines += ["## Data", "", f"| source | licence | songs kept | {bars}-bar train windows |", "|---|---|---|---|"]
     for key, src in corpus["sources"].items():
         name, lic = LICENCES.get(key, (key, "see SOURCES.md"))
-        lines.append(f"| {name} | {lic} | {src.get('songs_kept', 0)} | {src.get('windows_train_16', 0)} |")
+        lines.append(f"| {name} | {lic} | {src.get('songs_kept', 0)} | {src.get(f'windows_train_{bars}', 0)} |")
     sp = corpus["splits"]
-    lines += ["", f"Split by song (seeded): train {sp['train']['songs']} songs / {sp['train']['windows_16']} "
-              f"windows, validation {sp['valid']['songs']} / {sp['valid']['windows_16']}, test "
-              f"{sp['test']['songs']} / {sp['test']['windows_16']}. Duplicates removed across sets: "
+    w = f"windows_{bars}"
+    lines += ["", f"Split by song (seeded): train {sp['train']['songs']} songs / {sp['train'][w]} "
+              f"windows, validation {sp['valid']['songs']} / {sp['valid'][w]}, test "
+              f"{sp['test']['songs']} / {sp['test'][w]}. Duplicates removed across sets: "
               f"{corpus['dedup']['removed']}. Random transposition (training time) within ±{shift} semitones.",
               "", f"Corpus command: `{corpus['command']}`", ""]
     lines += ["## Training", ""]
@@ -117,15 +165,19 @@ def render(model: Path, corpus: dict, run: Path | None) -> str:
               f"Reconstruction on {rec['windows']} test windows (per 16th step; MusicVAE's Table 1 numbers are on "
               "Lakh MIDI, a different and larger corpus, so compare with care):", "",
               "| measure | this model | target | MusicVAE hierarchical | MusicVAE flat |", "|---|---|---|---|---|",
-              f"| teacher-forced accuracy | {_pct(rec['tf_accuracy'])} | ≥ 95% | "
+              f"| teacher-forced accuracy | {_pct(rec['tf_accuracy'])} | {targets[0]} | "
               f"{_pct(MUSICVAE_TABLE1['hierarchical']['teacher_forced'])} | "
               f"{_pct(MUSICVAE_TABLE1['flat']['teacher_forced'])} |",
-              f"| free-running (argmax) accuracy | {_pct(rec['sampled_accuracy'])} | ≥ 90% | "
+              f"| free-running (argmax) accuracy | {_pct(rec['sampled_accuracy'])} | {targets[1]} | "
               f"{_pct(MUSICVAE_TABLE1['hierarchical']['sampled'])} | {_pct(MUSICVAE_TABLE1['flat']['sampled'])} |",
               f"| teacher-forced, note-on steps only | {_pct(rec['tf_note_accuracy'])} | | | |",
-              f"| free-running, note-on steps only | {_pct(rec['sampled_note_accuracy'])} | | | |",
+              f"| free-running, note-on steps only | {_pct(rec['sampled_note_accuracy'])} | {targets[2]} | | |",
+              *([f"| free-running, hold steps only | {_pct(rec['sampled_hold_accuracy'])} | | | |",
+                 f"| free-running, rest (note-off) steps only | {_pct(rec['sampled_rest_accuracy'])} | | | |"]
+                if "sampled_hold_accuracy" in rec else []),
               "", f"KL {rec['kl']:.1f} nats, reconstruction NLL {rec['recon']:.1f} nats, ELBO {rec['elbo']:.1f} "
-              "per 16-bar window.", "",
+              f"per {bars}-bar window.", "",
+              *_whole_tunes(model), *_form_figures(model),
               *_prior_table(prior)]
     sweep = metrics.get("temperature_sweep")
     if sweep:

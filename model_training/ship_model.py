@@ -1,6 +1,7 @@
 """Copy a trained model folder into ``resources/models/`` with float16 weights.
 
     python -m model_training.ship_model runs/melody_16bar/model resources/models/melody_16bar [CORPUS.npz] [--run RUN]
+        [--role phrase]
 
 With a corpus, attribute vectors are computed from its training windows when the source folder
 has none (a run stopped by hand has a checkpoint but no finished ``model/``). Float16 halves the
@@ -8,6 +9,7 @@ size in git (every committed version of a binary stays forever) at no audible co
 ``load_model`` casts back to float32. Copies config.json, attribute vectors, metrics and the card;
 the sampling temperature ``evaluate_model`` measured best and the corpus's meter go into config.json,
 and ``--run`` keeps the training run's ``run.json`` (settings, commands, notes) as ``training_run.json``.
+``--role phrase`` marks a phrase model (``engine.phrases``) whose run was started without ``mguv train --role``.
 """
 
 from __future__ import annotations
@@ -31,6 +33,14 @@ def _attributes(folder: Path, corpus: Path) -> None:
 
 def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    role = None
+    if "--role" in argv:
+        i = argv.index("--role")
+        role = argv[i + 1] if i + 1 < len(argv) else None
+        del argv[i: i + 2]
+        if role not in ("phrase", "melody"):
+            print("--role is phrase or melody", file=sys.stderr)
+            return 2
     run = None
     if "--run" in argv:
         i = argv.index("--run")
@@ -62,6 +72,10 @@ def main(argv=None) -> int:
         meter = corpus_meter(argv[2])
         if meter is not None:
             meta["time_signature"] = list(meter)
+    if role == "phrase":
+        meta["role"] = "phrase"
+    elif role == "melody":
+        meta.pop("role", None)
     save_model(model, dst, meta, half=True)
     for name in managed:
         if (src / name).exists():

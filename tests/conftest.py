@@ -38,6 +38,24 @@ def tiny_trained_model(tmp_path_factory):
     return root / "run" / "model"
 
 
+@pytest.fixture(scope="session")
+def tiny_phrase_model(tmp_path_factory):
+    """A tiny flat 2-bar phrase model (config role "phrase") trained for real on the same kind of melodies."""
+    from mguv_app.training.loop import TrainingRun
+
+    from .tiny_data import tiny_model_config, tiny_train_config, write_folder
+
+    root = tmp_path_factory.mktemp("tiny_phrases")
+    os.environ.setdefault("MGUV_CACHE_DIR", str(root / "cache"))
+    write_folder(root / "songs", 24, 8, seed=11)
+    events = []
+    cfg = tiny_train_config(max_steps=600, eval_every=300, ckpt_every=300, free_bits=64.0)
+    code = TrainingRun(root / "songs", root / "run", tiny_model_config("flat", 2), cfg, emit=events.append,
+                       role="phrase").run()
+    assert code == 0, events[-1]
+    return root / "run" / "model"
+
+
 @pytest.fixture(scope="module")
 def tiny_engine(tiny_trained_model):
     """The tiny model behind the engine facade, on one torch thread for the module: batch-1 decoding of a

@@ -124,7 +124,7 @@ def test_chosen_chords_are_saved_with_the_melody(banded, qtbot, tmp_path):
     assert banded.roll.chords[0][2:] == ("Fmaj7", True)
 
 
-def test_right_click_on_the_strip_opens_the_menu_and_below_it_still_clears_the_loop(banded, qtbot):
+def test_right_click_on_the_strip_opens_the_chord_menu_and_below_it_the_bar_menu(banded, qtbot):
     from PySide6.QtTest import QTest
 
     roll = banded.roll
@@ -137,9 +137,14 @@ def test_right_click_on_the_strip_opens_the_menu_and_below_it_still_clears_the_l
     popup = QApplication.activePopupWidget()
     assert "Other chord…" in actions(popup)
     popup.close()
-    assert roll.loop == (0, BAR)  # the strip's right-click is the chord menu, not "clear the loop"
+    assert roll.loop == (0, BAR)  # the strip's right-click is the chord menu, not the bar's
     QTest.mouseClick(roll.ruler, Qt.MouseButton.RightButton, Qt.KeyboardModifier.NoModifier,
                      QPoint(x, roll.ruler.height() - 5))
+    qtbot.waitUntil(lambda: isinstance(QApplication.activePopupWidget(), QMenu), timeout=2000)
+    popup = QApplication.activePopupWidget()
+    assert "Clear Loop" in actions(popup) and "Other chord…" not in actions(popup)  # below it: the bar's menu
+    next(a for a in popup.actions() if a.text() == "Clear Loop").trigger()
+    popup.close()
     assert roll.loop is None
 
 

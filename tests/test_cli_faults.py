@@ -68,7 +68,7 @@ def test_outputs_that_cannot_be_written_are_refused_before_the_model_runs(tune, 
 
 def test_rewrite_bars_past_the_melody_are_refused(tune, tmp_path, capsys):
     assert main(["rewrite", str(tune), "--bars", "999-1000", "--out", str(tmp_path / "x.mid")]) == 2
-    assert "has 4 bars" in capsys.readouterr().err and not (tmp_path / "x.mid").exists()
+    assert "ends at bar 4" in capsys.readouterr().err and not (tmp_path / "x.mid").exists()
 
 
 def test_a_melody_spanning_too_many_bars_is_refused_at_once(tmp_path, capsys):

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from mguv_app.music import NOTE_OFF, PITCH_OFFSET, Melody, Note, melody_to_events, write_midi
+from mguv_app.music.tidy import tidy_ends
 from model_training import build_corpus
 from model_training.augment import augment_transpose
 from model_training.dedup import deduplicate, normalise_title, opening_signature, split_of
@@ -181,12 +182,25 @@ def test_pop909_quantized_from_beats_exactly(fake_tree):
     song = pop909.load_song(str(fake_tree["root"] / "pop909" / "POP909" / "001"),
                             {"beats": 2, "quavers": 2, "name": "Song One"})
     assert [len(s) // 16 for s in song.segments] == [20, 18]
-    steps = fake_tree["steps"]
-    first = [Note(s * STEP, e * STEP, p) for s, e, p in steps if s < 20 * 16]
+    steps = [(s, e, p) for s, e, p in fake_tree["steps"] if s < 20 * 16]
+    # each dotted 8th is followed by a 16th rest: read legato, as a quarter (tidy_ends); the last one is not
+    first = [Note(s * STEP, (e + (i + 1 < len(steps))) * STEP, p) for i, (s, e, p) in enumerate(steps)]
     expected = melody_to_events(Melody(first), num_steps=20 * 16)
     np.testing.assert_array_equal(song.segments[0], expected)
     # the pickup beat before the first downbeat is not part of any bar
     assert song.segments[0][0] == PITCH_OFFSET + 60
+
+
+def test_pop909_note_ends_are_tidied_as_a_transcriber_writes_them():
+    on = np.array([0, 6, 16, 24, 40])
+    off = np.array([5, 11, 21, 27, 45])
+    # 0-5 then a 16th rest: held to the next onset; 6-11: 5 sixteenths ending a 16th before a beat, with rest
+    # after it: ends on the beat; 16-21: a 16th past one: ends on it; 24-27: a dotted 8th, kept; 40-45: the last
+    # note, on the beat
+    np.testing.assert_array_equal(tidy_ends(on, off), [6, 12, 20, 27, 44])
+    # a 7-sixteenth note ending a 16th before a beat moves on to the beat; one ending on a beat is kept
+    np.testing.assert_array_equal(tidy_ends(np.array([0, 12]), np.array([7, 13])), [8, 13])
+    np.testing.assert_array_equal(tidy_ends(np.array([1, 12]), np.array([8, 13])), [8, 13])
 
 
 def test_windows_skip_silence_and_pitch_outliers():
@@ -295,7 +309,8 @@ def test_pop909_3_4_bars_come_from_its_three_beat_downbeats(fake_tree):
     song = pop909.load_song(str(fake_tree["root"] / "pop909" / "POP909" / "002"),
                             {"beats": 3, "quavers": 2, "name": "Waltz Two"}, "3/4")
     assert song.steps_per_bar == 12 and [len(s) // 12 for s in song.segments] == [20] and song.num_bars == 20
-    first = [Note(s * STEP, e * STEP, p) for s, e, p in fake_tree["steps"][:40]]
+    steps = fake_tree["steps"][:40]  # dotted 8ths before a 16th rest, read legato (tidy_ends); the last one kept
+    first = [Note(s * STEP, (e + (i + 1 < len(steps))) * STEP, p) for i, (s, e, p) in enumerate(steps)]
     np.testing.assert_array_equal(song.segments[0], melody_to_events(Melody(first), num_steps=20 * 12))
     # the same song read as 4/4 is refused by its index row, and its 3-beat bars are no 4-beat run
     assert "not 4/4" in pop909.load_song(str(fake_tree["root"] / "pop909" / "POP909" / "002"),

@@ -123,11 +123,11 @@ def test_no_exact_repeats_even_when_the_walk_barely_moves(tiny_engine):
 def test_continue_mode_and_anchor(tiny_engine, tmp_path):
     anchor = LofiStream(tiny_engine, seed=5).next_phrase().melody
     stream = LofiStream(tiny_engine, seed=5, mode="continue", anchor_melody=anchor, anchor_strength=0.5,
-                        fit_iterations=1)
+                        fit_iterations=1, form="free")  # without a form every phrase continues the one before
     first, second = stream.next_phrase(), stream.next_phrase()
     assert stream.key == estimate_key(anchor.notes)
     assert second.start_tick == first.end_tick and second.source.startswith("continue")
-    cheap = LofiStream(tiny_engine, seed=6, mode="continue", fit_iterations=0)  # encoder-only continuation
+    cheap = LofiStream(tiny_engine, seed=6, mode="continue", fit_iterations=0, form="free")  # encoder-only
     a, b = cheap.next_phrase(), cheap.next_phrase()
     assert b.source == "continue" and b.start_tick == a.end_tick and b.melody.notes
     frozen = stream.freeze(second.index)
@@ -167,3 +167,24 @@ def test_cli_writes_midi_and_explains_a_missing_model(tiny_trained_model, tmp_pa
     assert main(["lofi", "--out", str(tmp_path / "x.mid"), "--model", str(tiny_trained_model), "--bpm", "140"]) == 2
     assert "70-90" in capsys.readouterr().err
     assert not (tmp_path / "x.mid").exists()
+
+
+def test_phrases_follow_a_form_loop_that_comes_back_varied(tiny_trained_model, tiny_phrase_model):
+    from mguv_app.engine import TrainedModel
+    from mguv_app.music import melody_to_events
+
+    tm = TrainedModel(tiny_trained_model, "cpu", phrases=tiny_phrase_model)
+    stream = LofiStream(tm, seed=4, form="AABA")
+    phrases = [stream.next_phrase() for _ in range(8)]
+    assert [p.form_label for p in phrases] == ["A", "A", "B", "A"] * 2
+    assert [p.form_position for p in phrases[:4]] == [(1, 4), (2, 4), (3, 4), (4, 4)]
+    steps = tm.bars * tm.steps_per_bar
+    first, again = (melody_to_events(p.melody, steps) for p in phrases[:2])
+    half = steps // 2
+    shared = np.mean(first[:half] == again[:half])
+    assert shared > 0.9 and not np.array_equal(first, again)  # the A comes back, its second half varied
+    for p in (phrases[3], phrases[7]):  # the loop closes on the session key's tonic
+        assert p.melody.notes[-1].pitch % 12 == p.key.tonic
+    assert stream.repeats() == 0
+    free = LofiStream(tm, seed=4, form="free").next_phrase()
+    assert free.form_label == "" and free.form_position == (0, 0)

@@ -3,6 +3,7 @@
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QApplication, QMenu
 
 from mguv_app.editing import NoteDocument
 from mguv_app.music import Melody, Note
@@ -225,7 +226,12 @@ def test_ruler_loop_playhead_follow_and_fit(qtbot, roll):
     qtbot.mouseMove(ruler, QPoint(x(3840), 15))
     qtbot.mouseRelease(ruler, L, NOMOD, QPoint(x(3840), 15))
     assert roll.loop == (1920, 3840) and loops[-1] == (1920, 3840)
-    qtbot.mouseClick(ruler, R, NOMOD, QPoint(x(2000), 15))
+    qtbot.mouseClick(ruler, R, NOMOD, QPoint(x(2000), 15))  # the bar's menu, with Clear Loop
+    qtbot.waitUntil(lambda: isinstance(QApplication.activePopupWidget(), QMenu), timeout=2000)
+    menu = QApplication.activePopupWidget()
+    assert menu.actions()[0].text() == "Bar 2: 4/4"  # its section: the bar right-clicked
+    next(a for a in menu.actions() if a.text() == "Clear Loop").trigger()
+    menu.close()
     assert roll.loop is None and loops[-1] == (None, None)
     qtbot.mouseClick(ruler, L, NOMOD, QPoint(x(960), 15))  # a click moves the edit cursor
     assert roll.edit_cursor == 960

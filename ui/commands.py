@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QUndoCommand
 
-from mguv_app.editing import Change, ChordChange, NoteDocument, PropertyChange
+from mguv_app.editing import BarsChange, Change, ChordChange, NoteDocument, PropertyChange
 
 
 class NoteChangeCommand(QUndoCommand):
@@ -105,8 +105,8 @@ class PropertiesCommand(QUndoCommand):
 
     def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt's name
         if not isinstance(other, PropertiesCommand) or set(other.change.after) != set(self.change.after) \
-                or self.chords is not None or other.chords is not None:
-            return False
+                or self.chords is not None or other.chords is not None or "meters" in self.change.after:
+            return False  # each meter change at a bar is a step of its own
         self.change = self.change.merged(other.change)
         self.setText(other.change.label)
         return True
@@ -126,6 +126,20 @@ class NotesAndChordsCommand(QUndoCommand):
     def undo(self) -> None:
         self.doc.apply_chords(self.chords.before)
         self.doc.undo(self.notes)
+
+
+class BarsCommand(QUndoCommand):
+    """Bars inserted or deleted: notes, chosen chords and meter changes move together, one undo step."""
+
+    def __init__(self, doc: NoteDocument, change: BarsChange) -> None:
+        super().__init__(change.label)
+        self.doc, self.change = doc, change
+
+    def redo(self) -> None:
+        self.doc.apply_bars(self.change)
+
+    def undo(self) -> None:
+        self.doc.apply_bars(self.change, undo=True)
 
 
 def push_chords(stack, doc: NoteDocument, change: ChordChange) -> bool:

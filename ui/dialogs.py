@@ -80,6 +80,14 @@ def ask_chord(parent: QWidget, where: str, current: str) -> str | None:
     return text if ok else None
 
 
+def ask_meter(parent: QWidget, where: str, current: str) -> str | None:
+    """The ruler's "Meter from Bar N → Other…": a typed time signature, or None (cancelled, or headless)."""
+    if headless():
+        return None
+    text, ok = QInputDialog.getText(parent, "Meter", f"{where} on: time signature (e.g. 5/8, 7/4, 3/2)", text=current)
+    return text if ok else None
+
+
 def ask_semitones(parent: QWidget) -> int | None:
     """Edit → Transpose Song…: how many semitones (None: cancelled, or headless)."""
     if headless():

@@ -384,8 +384,10 @@ class MainWindow(QMainWindow):
         if change.empty:
             return False
         chords = None  # a new meter: the chosen chords move onto its chord slots, in the same undo step
-        if "time_signature" in change.after:
-            chords = self.doc.plan_chords_for_meter(change.after["time_signature"])
+        if "time_signature" in change.after or "meters" in change.after:
+            bars = Melody(time_signature=change.after.get("time_signature", self.doc.time_signature),
+                          meters=change.after.get("meters", self.doc.meters))
+            chords = self.doc.plan_chords_for_map(bars.meter_map)
         self.undo_stack.push(commands.PropertiesCommand(self.doc, change, None if chords is None or chords.empty
                                                         else chords))
         self.statusBar().showMessage(change.label, 3000)
@@ -417,12 +419,16 @@ class MainWindow(QMainWindow):
     def _update_summary(self, melody: Melody | None = None) -> None:
         m = melody or self.melody
         num, den = m.time_signature
-        self.summary_label.setText(f"{len(m.notes)} notes · {m.num_bars} bars · {m.qpm:g} BPM · {num}/{den}")
+        meter = f"{num}/{den}"
+        if m.meters:  # "3/4, 8 meter changes, pickup"
+            changes = len(m.meter_map.meter_starts()) - 1
+            meter += f", {changes} meter change{'s' * (changes != 1)}" * bool(changes)
+            meter += ", pickup" * bool(m.meter_map.pickup)
+        self.summary_label.setText(f"{len(m.notes)} notes · {m.num_bars} bars · {m.qpm:g} BPM · {meter}")
 
     def _show_position(self, tick: int, pitch: int) -> None:
-        bar = self.doc.ticks_per_bar
-        beat = bar // self.doc.time_signature[0]
-        self.position_label.setText(f"bar {tick // bar + 1} · beat {tick % bar // beat + 1} · {pitch_name(pitch)}")
+        bar, beat = self.doc.meter_map.position(tick)
+        self.position_label.setText(f"bar {bar} · beat {beat} · {pitch_name(pitch)}")
 
     # --- files ------------------------------------------------------------------------------------
     def maybe_save(self) -> bool:
@@ -662,10 +668,10 @@ class MainWindow(QMainWindow):
             if not path:
                 return False
         part = self.doc.to_melody(self.doc.selection)
-        bar = self.doc.ticks_per_bar
-        first = min(n.start for n in part.notes) // bar * bar
-        # from the selection's first bar, with the chords chosen for the bars it spans
-        return self._write(path, part.window(first, -(-part.end_tick // bar) * bar), mark_clean=False)
+        meter_map = part.meter_map
+        first = meter_map.bar_at(min(n.start for n in part.notes)).start
+        # from the selection's first bar, with the chords chosen for the bars it spans, in its bars
+        return self._write(path, part.window(first, meter_map.bar_end(part.end_tick)), mark_clean=False)
 
     def export_backing(self, path: str | None = None) -> bool:
         """The melody plus the Band's chords, bass and drums as one MIDI file (``ui/band_exports.py``)."""

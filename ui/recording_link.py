@@ -335,9 +335,10 @@ class Recorder(QObject):
         self._steps.clear()
         if on and self._port is None and not self.typing_on:
             self.typing_action.setChecked(True)
-        bar = self.window.doc.ticks_per_bar
+        meter_map = self.window.doc.meter_map
         cursor = self.window.roll.edit_cursor
-        self._say(f"Step input from bar {cursor // bar + 1}: each key writes a note at the edit cursor "
+        bar = meter_map.number(meter_map.bar_index(cursor))
+        self._say(f"Step input from bar {bar}: each key writes a note at the edit cursor "
                   "(→ rest, ← back, Backspace undoes a step)" if on else "Step input off")
 
     def _step_note(self, pitch: int, velocity: int) -> None:
@@ -405,8 +406,8 @@ class Recorder(QObject):
         else:
             self.panel.play(1 if self.count_in_action.isChecked() else 0, open_ended=self.player.loop is None)
         self._preview.start()
-        bar = self.window.doc.ticks_per_bar
-        self._say(f"Recording from bar {start // bar + 1}: R, Space or Stop ends the take")
+        meter_map = self.window.doc.meter_map
+        self._say(f"Recording from bar {meter_map.number(meter_map.bar_index(start))}: R, Space or Stop ends the take")
 
     def _show_take(self) -> None:
         """Every 50 ms: draw the take so far, and page the roll along with the playhead (Follow or not),
@@ -452,9 +453,10 @@ class Recorder(QObject):
         ids = [i for i, n in doc.notes.items() if n in gone]
         label = f"Record {len(add)} note{'s' * (len(add) != 1)}"
         commands.push(self.window.undo_stack, doc, doc.plan_replace(ids, add, label), commands.AddNotesCommand)
-        bar = doc.ticks_per_bar
+        meter_map = doc.meter_map
         if add:
-            first, last = min(n.start for n in add) // bar + 1, (max(n.end for n in add) - 1) // bar + 1
+            first = meter_map.number(meter_map.bar_index(min(n.start for n in add)))
+            last = meter_map.number(meter_map.bar_index(max(n.end for n in add) - 1))
             where = f"bar {first}" if first == last else f"bars {first}–{last}"
             self._say(f"Recorded {len(add)} notes in {where}" + (f", replacing {len(remove)}" if remove else ""))
         return len(add)
@@ -472,15 +474,17 @@ class Recorder(QObject):
         from mguv_app.music.melody import Melody
 
         doc = self.window.doc
-        bar = doc.ticks_per_bar
-        first, last = min(n.start for n in take) // bar, -(-max(n.end for n in take) // bar)
-        prompt = Melody([n.moved(dt=-first * bar) for n in take], doc.qpm, doc.time_signature, doc.program)
+        bar, meter_map = doc.ticks_per_bar, doc.meter_map
+        begin = meter_map.bar_at(min(n.start for n in take)).start  # the take's bars, along the meter map
+        after = meter_map.bar_end(max(n.end for n in take))
+        prompt = Melody([n.moved(dt=-begin) for n in take], doc.qpm, doc.time_signature, doc.program)
         bars, seed = prompt.num_bars, random.randrange(2**31 - 1)
         temperature = session.model.sample_temperature
+        last = meter_map.bar_index(after)
 
         def done(result) -> None:
             cut = bars * bar
-            notes = [n.moved(dt=last * bar - cut) for n in result.melodies[0].notes if n.start >= cut]
+            notes = [n.moved(dt=after - cut) for n in result.melodies[0].notes if n.start >= cut]
             if not notes:
                 said = "Answer: the model answered with silence; play another take"
                 session.message.emit(said)
@@ -489,10 +493,11 @@ class Recorder(QObject):
                 return
             change = doc.plan_add(notes, "Answer")
             commands.push(self.window.undo_stack, doc, change, commands.AddNotesCommand)
-            said = f"Answered in bars {last + 1}–{last + bars} ({len(notes)} notes): Ctrl+Z takes it back"
+            said = (f"Answered in bars {meter_map.number(last)}–{meter_map.number(last + bars - 1)} ({len(notes)} "
+                    "notes): Ctrl+Z takes it back")
             session.message.emit(said)  # the Generate dock said "Answering the take…"
             self._say(said)
-            self.player.seek(last * bar)
+            self.player.seek(after)
             self.panel.play()
             self.answered.emit(len(notes))
 

@@ -355,8 +355,8 @@ class TransportPanel(QWidget):
         elif self._loop_region:
             self.player.set_loop(*self._loop_region)
         else:  # loop the whole melody, whole bars
-            bar = self._melody.ticks_per_bar
-            self.player.set_loop(0, max(1, self._melody.num_bars) * bar)
+            meter_map = self._melody.meter_map
+            self.player.set_loop(0, meter_map.bar_start(max(1, self._melody.num_bars)))
 
     def _song_toggled(self, on: bool) -> None:
         """The song's tracks and the Band take turns: each plays instead of the other."""
@@ -490,12 +490,11 @@ class TransportPanel(QWidget):
         playing = self.player.is_playing
         if pos != self._last_pos:
             self._last_pos = pos
-            num, den = self._melody.time_signature
-            beat = TICKS_PER_QUARTER * 4 // den
+            beat = TICKS_PER_QUARTER * 4 // self._melody.time_signature[1]
             if pos < 0:  # a count-in before bar 1: the beats still to come
                 self.time_label.setText(f"in {-(pos // beat)}")
-            else:
-                self.time_label.setText(f"{pos // (beat * num) + 1}:{pos // beat % num + 1}")
+            else:  # bar:beat along the meter map (a pickup is bar 0)
+                self.time_label.setText("{}:{}".format(*self._melody.meter_map.position(pos)))
             self.positionChanged.emit(pos)
         if playing != self._was_playing:
             self._was_playing = playing

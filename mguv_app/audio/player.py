@@ -124,7 +124,7 @@ class Player:
         playing. Returns the tick where it starts."""
         with self._lock:
             cur = self._melody
-            at = max(cur.num_bars, 0) * cur.ticks_per_bar
+            at = cur.bars_end_tick
             self._melody = cur.concatenated(melody, at)
             self._rebuild()
             return at
@@ -180,8 +180,8 @@ class Player:
     def end_tick(self) -> int:
         end = max(song_end_tick(self._melody, self._metronome), self._backing_end)
         if self._open_ended:
-            bar = self._melody.ticks_per_bar
-            end = (-(-end // bar) + OPEN_END_BARS) * bar
+            meter_map = self._melody.meter_map
+            end = meter_map.bar_start(meter_map.bar_count(end) + OPEN_END_BARS)
         return end
 
     @property
@@ -211,7 +211,7 @@ class Player:
             self._count_in = []
             if count_in_bars > 0:
                 target = int(self._tick)
-                first = target - int(count_in_bars) * self._melody.ticks_per_bar
+                first = target - int(count_in_bars) * self._melody.meter_map.bar_at(target).length  # its bar's
                 self._count_in = [(t, ev) for t, ev in metronome_events(self._melody, target, first)
                                   if not (self._metronome and t >= 0)]  # the metronome clicks from 0 itself
                 self._tick = float(first)

@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from ..music.melody import TICKS_PER_QUARTER, Melody
+from ..music.meter import beat_ticks
 
 MELODY_CHANNEL = 0
 AUDITION_CHANNEL = 1
@@ -35,22 +36,21 @@ def song_end_tick(melody: Melody, metronome: bool = False) -> int:
     """Where playback ends: the last note-off, or the end of its bar when clicking."""
     end = melody.end_tick
     if metronome:
-        bar = melody.ticks_per_bar
-        end = max(bar, -(-end // bar) * bar)
+        meter_map = melody.meter_map
+        end = max(meter_map.bar(0).end, meter_map.bar_end(end))
     return end
 
 
 def metronome_events(melody: Melody, end_tick: int | None = None, start_tick: int = 0) -> list[tuple[int, Event]]:
-    """One click per beat (the time signature's denominator) in ``[start_tick, end_tick)``, accented on
-    each downbeat. ``start_tick`` may be negative: a count-in before the melody's first bar."""
-    num, den = melody.time_signature
-    beat = TICKS_PER_QUARTER * 4 // den
-    bar = beat * num
+    """One click per beat (each bar's time signature's denominator) in ``[start_tick, end_tick)``, accented
+    on each downbeat, bar by bar along the melody's meter map (a 2/4 bar in a waltz clicks twice; a pickup's
+    clicks are the last beats of its bar, unaccented). ``start_tick`` may be negative: a count-in before
+    the melody's first bar, in the meter of its first full bar."""
     end = song_end_tick(melody, True) if end_tick is None else end_tick
-    click = min(beat, TICKS_PER_QUARTER // 4)
+    meter_map = melody.meter_map
     out = []
-    for t in range(-(-start_tick // beat) * beat, end, beat):
-        accent = t % bar == 0
+    for t, accent in meter_map.beats(start_tick, end):
+        click = min(beat_ticks(meter_map.meter_at(t) if t >= 0 else melody.time_signature), TICKS_PER_QUARTER // 4)
         pitch = CLICK_ACCENT if accent else CLICK_BEAT
         out.append((t, Event(NOTE_ON, METRONOME_CHANNEL, pitch, 100 if accent else 70)))
         out.append((t + click, Event(NOTE_OFF, METRONOME_CHANNEL, pitch)))

@@ -42,12 +42,17 @@ def _sounds():
 
 def parse_place(where: str, melody) -> tuple[int, int] | None:
     """``"4:3"`` -> the ticks of bar 4's second half; ``"4"`` the whole bar; None if malformed.
-    BEAT 3 (the second half bar) exists only in bars of four beats; a 3/4 bar has one chord."""
-    tpb, slot = melody.ticks_per_bar, melody.chord_slot_ticks
+    BEAT 3 (the second half bar) exists only in bars of four beats; a 3/4 bar has one chord. Bars are
+    numbered as the ruler numbers them (a pickup is bar 0)."""
+    meter_map = melody.meter_map
     bar, _, beat = where.strip().partition(":")
-    if not bar.strip().isdigit() or int(bar) < 1 or beat.strip() not in (("", "1", "3") if slot < tpb else ("", "1")):
+    if not bar.strip().isdigit() or meter_map.index(int(bar)) < 0:
         return None
-    start = (int(bar) - 1) * tpb + (slot if beat.strip() == "3" else 0)
+    found = meter_map.bar(meter_map.index(int(bar)))
+    tpb, slot = found.length, found.chord_slot_ticks
+    if beat.strip() not in (("", "1", "3") if slot < tpb else ("", "1")):
+        return None
+    start = found.start + (slot if beat.strip() == "3" else 0)
     return start, start + (slot if beat.strip() else tpb)
 
 
@@ -68,7 +73,7 @@ def chord_options(options: list[str], melody) -> dict[int, str]:
     chords: dict[int, str] = {}
     for option in options:
         start, end, symbol = parse_chord_option(option, melody)
-        chords.update(dict.fromkeys(range(start, end, melody.chord_slot_ticks), symbol))
+        chords.update(dict.fromkeys((a for a, _ in melody.meter_map.chord_slots(start, end)), symbol))
     return chords
 
 

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
+from ..generation.form import PHRASE_BARS
 from .arguments import BARS, COUNT, PROGRAM, QPM, SEED, TEMPERATURE
-from .common import add_model_arguments, check_out_folder, load_trained_model, meter_argument, run_guarded, write_melody
+from .common import (
+    CliError,
+    add_model_arguments,
+    check_out_folder,
+    load_trained_model,
+    meter_argument,
+    run_guarded,
+    write_melody,
+)
 
 HELP = "sample new melodies from the model and write one MIDI file each"
 
@@ -40,13 +48,47 @@ def add_arguments(p) -> None:
     p.add_argument("--chord", action="append", default=[], metavar="BAR[:BEAT]=CHORD",
                    help="write over these chords, e.g. --chord 1=Am --chord 2=F --chord 3:3=G7: each melody is the "
                         "best fit of several samples, as the app's 'Over your chords' (repeatable)")
+    p.add_argument("--form", default="default", metavar="FORM",
+                   help="the song form each melody is written in: phrase labels such as AABA, ABAB, AABB, ABAC, "
+                        "\"AA'BA\" (a letter per phrase: a later plain letter repeats its phrase, A' varies it), a "
+                        "preset (verse-chorus = ABABCB), 'free' (the model's melody as it comes) or 'default' "
+                        "(the default: a period A A' for 8 bars, AABA for 16 and 32, free when no form fits)")
+    p.add_argument("--phrase-bars", type=int, default=None, choices=PHRASE_BARS, metavar="N",
+                   help="bars per phrase of --form: 1, 2, 4, 8 or 16 (default: --bars divided by the form's phrases)")
     p.add_argument("--out", required=True, metavar="DIR", help="output folder")
     add_model_arguments(p)
 
 
-def _run(args) -> int:
-    from ..models_registry import writes_meter
+def _form(args):
+    """The form ``--form`` and ``--phrase-bars`` ask for, checked against ``--bars`` (a CliError says why not)."""
+    from ..generation.form import FormError, parse_form
+    from ..generation.jobs import form_for
 
+    text = args.form.strip()
+    try:
+        if text.lower() in ("default", "free"):
+            return form_for(text, args.bars)
+        phrase_bars = args.phrase_bars
+        if phrase_bars is None:  # the phrases share the bars out: AABA in 16 bars is 4-bar phrases
+            count = len(parse_form(text).phrases)
+            phrase_bars = args.bars // count if args.bars % count == 0 else 4
+        return form_for(text, args.bars, phrase_bars)
+    except FormError as err:
+        raise CliError(str(err)) from None
+
+
+def _run(args) -> int:
+    """Every melody comes from the Generate dock's path (``generate_variations``), so a seed gives what the app
+    gives: written into ``--form``, moved into ``--key``, the best fit of several samples over ``--chord``."""
+    import random
+
+    from ..generation import generate_variations
+    from ..generation.jobs import CHORD_CANDIDATES
+    from ..models_registry import writes_meter
+    from ..music import Melody
+    from .cmd_backing import chord_options
+
+    form = _form(args)
     out = check_out_folder(args.out)
     tm = load_trained_model(args, args.meter)
     temperature = tm.sample_temperature if args.temperature is None else args.temperature
@@ -55,46 +97,28 @@ def _run(args) -> int:
         ts = tm.time_signature
         print(f"mguv generate: note: the model '{tm.name}' learnt {ts[0]}/{ts[1]} melodies, so its phrases run "
               f"in {ts[0]}/{ts[1]} bars, not {meter[0]}/{meter[1]}", file=sys.stderr)
-    if args.chord:
-        return _over_chords(args, tm, temperature, out, meter)
-    melodies = tm.sample(args.count, args.bars, temperature, args.seed, args.qpm, args.program)
-    for i, m in enumerate(melodies):
-        m.time_signature = meter
-        moved = ""
-        if args.key:
-            from ..editing.scales import key_label, shift_into_scale
-
-            shift = shift_into_scale(m.notes, *args.key)
-            m = m.transposed(shift)
-            moved = f" (moved {shift:+d} into {key_label(*args.key)})"
-        path = out / f"sample_{i + 1:02d}.mid"
-        write_melody(m, path)
-        print(f"{path}: {len(m.notes)} notes{moved}")
-    return 0
-
-
-def _over_chords(args, tm, temperature: float, out: Path, meter: tuple[int, int]) -> int:
-    """``--chord``: the Generate dock's path (``generate_variations`` with chords), so a seed gives what the
-    app gives; each file's fit to the chords is printed."""
-    from ..generation import generate_variations
-    from ..generation.jobs import CHORD_CANDIDATES
-    from ..music import Melody
-    from .cmd_backing import chord_options
-
     try:
-        chords = chord_options(args.chord, Melody(time_signature=meter))
+        chords = chord_options(args.chord, Melody(time_signature=meter)) if args.chord else None
     except ValueError as err:
-        print(f"mguv generate: {err}", file=sys.stderr)
-        return 2
-    res = generate_variations(tm, args.count, args.bars, temperature, args.seed or 0, args.qpm, args.program,
-                              key=args.key, chords=chords)
-    for i, (m, fit, first) in enumerate(zip(res.melodies, res.meta["chord_fit"], res.meta["chord_fit_first"],
-                                            strict=True)):
+        raise CliError(str(err)) from None
+    seed = args.seed if args.seed is not None else random.randrange(2**31 - args.count)
+    res = generate_variations(tm, args.count, args.bars, temperature, seed, args.qpm, args.program,
+                              key=args.key, chords=chords, form=form)
+    shape = f"form {form.preview} in {form.phrase_bars}-bar phrases" if form else "no form (free)"
+    print(f"seed {seed}, {shape}")
+    for i, m in enumerate(res.melodies):
         m.time_signature = meter
         path = out / f"sample_{i + 1:02d}.mid"
         write_melody(m, path)
-        print(f"{path}: {len(m.notes)} notes, fit to the chords {fit:.2f} (best of {CHORD_CANDIDATES}; "
-              f"the first sample: {first:.2f})")
+        said = [f"{len(m.notes)} notes"]
+        if args.key and res.meta["shifts"][i]:
+            from ..editing.scales import key_label
+
+            said.append(f"moved {res.meta['shifts'][i]:+d} into {key_label(*args.key)}")
+        if chords:
+            said.append(f"fit to the chords {res.meta['chord_fit'][i]:.2f} (best of {CHORD_CANDIDATES}; "
+                        f"the first sample: {res.meta['chord_fit_first'][i]:.2f})")
+        print(f"{path}: " + ", ".join(said))
     return 0
 
 

@@ -49,6 +49,11 @@ def run(args) -> int:
         rng = f"{info['pitch_min']}-{info['pitch_max']}"
         print(f"OK      {path}: {info['notes']} notes, {info['bars']} bars, pitch {rng}, "
               f"{info['qpm']:g} BPM {info['time_signature']}, track '{imp.track}'")
+        if "meter_changes" in info:  # a meter map: each time signature with the bar it starts
+            quarters = info["pickup_ticks"] / 480
+            pickup = f"; a pickup of {quarters:g} quarter{'s' * (quarters != 1)} (bar 0)" if quarters else ""
+            print("        meters: " + ", ".join(f"{c['time_signature']} at bar {c['bar']}"
+                                             for c in info["meter_changes"]) + pickup)
         for number, t in enumerate(tracks, 1):  # numbered as the app's melody-track chooser numbers them
             sound = "drums" if t.is_drum else program_name(t.program)
             print(f"        track {number}: '{t.name}', {sound}, {t.notes} notes, "

@@ -1,4 +1,5 @@
-"""``mguv reconstruct IN --out OUT``: encode and greedily decode each model-length window."""
+"""``mguv reconstruct IN --out OUT``: a melody as the model keeps it, phrase by phrase through the bundled phrase
+model of its meter (``engine.phrases``); with ``--model``, that model's whole windows."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from .common import (
     write_melody,
 )
 
-HELP = "encode + greedy-decode a MIDI file (or a folder of them) to check reconstruction"
+HELP = ("encode + greedy-decode a MIDI file (or a folder of them): what survives of a melody (phrase by phrase "
+        "through the phrase model of its meter; --model: that model's whole windows)")
 
 
 def add_arguments(p) -> None:
@@ -25,6 +27,7 @@ def add_arguments(p) -> None:
 
 
 def _run(args) -> int:
+    from ..engine.phrases import PhraseError
     from ..music import MidiImportError, iter_midi_files, read_midi
 
     models = {}  # without --model, each meter gets the bundled model whose bars fit it
@@ -32,7 +35,7 @@ def _run(args) -> int:
     def model_for(melody):
         key = None if args.model else tuple(melody.time_signature)
         if key not in models:
-            models[key] = load_trained_model(args, key)
+            models[key] = load_trained_model(args, key, phrases=None if args.model else "auto")
         return models[key]
 
     src = Path(args.input)
@@ -48,8 +51,18 @@ def _run(args) -> int:
             print(f"REFUSED {exc}")
             refused += 1
             continue
-        write_melody(model_for(melody).reconstruct(melody), target)
-        print(f"{target}")
+        tm = model_for(melody)
+        try:
+            out = tm.reconstruct(melody)
+        except PhraseError as exc:
+            print(f"REFUSED {f}: {exc}")
+            refused += 1
+            continue
+        write_melody(out, target)
+        how = "phrase by phrase" if tm.phrases_for(melody) is not None else f"by {tm.name} alone"
+        note = "" if args.model or tm.phrases_for(melody) else \
+            f" (no phrase model for {melody.time_signature[0]}/{melody.time_signature[1]})"
+        print(f"{target} ({how}{note})")
     return 2 if refused else 0
 
 

@@ -49,25 +49,26 @@ def _run(args) -> int:
     first, last = parse_bars(args.bars)
     check_out_file(args.out)
     melody = read_melody_with_chords(args.melody, args.chord)
-    if last > melody.num_bars:
-        raise CliError(f"--bars {args.bars}: {args.melody} has {melody.num_bars} bar{'s' * (melody.num_bars != 1)}")
+    last_bar = melody.meter_map.number(max(0, melody.num_bars - 1))
+    if last > last_bar:  # it wrote 1,000 bars for --bars 999-1000 of a 25-bar tune
+        raise CliError(f"--bars {args.bars}: {args.melody} ends at bar {last_bar}")
     tm = load_trained_model(args, melody.time_signature)
     temperature = temperature_of(tm, args)
-    bar = melody.ticks_per_bar
+    meter_map = melody.meter_map  # bars numbered as the ruler numbers them (a pickup is bar 0)
+    start, end = meter_map.bar_start(meter_map.index(first)), meter_map.bar_start(meter_map.index(last) + 1)
     try:
-        res = rewrite_bars(tm, melody, (first - 1) * bar, last * bar, args.count, temperature, args.seed,
-                           chords=melody.chords)
+        res = rewrite_bars(tm, melody, start, end, args.count, temperature, args.seed, chords=melody.chords)
     except ValueError as err:
         raise CliError(str(err)) from None
     out = Path(args.out)
     for i, m in enumerate(res.melodies):
         path = out if args.count == 1 else out.with_name(f"{out.stem}_{i + 1}{out.suffix or '.mid'}")
-        write_melody(m, path)
+        write_melody(m.with_meter_map(meter_map) if melody.meters else m, path)  # in the file's bars
         fit = ""
         if "chord_fit" in res.meta:
             fit = (f", fit to the chords {res.meta['chord_fit'][i]:.2f} (best of {res.meta['candidates']}; "
                    f"the first: {res.meta['chord_fit_first'][i]:.2f})")
-        new = sum((first - 1) * bar <= n.start < last * bar for n in m.notes)
+        new = sum(start <= n.start < end for n in m.notes)
         print(f"{path}: bars {first}-{last} rewritten ({new} new notes), {len(m.notes)} notes in all{fit}")
     return 0
 

@@ -33,6 +33,10 @@ def add_arguments(p) -> None:
     p.add_argument("--meter", type=meter_argument, metavar="N/D",
                    help="the time signature the model learns, kept in its config.json (6/8 and 3/4 bars are equally "
                         "long: this tells them apart); default: the corpus's, else the --init-from model's")
+    p.add_argument("--role", choices=["melody", "phrase"], default=None,
+                   help="what the model is for, kept in its config.json: 'melody' (the default: a model Generate "
+                        "uses) or 'phrase' (a short model that carries a user's melody phrase by phrase: reconstruct, "
+                        "Vary, Rewrite, forms); default: the --init-from model's")
     p.add_argument("--device", default=None, help="auto, cpu or cuda")
 
 
@@ -94,7 +98,7 @@ def _run(args) -> int:
             tcfg = None
         run = TrainingRun(args.data, args.out, mcfg, tcfg, resume=args.resume, init_from=args.init_from,
                           overrides=args.train_overrides if args.resume else None, command=_command_line(args),
-                          init_geometry=geometry, meter=args.meter)
+                          init_geometry=geometry, meter=args.meter, role=args.role)
         if run.restarted:  # stopped before its first checkpoint: its own settings, from step 0
             print(json.dumps({"event": "note", "message": "no checkpoint yet: the run starts again from step 0 with "
                               "the settings it was started with"}), flush=True)

@@ -49,7 +49,7 @@ def _run(args) -> int:
         raise CliError(f"cannot make the folder {out}: {err.strerror or err}") from None
     for i, m in enumerate(res.melodies):
         path = out / f"{Path(args.melody).stem}_vary_{i + 1}.mid"
-        write_melody(m, path)
+        write_melody(m.with_meter_map(melody.meter_map) if melody.meters else m, path)  # in the file's bars
         fit = f", fit to the chords {res.meta['chord_fit'][i]:.2f}" if "chord_fit" in res.meta else ""
         print(f"{path}: {len(m.notes)} notes, {args.amount:.2f} away (seed {args.seed + i}){fit}")
     return 0

@@ -29,14 +29,15 @@ def add_sampling_arguments(p, chord_help: str, seed_default: int | None = 0) -> 
     p.add_argument("--chord", action="append", default=[], metavar="BAR[:BEAT]=CHORD", help=chord_help)
 
 
-def load_trained_model(args, time_signature=None):
-    """``--model``, else the bundled model for ``time_signature`` (the input melody's meter: ``bundled_model_dir``)."""
+def load_trained_model(args, time_signature=None, phrases="auto"):
+    """``--model``, else the bundled model for ``time_signature`` (the input melody's meter: ``bundled_model_dir``),
+    with the phrase model of its meter (``phrases``: "auto", a folder, or None for none)."""
     from ..engine import TrainedModel, default_model_dir
     from ..model import CheckpointError
 
     folder = args.model or default_model_dir(time_signature)
     try:
-        return TrainedModel(folder, args.device)
+        return TrainedModel(folder, args.device, phrases=phrases)
     except CheckpointError as exc:
         hint = "" if args.model else " (no bundled model: pass --model PATH)"
         raise CliError(f"cannot load model: {exc}{hint}") from None

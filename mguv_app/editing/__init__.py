@@ -6,7 +6,7 @@ can be tested without Qt and reused by the CLI or scripts.
 """
 
 from .grid import DEFAULT_GRID, GRIDS, grid_ticks, snap_floor, snap_nearest
-from .note_document import Change, ChordChange, NoteDocument, PropertyChange
+from .note_document import BarsChange, Change, ChordChange, NoteDocument, PropertyChange
 from .scales import (
     KEY_NAMES,
     SCALES,
@@ -19,7 +19,7 @@ from .scales import (
     shift_into_scale,
 )
 
-__all__ = ["GRIDS", "DEFAULT_GRID", "grid_ticks", "snap_floor", "snap_nearest", "Change", "ChordChange", "NoteDocument",
-           "PropertyChange",
+__all__ = ["GRIDS", "DEFAULT_GRID", "grid_ticks", "snap_floor", "snap_nearest", "BarsChange", "Change",
+           "ChordChange", "NoteDocument", "PropertyChange",
            "KEY_NAMES", "SCALES", "guess_key", "in_scale", "pitch_name", "best_shift_into", "shift_into_scale",
            "key_label", "parse_key"]

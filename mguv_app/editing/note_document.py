@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
 from ..music.melody import Melody, Note, checked_time_signature
+from ..music.meter import MeterMap, meter_label
 
 NOTES, SELECTION, META, CHORDS = "notes", "selection", "meta", "chords"
 
@@ -45,7 +46,8 @@ class Change:
 
 HUMANIZE_TICKS = 24  # at amount 1: up to a 20th of a beat early or late (25 ms at 120 BPM)
 HUMANIZE_VELOCITY = 20
-SONG_PROPERTIES = ("qpm", "time_signature", "program")  # the whole melody's settings, saved in its file
+# the whole melody's settings, saved in its file; ``meters``: its time-signature events (``Melody.meters``)
+SONG_PROPERTIES = ("qpm", "time_signature", "program", "meters")
 
 
 @dataclass
@@ -63,6 +65,20 @@ class PropertyChange:
     def merged(self, later: PropertyChange) -> PropertyChange:
         """This change and then ``later`` as one step (a BPM box stepped up several times)."""
         return PropertyChange({**later.before, **self.before}, {**self.after, **later.after}, self.label)
+
+
+@dataclass
+class BarsChange:
+    """Bars put in or taken out: the notes, chosen chords and meter map that move with them, one undo step."""
+
+    notes: Change
+    chords: ChordChange
+    meter: PropertyChange
+    label: str
+
+    @property
+    def empty(self) -> bool:
+        return self.notes.empty and self.chords.empty and self.meter.empty
 
 
 @dataclass
@@ -91,6 +107,8 @@ class NoteDocument:
         self.clipboard: list[Note] = []  # copied notes, shifted so the earliest starts at tick 0
         self.chords: dict[int, str] = {}  # chords the user chose for the Band: half-bar start -> symbol
         self.qpm, self.time_signature, self.program, self.name = 120.0, (4, 4), 0, "Melody"
+        self.meters: tuple = ()  # time-signature events when the bars are more than one meter (Melody.meters)
+        self._meter_map: tuple | None = None  # (key, MeterMap) cached for painting
         self._ids = itertools.count(1)
         self._listeners: list[Callable[[str], None]] = []
         self.version = 0  # bumped on every notification: views cache what they drew per version
@@ -113,6 +131,7 @@ class NoteDocument:
         self.notes = {next(self._ids): n for n in melody.notes}
         self.selection = set()
         self.qpm, self.time_signature = melody.qpm, tuple(melody.time_signature)
+        self.meters = melody.meter_map.events if melody.meters else ()
         self.program, self.name = melody.program, melody.name
         self.chords = dict(melody.chords)
         self._index = None
@@ -123,15 +142,27 @@ class NoteDocument:
     def to_melody(self, ids: Iterable[int] | None = None) -> Melody:
         """The document (or only ``ids``) as a :class:`Melody` with this document's metadata."""
         notes = self.notes.values() if ids is None else [self.notes[i] for i in ids if i in self.notes]
-        return Melody(list(notes), self.qpm, tuple(self.time_signature), self.program, self.name, dict(self.chords))
+        return Melody(list(notes), self.qpm, tuple(self.time_signature), self.program, self.name, dict(self.chords),
+                      self.meter_map.events if self.meters else ())
+
+    @property
+    def meter_map(self) -> MeterMap:
+        """The bars (``music.meter.MeterMap``): ``meters``' events, or ``time_signature`` from tick 0."""
+        key = (tuple(self.time_signature), self.meters)
+        if self._meter_map is None or self._meter_map[0] != key:
+            bars = Melody(time_signature=tuple(self.time_signature))
+            bars.meters = self.meters  # set after construction: ``time_signature`` is the first full bar's
+            self._meter_map = (key, bars.meter_map)
+        return self._meter_map[1]
 
     @property
     def ticks_per_bar(self) -> int:
+        """The length of the melody's first full bar (``meter_map`` has every bar's)."""
         return Melody(time_signature=self.time_signature).ticks_per_bar
 
     @property
     def chord_slot_ticks(self) -> int:
-        """Where the Band may change chord (half bars of four beats, whole bars of three)."""
+        """Where the Band may change chord in the first full bar (half bars of four beats, whole bars of three)."""
         return Melody(time_signature=self.time_signature).chord_slot_ticks
 
     @property
@@ -175,19 +206,94 @@ class NoteDocument:
             values["program"] = max(0, min(127, int(values["program"])))
         if "time_signature" in values:
             values["time_signature"] = checked_time_signature(*values["time_signature"])
+            if self.meters and "meters" not in values:  # the first full bar's meter: later changes keep their bars
+                new_map = self.meter_map.with_main(values["time_signature"])
+                values["meters"] = () if new_map.is_uniform else new_map.events
+        if "meters" in values:
+            values["meters"] = tuple(values["meters"])
         before = {k: getattr(self, k) for k in values if getattr(self, k) != values[k]}
         return PropertyChange(before, {k: values[k] for k in before}, label or _property_label(values))
 
     def apply_properties(self, values: dict) -> None:
         for key, value in values.items():
-            setattr(self, key, tuple(value) if key == "time_signature" else value)
+            setattr(self, key, tuple(value) if key in ("time_signature", "meters") else value)
         self._notify(META)
+
+    def _meter_change(self, new_map: MeterMap, label: str) -> PropertyChange:
+        after = {"time_signature": new_map.main, "meters": () if new_map.is_uniform else new_map.events}
+        before = {"time_signature": tuple(self.time_signature), "meters": self.meters}
+        changed = {k for k in after if after[k] != before[k]}
+        return PropertyChange({k: before[k] for k in changed}, {k: after[k] for k in changed}, label)
+
+    def plan_meter(self, index: int, time_signature) -> PropertyChange:
+        """Bar ``index`` (0-based) and those after it in ``time_signature``, up to the next meter change, which
+        keeps its bar number; notes keep their ticks. Refused (ValueError) for a meter no melody can have."""
+        meter = checked_time_signature(*time_signature)
+        meter_map = self.meter_map
+        return self._meter_change(meter_map.with_meter(index, meter),
+                                  f"Meter {meter_label(meter)} from bar {meter_map.number(index)}")
+
+    def plan_remove_meter(self, index: int) -> PropertyChange:
+        """The meter change at bar ``index`` taken away (ValueError where there is none)."""
+        meter_map = self.meter_map
+        return self._meter_change(meter_map.without_change(index),
+                                  f"Remove the meter change at bar {meter_map.number(index)}")
+
+    def plan_insert_bars(self, index: int, count: int = 1) -> BarsChange:
+        """``count`` empty bars of bar ``index``'s meter before it: later notes, chosen chords and meter changes
+        move on by their length."""
+        meter_map = self.meter_map
+        new_map, at, length = meter_map.with_bars_inserted(index, count)
+        moved = {i: n.moved(dt=length) for i, n in self.notes.items() if n.start >= at}
+        label = f"Insert {count} bar{'s' * (count != 1)} before bar {meter_map.number(index)}"
+        chords = {t: c for t, c in self.chords.items() if t >= at}
+        return BarsChange(self.plan_update(moved, label), self._moved_chords(chords, length, label),
+                          self._meter_change(new_map, label), label)
+
+    def plan_delete_bars(self, index: int, count: int = 1) -> BarsChange:
+        """Bars ``index`` to ``index + count - 1`` taken out with their notes and chosen chords (a note running
+        into them ends where they began); what comes after moves back."""
+        meter_map = self.meter_map
+        new_map, a, removed = meter_map.with_bars_deleted(index, count)
+        b = a + removed
+        first, last = meter_map.number(index), meter_map.number(index + count - 1)
+        label = f"Delete bar {first}" if count == 1 else f"Delete bars {first}–{last}"
+        before, after = {}, {}
+        for i, n in self.notes.items():
+            if a <= n.start < b:
+                before[i], after[i] = n, None
+            elif n.start >= b:
+                before[i], after[i] = n, n.moved(dt=-removed)
+            elif n.end > a:
+                before[i], after[i] = n, replace(n, end=a)
+        notes = Change(before, after, label, self.selection - {i for i, n in after.items() if n is None})
+        gone = {t: c for t, c in self.chords.items() if a <= t < b}
+        chords = self._moved_chords({t: c for t, c in self.chords.items() if t >= b}, -removed, label)
+        chords.before.update(gone)
+        for t in gone:
+            chords.after.setdefault(t, None)
+        return BarsChange(notes, chords, self._meter_change(new_map, label), label)
+
+    def _moved_chords(self, chords: dict[int, str], dt: int, label: str) -> ChordChange:
+        """``chords`` (some of the chosen ones) moved by ``dt`` ticks, as a change of every slot involved."""
+        after: dict[int, str | None] = dict.fromkeys(chords)
+        after.update({t + dt: c for t, c in chords.items()})
+        return ChordChange({t: self.chords.get(t) for t in after}, after, label)
+
+    def apply_bars(self, change: BarsChange, undo: bool = False) -> None:
+        """Apply a :class:`BarsChange` (``undo``: go back to before it)."""
+        if undo:
+            self.apply_chords(change.chords.before)
+            self.apply_properties(change.meter.before)
+            self.undo(change.notes)
+        else:
+            self.apply_properties(change.meter.after)
+            self.apply_chords(change.chords.after)
+            self.redo(change.notes)
 
     def plan_chord(self, start: int, end: int, symbol: str | None, label: str | None = None) -> ChordChange:
         """Choose ``symbol`` (None: the fitted chord) for every chord slot (half bar) starting in ``[start, end)``."""
-        half = self.chord_slot_ticks
-        first = start - start % half
-        ticks = range(first, max(first + half, end), half)
+        ticks = [a for a, _ in self.meter_map.chord_slots(start, end)]
         return ChordChange({t: self.chords.get(t) for t in ticks}, {t: symbol for t in ticks},
                            label or (f"Chord {symbol}" if symbol else "Fitted chord"))
 
@@ -201,10 +307,13 @@ class NoteDocument:
         """The chosen chords moved onto the chord slots of another meter (4/4 has half bars, 3/4 whole
         ones): each to the start of the slot it falls in, the earlier chord winning a shared slot, so
         no choice silently stops sounding."""
-        slot = Melody(time_signature=tuple(time_signature)).chord_slot_ticks
+        return self.plan_chords_for_map(self.meter_map.with_main(checked_time_signature(*time_signature)))
+
+    def plan_chords_for_map(self, meter_map: MeterMap) -> ChordChange:
+        """The chosen chords moved onto the chord slots of the bars of ``meter_map`` (a meter changed at a bar)."""
         moved: dict[int, str] = {}
         for tick, symbol in sorted(self.chords.items()):
-            moved.setdefault(tick - tick % slot, symbol)
+            moved.setdefault(meter_map.chord_slot(tick)[0], symbol)
         ticks = set(self.chords) | set(moved)
         return ChordChange({t: self.chords.get(t) for t in ticks}, {t: moved.get(t) for t in ticks},
                            "Chords on the new bars")
@@ -395,6 +504,8 @@ def _property_label(values: dict) -> str:
         parts.append(f"Tempo {values['qpm']:g} BPM")
     if "time_signature" in values:
         parts.append("Meter {}/{}".format(*values["time_signature"]))
+    elif "meters" in values:
+        parts.append("Meter changes")
     if "program" in values:
         parts.append(f"Instrument {values['program']}")
     return ", ".join(parts) or "Song settings"

@@ -16,11 +16,15 @@ import numpy as np
 import torch
 
 from ..model.checkpoint import load_model
-from ..music.events import HOLD, NOTE_OFF, events_to_notes, melody_to_events
+from ..music.events import HOLD, NOTE_OFF, PITCH_OFFSET, events_to_notes, melody_to_events
 from ..music.melody import TICKS_PER_STEP, Melody
+from ..music.tidy import tidied
 from .attributes import ATTRIBUTES_FILE, load_attribute_vectors
 from .device import pick_device
 from .interpolation import slerp
+from .phrases import PhraseCodec, PhraseError
+
+PHRASE_ROLE = "phrase"  # = models_registry.PHRASE_ROLE (imported lazily there: the registry loads without torch)
 
 DEFAULT_MODEL_NAME = "melody_16bar"
 
@@ -34,13 +38,21 @@ def default_model_dir(time_signature: tuple[int, int] | None = None) -> Path:
 
 
 class TrainedModel:
-    def __init__(self, folder: str | Path | None = None, device: str | None = "auto"):
+    def __init__(self, folder: str | Path | None = None, device: str | None = "auto",
+                 phrases: str | Path | None = "auto"):
+        """``phrases``: the phrase model that carries a user's melody through this one (``engine.phrases``):
+        "auto" the bundled one for this model's meter, a folder, or None for none (every verb then encodes
+        whole windows of this model, as before phrase models)."""
         self.folder = Path(folder) if folder else default_model_dir()
         self.device = pick_device(device)
         self.model, self.config = load_model(self.folder, self.device)
         self.cfg = self.model.cfg
         self.attribute_vectors = load_attribute_vectors(self.folder / ATTRIBUTES_FILE)
         self._lock = threading.RLock()
+        self._phrase_choice = phrases
+        self._phrases: PhraseCodec | None = None
+        self._phrases_loaded = False
+        self.phrase_problem: str | None = None  # why a phrase model that should be there is not (a broken folder)
 
     # ------------------------------------------------------------------ geometry helpers
     @property
@@ -58,6 +70,49 @@ class TrainedModel:
         from ..models_registry import config_time_signature
 
         return config_time_signature({**self.config, "model": {"steps_per_bar": self.steps_per_bar}})
+
+    @property
+    def is_phrase_model(self) -> bool:
+        from ..models_registry import config_role
+
+        return config_role(self.config) == PHRASE_ROLE
+
+    @property
+    def phrases(self) -> PhraseCodec | None:
+        """The phrase codec for this model's melodies, loaded on first use: this model itself when it is a phrase
+        model; else the one chosen at construction (the bundled one for its meter by default). None when there
+        is none for the meter or it cannot be loaded (``phrase_problem`` then says why)."""
+        with self._lock:
+            if not self._phrases_loaded:
+                self._phrases_loaded = True
+                self._phrases = self._load_phrases()
+            return self._phrases
+
+    def _load_phrases(self) -> PhraseCodec | None:
+        from ..model import CheckpointError
+        from ..models_registry import bundled_phrase_model_dir
+
+        if self.is_phrase_model:
+            return PhraseCodec(self)
+        choice = self._phrase_choice
+        if choice is None:
+            return None
+        folder = bundled_phrase_model_dir(self.time_signature) if choice == "auto" else Path(choice)
+        if folder is None:
+            return None
+        try:
+            codec = PhraseCodec(TrainedModel(folder, str(self.device), phrases=None))
+        except (CheckpointError, OSError, ValueError, RuntimeError) as exc:
+            self.phrase_problem = f"the phrase model in {folder} cannot be loaded ({exc}); melodies are encoded " \
+                                  f"by {self.name} alone"
+            if choice != "auto":
+                raise PhraseError(self.phrase_problem) from None
+            return None
+        if codec.steps_per_bar != self.steps_per_bar:
+            self.phrase_problem = f"the phrase model in {folder} has {codec.steps_per_bar}-step bars, " \
+                                  f"{self.name} {self.steps_per_bar}: not used"
+            return None
+        return codec
 
     @property
     def name(self) -> str:
@@ -120,8 +175,10 @@ class TrainedModel:
 
     def melodies_from_latents(self, z: np.ndarray, bars: int, temperature: float, seed: int | None,
                               like: Melody) -> list[Melody]:
-        """Decode latents to ``bars``-bar melodies: cut when shorter than the model, continued when longer."""
-        out = self.decode(z, temperature, seed, like)
+        """Decode latents to ``bars``-bar melodies: cut when shorter than the model, continued when longer; note
+        lengths tidied as the corpus tidies sung ones (``music.tidy``: the shipped models learnt from untidied
+        ones and write their 5-, 7- and 9-sixteenth notes)."""
+        out = [tidied(m) for m in self.decode(z, temperature, seed, like)]
         if bars < self.bars:
             return [m.bars(0, bars) for m in out]
         if bars > self.bars:
@@ -138,8 +195,48 @@ class TrainedModel:
         z = np.stack([slerp(mu[0], mu[1], t) for t in np.linspace(0.0, 1.0, steps)]).astype(np.float32)
         return self.decode(z, temperature, seed, a)
 
+    def phrases_for(self, melody: Melody) -> PhraseCodec | None:
+        """The phrase codec when it can carry ``melody`` (its bars fit the phrase model's), else None: the verbs
+        then work on whole windows of this model, as they did before phrase models."""
+        codec = self.phrases
+        if codec is None:
+            return None
+        try:
+            codec.check_meter(melody)
+        except PhraseError:
+            return None
+        return codec
+
+    def _span_wise(self, codec: PhraseCodec, melody: Melody, fn, count: int = 1) -> list[Melody]:
+        """``fn(part) -> count melodies`` on each run of bars of one meter that the phrase model writes in
+        (``generation.meter_plan``: no phrase spans a meter change or starts in a pickup); the notes of every
+        other run (a pickup, bars of another meter, a bar cut short) are kept as they are. A melody in one
+        meter from its first bar is one run: ``fn(melody)`` itself."""
+        from ..generation.meter_plan import meter_plan
+
+        plan = meter_plan(melody, codec.steps_per_bar, codec.time_signature)
+        if not plan.kept and len(plan.written) == 1 and plan.written[0].start_tick == 0:
+            return fn(melody)
+        notes: list[list] = [[] for _ in range(count)]
+        for span in plan.spans:
+            inside = [n for n in melody.notes if span.start_tick <= n.start < span.end_tick]
+            if span in plan.written and inside:
+                part = melody.window(span.start_tick, span.end_tick)
+                for k, done in enumerate(fn(part)[:count]):
+                    notes[k] += [n.moved(dt=span.start_tick) for n in done.notes]
+            else:
+                for k in range(count):
+                    notes[k] += inside
+        return [melody.copy(n) for n in notes]
+
     def reconstruct(self, melody: Melody) -> Melody:
-        """Encode each model-length window and decode it greedily, keeping bar positions."""
+        """The melody as the model keeps it: phrase by phrase through the phrase model (``engine.phrases``) where
+        there is one for its meter, else each model-length window encoded and decoded greedily."""
+        if not melody.notes:
+            raise PhraseError("the melody has no notes to encode")
+        codec = self.phrases_for(melody)
+        if codec is not None:
+            return self._span_wise(codec, melody, lambda part: [codec.reconstruct(part)])[0]
         n_bars = max(1, melody.num_bars)
         windows = list(range(0, n_bars, self.bars))
         toks = np.stack([self._tokens(melody, w) for w in windows])
@@ -198,10 +295,13 @@ class TrainedModel:
 
     # ------------------------------------------------------------------ rewriting bars
     def rewrite(self, melody: Melody, start_tick: int, end_tick: int, temperature: float = 1.0,
-                seed: int | None = None, samples: int = 1, restarts: int = 4, iterations: int = 30) -> list[Melody]:
+                seed: int | None = None, samples: int = 1, restarts: int = 4, iterations: int = 30,
+                by_phrase: bool | None = None) -> list[Melody]:
         """``samples`` versions of ``melody`` whose notes in ``[start_tick, end_tick)`` are new and fit
         the music around them; every note outside that span is kept exactly.
 
+        ``by_phrase`` (default: whenever the phrase model can carry the melody) rewrites through the phrase
+        model (:meth:`_rewrite_phrases`); else one window of this model does, as follows.
         One model window (``bars`` bars) holds the span with as much context on both sides as fits.
         The latent is fitted to that context alone (:meth:`fit_latent_masked`), the decoder is held
         to it step by step, and only the span's steps are sampled. Sample k uses seed ``seed + k``."""
@@ -209,6 +309,9 @@ class TrainedModel:
         s0, s1 = start_tick // TICKS_PER_STEP, -(-end_tick // TICKS_PER_STEP)
         if s1 <= s0:
             raise ValueError("choose at least one step to rewrite")
+        codec = self.phrases_for(melody) if by_phrase is not False else None
+        if codec is not None and melody.notes:
+            return self._rewrite_phrases(codec, melody, s0, s1, temperature, seed, samples)
         if s1 - s0 > T - spb:
             raise ValueError(f"rewrite at most {self.bars - 1} bars at a time (this model holds {self.bars})")
         content = max(s1, -(-melody.end_tick // TICKS_PER_STEP))
@@ -231,6 +334,58 @@ class TrainedModel:
         for k in range(max(1, samples)):
             new = self.decode_tokens(z, temperature, seed + k, force)[0][s0 - ws: s1 - ws]
             out.append(_spliced(melody, new, s0, s1, velocity))
+        return out
+
+    def _rewrite_phrases(self, codec: PhraseCodec, melody: Melody, s0: int, s1: int, temperature: float,
+                         seed: int | None, samples: int) -> list[Melody]:
+        """Rewrite steps ``[s0, s1)`` through the phrase model, window by window from left to right: each window
+        starts a bar before the steps it writes (so it runs on from the music before them: the melody's, or
+        what the window before it wrote), its latent fitted to the steps it keeps (``fit_latent_masked``), or,
+        with nothing to keep, half way between the phrases on either side; the decoder is held to the kept
+        steps and samples the rest. The last window is drawn a few times and the version that leads best into
+        the note after the span is kept. Every note outside the span stays."""
+        seed = int(np.random.default_rng().integers(2**31)) if seed is None else int(seed)
+        code = codec.encode(melody)
+        T, bar = codec.window_steps, codec.steps_per_bar
+        content = -(-melody.end_tick // TICKS_PER_STEP)
+        stream = melody_to_events(melody, max(content, s1) + T)
+        after = next((int(t) - PITCH_OFFSET for t in stream[s1:] if t >= PITCH_OFFSET), None)
+        live = [i for i, e in enumerate(code.empty) if not e]
+        velocity = _typical_velocity(melody)
+        out = []
+        for k in range(max(1, samples)):
+            rng = np.random.default_rng(seed + k)
+            tokens = stream.copy()
+            pos = s0
+            while pos < s1:
+                w0 = max(0, pos - bar) if pos >= bar else 0
+                steps = np.arange(T) + w0
+                span = (steps >= pos) & (steps < s1)
+                keep = ~span & (steps < max(s1, content))
+                window = tokens[w0:w0 + T].copy()
+                if keep.any() and (window[keep] >= PITCH_OFFSET).any():
+                    blank = window.copy()
+                    blank[span] = HOLD
+                    blank[int(np.argmax(span))] = NOTE_OFF
+                    z = codec.model.fit_latent_masked(blank, keep, 3, 20, int(rng.integers(2**31)))
+                else:  # nothing to keep: between the phrases around it
+                    before = [i for i in live if code.starts[i] + T <= w0]
+                    later = [i for i in live if code.starts[i] >= w0 + T]
+                    ends = [code.mu[before[-1]]] if before else []
+                    ends += [code.mu[later[0]]] if later else []
+                    z = slerp(ends[0], ends[-1], 0.5) if ends else rng.standard_normal(code.mu.shape[1])
+                    z = slerp(np.asarray(z, np.float32), rng.standard_normal(len(z)).astype(np.float32), 0.2)
+                force = np.where(span, -1, window)
+                last = pos + T - (pos - w0) >= s1
+                tries = 4 if last and after is not None else 1
+                zs = np.repeat(np.asarray(z, np.float32)[None], tries, 0)
+                versions = [codec.model.decode_tokens(zs[j], temperature, int(rng.integers(2**31)), force)[0]
+                            for j in range(tries)]
+                b = min(s1, w0 + T)
+                new = min(versions, key=lambda v: _lead_in(v[pos - w0:b - w0], after))
+                tokens[pos:b] = new[pos - w0:b - w0]
+                pos = b
+            out.append(_spliced(melody, tokens[s0:s1], s0, s1, velocity))
         return out
 
     def continue_(self, prompt: Melody, bars: int = 8, temperature: float = 1.0, seed: int | None = None) -> Melody:
@@ -259,31 +414,80 @@ class TrainedModel:
             tokens += list(out[ctx: ctx + new])
             remaining -= new
             round_no += 1
-        result = self._melody(np.asarray(tokens[have:]), prompt)
+        result = tidied(self._melody(np.asarray(tokens[have:]), prompt))
         offset = have * TICKS_PER_STEP
         return prompt.copy(list(prompt.notes) + [n.moved(dt=offset) for n in result.notes])
 
     # ------------------------------------------------------------------ variations of a melody
     def vary(self, melody: Melody, amount: float = 0.3, temperature: float = 0.0, seed: int | None = None,
              samples: int = 1) -> list[Melody]:
-        """``samples`` variations of the whole ``melody``: each model-length window's latent mean moved
-        ``amount`` of the way (along the great circle) towards a random point of the prior, and decoded.
-        0 gives the reconstruction, 1 an unrelated melody; the tempo, meter, sound and chords stay the
-        melody's. Sample k uses seed ``seed + k`` (its random points and its decoding)."""
+        """``samples`` variations of the whole ``melody``: each phrase's latent (``engine.phrases``; without a
+        phrase model, each model-length window's) moved ``amount`` of the way along the great circle towards a
+        random point of the prior, and decoded. Phrases that are the same in the melody move towards the same
+        point, so what repeats still repeats. 0 gives the melody as the model keeps it, 1 an unrelated melody;
+        the tempo, meter, sound and chords stay the melody's. Sample k uses seed ``seed + k``."""
         if not 0.0 <= amount <= 1.0:
             raise ValueError("the amount of variation goes from 0 (the melody itself) to 1 (a new melody)")
+        seed = int(np.random.default_rng().integers(2**31)) if seed is None else int(seed)
+        velocity = _typical_velocity(melody)
+        codec = self.phrases_for(melody)
+        if codec is not None and melody.notes:
+            def vary_part(part: Melody) -> list[Melody]:
+                code = codec.encode(part)
+                same = _repeat_groups(code.tokens)
+                out = []
+                for k in range(max(1, samples)):
+                    prior = np.random.default_rng(seed + k).standard_normal(code.mu.shape).astype(np.float32)[same]
+                    z = np.stack([slerp(m, p, amount) for m, p in zip(code.mu, prior, strict=True)]).astype(np.float32)
+                    tokens = code.joined(codec.decode_windows(code.with_latents(z), temperature, seed + k))
+                    out.append(part.copy(events_to_notes(tokens, velocity)))
+                return out
+            return self._span_wise(codec, melody, vary_part, max(1, samples))
         T = self.cfg.num_steps
         steps = max(1, -(-melody.end_tick // TICKS_PER_STEP))
         starts = list(range(0, steps, T))
         mu, _ = self.encode_tokens(np.stack([melody_to_events(melody, T, s) for s in starts]))
-        seed = int(np.random.default_rng().integers(2**31)) if seed is None else int(seed)
-        velocity = _typical_velocity(melody)
         out = []
         for k in range(max(1, samples)):
             prior = np.random.default_rng(seed + k).standard_normal(mu.shape).astype(np.float32)
             z = np.stack([slerp(m, p, amount) for m, p in zip(mu, prior, strict=True)]).astype(np.float32)
             tokens = np.concatenate(list(self.decode_tokens(z, temperature, seed + k)))[:steps]
             out.append(melody.copy(events_to_notes(tokens, velocity)))
+        return out
+
+    def interpolate_melodies(self, a: Melody, b: Melody, steps: int = 5, temperature: float = 0.0,
+                             seed: int | None = None) -> list[Melody] | None:
+        """``steps`` melodies from ``a`` to ``b`` phrase by phrase (each phrase's latent slerped from a's to b's;
+        the shorter melody's phrases come round again), ``a`` and ``b`` themselves at the ends; None when the
+        phrase model cannot carry both (the caller then interpolates whole-model latents). A phrase that is
+        silent on one side is that side's silence for the first half of the way, the other's phrase after."""
+        codec_a, codec_b = self.phrases_for(a), self.phrases_for(b)
+        if codec_a is None or codec_b is None or not a.notes or not b.notes:
+            return None
+        codec = codec_a
+        ca, cb = codec.encode(a), codec.encode(b)
+        longer, n = (ca, len(ca)) if ca.total_steps >= cb.total_steps else (cb, len(cb))
+        idx_a, idx_b = np.arange(n) % len(ca), np.arange(n) % len(cb)
+        out = []
+        for i, t in enumerate(np.linspace(0.0, 1.0, steps)):
+            if i == 0 or i == steps - 1:
+                out.append((a if i == 0 else b).copy())
+                continue
+            z = np.zeros_like(longer.mu)
+            tokens = np.zeros_like(longer.tokens)
+            empty = np.zeros(n, bool)
+            for j in range(n):
+                ea, eb = ca.empty[idx_a[j]], cb.empty[idx_b[j]]
+                if ea and eb or (ea and t < 0.5) or (eb and t >= 0.5):
+                    empty[j] = True
+                    tokens[j] = (ca if (ea and t < 0.5) or (ea and eb) else cb).tokens[idx_a[j] if ea else idx_b[j]]
+                elif ea or eb:
+                    z[j] = (cb.mu[idx_b[j]] if ea else ca.mu[idx_a[j]])
+                else:
+                    z[j] = slerp(ca.mu[idx_a[j]], cb.mu[idx_b[j]], float(t))
+            code = replace(longer, mu=z.astype(np.float32), tokens=tokens, empty=empty)
+            joined = code.joined(codec.decode_windows(code, temperature, None if seed is None else seed + i))
+            out.append(a.copy(events_to_notes(joined, _typical_velocity(a))))
         return out
 
     # ------------------------------------------------------------------ attributes
@@ -295,6 +499,21 @@ class TrainedModel:
         mu, _ = self.encode([melody])
         z = mu[0] + amount * self.attribute_vectors[attribute]
         return self.decode(z[None], 0.0, None, melody)[0]
+
+
+def _lead_in(tokens: np.ndarray, next_pitch: int | None) -> float:
+    """Semitones from the last note of ``tokens`` to ``next_pitch`` (0 when either is missing): a rewritten
+    span should lead into the note after it as real melodies do, mostly by step."""
+    onsets = np.flatnonzero(np.asarray(tokens) >= PITCH_OFFSET)
+    if next_pitch is None or not onsets.size:
+        return 0.0
+    return abs(int(tokens[onsets[-1]]) - PITCH_OFFSET - next_pitch)
+
+
+def _repeat_groups(windows: np.ndarray) -> np.ndarray:
+    """For each window, the index of the first window with the same tokens (itself when it is the first)."""
+    first: dict[bytes, int] = {}
+    return np.asarray([first.setdefault(w.tobytes(), i) for i, w in enumerate(windows)])
 
 
 def _typical_velocity(melody: Melody) -> int:

@@ -17,6 +17,8 @@ from ..editing.scales import SCALES, shift_into_scale
 from ..engine.interpolation import slerp
 from ..lofi.backing import chord_fit
 from ..music.melody import Melody
+from .form import FREE, Form, default_form, fitted, parse_form
+from .song_form import ANSWERS, MORE, FormComposer
 
 ATTRIBUTES = {  # slider name -> (attribute vector, what + means)
     "density": ("note_density", "denser"),
@@ -93,8 +95,14 @@ def _best_fit(draw, seed: int, chords: dict[int, str] | None, candidates: int, t
 def generate_variations(model, count: int = 4, bars: int | None = None, temperature: float = 1.0,
                         seed: int = 0, qpm: float = 120.0, program: int = 0,
                         cancel: CancelToken | None = None, key: tuple[int, str] | None = None,
-                        chords: dict[int, str] | None = None, candidates: int = CHORD_CANDIDATES) -> JobResult:
+                        chords: dict[int, str] | None = None, candidates: int = CHORD_CANDIDATES,
+                        form: str | Form | None = FREE, phrase_bars: int = 4) -> JobResult:
     """``count`` prior samples of ``bars`` bars; variation i uses seed ``seed + i`` (reproducible one by one).
+
+    ``form``: "free" (the model's melody as it comes), "default" (``form.default_form``: AABA for 16 bars, a
+    period for 8, free when nothing fits), a form string (``AABA``, ``AA'BA``, a preset name; phrases of
+    ``phrase_bars`` bars; it must fill ``bars``, else ``FormError``) or a :class:`Form`: each sample is then
+    written into it (``song_form.FormComposer``: repeats, varied repeats, cadences).
 
     With ``key`` = (root, scale name) each variation is moved by at most a tritone into that key
     (``shift_into_scale``): the model writes in every key, the song in the roll has one.
@@ -110,28 +118,51 @@ def generate_variations(model, count: int = 4, bars: int | None = None, temperat
     if key and key[1] not in SCALES:
         raise ValueError(f"unknown scale {key[1]!r}")
     bars = bars or model.bars
-    melodies, labels, shifts, fits, first_fits = [], [], [], [], []
+    plan = form_for(form, bars, phrase_bars)
+    composer = FormComposer(model) if plan is not None else None
+    melodies, labels, shifts, fits, first_fits, reports = [], [], [], [], [], []
 
-    def draw(s: int) -> tuple[Melody, int]:
+    def draw(s: int) -> tuple[Melody, tuple]:
         m = model.sample(1, min(bars, model.bars), temperature, s, qpm, program)[0]
         if bars > model.bars:  # longer than the model: continue it, a cancellable chunk at a time
             m = _extend(model, m, bars - model.bars, temperature, s + 1, token)
         shift = shift_into_scale(m.notes, *key) if key else 0
-        return (m.transposed(shift) if shift else m), shift
+        m = m.transposed(shift) if shift else m
+        report, raw = None, m
+        if composer is not None:  # over chords: candidates ranked quickly, the best written in full below
+            token.check()
+            m, report = composer.compose(m, plan, s, key, chords, quick=bool(chords))
+        return m, (shift, report, s, raw)
 
     for i in range(count):
-        m, shift, fit, first = _best_fit(draw, seed + i, chords, candidates, token)
+        m, (shift, report, s, raw), fit, first = _best_fit(draw, seed + i, chords, candidates, token)
+        if composer is not None and chords:
+            token.check()
+            m, report = composer.compose(raw, plan, s, key, chords)
+            fit = chord_fit(m, chords)
         shifts.append(shift)
         fits.append(fit)
         first_fits.append(first)
-        m.name = f"Variation {i + 1} (seed {seed + i})"
+        reports.append(report.to_dict() if report else None)
+        m.name = f"Variation {i + 1} (seed {seed + i})" + (f", {plan.preview}" if plan else "")
         melodies.append(m)
         labels.append(m.name)
     latents = encode_melodies(model, melodies, token)  # of the melodies as moved, so the map shows them
-    meta = {"seed": seed, "temperature": temperature, "shifts": shifts}
+    meta = {"seed": seed, "temperature": temperature, "shifts": shifts,
+            "form": plan.text if plan else FREE, "phrase_bars": plan.phrase_bars if plan else None, "forms": reports}
     if chords:  # the chosen fits against what the first sample alone would have given
         meta.update(chord_fit=fits, chord_fit_first=first_fits, candidates=max(1, candidates))
     return JobResult(melodies, labels, latents, meta)
+
+
+def form_for(form: str | Form | None, bars: int, phrase_bars: int = 4) -> Form | None:
+    """The form a job writes ``bars`` bars in: None for "free", ``default_form(bars)`` for "default", else the
+    parsed form, which must fill the bars (``FormError`` says why not)."""
+    if form is None or isinstance(form, Form):
+        return fitted(form, bars)
+    if form.strip().lower() == "default":
+        return default_form(bars)
+    return fitted(parse_form(form, phrase_bars), bars)
 
 
 def _extend(model, melody: Melody, bars: int, temperature: float, seed: int, token: CancelToken) -> Melody:
@@ -149,22 +180,35 @@ def _extend(model, melody: Melody, bars: int, temperature: float, seed: int, tok
 
 def continue_melody(model, prompt: Melody, bars: int = 4, temperature: float = 1.0, seed: int = 0,
                     cancel: CancelToken | None = None, chords: dict[int, str] | None = None,
-                    candidates: int = CHORD_CANDIDATES) -> JobResult:
-    """The prompt kept exactly, followed by ``bars`` new bars; generated in chunks of half the model length.
+                    candidates: int = CHORD_CANDIDATES, answer: str = MORE) -> JobResult:
+    """The prompt kept exactly, followed by ``bars`` new bars.
 
+    ``answer``: "more" goes on with the model's own line (generated in chunks of half the model length);
+    "repeat" plays the prompt's last ``bars`` bars again, closing on the tonic; "answer" is a consequent
+    phrase: it begins as those bars begin and goes on anew to a close on the tonic (``FormComposer.answer``).
     With ``chords`` (slot start -> symbol, in the prompt's ticks) that reach the new bars, the
     continuation is the best fit to them of ``candidates`` (the first is the one drawn without chords)."""
     if not prompt.notes:
         raise ValueError("the prompt has no notes: draw or select some first")
     if bars < 1:
         raise ValueError("continue by at least one bar")
+    if answer not in ANSWERS:
+        raise ValueError(f"Continue goes on with {', '.join(ANSWERS)}, not {answer!r}")
     token = _token(cancel)
     new_from = prompt.num_bars * prompt.ticks_per_bar
     ahead = {t: c for t, c in (chords or {}).items() if t >= new_from}
-    out, _, fit, first = _best_fit(lambda s: (_extend(model, prompt, bars, temperature, s, token), None),
-                                   seed, ahead, candidates, token)
-    out.name = f"{prompt.name} + {bars} bars"
-    meta = {"prompt_notes": len(prompt.notes)}
+    if answer == MORE:
+        def draw(s):
+            return _extend(model, prompt, bars, temperature, s, token), None
+    else:
+        composer = FormComposer(model)
+
+        def draw(s):
+            token.check()
+            return composer.answer(prompt, bars, answer, s, ahead)
+    out, how, fit, first = _best_fit(draw, seed, ahead, candidates, token)
+    out.name = f"{prompt.name} + {bars} bars" + ("" if answer == MORE else f" ({answer})")
+    meta = {"prompt_notes": len(prompt.notes), "answer": answer, **(how or {})}
     if ahead:
         meta.update(chord_fit=fit, chord_fit_first=first, candidates=max(1, candidates))
     return JobResult([out], [out.name], encode_melodies(model, [out], token), meta)
@@ -245,12 +289,26 @@ def interpolate(model, a: Melody | np.ndarray, b: Melody | np.ndarray, steps: in
                 seed: int = 0, keep_ends: bool = True, cancel: CancelToken | None = None) -> JobResult:
     """``steps`` melodies from A to B along the great circle between their latents.
 
-    A and B are melodies (encoded first) or latents. With ``keep_ends`` a melody endpoint is
-    returned as itself (its first model-length window) rather than as its reconstruction.
+    A and B are melodies or latents (map points). Two melodies go phrase by phrase through the phrase model
+    where there is one (``TrainedModel.interpolate_melodies``): whole melodies, each phrase moving from A's to
+    B's, A and B themselves at the ends. Otherwise the melodies are encoded first, and with ``keep_ends`` a
+    melody endpoint is returned as itself (its first model-length window) rather than as its reconstruction.
     """
     if steps < 2:
         raise ValueError("an interpolation needs at least 2 steps")
     token = _token(cancel)
+    if isinstance(a, Melody) and isinstance(b, Melody) and keep_ends:
+        for end in (a, b):
+            if not end.notes:
+                raise ValueError("an interpolation end has no notes")
+        token.check()
+        by_phrase = model.interpolate_melodies(a, b, steps, temperature, seed)
+        if by_phrase is not None:  # the whole melodies, phrase by phrase: every note of both ends kept
+            ts = np.linspace(0.0, 1.0, steps)
+            for i, m in enumerate(by_phrase):
+                m.name = f"Step {i + 1}/{steps}"
+            return JobResult(by_phrase, [m.name for m in by_phrase], encode_melodies(model, by_phrase, token),
+                             {"t": ts.tolist(), "phrases": True})
     ends = []
     for end in (a, b):
         token.check()

@@ -63,10 +63,9 @@ def detect_chords(accompaniment, melody: Melody, key: Key | None = None) -> dict
     if not len(rows):
         return {}
     key = key or estimate_key(melody.notes + [Note(int(a), int(b), int(p), int(v)) for a, b, p, v in rows[:2000]])
-    slot = melody.chord_slot_ticks
     out = {}
-    for a in range(0, int(rows[:, 1].max()), slot):
-        weights, bass = _slot_weights(rows, a, a + slot)
+    for a, b in melody.meter_map.chord_slots(0, int(rows[:, 1].max())):  # the song's own bars, meter by meter
+        weights, bass = _slot_weights(rows, a, b)
         found = best_chord(weights, bass)
         if found is not None:
             root, quality = found

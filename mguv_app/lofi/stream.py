@@ -12,6 +12,13 @@ Consecutive phrases connect in one of two ways:
   phrase took more than ``CONTINUE_BUDGET`` of its playing time, down to the encoder's
   latent alone, so it keeps up in real time on a slow CPU).
 
+With a ``form`` (``"AABA"`` by default) the phrases follow it round and round, so the stream has a tune
+that comes back: the first time a label comes its phrase is new (walk or continue, as above) and is
+kept as that label's material; when the label comes again, the material is played varied (its second
+half moved in the phrase model's latent space, ``FormComposer.vary``, further each time round) and the
+last phrase of the loop closes on the tonic. Every second time round the material itself develops (a
+latent-walk step from it), and no phrase ever repeats exactly. ``form="free"`` is the stream without one.
+
 A background thread keeps up to ``ahead`` phrases ready in a bounded queue, so playback
 never waits on the model; no phrase is ever repeated exactly (a digest of every phrase is
 kept; a duplicate is resampled, and as a last resort nudged by one scale step).
@@ -28,8 +35,10 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from ..generation.form import FULL
 from ..music.events import events_to_notes, melody_to_events
 from ..music.melody import TICKS_PER_QUARTER, Melody, Note
+from ..music.tidy import tidied
 from .band import BandParts, BandStyle, arrange
 from .harmony import ChordSlot, Key, best_transposition, choose_chords, estimate_key
 
@@ -53,6 +62,8 @@ class Phrase:
     source: str
     gen_seconds: float
     tokens: np.ndarray = field(repr=False, default=None)
+    form_label: str = ""  # where the phrase is in the stream's form ("A", "A'", "B"), "" without one
+    form_position: tuple[int, int] = (0, 0)  # (phrase in the loop, phrases in the loop), (0, 0) without one
 
     @property
     def end_tick(self) -> int:
@@ -93,9 +104,12 @@ class LofiStream:
     def __init__(self, model, seed: int = 0, mode: str = "walk", speed: float = 0.35,
                  anchor_melody: Melody | None = None, anchor_strength: float = 0.0,
                  style: BandStyle | None = None, temperature: float = 0.7, ahead: int = 2,
-                 key: Key | None = None, fit_iterations: int = 6):
+                 key: Key | None = None, fit_iterations: int = 6, form: str = "AABA"):
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+        from ..generation.form import parse_form
+
+        self.form = parse_form(form, 4)  # the labels only: a stream's phrases are the model's windows
         self.model = model
         self.seed = int(seed)
         self.mode = mode
@@ -126,6 +140,9 @@ class LofiStream:
         self._stop = threading.Event()
         self.error: BaseException | None = None
         self.taken: list[Phrase] = []  # everything handed out: the recorded session
+        # form label -> (tokens, latent, transposition into the session key) of its material
+        self._material: dict[str, tuple[np.ndarray, np.ndarray, int]] = {}
+        self._last_move = 0
         self._leftover: list[Phrase] = []  # generated when the thread was stopped with a full queue
 
     # ------------------------------------------------------------------ latent moves
@@ -173,15 +190,31 @@ class LofiStream:
         return np.asarray(new_tokens[: bars * spb], dtype=np.int64), np.asarray(z, dtype=np.float32)
 
     # ------------------------------------------------------------------ one phrase
-    def _place(self, notes: list[Note]) -> list[Note]:
-        """Into the session key (smallest transposition) and a comfortable lead register."""
+    def _place(self, notes: list[Note], move: int | None = None) -> list[Note]:
+        """Into the session key (smallest transposition) and a comfortable lead register; ``move``: a
+        transposition decided before (a form's material comes back where it was first placed)."""
         if self.key is None:
             self.key = estimate_key(notes)
-        shift = best_transposition(notes, self.key)
-        median = float(np.median([n.pitch for n in notes])) + shift
-        octave = 12 * math.ceil((LEAD_LOW - median) / 12) if median < LEAD_LOW else (
-            -12 * math.ceil((median - LEAD_HIGH) / 12) if median > LEAD_HIGH else 0)
-        return [replace(n, pitch=fold(n.pitch + shift + octave)) for n in notes]
+        if move is None:
+            shift = best_transposition(notes, self.key)
+            median = float(np.median([n.pitch for n in notes])) + shift
+            octave = 12 * math.ceil((LEAD_LOW - median) / 12) if median < LEAD_LOW else (
+                -12 * math.ceil((median - LEAD_HIGH) / 12) if median > LEAD_HIGH else 0)
+            move = shift + octave
+        self._last_move = move
+        return [replace(n, pitch=fold(n.pitch + move)) for n in notes]
+
+    def _in_key(self, notes: list[Note]) -> list[Note]:
+        """Notes outside the session key moved to its nearest tone (down on a tie): the material of a form comes
+        back several times, so a stray note in it would pull the whole tune out of its key."""
+        scale = self.key.pitch_classes
+        out = []
+        for n in notes:
+            if n.pitch % 12 not in scale:
+                up, down = n.pitch + 1, n.pitch - 1
+                n = replace(n, pitch=down if down % 12 in scale else up)
+            out.append(n)
+        return out
 
     def _nudge(self, melody: Melody) -> Melody:
         """Move the last note one scale step up: the last resort against an exact repeat."""
@@ -198,18 +231,29 @@ class LofiStream:
         like = dict(qpm=self.style.bpm, program=self.style.lead_program, name="Melody")
         melody, tokens, z, source = None, None, None, self.mode
         temperature = self.temperature
+        label, position, cycle = self._form_place()
         for attempt in range(8):
             scale = 2.0 ** attempt  # each retry after a duplicate steps further and samples hotter
             self._temperature_now = temperature + 0.2 * attempt
-            if self.mode == "continue" and self._prev is not None:
+            move = None
+            if label and label.label in self._material:
+                tokens, z = self._from_material(label, cycle, attempt)
+                move = self._material[label.label][2]
+                source = f"form {label.name}"
+            elif self.mode == "continue" and self._prev is not None:
                 tokens, z = self._continue_tokens(scale)
             else:
                 tokens, z = self._walk_tokens(scale)
-            notes = [n for n in events_to_notes(tokens) if n.start < length]
+            notes = tidied(Melody([n for n in events_to_notes(tokens) if n.start < length])).notes
             if len(notes) < 2:
                 self.stats["empty"] += 1
                 continue
-            cand = Melody(self._place(notes), **like)
+            placed = self._place(notes, move)
+            if label is not None:  # a tune whose phrases come back: in the session's key throughout
+                placed = self._in_key(placed)
+            cand = Melody(placed, **like)
+            if label is not None and label.cadence == FULL:
+                cand = self._closed(cand)
             if melody_digest(cand) in self.seen:
                 self.stats["resampled"] += 1
                 continue
@@ -225,6 +269,9 @@ class LofiStream:
             tokens = melody_to_events(melody, self.bars * self.spb)
             source += " (nudged)"
         self.z = z if z is not None else self.z
+        if label and label.label not in self._material and tokens is not None:
+            self._material[label.label] = (np.asarray(tokens), np.asarray(z if z is not None else self.z),
+                                           self._last_move)
         digest = melody_digest(melody)
         self.seen.add(digest)
         prev = self._prev
@@ -232,7 +279,8 @@ class LofiStream:
         parts = arrange(melody, slots, length, self.style, self.rng,
                         prev.parts.voicing_end if prev else None, next_root=self.key.tonic)
         phrase = Phrase(self._next_index, self._next_start, length, melody, slots, parts, self.key, digest,
-                        source, time.perf_counter() - t0, np.asarray(melody_to_events(melody, self.bars * self.spb)))
+                        source, time.perf_counter() - t0, np.asarray(melody_to_events(melody, self.bars * self.spb)),
+                        label.name if label else "", position)
         if self.mode == "continue" and prev is not None and self.fit_iterations > 0 and \
                 phrase.gen_seconds > CONTINUE_BUDGET * phrase.seconds(self.style.bpm):
             self.fit_iterations //= 2  # falling behind real time: search less for the next continuation
@@ -242,6 +290,52 @@ class LofiStream:
         self._prev = phrase
         self.stats["phrases"] += 1
         return phrase
+
+    # ------------------------------------------------------------------ the form loop
+    def _form_place(self):
+        """(the form's phrase for the next phrase, (its place, the loop's length), how many times round) or
+        (None, (0, 0), 0) without a form. Going round again, the material develops every second time."""
+        if self.form is None:
+            return None, (0, 0), 0
+        n = len(self.form.phrases)
+        i, cycle = self._next_index % n, self._next_index // n
+        if i == 0 and cycle and cycle % 2 == 0:
+            self._develop()
+        return self.form.phrases[i], (i + 1, n), cycle
+
+    def _develop(self) -> None:
+        """Every label's material steps on (a latent-walk step from it, decoded greedily): the tune grows."""
+        for label, (_, z, move) in list(self._material.items()):
+            z2 = normalise(z + self.speed * self.rng.standard_normal(z.shape).astype(np.float32))
+            tokens = self.model.decode_tokens(z2[None], 0.0, int(self.rng.integers(2**31)))[0]
+            self._material[label] = (tokens, z2, move)
+
+    def _from_material(self, phrase, cycle: int, attempt: int) -> tuple[np.ndarray, np.ndarray]:
+        """A label's material again, varied: its second half anew, further each time round and each retry."""
+        from ..generation.song_form import FormComposer
+
+        tokens, z, _ = self._material[phrase.label]
+        composer = FormComposer(self.model)
+        like = Melody(events_to_notes(tokens), time_signature=self.model.time_signature)
+        composer._use(like)
+        rng = np.random.default_rng([self.seed, self._next_index, attempt])
+        amount = min(0.8, 0.3 + 0.1 * cycle + 0.1 * attempt)
+        return composer.vary(np.asarray(tokens).copy(), self.spb, rng, like, amount), z
+
+    def _closed(self, melody: Melody) -> Melody:
+        """The loop's last phrase ends on the session key's tonic (``FormComposer.cadence``)."""
+        from ..generation.form import FULL
+        from ..generation.song_form import FormComposer, cadence_targets, strong_positions
+        from ..models_registry import is_compound
+
+        composer = FormComposer(self.model)
+        composer._use(melody)
+        key = (self.key.tonic, "Major")
+        tokens = melody_to_events(melody, self.bars * self.spb)
+        strong = strong_positions(self.spb, is_compound(self.model.time_signature))
+        rng = np.random.default_rng([self.seed, self._next_index, 7])
+        out, _ = composer.cadence(tokens, self.spb, cadence_targets(FULL, key), strong, key, rng, melody)
+        return melody.copy([replace(n, pitch=fold(n.pitch)) for n in events_to_notes(out)])
 
     def generate(self) -> Phrase:
         """One new phrase, now, in timeline order (thread-safe)."""

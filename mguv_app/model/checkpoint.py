@@ -41,11 +41,12 @@ def save_model(model: MusicVAE, folder: str | Path, meta: dict | None = None, ha
 
 
 # What config.json may hold besides ``format_version`` and ``model``, and which code writes it: the training
-# loop (name, steps, time_signature, data), ship_model (fine_tuned_from, sample_temperature), the model list
+# loop (name, steps, time_signature, role, data), ship_model (fine_tuned_from, sample_temperature), the model list
 # (kind, created, run, metrics, complete), widen_decoder (widened_from), personalize (base, windows, files).
 # A key not named here is refused by name: a misspelt setting must not be ignored.
-META_KEYS = ("name", "steps", "data", "time_signature", "sample_temperature", "fine_tuned_from", "kind", "created",
-             "run", "metrics", "complete", "widened_from", "base", "windows", "files")
+META_KEYS = ("name", "steps", "data", "time_signature", "role", "sample_temperature", "fine_tuned_from", "kind",
+             "created", "run", "metrics", "complete", "widened_from", "base", "windows", "files")
+ROLES = ("phrase", "melody")  # models_registry.model_role: a phrase model, or (the default) a melody model
 
 
 def read_config(folder: str | Path) -> dict:
@@ -103,6 +104,8 @@ def check_config(config: dict) -> None:
             checked_time_signature(*ts)
         except ValueError as exc:
             raise ValueError(f"time_signature {ts!r}: {exc}") from None
+    if "role" in config and config["role"] not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}, not {config['role']!r}")
     for key, kind in (("name", str), ("steps", int)):
         if key in config and (not isinstance(config[key], kind) or isinstance(config[key], bool)):
             raise ValueError(f"{key} must be a {'text' if kind is str else 'whole number'}, not {config[key]!r}")

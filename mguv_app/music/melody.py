@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from .meter import MeterMap, MeterSpan, normalized_events, valid_meter
+
 TICKS_PER_QUARTER = 480
 STEPS_PER_QUARTER = 4
 TICKS_PER_STEP = TICKS_PER_QUARTER // STEPS_PER_QUARTER  # 120 ticks = one 16th note
@@ -46,7 +48,7 @@ def checked_time_signature(num, den) -> tuple[int, int]:
     ValueError. The transport's box, ``mguv set`` and ``--meter`` of ``mguv generate`` and ``mguv train`` share
     this rule."""
     num, den = int(num), int(den)
-    if not (1 <= num <= 32 and den in (1, 2, 4, 8, 16, 32)):
+    if not valid_meter(num, den):
         raise ValueError(f"not a time signature: {num}/{den}")
     return num, den
 
@@ -57,6 +59,13 @@ class Melody:
 
     The class does not force monophony (the editor may hold overlapping notes while a
     user works); :meth:`monophonic` returns the cut-overlaps version the model uses.
+
+    Bars: ``time_signature`` is the melody's meter (that of its first full bar). ``meters``, empty for a
+    melody in one meter from tick 0, holds the time-signature events of one that changes meter or starts
+    with a pickup, exactly as its file has them (``(tick, (num, den))``); :attr:`meter_map` answers every
+    bar question from both (``music.meter``). Given at construction, ``meters`` sets ``time_signature``;
+    ``time_signature`` set afterwards sets the meter of the first full bar, later changes kept at their bars.
+    ``ticks_per_bar``, ``steps_per_bar`` and ``chord_slot_ticks`` are the first full bar's.
     """
 
     notes: list[Note] = field(default_factory=list)
@@ -66,9 +75,44 @@ class Melody:
     name: str = "Melody"
     # chords the user chose for the Band: half-bar start tick -> symbol ("Dm7"); saved as MIDI markers
     chords: dict[int, str] = field(default_factory=dict)
+    meters: tuple[tuple[int, tuple[int, int]], ...] = ()  # time-signature events when more than one meter
 
     def __post_init__(self) -> None:
         self.notes = sorted(self.notes)
+        if self.meters:
+            meter_map = MeterMap(normalized_events(self.meters))
+            self.time_signature = meter_map.main
+            self.meters = () if meter_map.is_uniform else meter_map.events
+
+    @property
+    def meter_map(self) -> MeterMap:
+        """Its bars: the meter map of ``meters`` (``time_signature`` from tick 0 without them)."""
+        if not self.meters:
+            return MeterMap.single(self.time_signature)
+        meter_map = MeterMap(self.meters)
+        ts = (int(self.time_signature[0]), int(self.time_signature[1]))
+        return meter_map if meter_map.main == ts else meter_map.with_main(ts)
+
+    def with_meter_map(self, meter_map: MeterMap) -> Melody:
+        """A copy in the bars of ``meter_map`` (notes keep their ticks)."""
+        out = self.copy()
+        out.set_meter_map(meter_map)
+        return out
+
+    def set_meter_map(self, meter_map: MeterMap) -> None:
+        self.time_signature = meter_map.main
+        self.meters = () if meter_map.is_uniform else meter_map.events
+
+    def meter_spans(self) -> list[MeterSpan]:
+        """The bars the melody spans as runs of one meter: ``MeterSpan(first_bar, bar_count, time_signature,
+        start_tick, end_tick, number, pickup)``, ``first_bar`` a 0-based index. One span for a melody in one
+        meter; a pickup, and a bar cut short, a span of its own. Where a model's windows and phrases are cut:
+        none of them spans a meter change (``generation.meter_plan`` says which spans a model writes)."""
+        return self.meter_map.spans(self.end_tick)
+
+    def bar_start(self, index: int) -> int:
+        """Tick where bar ``index`` (0-based, the pickup included) starts."""
+        return self.meter_map.bar_start(index)
 
     # --- geometry -------------------------------------------------------------------
     @property
@@ -92,8 +136,17 @@ class Melody:
 
     @property
     def num_bars(self) -> int:
-        """Whole bars needed to hold every note (0 for an empty melody)."""
-        return -(-self.end_tick // self.ticks_per_bar)
+        """Whole bars needed to hold every note (0 for an empty melody; a pickup counts as a bar)."""
+        if not self.meters:
+            return -(-self.end_tick // self.ticks_per_bar)
+        return self.meter_map.bar_count(self.end_tick)
+
+    @property
+    def bars_end_tick(self) -> int:
+        """The barline after the last note (where Continue's bars start, where a loop of it ends)."""
+        if not self.meters:
+            return self.num_bars * self.ticks_per_bar
+        return self.meter_map.bar_end(self.end_tick)
 
     @property
     def pitch_range(self) -> tuple[int, int] | None:
@@ -104,8 +157,9 @@ class Melody:
 
     # --- transformations (each returns a new Melody) -------------------------------
     def copy(self, notes: list[Note] | None = None) -> Melody:
+        meters = self.meter_map.events if self.meters else ()
         return Melody(list(self.notes if notes is None else notes), self.qpm,
-                      self.time_signature, self.program, self.name, dict(self.chords))
+                      self.time_signature, self.program, self.name, dict(self.chords), meters)
 
     def monophonic(self) -> Melody:
         """Keep the highest note at each onset and cut every note at the next onset."""
@@ -134,9 +188,11 @@ class Melody:
         return self.copy([n.moved(dp=semitones) for n in self.notes])
 
     def shifted(self, ticks: int) -> Melody:
-        """Moved by ``ticks``, its chosen chords too (those moved before tick 0 are dropped)."""
+        """Moved by ``ticks``, its chosen chords and meter changes too (those moved before tick 0 are dropped)."""
         out = self.copy([n.moved(dt=ticks) for n in self.notes])
         out.chords = {t + ticks: c for t, c in self.chords.items() if t + ticks >= 0}
+        if self.meters:
+            out.set_meter_map(self.meter_map.shifted(ticks))
         return out
 
     def window(self, start: int, end: int) -> Melody:
@@ -145,15 +201,21 @@ class Melody:
                for n in self.notes if start <= n.start < end]
         part = self.copy(out)
         part.chords = {t - start: c for t, c in self.chords.items() if start <= t < end}
+        if self.meters:  # the part keeps its bars
+            part.set_meter_map(self.meter_map.window(start, end))
         return part
 
     def bars(self, first: int, count: int) -> Melody:
-        return self.window(first * self.ticks_per_bar, (first + count) * self.ticks_per_bar)
+        """Bars ``first`` to ``first + count - 1`` (0-based) as a melody from tick 0."""
+        if not self.meters:
+            return self.window(first * self.ticks_per_bar, (first + count) * self.ticks_per_bar)
+        meter_map = self.meter_map
+        return self.window(meter_map.bar_start(first), meter_map.bar_start(first + count))
 
     def concatenated(self, other: Melody, at: int | None = None) -> Melody:
-        """This melody followed by ``other`` starting at tick ``at`` (default: next barline)."""
+        """This melody followed by ``other`` starting at tick ``at`` (default: next barline), in this one's bars."""
         if at is None:
-            at = self.num_bars * self.ticks_per_bar
+            at = self.bars_end_tick
         return self.copy(self.notes + [n.moved(dt=at) for n in other.notes])
 
     def summary(self) -> dict:
@@ -168,4 +230,12 @@ class Melody:
             "qpm": round(self.qpm, 3),
             "time_signature": f"{self.time_signature[0]}/{self.time_signature[1]}",
             "program": self.program,
-        }
+        } | self.meter_summary()
+
+    def meter_summary(self) -> dict:
+        """``meter_changes`` (every time-signature event with the bar number it starts) and ``pickup_ticks``,
+        for a melody whose bars are more than one meter from tick 0; else nothing."""
+        if not self.meters:
+            return {}
+        meter_map = self.meter_map
+        return {"meter_changes": meter_map.changes(), "pickup_ticks": meter_map.pickup}

@@ -31,6 +31,7 @@ from .errors import (
     NotMidiError,
 )
 from .melody import CHORD_MARKER, TICKS_PER_QUARTER, TICKS_PER_STEP, Melody, Note
+from .meter import MeterMap, valid_meter
 from .smf_layout import read_layout
 
 MAX_FILE_BYTES = 32 * 1024 * 1024  # real MIDI files are rarely over 2 MB
@@ -145,9 +146,34 @@ def _quantized_line(rows: np.ndarray) -> list[Note]:
 
 def _time_signature(score) -> tuple[int, int]:
     for ts in score.time_signatures:
-        if 1 <= ts.numerator <= 32 and ts.denominator in (1, 2, 4, 8, 16, 32):
+        if valid_meter(ts.numerator, ts.denominator):
             return ts.numerator, ts.denominator
     return 4, 4
+
+
+def meter_events(score, scale: float | None = None) -> tuple[tuple[int, tuple[int, int]], ...]:
+    """Every track's time-signature events as ``(tick at 480 a quarter, (num, den))``, sorted, one per tick
+    (the first one listed, as the file's meter has always been read); meters no melody can have are skipped.
+    Empty without any."""
+    scale = TICKS_PER_QUARTER / score.tpq if scale is None else scale
+    by_tick: dict[int, tuple[int, int]] = {}
+    for ts in score.time_signatures:
+        if valid_meter(ts.numerator, ts.denominator):
+            by_tick.setdefault(int(round(ts.time * scale)), (int(ts.numerator), int(ts.denominator)))
+    return tuple(sorted(by_tick.items()))
+
+
+def meter_fields(score, scale: float | None = None) -> dict:
+    """``time_signature`` and ``meters`` for a :class:`Melody` read from ``score``: its meter map, the events
+    kept only where they say more than one meter from tick 0 (a pickup, a change). A first one less than a
+    16th after tick 0 counts as at tick 0 (no pickup is that short)."""
+    events = meter_events(score, scale)
+    if not events:
+        return {"time_signature": (4, 4), "meters": ()}
+    if 0 < events[0][0] < TICKS_PER_STEP:  # a first time signature a hair after tick 0 (a writer's delta): at 0
+        events = ((0, events[0][1]),) + tuple(e for e in events[1:])
+    meter_map = MeterMap(events)
+    return {"time_signature": meter_map.main, "meters": () if meter_map.is_uniform else meter_map.events}
 
 
 def first_qpm(score) -> float:
@@ -259,8 +285,9 @@ def read_midi(path: str | os.PathLike, *, data: bytes | None = None, track: int 
         program = melodic[int(np.argmax([len(p) for p in parts]))].program  # the busiest track's sound
         track_label = f"skyline of {len(melodic)} tracks"
 
-    melody = Melody(_line(rows, chosen is not None), first_qpm(score), _time_signature(score), int(program), path.stem,
-                    _chord_marks(score, scale))
+    meter = meter_fields(score, scale)
+    melody = Melody(_line(rows, chosen is not None), first_qpm(score), meter["time_signature"], int(program),
+                    path.stem, _chord_marks(score, scale), meter["meters"])
     if not melody.notes and not allow_empty:
         raise NoMelodyError(path, "the file has no notes")
     others = [_track_arrays(t, scale) for t in melodic if chosen is not None and t is not chosen]

@@ -1,8 +1,9 @@
-"""MIDI export with pretty_midi: tempo, time signature, program and velocities.
+"""MIDI export with pretty_midi: tempo, time signatures, program and velocities.
 
 Files are written at 480 ticks per quarter (our internal resolution), so tick
 positions survive export and re-import exactly, and the melody track is named
-"Melody" so our own importer (and any DAW) recognises it.
+"Melody" so our own importer (and any DAW) recognises it. A melody that changes meter or
+starts with a pickup gets its time-signature events (``Melody.meters``) back at their ticks.
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ def melody_to_midi_bytes(melody: Melody, extra_tracks=(), tempo_map=None) -> byt
     data = buf.getvalue()
     if tempo_map:
         data = with_tempo_map(data, tempo_map, melody.qpm)
+    if melody.meters:
+        data = with_meter_map(data, melody.meter_map.events)
     return with_markers(data, chord_markers(melody)) if melody.chords else data
 
 
@@ -55,6 +58,14 @@ def with_tempo_map(data: bytes, tempo_map: list[tuple[int, float]], qpm: float) 
     scale = qpm / tempo_map[0][1]
     tempos = [(int(t), mido.MetaMessage("set_tempo", tempo=tempo_us(mido.bpm2tempo(q * scale)))) for t, q in tempo_map]
     return _with_meta(data, tempos, drop="set_tempo")
+
+
+def with_meter_map(data: bytes, events) -> bytes:
+    """``data`` with its time signatures replaced by ``events`` ``[(tick, (num, den))]`` (a meter map's)."""
+    import mido
+
+    meters = [(int(t), mido.MetaMessage("time_signature", numerator=num, denominator=den)) for t, (num, den) in events]
+    return _with_meta(data, meters, drop="time_signature")
 
 
 def chord_markers(melody: Melody) -> list[tuple[int, str]]:

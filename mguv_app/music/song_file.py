@@ -13,8 +13,10 @@ a 0.8 MB, 16-track file, finding the melody takes 0.05 s and a save 0.12 s, wher
 file with mido takes 1.1 s (``benchmarks/bench_song_file.py``).
 
 What the editor changes besides notes goes into the song too: the tempo (the whole tempo map is
-scaled, so a ritardando survives), the first time signature, the melody channel's program, and the
-chord markers (``Chord: Dm7``) that hold the chords the user chose.
+scaled, so a ritardando survives), the time signatures (untouched while the bars are as the file has
+them; one meter changed in place; a meter map with a pickup or changes written as its events, at their
+ticks), the melody channel's program, and the chord markers (``Chord: Dm7``) that hold the chords the
+user chose.
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ from pathlib import Path
 from ..fileio import atomic_write
 from .errors import MidiSaveError
 from .melody import CHORD_MARKER, TICKS_PER_QUARTER, Melody, Note
-from .midi_read import ImportedMelody, _line, _time_signature, _track_arrays, check_reopens, first_qpm, read_midi
+from .meter import MeterMap
+from .midi_read import ImportedMelody, _line, _track_arrays, check_reopens, first_qpm, meter_events, read_midi
 from .midi_write import marker_text, tempo_us
 from .smf_layout import read_layout
 
@@ -310,7 +313,8 @@ def song_bytes(song: SongFile, melody: Melody) -> bytes:
     scale = tpq / TICKS_PER_QUARTER
     score = symusic.Score.from_midi(layout.smf)  # what the editor was shown (midi_read's own rules)
     old_qpm = first_qpm(score)
-    old_meter = _time_signature(score)
+    old_events = meter_events(score)
+    old_map = MeterMap(old_events) if old_events else MeterMap.single((4, 4))
     rows: dict[int, list[list]] = {}  # the parsed, changing chunks
 
     def track(i: int) -> list[list]:
@@ -330,14 +334,23 @@ def song_bytes(song: SongFile, melody: Melody) -> bytes:
         if not any(r[2].type == "set_tempo" for i in holders for r in track(i)):
             track(0).append([0, KEPT, mido.MetaMessage("set_tempo", tempo=mido.bpm2tempo(melody.qpm))])
 
-    num, den = melody.time_signature
-    if (num, den) != old_meter:
-        meters = [r for i, c in enumerate(chunks) if METER in c for r in track(i) if r[2].type == "time_signature"]
-        if meters:
-            first = min(meters, key=lambda r: r[0])
-            first[2] = first[2].copy(numerator=num, denominator=den)
-        else:
-            track(0).append([0, KEPT, mido.MetaMessage("time_signature", numerator=num, denominator=den)])
+    new_map = melody.meter_map
+    if new_map.events != old_map.events:  # the bars changed: the time signatures follow
+        holders = [i for i, c in enumerate(chunks) if METER in c]
+        meters = [r for i in holders for r in track(i) if r[2].type == "time_signature"]
+        if new_map.is_uniform and len(meters) <= 1:  # one meter before and after: that one event changes
+            num, den = new_map.main
+            if meters:
+                meters[0][2] = meters[0][2].copy(numerator=num, denominator=den)
+            else:
+                track(0).append([0, KEPT, mido.MetaMessage("time_signature", numerator=num, denominator=den)])
+        else:  # a meter map: its events, at their ticks, where the song's first time signature was
+            first = min(((r[0], i) for i in holders for r in track(i) if r[2].type == "time_signature"), default=None)
+            for i in holders:
+                rows[i] = [r for r in track(i) if r[2].type != "time_signature"]
+            track(first[1] if first else 0).extend(
+                [at(t), KEPT, mido.MetaMessage("time_signature", numerator=num, denominator=den)]
+                for t, (num, den) in new_map.events)
 
     # the melody's notes and program. Notes as they were opened stay as they are in the file (with the chords
     # and overlaps the editor showed as one line): an unchanged save keeps the track the importer chose

@@ -2,7 +2,8 @@
 
 Accuracy is per 16th-note step over every step of the window (MusicVAE's Table 1 measure);
 ``note_accuracy`` restricts it to steps where the target is a note-on, which is harder and
-not dominated by held notes.
+not dominated by held notes; ``hold_accuracy`` and ``rest_accuracy`` to the steps where it is
+HOLD (a note or silence going on) and NOTE_OFF (a rest starting).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import torch
 import torch.nn.functional as F
 
 from ..model.vae import MusicVAE, kl_divergence
-from ..music.events import PITCH_OFFSET
+from ..music.events import HOLD, NOTE_OFF, PITCH_OFFSET
 
 
 @torch.no_grad()
@@ -25,7 +26,8 @@ def evaluate(model: MusicVAE, windows: np.ndarray, device: str = "cpu", batch_si
     gen.manual_seed(seed)
     n = len(windows)
     tot = {"recon": 0.0, "kl": 0.0, "tf_correct": 0, "tf_note_correct": 0, "s_correct": 0,
-           "s_note_correct": 0, "notes": 0, "s_notes": 0, "s_steps": 0}
+           "s_note_correct": 0, "notes": 0, "s_notes": 0, "s_steps": 0,
+           "s_hold_correct": 0, "s_holds": 0, "s_rest_correct": 0, "s_rests": 0}
     sampled_n = n if sampled_limit is None else min(n, sampled_limit)
     for i in range(0, n, batch_size):
         tok = torch.as_tensor(windows[i: i + batch_size].astype(np.int64), device=device)
@@ -47,6 +49,9 @@ def evaluate(model: MusicVAE, windows: np.ndarray, device: str = "cpu", batch_si
             tot["s_note_correct"] += ((free == t) & (t >= PITCH_OFFSET)).sum().item()
             tot["s_notes"] += (t >= PITCH_OFFSET).sum().item()
             tot["s_steps"] += t.numel()
+            for name, value in (("hold", HOLD), ("rest", NOTE_OFF)):
+                tot[f"s_{name}_correct"] += ((free == t) & (t == value)).sum().item()
+                tot[f"s_{name}s"] += (t == value).sum().item()
     if was_training:
         model.train()
     steps = windows.shape[1] * n
@@ -60,5 +65,7 @@ def evaluate(model: MusicVAE, windows: np.ndarray, device: str = "cpu", batch_si
         "tf_note_accuracy": tot["tf_note_correct"] / max(tot["notes"], 1),
         "sampled_accuracy": tot["s_correct"] / max(tot["s_steps"], 1),
         "sampled_note_accuracy": tot["s_note_correct"] / max(tot["s_notes"], 1),
+        "sampled_hold_accuracy": tot["s_hold_correct"] / max(tot["s_holds"], 1),
+        "sampled_rest_accuracy": tot["s_rest_correct"] / max(tot["s_rests"], 1),
         "sampled_windows": sampled_n,
     }

@@ -98,7 +98,7 @@ class TrainingRun:
                  train_cfg: TrainConfig | None = None, resume: bool = False, init_from: str | Path | None = None,
                  emit: Callable[[dict], None] = _emit_stdout, stop_event: threading.Event | None = None,
                  overrides: dict | None = None, command: str | None = None, init_geometry: dict | None = None,
-                 meter: tuple[int, int] | None = None):
+                 meter: tuple[int, int] | None = None, role: str | None = None):
         """``overrides``: train settings a resume changes on purpose (say a larger free_bits for a second phase);
         without them a resume keeps the saved settings, so an interrupted run ends as a straight one would.
         ``command``: the command line that started this run or phase, kept in run.json (a model card cites it).
@@ -107,7 +107,9 @@ class TrainingRun:
         of pitch and line; every other setting of the model is the one it was trained with.
         ``meter``: the time signature the model learns, written into its config.json (``time_signature``) because
         3/4 and 6/8 bars are equally long; without it, the one a corpus .npz recorded, else ``init_from``'s
-        when the bars stay the same, else none (the model's bar length says it)."""
+        when the bars stay the same, else none (the model's bar length says it).
+        ``role``: "phrase" for a phrase model (``engine.phrases``), written into its config.json; without it the
+        init model's role (a phrase model fine-tuned into another meter stays one), else none (a melody model)."""
         self.out = Path(out_dir)
         self.command = command
         self.overrides = dict(overrides or {})
@@ -138,6 +140,7 @@ class TrainingRun:
         self.tcfg = train_cfg or TrainConfig()
         self.data = data
         self.meter = self._meter(meter, saved, base)
+        self.role = role or (saved.get("role") if saved is not None else (base or {}).get("role"))
 
     def _meter(self, meter, saved: dict | None, base: dict | None) -> list[int] | None:
         from ..models_registry import config_steps_per_bar
@@ -160,7 +163,8 @@ class TrainingRun:
 
     def _meta(self, step: int) -> dict:
         """What config.json says besides the model's settings: its name, steps and meter."""
-        return {"name": self.out.name, "steps": step, **({"time_signature": self.meter} if self.meter else {})}
+        return {"name": self.out.name, "steps": step, **({"time_signature": self.meter} if self.meter else {}),
+                **({"role": self.role} if self.role else {})}
 
     # ------------------------------------------------------------------ helpers
     def emit(self, event: dict) -> None:
@@ -228,7 +232,7 @@ class TrainingRun:
             atomic_write(self.out / "run.json", json.dumps(
                 {"model": self.mcfg.to_dict(), "train": t.to_dict(), "data": self._source(),
                  "init_from": str(self.init_from) if self.init_from else None,
-                 **({"meter": self.meter} if self.meter else {}),
+                 **({"meter": self.meter} if self.meter else {}), **({"role": self.role} if self.role else {}),
                  **({"command": self.command} if self.command else {})}, indent=2))
         ws = self.data if isinstance(self.data, WindowSet) else load_windows(
             self.data, self.mcfg.bars, self.mcfg.steps_per_bar, t.valid_fraction, meter=self.meter,

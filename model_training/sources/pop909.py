@@ -5,7 +5,8 @@ fractional beat position by interpolating between the annotated beat times, then
 to the nearest 16th. Bars come from the 4-beat downbeat flags (3rd column); a bar that
 is not 4 beats long (the annotators' meter changes, 2- or 6-beat bars) starts a new
 segment, so windows never span one. Beats before the first downbeat (pickups, count-ins)
-are dropped. Meter comes from ``index.xlsx``: only (2 beats, 2 quavers) songs are kept.
+are dropped. Note ends are tidied as a transcriber would write them (``tidy_ends``). Meter comes from
+``index.xlsx``: only (2 beats, 2 quavers) songs are kept.
 For a 3/4 corpus only (3 beats, 2 quavers) songs are, and their bars come from the 2nd
 column, which in those songs flags every third beat.
 """
@@ -17,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from mguv_app.music import Melody, MidiImportError, Note, melody_to_events, read_midi
+from mguv_app.music.tidy import tidy_ends
 
 from ..songs import SHAPES, TOKEN_DTYPE, Rejected, Song
 from ..xlsx import read_xlsx_rows
@@ -124,6 +126,10 @@ def load_song(song_dir: str, meta: dict | None, shape_name: str = "4/4") -> Song
     off = _beat_positions((arr["time"] + arr["duration"]).astype(float), beats)
     on_step = np.rint(on * STEPS_PER_BEAT).astype(int)
     off_step = np.maximum(on_step + 1, np.rint(off * STEPS_PER_BEAT).astype(int))
+    order = np.argsort(on_step, kind="stable")
+    on_step, off_step, on = on_step[order], off_step[order], on[order]
+    arr = {k: np.asarray(v)[order] for k, v in arr.items()}
+    off_step[:] = tidy_ends(on_step.astype(np.int64), off_step.astype(np.int64))
     keep = on_step >= 0
     notes = [Note(s * 120, e * 120, int(p)) for s, e, p in
              zip(on_step[keep].tolist(), off_step[keep].tolist(), arr["pitch"][keep].tolist(), strict=True)

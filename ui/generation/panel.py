@@ -26,7 +26,9 @@ from PySide6.QtWidgets import (
 from mguv_app.editing import key_label
 from mguv_app.generation import continue_melody, generate_variations, rewrite_bars, vary_melody
 from mguv_app.generation.jobs import CHORD_CANDIDATES, bars_label
+from mguv_app.generation.meter_plan import meter_plan
 from mguv_app.models_registry import writes_meter
+from mguv_app.music import Melody, Note
 
 from ..widgets import WrapLabel, scroll_into_view
 from .attributes_box import AttributesBox
@@ -288,19 +290,39 @@ class GeneratePanel(QWidget):
             return False
         bars, temp, seed = self.continue_bars.value(), self.temperature.value(), self.seed.value()
         chords = prompt.chords if self.target_chords() else None  # the prompt's chords, moved with it
+        kept = self._meter_note(prompt)
         return self.session.run(
             f"Continuing by {bars} bars",
             lambda model, tok: continue_melody(model, prompt, bars, temp, seed, tok, chords),
             lambda res: self._done(res, "generated", "continuation ready: double-click to place it" + (
-                f" (the best fit to your chords of {res.meta['candidates']})" if "candidates" in res.meta else "")))
+                f" (the best fit to your chords of {res.meta['candidates']})" if "candidates" in res.meta else "")
+                + kept))
 
     def _span_changed(self) -> None:
-        """The button names the bars it would rewrite."""
+        """The button names the bars it would rewrite; the status line says which bars the model keeps as they
+        are when the melody's meter map (or the model) changes."""
         span = self.session.rewrite_span()
         self.rewrite_button.setText(f"Rewrite {self._bars_label(*span)}" if span else "Rewrite bars")
+        doc, note = self.session.window.doc, ""
+        if doc.meters:  # the bars alone decide it: a stand-in note to the melody's end, not the whole melody
+            note = self._meter_note(Melody([Note(0, max(1, doc.end_tick), 60)], meters=doc.meter_map.events))
+        if note != getattr(self, "_shown_meter_note", ""):
+            self._shown_meter_note = note
+            if note and not self.session.busy:
+                self.status.setText("Continue, Rewrite and Vary: " + note[2:])
+
+    def _meter_note(self, melody) -> str:
+        """"; bars 8 and 16 are 2/4: kept as they are" where the model leaves bars of ``melody`` alone (bars of
+        another meter, a pickup: ``generation.meter_plan``), else ""."""
+        model = self.session.model
+        if model is None or not melody.meters:
+            return ""
+        sentence = meter_plan(melody, model.steps_per_bar, model.time_signature).sentence()
+        return f"; {sentence}" if sentence else ""
 
     def _bars_label(self, start: int, end: int) -> str:
-        return bars_label(start, end, self.session.window.doc.ticks_per_bar)
+        doc = self.session.window.doc
+        return doc.meter_map.bars_label(start, end) if doc.meters else bars_label(start, end, doc.ticks_per_bar)
 
     def _next_seed(self) -> int:
         """The seed box's value, a fresh one first unless it is locked."""
@@ -322,12 +344,12 @@ class GeneratePanel(QWidget):
         melody, (start, end) = self.session.window.melody, span
         count, temp = self.count.value(), self.temperature.value()
         chords = self.target_chords()
-        bars = self._bars_label(start, end)
+        bars, kept = self._bars_label(start, end), self._meter_note(melody)
         return self.session.run(
             f"Rewriting {bars}",
             lambda model, tok: rewrite_bars(model, melody, start, end, count, temp, seed, tok, chords),
             lambda res: self._done(res, "generated", f"{bars} rewritten, {count} version{'s' * (count > 1)} "
-                                   f"(seed {seed}): double-click one to place it" + self._fit_note(res)))
+                                   f"(seed {seed}): double-click one to place it" + self._fit_note(res) + kept))
 
     def vary(self) -> bool:
         melody = self.session.prompt()
@@ -337,11 +359,12 @@ class GeneratePanel(QWidget):
         seed = self._next_seed()
         count, temp, amount = self.count.value(), self.temperature.value(), self.vary_amount.value()
         chords = melody.chords if self.target_chords() else None  # the prompt's chords, moved with it
+        kept = self._meter_note(melody)
         return self.session.run(
             f"Varying by {amount:.2f}",
             lambda model, tok: vary_melody(model, melody, count, amount, temp, seed, tok, chords or None),
             lambda res: self._done(res, "generated", f"{count} variation{'s' * (count > 1)} {amount:.2f} away "
-                                   f"(seed {seed}): double-click one to place it" + self._fit_note(res)))
+                                   f"(seed {seed}): double-click one to place it" + self._fit_note(res) + kept))
 
     def _span_of_results(self) -> tuple[int, int] | None:
         meta = self.session.results.meta

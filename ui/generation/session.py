@@ -186,7 +186,7 @@ class GenerationSession(QObject):
         w, doc = self.window, self.window.doc
         if not doc.notes:
             return None
-        bar = doc.ticks_per_bar
+        meter_map = doc.meter_map
         if doc.selection:
             notes = [doc.notes[i] for i in doc.selection]
             start, end = min(n.start for n in notes), max(n.start for n in notes) + 1
@@ -195,15 +195,15 @@ class GenerationSession(QObject):
         else:
             start = end = int(w.roll.edit_cursor)
             end += 1
-        return start // bar * bar, max(start // bar + 1, -(-end // bar)) * bar
+        first = meter_map.bar_at(start)
+        return first.start, max(first.end, meter_map.bar_end(end))
 
     def prompt(self) -> Melody:
         """The selected notes (or the whole melody), moved so their first bar starts at tick 0."""
         doc = self.window.doc
         m = doc.to_melody(doc.selection) if doc.selection else doc.to_melody()
         if m.notes:
-            bar = m.ticks_per_bar
-            m = m.shifted(-(m.notes[0].start // bar) * bar)
+            m = m.shifted(-m.meter_map.bar_at(m.notes[0].start).start)
         return m
 
     # --- pins -----------------------------------------------------------------------------------

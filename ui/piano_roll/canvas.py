@@ -128,21 +128,29 @@ class NoteCanvas(QWidget):
                 p.fillRect(QRectF(r.left(), y + geo.row - 1, r.width(), 1), sep)
 
     def _paint_grid(self, p: QPainter, r, t0: float, t1: float) -> None:
-        """Vertical lines for the snap grid, beats and bars (each level only where it is readable)."""
+        """Vertical lines for the snap grid, beats and bars (each level only where it is readable). Bars and
+        beats follow the melody's meter map: a 2/4 bar in a 3/4 tune is two beats wide, a pickup ends on a barline."""
         roll, geo, th = self.roll, self.roll.geo, self.roll.theme
-        bar = roll.doc.ticks_per_bar
-        beat = bar // roll.doc.time_signature[0]
-        levels = [(roll.grid(), th.grid_sub), (beat, th.grid_beat), (bar, th.grid_bar)]
-        if bar * geo.ppt < 5:  # very far out: still show every 4th/16th bar
-            levels.append((bar * (4 if bar * geo.ppt * 4 >= 5 else 16), th.grid_bar))
+        meter_map = roll.doc.meter_map
+        main_bar = roll.doc.ticks_per_bar
         top, bottom = float(r.top()), float(r.bottom() + 1)
-        for step, color in levels:
-            if step * geo.ppt < 5:  # too dense to read: skip this level
-                continue
-            xs = (round(geo.tick_to_x(k * step)) + 0.5 for k in range(max(0, math.floor(t0 / step)),
-                                                                     math.ceil(t1 / step) + 1))
+
+        def lines(ticks, color) -> None:
             p.setPen(QColor(color))
-            p.drawLines([QLineF(x, top, x, bottom) for x in xs])  # one call per level
+            p.drawLines([QLineF(x, top, x, bottom) for x in (round(geo.tick_to_x(t)) + 0.5 for t in ticks)])
+
+        step = roll.grid()
+        if step * geo.ppt >= 5:  # the snap grid, from tick 0 as snapping counts it
+            lines((k * step for k in range(max(0, math.floor(t0 / step)), math.ceil(t1 / step) + 1)), th.grid_sub)
+        bars = list(meter_map.bars(t0, t1 + 1))
+        beat = main_bar // roll.doc.time_signature[0]
+        if beat * geo.ppt >= 5:
+            lines((t for bar in bars for t in bar.beats()), th.grid_beat)
+        if main_bar * geo.ppt >= 5:
+            lines((bar.start for bar in bars), th.grid_bar)
+        elif main_bar * geo.ppt * 16 >= 5:  # very far out: still show every 4th/16th bar
+            every = 4 if main_bar * geo.ppt * 4 >= 5 else 16
+            lines((bar.start for bar in bars if bar.index % every == 0), th.grid_bar)
 
     GHOST_ALPHA = 90  # visible against every row colour of both themes, still well behind the notes
     TAKE_ALPHA = 170  # a take being recorded: over the notes, which still show through

@@ -26,10 +26,11 @@ SUGGESTIONS = 6
 
 
 def _bar_label(roll: PianoRoll, start: int, end: int) -> str:
-    bar, half = roll.doc.ticks_per_bar, roll.doc.chord_slot_ticks
-    first, last = start // bar + 1, (end - 1) // bar + 1
-    if end - start == half < bar:
-        return f"Bar {first}, beats {'1–2' if start % bar == 0 else '3–4'}"
+    meter_map = roll.doc.meter_map
+    bar = meter_map.bar_at(start)
+    first, last = meter_map.number(bar.index), meter_map.number(meter_map.bar_index(end - 1))
+    if end - start == bar.chord_slot_ticks < bar.length:
+        return f"Bar {first}, beats {'1–2' if start == bar.start else '3–4'}"
     return f"Bar {first}" if first == last else f"Bars {first}–{last}"
 
 
@@ -91,13 +92,12 @@ def chord_menu(roll: PianoRoll, span: tuple[int, int, str, bool], tick: int) -> 
     menu = _menu(roll)
     menu.addSection(f"{_bar_label(roll, start, end)}: {name}")
     _fill(menu, roll, start, end, name)
-    half = roll.doc.chord_slot_ticks
-    if end - start > half:  # a chord held longer: change only the half bar (or, in 3/4, bar) under the mouse
-        h0 = max(start, tick - tick % half)
+    h0, h1 = roll.doc.meter_map.chord_slot(max(start, tick))
+    if end - start > h1 - h0:  # a chord held longer: change only the half bar (or, in 3/4, bar) under the mouse
         sub = _menu(roll, menu)
-        sub.setTitle(f"Only {_bar_label(roll, h0, h0 + half).lower()}")
+        sub.setTitle(f"Only {_bar_label(roll, h0, h1).lower()}")
         menu.addMenu(sub)
-        _fill(sub, roll, h0, h0 + half, name)
+        _fill(sub, roll, h0, h1, name)
     menu.addSeparator()
     back = menu.addAction("Let the Band choose here", lambda: set_chord(roll, start, end, None))
     back.setEnabled(chosen)

@@ -56,6 +56,7 @@ class PianoRoll(QWidget):
         self.key, self.scale = 0, "Chromatic"
         self.chords: list[tuple[int, int, str, bool]] = []  # (start, end, name, chosen) the Band plays (ruler)
         self.ask_chord = dialogs.ask_chord  # the chord strip's "Other chord…" (tests answer it themselves)
+        self.ask_meter = dialogs.ask_meter  # the ruler's "Meter from Bar N → Other…"
         self.show_error = dialogs.show_error
         self.loop: tuple[int, int] | None = None
         self.playhead: int | None = None
@@ -116,16 +117,16 @@ class PianoRoll(QWidget):
         self.lane.update()
 
     def _update_length(self) -> None:
-        bar = self.doc.ticks_per_bar
-        bars = max(MIN_BARS, -(-self.doc.end_tick // bar) + 8)
-        if bars * bar != self.geo.length_ticks:
-            self.geo.length_ticks = bars * bar
+        meter_map = self.doc.meter_map
+        end = meter_map.bar_start(max(MIN_BARS, meter_map.bar_count(self.doc.end_tick) + 8))
+        if end != self.geo.length_ticks:
+            self.geo.length_ticks = end
             self._sync_scrollbars()
 
     def ensure_length(self, tick: int) -> None:
         """Let the roll scroll to ``tick`` and 8 bars past it (a take recorded beyond the melody's end)."""
-        bar = self.doc.ticks_per_bar
-        ticks = (-(-int(tick) // bar) + 8) * bar
+        meter_map = self.doc.meter_map
+        ticks = meter_map.bar_start(meter_map.bar_count(int(tick)) + 8)
         if ticks > self.geo.length_ticks:
             self.geo.length_ticks = ticks
             self._sync_scrollbars()
@@ -187,6 +188,14 @@ class PianoRoll(QWidget):
         span = self.chord_span_at(tick)
         if span is not None:
             chord_menu(self, span, int(tick)).popup(global_pos)
+
+    def open_bar_menu(self, tick: float, global_pos):
+        """Right-click on the ruler's bars: the bar's meter, bars in and out, the loop (``bar_menu``)."""
+        from .bar_menu import bar_menu
+
+        menu = bar_menu(self, max(0, int(tick)))
+        menu.popup(global_pos)
+        return menu
 
     def set_follow(self, on: bool) -> None:
         self.follow = bool(on)
@@ -283,13 +292,13 @@ class PianoRoll(QWidget):
     def fit_to_content(self) -> None:
         """Zoom so every note is in view (or the first 4 bars of C4-C6 when there are none)."""
         notes = self.doc.notes.values()
-        bar = self.doc.ticks_per_bar
+        bar, meter_map = self.doc.ticks_per_bar, self.doc.meter_map
         if notes:
             t0 = min(n.start for n in notes)
             t1 = max(n.end for n in notes)
             p0, p1 = min(n.pitch for n in notes), max(n.pitch for n in notes)
-            t0 = snap_floor(t0, bar)
-            t1 = -(-t1 // bar) * bar
+            t0 = meter_map.bar_at(t0).start
+            t1 = meter_map.bar_end(t1)
             pad = max(2, (12 - (p1 - p0)) // 2)
             self.geo.fit(t0, t1 + TICKS_PER_QUARTER // 2, p0 - pad, p1 + pad)
         else:

@@ -1,9 +1,11 @@
 """The bar/beat ruler: bar numbers, beat ticks, the loop region (drag to set) and the playhead,
 with a strip of chord symbols above them while the transport's Band plays (``PianoRoll.set_chords``).
 
-Right-click a chord symbol to change the Band's chord there (``chord_menu``).
-Click to move the edit cursor (where Paste lands) and ask the player to seek there;
-drag to set a loop region (snapped to the grid); double-click or right-click clears it.
+Bars follow the melody's meter map: each meter change is labelled where it starts ("8 2/4"), and a
+pickup ends on bar 1 (it is bar 0, unnumbered). Right-click a chord symbol to change the Band's chord
+there (``chord_menu``); right-click the bars for the bar's menu (``bar_menu``: its meter, a bar in or out,
+Clear Loop). Click to move the edit cursor (where Paste lands) and ask the player to seek there;
+drag to set a loop region (snapped to the grid); double-click clears it.
 """
 
 from __future__ import annotations
@@ -85,26 +87,37 @@ class Ruler(QWidget):
             p.fillRect(QRectF(x0, 0, x1 - x0, 8), c)
             c.setAlpha(50)
             p.fillRect(QRectF(x0, 8, x1 - x0, h - 8), c)
+        meter_map = roll.doc.meter_map
         bar = roll.doc.ticks_per_bar
         beat = bar // roll.doc.time_signature[0]
         t0, t1 = geo.visible_ticks(0, w)
         bar_px = bar * geo.ppt
         label_every = max(1, 2 ** math.ceil(math.log2(max(1.0, 34 / bar_px))))  # keep labels apart
         text, line = QColor(th.ruler_text), QColor(th.grid_bar)
+        bars = list(meter_map.bars(t0, t1 + 1))
         p.setFont(self._font)
         if beat * geo.ppt >= 6:
             p.setPen(QColor(th.grid_beat))
-            for k in range(max(0, math.floor(t0 / beat)), math.ceil(t1 / beat) + 1):
-                x = round(geo.tick_to_x(k * beat))
-                p.drawLine(x, h - 6, x, h)
-        for k in range(max(0, math.floor(t0 / bar)), math.ceil(t1 / bar) + 1):
-            if k % label_every:
+            for b in bars:
+                for tick in b.beats():
+                    x = round(geo.tick_to_x(tick))
+                    p.drawLine(x, h - 6, x, h)
+        shown = self._meter_labels(meter_map)
+        for b in bars:
+            meter = shown.get(b.index)
+            numbered = b.index % label_every == 0 and not b.pickup
+            if not numbered and meter is None:
                 continue
-            x = round(geo.tick_to_x(k * bar))
+            x = round(geo.tick_to_x(b.start))
             p.setPen(line)
             p.drawLine(x, 10, x, h)
-            p.setPen(text)
-            p.drawText(x + 4, 22, str(k + 1))
+            label = str(meter_map.number(b.index)) if numbered else ""
+            if label:
+                p.setPen(text)
+                p.drawText(x + 4, 22, label)
+            if meter is not None:  # where the meter changes: its time signature, in the cursor's colour
+                p.setPen(QColor(th.cursor))
+                p.drawText(x + 4 + (p.fontMetrics().horizontalAdvance(label) + 4 if label else 0), 22, meter)
         cx = geo.tick_to_x(roll.edit_cursor)
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(QColor(th.cursor))
@@ -115,6 +128,13 @@ class Ruler(QWidget):
             p.drawPolygon(QPolygonF([QPointF(px - 6, 9), QPointF(px + 6, 9), QPointF(px, h)]))
         p.fillRect(QRectF(0, h - 1, w, 1), line)
         p.end()
+
+    @staticmethod
+    def _meter_labels(meter_map) -> dict[int, str]:
+        """Bar index -> "2/4" where a melody of more than one meter changes meter (and at its first full bar)."""
+        if meter_map.is_uniform:
+            return {}
+        return {index: f"{num}/{den}" for index, (num, den) in meter_map.meter_starts().items()}
 
     def chord_tooltip(self, x: float) -> str:
         """The whole chord symbol under ``x`` (the strip elides long ones at low zoom) and what to do."""
@@ -142,7 +162,7 @@ class Ruler(QWidget):
             self.roll.open_chord_menu(self.roll.geo.x_to_tick(event.position().x()), event.globalPosition().toPoint())
             return
         if event.button() == Qt.MouseButton.RightButton:
-            self.roll.set_loop(None, None)
+            self.roll.open_bar_menu(self.roll.geo.x_to_tick(event.position().x()), event.globalPosition().toPoint())
             return
         if event.button() == Qt.MouseButton.LeftButton:
             self.press_tick = self._tick(event.position().x())

@@ -1,0 +1,321 @@
+"""Writing a melody into a form (``generation.form``): repeats copied, varied repeats moved a little in the
+phrase model's latent space, phrase ends turned into cadences.
+
+The material is the melody model's own sample, as long as the form: each new label takes the bars at the
+place it first comes (so AABA's B is the sample's bars 9-12, where its line had gone by then). Then:
+
+* an exact repeat copies the phrase it repeats, token for token (one that must end otherwise, the
+  consequent of a period, is that phrase with a new cadence);
+* a varied repeat (A') keeps the first half of its phrase and decodes the second half from a latent
+  moved ``VARY_AMOUNT`` of the way towards a random point (the phrase model's, phrase by phrase; the
+  decoder is held to the kept steps, so the line runs on from them);
+* a cadence is chosen among candidates for the phrase's last bar (the same latent and nearby ones, the
+  decoder held to the bars before): the one whose last note lands on the target (the tonic; the
+  dominant for a half cadence; a chosen chord's tones over the user's chords) on a strong beat, long,
+  and changing least. When none lands, the last note itself moves to the nearest target pitch.
+
+Every random draw comes from ``seed``, so a form and a seed always give the same melody.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..editing.scales import SCALES, guess_key
+from ..engine.interpolation import slerp
+from ..music.events import HOLD, NOTE_OFF, PITCH_OFFSET, events_to_notes, melody_to_events
+from ..music.melody import TICKS_PER_STEP, Melody
+from .form import FULL, HALF, Form
+
+VARY_AMOUNT = 0.45  # how far a varied repeat's second half moves towards a random latent (0: none, 1: all)
+CADENCE_CANDIDATES = 12  # versions of a phrase's last bar tried for its cadence
+_CADENCE_AMOUNTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
+
+
+@dataclass
+class FormReport:
+    """What the composer did, for the result's meta and the tests."""
+
+    form: str
+    key: tuple[int, str]
+    cadences: dict  # phrase index -> "landed" | "moved" (the last note moved onto the target) | "open"
+    phrase_steps: int
+
+    def to_dict(self) -> dict:
+        return {"form": self.form, "key": list(self.key), "cadences": {str(k): v for k, v in self.cadences.items()},
+                "phrase_steps": self.phrase_steps}
+
+
+def strong_positions(steps_per_bar: int, compound: bool) -> set[int]:
+    """Steps of a bar where a cadence's last note may start: the downbeat, and the middle of a four-beat or
+    two-beat (6/8) bar."""
+    if compound or steps_per_bar == 16:
+        return {0, steps_per_bar // 2}
+    return {0}
+
+
+def cadence_targets(kind: str, key: tuple[int, str], chord_pcs: set[int] | None = None) -> set[int]:
+    """Pitch classes a cadence may end on: the chosen chord's tones where the user chose one, else the tonic
+    (full) or the dominant triad (half: 5, 7 and 2 of the key; 7 the leading tone in major and minor alike)."""
+    if chord_pcs:
+        return set(chord_pcs)
+    tonic = key[0] % 12
+    if kind == FULL:
+        return {tonic}
+    return {(tonic + 7) % 12, (tonic + 11) % 12, (tonic + 2) % 12}
+
+
+def last_onset(tokens: np.ndarray) -> int | None:
+    idx = np.flatnonzero(tokens >= PITCH_OFFSET)
+    return int(idx[-1]) if idx.size else None
+
+
+def note_length(tokens: np.ndarray, at: int) -> int:
+    """Steps the note starting at ``at`` sounds (to the next event)."""
+    rest = np.flatnonzero(tokens[at + 1:] != HOLD)
+    return int(rest[0]) + 1 if rest.size else len(tokens) - at
+
+
+def lands(tokens: np.ndarray, targets: set[int], strong: set[int], bar_steps: int) -> bool:
+    """Does the phrase's last note start on a strong beat with a target pitch class?"""
+    at = last_onset(tokens)
+    return at is not None and (int(tokens[at]) - PITCH_OFFSET) % 12 in targets and at % bar_steps in strong
+
+
+def cadence_score(tokens: np.ndarray, original: np.ndarray, targets: set[int], strong: set[int],
+                  bar_steps: int) -> float:
+    at = last_onset(tokens)
+    if at is None:
+        return -1e9
+    score = 0.0
+    if (int(tokens[at]) - PITCH_OFFSET) % 12 in targets:
+        score += 10
+    if at % bar_steps in strong:
+        score += 3
+    score += min(note_length(tokens, at), 8) / 4  # a cadence rests on a long note
+    return score - 0.05 * float((tokens != original).sum())
+
+
+def move_last_note(tokens: np.ndarray, targets: set[int], scale_key: tuple[int, str]) -> np.ndarray:
+    """The phrase with its last note moved to the nearest target pitch (ties: downwards, towards the close)."""
+    out = tokens.copy()
+    at = last_onset(out)
+    if at is None or not targets:
+        return out
+    pitch = int(out[at]) - PITCH_OFFSET
+    best = min((p for p in range(max(0, pitch - 11), min(127, pitch + 11) + 1) if p % 12 in targets),
+               key=lambda p: (abs(p - pitch), p > pitch))
+    out[at] = PITCH_OFFSET + best
+    return out
+
+
+class FormComposer:
+    """Writes melodies into a form with a melody model (``TrainedModel``) and, where it has one, its phrase
+    model: the phrase model varies and cadences (one batched decode of a 2-bar window); without one the
+    melody model's ``rewrite`` does (slower: it fits a latent to the bars around)."""
+
+    def __init__(self, model):
+        self.model = model
+        self.codec = None  # the phrase codec for the melody at hand (``TrainedModel.phrases_for``), set per call
+        self._quick = False
+
+    def _use(self, melody: Melody) -> None:
+        self.codec = self.model.phrases_for(melody) if hasattr(self.model, "phrases_for") else None
+
+    # ------------------------------------------------------------------ helpers on token windows
+    def _phrase_latent(self, window: np.ndarray) -> np.ndarray:
+        return self.codec.model.encode_tokens(window[None])[0][0]
+
+    def _variants(self, window: np.ndarray, keep: np.ndarray, amounts, rng: np.random.Generator,
+                  temperature: float = 0.0) -> list[np.ndarray]:
+        """Versions of a phrase-model window: its latent moved each ``amount`` towards a fresh random point and
+        decoded with the steps where ``keep`` is true held as they are."""
+        z = self._phrase_latent(window)
+        zs = np.stack([slerp(z, rng.standard_normal(z.shape).astype(np.float32), float(a)) for a in amounts])
+        force = np.where(keep, window, -1)[None].repeat(len(zs), 0)
+        seed = int(rng.integers(2**31))
+        return list(self.codec.model.decode_tokens(zs.astype(np.float32), temperature, seed, force))
+
+    def _windowed(self, tokens: np.ndarray, span: tuple[int, int], make) -> list[np.ndarray]:
+        """Versions of ``tokens`` whose ``span`` steps are made anew by ``make(window, keep) -> versions`` on the
+        phrase-model windows that end at the span's end and every window's length before it, left to right:
+        a window's steps outside the span are held as they are (the context the decoder runs on from), every
+        step outside the span stays. A span of several windows gives one version (the first of each)."""
+        T = self.codec.window_steps
+        s0, s1 = span
+        ends = list(range(s1, s0, -T))[::-1]
+        versions = [tokens]
+        for w_end in ends:
+            w0 = max(0, w_end - T)
+            a = max(s0, w0)
+            made = []
+            for base in versions:
+                window = np.full(T, HOLD, np.int64)
+                part = base[w0:w0 + T]
+                window[:len(part)] = part
+                keep = np.ones(T, bool)
+                keep[a - w0:w_end - w0] = False
+                outs = make(window, keep)
+                for v in outs if len(ends) == 1 else outs[:1]:
+                    full = base.copy()
+                    full[a:w_end] = v[a - w0:w_end - w0]
+                    made.append(full)
+            versions = made
+        return versions
+
+    def _rewrite_versions(self, tokens: np.ndarray, span: tuple[int, int], like: Melody, count: int,
+                          seed: int, temperature: float) -> list[np.ndarray]:
+        """Without a phrase model: the melody model's rewrite of ``span`` (the context fitted, the span sampled)."""
+        melody = like.copy(events_to_notes(tokens))
+        versions = self.model.rewrite(melody, span[0] * TICKS_PER_STEP, span[1] * TICKS_PER_STEP,
+                                      temperature, seed, samples=count)
+        return [melody_to_events(v, len(tokens)) for v in versions]
+
+    # ------------------------------------------------------------------ the three moves
+    def vary(self, phrase: np.ndarray, bar_steps: int, rng: np.random.Generator, like: Melody,
+             amount: float = VARY_AMOUNT) -> np.ndarray:
+        """A varied repeat: the second half of the phrase (whole bars where it has two or more) anew, its latent
+        moved ``amount`` of the way towards a random point."""
+        n = len(phrase)
+        half = (n // bar_steps // 2) * bar_steps if n >= 2 * bar_steps else n // 2
+        span = (half, n)
+        if self._quick:
+            return phrase
+        if self.codec is None:
+            return self._rewrite_versions(phrase, span, like, 1, int(rng.integers(2**31)), 0.8)[0]
+        return self._windowed(phrase, span, lambda w, k: self._variants(w, k, [amount], rng))[0]
+
+    def cadence(self, phrase: np.ndarray, bar_steps: int, targets: set[int], strong: set[int],
+                key: tuple[int, str], rng: np.random.Generator, like: Melody) -> tuple[np.ndarray, str]:
+        """The phrase ending on ``targets``: as it is when it already lands, else the best of
+        ``CADENCE_CANDIDATES`` versions of its last bar, else with its last note moved."""
+        if lands(phrase, targets, strong, bar_steps):
+            return phrase, "landed"
+        n = len(phrase)
+        span = (n - bar_steps, n)
+        if self._quick:
+            return move_last_note(phrase, targets, key), "moved"
+        if self.codec is None:
+            cands = self._rewrite_versions(phrase, span, like, CADENCE_CANDIDATES // 2, int(rng.integers(2**31)), 0.8)
+        else:
+            amounts = [_CADENCE_AMOUNTS[i % len(_CADENCE_AMOUNTS)] for i in range(CADENCE_CANDIDATES)]
+            greedy = self._windowed(phrase, span, lambda w, k: self._variants(w, k, amounts[:6], rng))
+            sampled = self._windowed(phrase, span, lambda w, k: self._variants(w, k, amounts[6:], rng, 0.7))
+            cands = greedy + sampled
+        landed = [c for c in cands if lands(c, targets, strong, bar_steps)]
+        if landed:
+            return max(landed, key=lambda c: cadence_score(c, phrase, targets, strong, bar_steps)), "landed"
+        best = max(cands + [phrase], key=lambda c: cadence_score(c, phrase, targets, strong, bar_steps))
+        return move_last_note(best, targets, key), "moved"
+
+    # ------------------------------------------------------------------ the whole melody
+    def compose(self, raw: Melody, form: Form, seed: int, key: tuple[int, str] | None = None,
+                chords: dict[int, str] | None = None, quick: bool = False) -> tuple[Melody, FormReport]:
+        """``raw`` (the melody model's sample, ``form.bars`` bars long) written into ``form``. Without ``key`` (the
+        roll's), the key is the one the form's material is in, repeats counted (``guess_key`` of the phrases as
+        the form lays them out: a repeated phrase weighs more than the sample's bars it replaces). ``quick``
+        leaves the phrase model out: varied repeats are plain repeats and a cadence that does not land moves
+        its last note (how Generate ranks candidates over chords before writing the best one in full)."""
+        from ..models_registry import is_compound
+
+        self._use(raw)
+        if quick:
+            self.codec, self._quick = None, True
+        else:
+            self._quick = False
+        bar_steps = raw.steps_per_bar
+        ps = form.phrase_bars * bar_steps
+        stream = melody_to_events(raw, form.bars * bar_steps)
+        if key is None or key[1] not in SCALES or key[1] == "Chromatic":
+            laid_out = np.concatenate([stream[form.source_of(i) * ps:(form.source_of(i) + 1) * ps]
+                                       for i in range(len(form.phrases))])
+            key = guess_key(events_to_notes(laid_out)) if (laid_out >= PITCH_OFFSET).any() else guess_key(raw.notes)
+        strong = strong_positions(bar_steps, is_compound(raw.time_signature))
+        rng = np.random.default_rng([int(seed) & 0x7FFFFFFF, 22])
+        done: list[np.ndarray] = []
+        cadences: dict[int, str] = {}
+        for i, ph in enumerate(form.phrases):
+            earlier = [j for j in range(i) if form.phrases[j].name == ph.name
+                       and form.phrases[j].cadence == ph.cadence]
+            if ph.first:
+                tok = stream[i * ps:(i + 1) * ps].copy()
+            elif earlier:  # the same phrase, ending the same way: an exact repeat
+                done.append(done[earlier[-1]].copy())
+                cadences[i] = cadences.get(earlier[-1], "open")
+                continue
+            else:
+                tok = done[form.source_of(i)].copy()
+                if ph.primes:
+                    tok = self.vary(tok, bar_steps, rng, raw)
+            if ph.cadence in (FULL, HALF):
+                chord_pcs = _chord_tones_at(chords, raw, (i + 1) * ps - bar_steps, ps, bar_steps) if chords else None
+                targets = cadence_targets(ph.cadence, key, chord_pcs)
+                tok, cadences[i] = self.cadence(tok, bar_steps, targets, strong, key, rng, raw)
+            else:
+                cadences[i] = "open"
+            done.append(tok)
+        tokens = np.concatenate(done)
+        if len(tokens) and tokens[-1] == NOTE_OFF:
+            tokens[-1] = HOLD
+        velocity = int(np.median([n.velocity for n in raw.notes])) if raw.notes else 100
+        out = raw.copy(events_to_notes(tokens, velocity))
+        return out, FormReport(form.text, key, cadences, ps)
+
+
+    # ------------------------------------------------------------------ answering a phrase (Continue)
+    def answer(self, prompt: Melody, bars: int, mode: str, seed: int, chords: dict[int, str] | None = None
+               ) -> tuple[Melody, dict]:
+        """``prompt`` followed by ``bars`` new bars that answer its last ``bars`` bars: ``"repeat"`` plays them again
+        and closes on the tonic; ``"answer"`` is a consequent phrase: it begins as they begin, goes on anew for its
+        second half and closes on the tonic (a musical period). Chords chosen over the new bars set the close."""
+        from ..models_registry import is_compound
+
+        if mode not in (REPEAT, ANSWER):
+            raise ValueError(f"unknown answer {mode!r} (one of {REPEAT}, {ANSWER})")
+        self._use(prompt)
+        bar_steps = prompt.steps_per_bar
+        have = max(1, prompt.num_bars)
+        stream = melody_to_events(prompt, have * bar_steps)
+        take = min(bars, have)
+        phrase = stream[(have - take) * bar_steps:]
+        phrase = np.resize(phrase, bars * bar_steps) if take < bars else phrase.copy()  # a short prompt comes round
+        if len(phrase) and phrase[0] == HOLD:  # a note held into the phrase from before it: its start is a rest
+            phrase[0] = NOTE_OFF
+        key = guess_key(prompt.notes)
+        rng = np.random.default_rng([int(seed) & 0x7FFFFFFF, 21])
+        tail = prompt.copy(events_to_notes(phrase))
+        if mode == ANSWER:
+            self._use(tail)
+            phrase = self.vary(phrase, bar_steps, rng, tail)
+        strong = strong_positions(bar_steps, is_compound(prompt.time_signature))
+        offset = have * bar_steps
+        chord_pcs = _chord_tones_at(chords, prompt, offset + len(phrase) - bar_steps, len(phrase), bar_steps) \
+            if chords else None
+        phrase, landed = self.cadence(phrase, bar_steps, cadence_targets(FULL, key, chord_pcs), strong, key, rng, tail)
+        velocity = int(np.median([n.velocity for n in prompt.notes])) if prompt.notes else 100
+        new = [n.moved(dt=offset * TICKS_PER_STEP) for n in events_to_notes(phrase, velocity)]
+        return prompt.copy(list(prompt.notes) + new), {"answer": mode, "key": list(key), "cadence": landed}
+
+
+REPEAT, ANSWER, MORE = "repeat", "answer", "more"
+ANSWERS = (MORE, REPEAT, ANSWER)  # how Continue goes on: more of the line, the phrase again, a consequent phrase
+
+
+def _chord_tones_at(chords: dict[int, str], melody: Melody, bar_start_step: int, phrase_steps: int,
+                    bar_steps: int) -> set[int] | None:
+    """The tones of the chord the user chose under a phrase's last bar (the latest chosen at or before its
+    end), or None when none was chosen there."""
+    from ..lofi.chord_symbols import parse_chord
+
+    end_tick = (bar_start_step + bar_steps) * TICKS_PER_STEP
+    start_tick = bar_start_step * TICKS_PER_STEP
+    under = [t for t in chords if start_tick <= t < end_tick]
+    if not under:
+        return None
+    try:
+        chord = parse_chord(chords[max(under)])
+    except ValueError:
+        return None
+    return {(chord.root + i) % 12 for i in chord.intervals}
