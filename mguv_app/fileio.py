@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 
@@ -45,9 +45,14 @@ def atomic_path(target: str | os.PathLike, suffix: str | None = None) -> Iterato
             tmp_path.unlink()
 
 
-def atomic_write(target: str | os.PathLike, data: bytes | str) -> None:
-    """Write ``data`` to ``target`` atomically (bytes, or text as UTF-8)."""
+def atomic_write(target: str | os.PathLike, data: bytes | str,
+                 verify: Callable[[bytes], None] | None = None) -> None:
+    """Write ``data`` to ``target`` atomically (bytes, or text as UTF-8). ``verify`` is given the bytes read
+    back from the temporary file before the rename: whatever it raises leaves ``target`` as it was (a song's
+    save checks that the file will open again)."""
     if isinstance(data, str):
         data = data.encode("utf-8")
     with atomic_path(target) as tmp:
         tmp.write_bytes(data)
+        if verify is not None:
+            verify(tmp.read_bytes())

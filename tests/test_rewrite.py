@@ -129,5 +129,7 @@ def test_cli_vary(tiny_trained_model, tmp_path, capsys):
     assert main(["vary", str(tmp_path / "in.mid"), "--model", str(tiny_trained_model), "--count", "2",
                  "--amount", "0.4", "--out", str(tmp_path / "out")]) == 0
     assert "in_vary_2.mid" in capsys.readouterr().out and read_midi(tmp_path / "out" / "in_vary_1.mid").melody.notes
-    assert main(["vary", str(tmp_path / "in.mid"), "--model", str(tiny_trained_model), "--amount", "2",
-                 "--out", str(tmp_path / "x")]) == 2
+    with pytest.raises(SystemExit) as refused:  # arguments.FRACTION: refused by argparse, before the model loads
+        main(["vary", str(tmp_path / "in.mid"), "--model", str(tiny_trained_model), "--amount", "2",
+              "--out", str(tmp_path / "x")])
+    assert refused.value.code == 2

@@ -275,7 +275,9 @@ def test_cli_set_humanizes_by_an_amount_and_seed(tmp_path, capsys):
     main(["set", str(src), "--humanize", "0.5", "--seed", "2", "-o", str(tmp_path / "b.mid")])
     a, b = read_midi(tmp_path / "a.mid").melody.notes, read_midi(tmp_path / "b.mid").melody.notes
     assert a == b and a != read_midi(src).melody.notes  # seeded: the same draw twice
-    assert main(["set", str(src), "--humanize", "2"]) == 2 and "0 to 1" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as refused:  # cli/arguments.py: refused before the file is read
+        main(["set", str(src), "--humanize", "2"])
+    assert refused.value.code == 2 and "2 is out of range: give 0-1" in capsys.readouterr().err
 
 
 def write_midi_melody(path):

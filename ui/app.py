@@ -113,8 +113,11 @@ def _open_window(path: str | None, panels: bool = True):
 
 
 def run(path: str | None = None) -> int:
+    from .fault_guard import install
+
     app = _application()
     window = _open_window(path)
+    install(window)  # an exception no handler caught: a status-bar message and the log, and the app goes on
     window.show()
     if os.environ.get("MGUV_STARTUP_PROBE"):
         _report_when_shown(app, window)

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from mguv_app import APP_NAME
 from mguv_app.editing import NoteDocument, guess_key, pitch_name
-from mguv_app.music import Melody, MidiImportError, read_midi, write_midi
+from mguv_app.music import Melody, MidiImportError, MidiSaveError, read_midi, write_midi
 from mguv_app.music.midi_read import MIDI_SUFFIXES
 from mguv_app.music.midi_write import melody_to_midi_bytes
 from mguv_app.music.song_file import SongFile, locate_song, write_song
@@ -512,11 +512,12 @@ class MainWindow(QMainWindow):
         track = self._remembered_track(path) if track is None else track
         try:
             try:
-                return read_midi(path, track=track)
+                return read_midi(path, track=track, allow_empty=True)  # an empty melody we saved opens too
             except MidiImportError:
                 if track is None:
                     raise
-                return read_midi(path)  # the remembered track is gone (the file changed): the importer's guess
+                # the remembered track is gone (the file changed): the importer's guess
+                return read_midi(path, allow_empty=True)
         except MidiImportError as err:
             self.statusBar().showMessage(f"Could not open {Path(path).name}: {err.explained}")
             if self.isVisible():
@@ -677,11 +678,30 @@ class MainWindow(QMainWindow):
             return False  # gone or unreadable: writing it again loses nothing
 
     def _write_song(self, path: str) -> bool:
-        """Write the opened song to ``path`` with the edited melody in its own track, the other tracks kept."""
+        """Write the opened song to ``path`` with the edited melody in its own track, the other tracks kept.
+        A song that cannot be written back (events no writer can encode; nothing is written then) is saved
+        as the melody alone, in a new file; one whose melody would reopen as another track (an edit left it
+        with fewer notes than another voice) remembers its track, as Choose Melody Track… does."""
+        from .melody_track import remember_track
+
         def write() -> None:
             self.song = write_song(self.song, self.melody, path)
 
-        return self._saved(path, write, lambda: f"Saved {path}: the melody and the song's {self.song.others_label}")
+        try:
+            write()
+        except MidiSaveError as err:
+            others, self.song = self.song.others_label, None
+            self.more_in_file = others  # from now on the editor holds the melody alone: Save asks for a new file
+            if os.path.abspath(path) != self.path:  # Save As: say why; the next Save As writes the melody alone
+                return self._save_failed(path, err)
+            return self._save_elsewhere(f"Could not save into {Path(path).name}: {err}", "the melody", "melody")
+        except OSError as err:
+            return self._save_failed(path, err)
+        remember_track(self.settings, path, self.song.score_index)
+        self.undo_stack.setClean()
+        self._remember(path)
+        self.statusBar().showMessage(f"Saved {path}: the melody and the song's {self.song.others_label}")
+        return True
 
     def _save_failed(self, path: str, err: OSError) -> bool:
         msg = f"Could not save {path}: {err.strerror or err}"

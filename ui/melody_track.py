@@ -34,6 +34,23 @@ def remembered_track(settings, path: str) -> int | None:
     return int(index) if same else None
 
 
+def remember_track(settings, path: str, index: int) -> bool:
+    """After a song's save: when opening ``path`` would now guess another track than ``index`` (an edit left the
+    melody with fewer notes than another voice named like one), remember ``index`` for it, so that the file
+    opens as it was saved. True when it had to."""
+    from mguv_app.music import read_midi
+    from mguv_app.music.midi_read import list_tracks
+
+    try:
+        if read_midi(path, allow_empty=True).track_index == index:
+            return False
+        name = next(t.name for t in list_tracks(path) if t.index == index)
+    except (MidiImportError, StopIteration):
+        return False
+    settings.set(_key(path), f"{index}:{name}")
+    return True
+
+
 def choose_melody_track(window, index: int | None = None) -> bool:
     """Ask which pitched track is the melody (``window.ask_track``) unless ``index`` says, remember it for
     the file, and open the file again with it. False when there is nothing to choose or it was cancelled."""

@@ -48,17 +48,32 @@ def main(argv: list[str] | None = None) -> int:
     if argv and (argv[0] in _verbs() or argv[0] in ("-h", "--help")):
         args = build_parser().parse_args(argv)
         args.argv = list(argv)  # the verb's own command line (``mguv train`` records it in run.json)
-        try:
-            return int(args.run(args) or 0)
-        except KeyboardInterrupt:
-            print("interrupted", file=sys.stderr)
-            return 130
+        return _guarded(lambda: args.run(args), f"mguv {args.verb}", argv)
     # GUI mode: `mguv`, `mguv FILE.mid`, `mguv --screenshot OUT.png [FILE.mid]`
     args = build_parser(gui=True).parse_args(argv)
-    gui = importlib.import_module("ui.app")
-    if args.screenshot:
-        return gui.screenshot(args.screenshot, args.file)
-    return gui.run(args.file)
+
+    def window() -> int:
+        gui = importlib.import_module("ui.app")
+        return gui.screenshot(args.screenshot, args.file) if args.screenshot else gui.run(args.file)
+
+    return _guarded(window, "mguv", argv)
+
+
+def _guarded(run, name: str, argv: list[str]) -> int:
+    """The top-level guard: no traceback reaches the user. A fault no verb caught is one line on stderr
+    (exit status 2) and its traceback goes to the log in the user data dir (``crash_log``)."""
+    from ..crash_log import describe, log_exception
+
+    try:
+        return int(run() or 0)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the last line of defence
+        log = log_exception(exc, "mguv " + " ".join(argv))
+        where = f"; the details are in {log}" if log else ""
+        print(f"{name}: failed: {describe(exc)}{where}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import sys
 
+from .arguments import SEED, SWING
+
 HELP = "accompany a melody: chords fitted to it, bass and drums, written as a 4-track MIDI file (and WAV)"
 
 
@@ -13,9 +15,10 @@ def add_arguments(p) -> None:
     p.add_argument("--out", "-o", metavar="OUT.mid", help="the 4-track MIDI file to write")
     p.add_argument("--wav", metavar="OUT.wav", help="also render all four tracks through FluidSynth")
     p.add_argument("--soundfont", metavar="F", help="SoundFont for --wav (default: the installed GM font)")
-    p.add_argument("--swing", type=float, default=0.5,
-                   help="where the off-beat 8th falls: 0.5 straight (default) to 0.75")
-    p.add_argument("--seed", type=int, default=0, help="seed of the bass and drum variations and the humanising")
+    p.add_argument("--swing", type=SWING, default=0.5,
+                   help=f"where the off-beat 8th falls, {SWING.span}: 0.5 straight (default) to 0.75")
+    p.add_argument("--seed", type=SEED, default=0,
+                   help=f"seed of the bass and drum variations and the humanising, {SEED.span}")
     p.add_argument("--sound", default="Electric piano", metavar="NAME",
                    help="who plays the chords and bass: " + ", ".join(f"'{n}'" for n in _sounds())
                    + " (default: 'Electric piano')")
@@ -93,9 +96,12 @@ def run(args) -> int:
     if args.out is None and args.chart is None and args.wav is None and not args.suggest:
         print("mguv backing: give --out OUT.mid, --chart OUT.txt, --wav OUT.wav or --suggest BAR", file=sys.stderr)
         return 2
+    from .common import CliError, check_span
+
     try:
         imported = read_midi(args.input)
         melody = imported.melody
+        check_span(args.input, melody)
         if args.refit:
             melody.chords = {}
         elif not melody.chords and len(imported.accompaniment):  # the song's own harmony, as the app reads it
@@ -108,7 +114,7 @@ def run(args) -> int:
         if args.out is None and args.chart is None and args.wav is None:
             return 0
         backing = backing_for(melody, args.seed, args.swing, args.sound)
-    except MidiImportError as err:
+    except (MidiImportError, CliError) as err:
         print(f"cannot read the melody: {err}", file=sys.stderr)
         return 2
     except ValueError as err:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from .arguments import BARS
 from .common import (
-    CliError,
     add_model_arguments,
     add_sampling_arguments,
+    check_out_file,
     load_trained_model,
     read_melody_with_chords,
     run_guarded,
     temperature_of,
+    write_melody,
 )
 
 HELP = "continue a melody: the prompt is kept exactly and N new bars follow it"
@@ -17,7 +19,7 @@ HELP = "continue a melody: the prompt is kept exactly and N new bars follow it"
 
 def add_arguments(p) -> None:
     p.add_argument("prompt", help="the melody to continue (MIDI)")
-    p.add_argument("--bars", type=int, default=8, help="new bars to add (default 8)")
+    p.add_argument("--bars", type=BARS, default=8, help=f"new bars to add, {BARS.span} (default 8)")
     add_sampling_arguments(p, "a chord for the new bars (bars counted from the prompt's first), e.g. --chord 9=Am: "
                               "the continuation is the best fit of several, as in the app; chords saved in PROMPT.mid "
                               "count too", seed_default=None)
@@ -30,10 +32,7 @@ def add_arguments(p) -> None:
 
 
 def _run(args) -> int:
-    from ..music import write_midi
-
-    if args.bars < 1:
-        raise CliError("--bars must be at least 1")
+    check_out_file(args.out)
     prompt = read_melody_with_chords(args.prompt, args.chord)
     tm = load_trained_model(args, prompt.time_signature)
     temperature = temperature_of(tm, args)
@@ -53,7 +52,7 @@ def _run(args) -> int:
             fitted += f", {args.answer}: cadence {res.meta.get('cadence', 'open')}"
     else:
         result = tm.continue_(prompt, args.bars, temperature, args.seed)
-    write_midi(result.with_meter_map(prompt.meter_map) if prompt.meters else result, args.out)  # the prompt's bars
+    write_melody(result.with_meter_map(prompt.meter_map) if prompt.meters else result, args.out)  # the prompt's bars
     print(f"{args.out}: {prompt.num_bars} prompt bars + {args.bars} new bars, {len(result.notes)} notes{fitted}")
     return 0
 

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from ..generation.form import PHRASE_BARS
-from .common import CliError, add_model_arguments, load_trained_model, meter_argument, run_guarded
+from .arguments import BARS, COUNT, PROGRAM, QPM, SEED, TEMPERATURE
+from .common import (
+    CliError,
+    add_model_arguments,
+    check_out_folder,
+    load_trained_model,
+    meter_argument,
+    run_guarded,
+    write_melody,
+)
 
 HELP = "sample new melodies from the model and write one MIDI file each"
 
@@ -22,16 +30,18 @@ def _key(text: str) -> tuple[int, str]:
 
 
 def add_arguments(p) -> None:
-    p.add_argument("--bars", type=int, default=16, help="bars per melody (default 16)")
+    p.add_argument("--bars", type=BARS, default=16, help=f"bars per melody, {BARS.span} (default 16)")
     p.add_argument("--meter", type=meter_argument, default=None, metavar="N/D",
                    help="write in this meter: 3/4 takes the bundled 3/4 model, 6/8 the 6/8 one (default: the "
                         "model's own, 4/4 for the bundled one)")
-    p.add_argument("--count", type=int, default=4, help="how many melodies (default 4)")
-    p.add_argument("--temperature", type=float, default=None,
-                   help="sampling temperature (0 = greedy; default: the model's own, measured when it was shipped)")
-    p.add_argument("--seed", type=int, default=None, help="seed for reproducible output")
-    p.add_argument("--qpm", type=float, default=120.0, help="tempo of the written files")
-    p.add_argument("--program", type=int, default=0, help="General MIDI program of the written files")
+    p.add_argument("--count", type=COUNT, default=4, help=f"how many melodies, {COUNT.span} (default 4)")
+    p.add_argument("--temperature", type=TEMPERATURE, default=None,
+                   help=f"sampling temperature, {TEMPERATURE.span} (0 = greedy; default: the model's own, measured "
+                        "when it was shipped)")
+    p.add_argument("--seed", type=SEED, default=None, help=f"seed for reproducible output, {SEED.span}")
+    p.add_argument("--qpm", type=QPM, default=120.0, help=f"tempo of the written files, {QPM.span} (default 120)")
+    p.add_argument("--program", type=PROGRAM, default=0,
+                   help=f"General MIDI program of the written files, {PROGRAM.span} (default 0)")
     p.add_argument("--key", type=_key, default=None, metavar="KEY",
                    help="move each melody (by at most a tritone) into this key, e.g. 'A minor', 'Eb major', "
                         "'D dorian' (default: the keys the model wrote)")
@@ -67,13 +77,13 @@ def _run(args) -> int:
     from ..generation import generate_variations
     from ..generation.jobs import CHORD_CANDIDATES
     from ..models_registry import writes_meter
-    from ..music import Melody, write_midi
+    from ..music import Melody
     from .cmd_backing import chord_options
 
     form = _form(args)
+    out = check_out_folder(args.out)
     tm = load_trained_model(args, args.meter)
     temperature = tm.sample_temperature if args.temperature is None else args.temperature
-    out = Path(args.out)
     meter = args.meter or tm.time_signature
     if not writes_meter(tm.steps_per_bar, tm.time_signature, meter):
         ts = tm.time_signature
@@ -91,7 +101,7 @@ def _run(args) -> int:
     for i, m in enumerate(res.melodies):
         m.time_signature = meter
         path = out / f"sample_{i + 1:02d}.mid"
-        write_midi(m, path)
+        write_melody(m, path)
         said = [f"{len(m.notes)} notes"]
         if args.key and res.meta["shifts"][i]:
             from ..editing.scales import key_label

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 
+from .arguments import SEED, TEMPERATURE
 from .common import CliError, add_model_arguments, read_melody, run_guarded
 
 HELP = ("generate N minutes of Lo-Fi (model melody + fitted jazz chords, bass, swung drums) "
@@ -17,7 +18,7 @@ def add_arguments(p) -> None:
                         "bars: 48 s at 80 BPM, so 1 gives 48 s and 3 gives 3.2 min); default 3")
     p.add_argument("--out", "-o", required=True, metavar="OUT.mid", help="the multitrack MIDI file to write")
     p.add_argument("--wav", metavar="OUT.wav", help="also render the file to WAV through FluidSynth")
-    p.add_argument("--seed", type=int, default=0, help="seed (same seed, same music; default 0)")
+    p.add_argument("--seed", type=SEED, default=0, help=f"seed (same seed, same music), {SEED.span} (default 0)")
     p.add_argument("--bpm", type=float, default=80.0, help="tempo, 70-90 (default 80)")
     p.add_argument("--swing", type=float, default=0.6, help="0.5 straight .. 0.75 hard swing (default 0.6)")
     p.add_argument("--mode", choices=("walk", "continue"), default="walk",
@@ -25,7 +26,8 @@ def add_arguments(p) -> None:
     p.add_argument("--speed", type=float, default=0.35, help="latent walk step size (default 0.35)")
     p.add_argument("--anchor", metavar="MELODY.mid", help="stay near this melody (its key and latent)")
     p.add_argument("--anchor-strength", type=float, default=0.3, help="0..1 pull toward --anchor (default 0.3)")
-    p.add_argument("--temperature", type=float, default=0.7, help="sampling temperature (default 0.7)")
+    p.add_argument("--temperature", type=TEMPERATURE, default=0.7,
+                   help=f"sampling temperature, {TEMPERATURE.span} (default 0.7)")
     p.add_argument("--soundfont", metavar="F", help="SoundFont for --wav (default: the installed GM font)")
     p.add_argument("--threads", type=int, default=1,
                    help="torch threads for generation (default 1: batch-1 decoding gains nothing from more)")

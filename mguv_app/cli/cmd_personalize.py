@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from .arguments import SEED
 from .common import CliError, add_model_arguments, load_trained_model, run_guarded
 
 HELP = "personalise a model on a folder of your MIDI files in seconds (MidiMe: a small VAE over its latents)"
@@ -14,7 +15,7 @@ def add_arguments(p) -> None:
     p.add_argument("--out", required=True, metavar="DIR", help="the personalised model folder to write")
     p.add_argument("--latent", type=int, default=4, help="size of the small latent space (default 4)")
     p.add_argument("--steps", type=int, default=500, help="training steps (default 500)")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=SEED, default=0, help=f"{SEED.span} (default 0)")
     add_model_arguments(p)
 
 

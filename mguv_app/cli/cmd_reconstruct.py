@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .common import add_model_arguments, load_trained_model, run_guarded
+from .common import (
+    CliError,
+    add_model_arguments,
+    check_out_file,
+    check_out_folder,
+    check_span,
+    load_trained_model,
+    run_guarded,
+    write_melody,
+)
 
 HELP = ("encode + greedy-decode a MIDI file (or a folder of them): what survives of a melody (phrase by phrase "
         "through the phrase model of its meter; --model: that model's whole windows)")
@@ -19,7 +28,7 @@ def add_arguments(p) -> None:
 
 def _run(args) -> int:
     from ..engine.phrases import PhraseError
-    from ..music import MidiImportError, iter_midi_files, read_midi, write_midi
+    from ..music import MidiImportError, iter_midi_files, read_midi
 
     models = {}  # without --model, each meter gets the bundled model whose bars fit it
 
@@ -30,13 +39,15 @@ def _run(args) -> int:
         return models[key]
 
     src = Path(args.input)
+    (check_out_folder if src.is_dir() else check_out_file)(args.out)
     pairs = [(src, Path(args.out))] if not src.is_dir() else \
         [(f, Path(args.out) / f.relative_to(src)) for f in iter_midi_files([src])]
     refused = 0
     for f, target in pairs:
         try:
             melody = read_midi(f).melody
-        except MidiImportError as exc:
+            check_span(f, melody)
+        except (MidiImportError, CliError) as exc:
             print(f"REFUSED {exc}")
             refused += 1
             continue
@@ -47,7 +58,7 @@ def _run(args) -> int:
             print(f"REFUSED {f}: {exc}")
             refused += 1
             continue
-        write_midi(out, target)
+        write_melody(out, target)
         how = "phrase by phrase" if tm.phrases_for(melody) is not None else f"by {tm.name} alone"
         note = "" if args.model or tm.phrases_for(melody) else \
             f" (no phrase model for {melody.time_signature[0]}/{melody.time_signature[1]})"

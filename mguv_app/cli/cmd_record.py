@@ -11,6 +11,7 @@ import sys
 import threading
 import time
 
+from .arguments import BARS, QPM
 from .common import CliError, run_guarded
 
 HELP = "record what a MIDI keyboard plays (count-in, metronome) into a MIDI file; --list lists the keyboards"
@@ -20,8 +21,8 @@ def add_arguments(p) -> None:
     p.add_argument("output", nargs="?", metavar="OUT.mid", help="the MIDI file to write")
     p.add_argument("--list", action="store_true", help="list the MIDI input ports and exit")
     p.add_argument("--port", metavar="NAME", help="the MIDI input port (default: the first one; see --list)")
-    p.add_argument("--bars", type=int, default=8, help="bars to record (default 8; Ctrl+C stops sooner)")
-    p.add_argument("--bpm", type=float, default=None, help="tempo (default: --over's, else 120)")
+    p.add_argument("--bars", type=BARS, default=8, help=f"bars to record, {BARS.span} (default 8; Ctrl+C stops sooner)")
+    p.add_argument("--bpm", type=QPM, default=None, help=f"tempo, {QPM.span} (default: --over's, else 120)")
     p.add_argument("--meter", default=None, metavar="N/D", help="time signature (default: --over's, else 4/4)")
     p.add_argument("--count-in", type=int, default=1, metavar="BARS", help="bars of clicks first (default 1)")
     p.add_argument("--grid", default="1/16", help="quantize the take to this grid, or 'off' (default 1/16)")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 
+from .arguments import PROGRAM
+
 HELP = "render a MIDI file (all tracks) to a 16-bit stereo WAV through a SoundFont, faster than real time"
 
 
@@ -11,7 +13,7 @@ def add_arguments(p) -> None:
     p.add_argument("input", metavar="IN.mid", help="the MIDI file to render")
     p.add_argument("--out", "-o", required=True, metavar="OUT.wav", help="the WAV file to write")
     p.add_argument("--soundfont", metavar="F", help="a .sf2/.sf3 SoundFont (default: the installed GM font)")
-    p.add_argument("--program", type=int, metavar="N",
+    p.add_argument("--program", type=PROGRAM, metavar="N",
                    help="General MIDI program 0-127 for every non-drum track (default: the file's)")
     p.add_argument("--sample-rate", type=int, default=44100, metavar="HZ", help="default 44100")
 

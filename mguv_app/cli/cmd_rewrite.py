@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .arguments import COUNT
 from .common import (
     CliError,
     add_model_arguments,
     add_sampling_arguments,
+    check_out_file,
     load_trained_model,
     read_melody_with_chords,
     run_guarded,
     temperature_of,
+    write_melody,
 )
 
 HELP = "rewrite some bars of a melody: new notes that fit the music around them, every other note kept"
@@ -20,7 +23,8 @@ HELP = "rewrite some bars of a melody: new notes that fit the music around them,
 def add_arguments(p) -> None:
     p.add_argument("melody", metavar="IN.mid")
     p.add_argument("--bars", required=True, metavar="A[-B]", help="the bars to rewrite, counted from 1: 5 or 5-6")
-    p.add_argument("--count", type=int, default=1, help="versions to write (OUT_1.mid, OUT_2.mid, … when above 1)")
+    p.add_argument("--count", type=COUNT, default=1,
+                   help=f"versions to write, {COUNT.span} (OUT_1.mid, OUT_2.mid, … when above 1)")
     add_sampling_arguments(p, "a chord for the rewritten bars, e.g. --chord 5=Am: each version is the best fit of "
                               "several (chords saved in IN.mid count too)")
     p.add_argument("--out", required=True, metavar="OUT.mid")
@@ -41,12 +45,13 @@ def parse_bars(text: str) -> tuple[int, int]:
 
 def _run(args) -> int:
     from ..generation import rewrite_bars
-    from ..music import write_midi
 
     first, last = parse_bars(args.bars)
-    if args.count < 1:
-        raise CliError("--count must be at least 1")
+    check_out_file(args.out)
     melody = read_melody_with_chords(args.melody, args.chord)
+    last_bar = melody.meter_map.number(max(0, melody.num_bars - 1))
+    if last > last_bar:  # it wrote 1,000 bars for --bars 999-1000 of a 25-bar tune
+        raise CliError(f"--bars {args.bars}: {args.melody} ends at bar {last_bar}")
     tm = load_trained_model(args, melody.time_signature)
     temperature = temperature_of(tm, args)
     meter_map = melody.meter_map  # bars numbered as the ruler numbers them (a pickup is bar 0)
@@ -58,7 +63,7 @@ def _run(args) -> int:
     out = Path(args.out)
     for i, m in enumerate(res.melodies):
         path = out if args.count == 1 else out.with_name(f"{out.stem}_{i + 1}{out.suffix or '.mid'}")
-        write_midi(m.with_meter_map(meter_map) if melody.meters else m, path)  # in the file's bars
+        write_melody(m.with_meter_map(meter_map) if melody.meters else m, path)  # in the file's bars
         fit = ""
         if "chord_fit" in res.meta:
             fit = (f", fit to the chords {res.meta['chord_fit'][i]:.2f} (best of {res.meta['candidates']}; "

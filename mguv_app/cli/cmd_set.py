@@ -10,12 +10,14 @@ from __future__ import annotations
 import os
 import sys
 
+from .arguments import FRACTION, PROGRAM, QPM, SEED
+
 HELP = "set a MIDI file's tempo, meter and melody instrument, or snap its notes to a scale (in place, or --out)"
 
 
 def add_arguments(p) -> None:
     p.add_argument("file", metavar="FILE.mid")
-    p.add_argument("--bpm", type=float, help="tempo in quarter notes a minute (20-400)")
+    p.add_argument("--bpm", type=QPM, help=f"tempo in quarter notes a minute, {QPM.span}")
     p.add_argument("--meter", metavar="N/D", help="time signature, e.g. 3/4 or 6/8; notes keep their place "
                    "(the melody's meter: that of its first full bar; with --at-bar, from that bar on)")
     p.add_argument("--at-bar", type=int, metavar="K",
@@ -25,14 +27,15 @@ def add_arguments(p) -> None:
     p.add_argument("--insert-bars", metavar="K[:N]", help="N empty bars (default 1) before bar K, of its meter; "
                    "later notes, chords and meter changes move on")
     p.add_argument("--delete-bars", metavar="K[-L]", help="take out bars K to L (default K alone) with their notes")
-    p.add_argument("--instrument", type=int, metavar="PROGRAM", help="General MIDI program of the melody, 0-127")
+    p.add_argument("--instrument", type=PROGRAM, metavar="PROGRAM",
+                   help=f"General MIDI program of the melody, {PROGRAM.span}")
     p.add_argument("--snap-to-scale", nargs="?", const="auto", metavar="KEY",
                    help='move notes outside a key ("A minor", "D dorian"; alone: the melody\'s likely key) to its '
                         "nearest notes, as Edit → Snap to Scale does")
-    p.add_argument("--humanize", type=float, metavar="AMOUNT",
+    p.add_argument("--humanize", type=FRACTION, metavar="AMOUNT",
                    help="0-1: move notes a little off the grid and vary their velocity, as Edit → Humanize does "
                         "(0.5 there); --seed picks the draw")
-    p.add_argument("--seed", type=int, default=0, help="for --humanize (default 0)")
+    p.add_argument("--seed", type=SEED, default=0, help=f"for --humanize, {SEED.span} (default 0)")
     p.add_argument("--out", "-o", metavar="OUT.mid", help="write here instead of over FILE")
 
 
@@ -63,9 +66,6 @@ def run(args) -> int:
     if not values and args.snap_to_scale is None and args.humanize is None and all(e is None for e in bar_edits):
         print("error: nothing to set: give --bpm, --meter, --instrument, --snap-to-scale, --humanize, "
               "--remove-meter, --insert-bars or --delete-bars", file=sys.stderr)
-        return 2
-    if args.humanize is not None and not 0 <= args.humanize <= 1:
-        print(f"error: --humanize wants an amount from 0 to 1, got {args.humanize}", file=sys.stderr)
         return 2
     try:
         imported = read_midi(args.file)
@@ -103,7 +103,7 @@ def run(args) -> int:
             write_midi(doc.to_melody(), out)
     except OSError as err:
         print(f"error: cannot write {out}: {err.strerror or err}", file=sys.stderr)
-        return 1
+        return 2
     kept = f"; kept the song's {song.others_label}" if song is not None else ""
     print(f"wrote {out}: {'; '.join(done) or 'nothing changed'}{kept}")
     return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from .arguments import TRAIN_STEPS
 from .common import CliError, meter_argument, run_guarded
 
 HELP = "train a model on a folder of MIDI files (or a corpus .npz); prints JSON-lines progress"
@@ -23,7 +24,7 @@ def add_arguments(p) -> None:
     p.add_argument("--config", metavar="JSON", help='file with {"model": {...}, "train": {...}} settings')
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                    help="override one setting, e.g. --set batch_size=32 --set model.bars=2")
-    p.add_argument("--steps", type=int, help="total training steps")
+    p.add_argument("--steps", type=TRAIN_STEPS, help=f"total training steps, {TRAIN_STEPS.span}")
     p.add_argument("--resume", action="store_true",
                    help="continue the run in RUN_DIR from its last checkpoint; --set changes settings from there on")
     p.add_argument("--init-from", metavar="MODEL",
@@ -86,18 +87,23 @@ def _command_line(args) -> str:
 
 
 def _run(args) -> int:
-    from ..training.loop import GEOMETRY_KEYS, TrainingRun
+    from ..model import CheckpointError
+    from ..training.data import CorpusError
+    from ..training.loop import GEOMETRY_KEYS, ResumeError, TrainingRun
 
     mcfg, tcfg = build_configs(args)
     geometry = {k: getattr(mcfg, k) for k in GEOMETRY_KEYS if k in args.model_keys}  # named in --config/--set
     try:
+        if args.resume and not args.steps:  # a resume goes on to the run's own max_steps, not the default's
+            tcfg = None
         run = TrainingRun(args.data, args.out, mcfg, tcfg, resume=args.resume, init_from=args.init_from,
                           overrides=args.train_overrides if args.resume else None, command=_command_line(args),
                           init_geometry=geometry, meter=args.meter, role=args.role)
-        if args.resume and not run.resume:  # TrainingRun found (or repaired) no checkpoint to go on from
-            print(json.dumps({"event": "note", "message": "nothing to resume: starting a new run"}), flush=True)
+        if run.restarted:  # stopped before its first checkpoint: its own settings, from step 0
+            print(json.dumps({"event": "note", "message": "no checkpoint yet: the run starts again from step 0 with "
+                              "the settings it was started with"}), flush=True)
         return run.run()
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, CorpusError, ResumeError, CheckpointError) as exc:  # bad data, run or --init-from
         raise CliError(str(exc)) from None
 
 

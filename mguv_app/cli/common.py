@@ -1,8 +1,12 @@
-"""Helpers shared by the model verbs: loading the model, reading a melody, clear errors."""
+"""Helpers shared by the model verbs: loading the model, reading a melody, writing results, clear errors.
+The numbers the verbs take are checked in ``arguments.py``."""
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
+
+from .arguments import MAX_INPUT_BARS, SEED, TEMPERATURE
 
 
 class CliError(Exception):
@@ -18,9 +22,10 @@ def add_model_arguments(p) -> None:
 
 def add_sampling_arguments(p, chord_help: str, seed_default: int | None = 0) -> None:
     """``--temperature``, ``--seed`` and ``--chord`` (repeatable), as the sampling verbs take them."""
-    p.add_argument("--temperature", type=float, default=None,
-                   help="sampling temperature (0 = greedy; default: the model's own, measured when it was shipped)")
-    p.add_argument("--seed", type=int, default=seed_default)
+    p.add_argument("--temperature", type=TEMPERATURE, default=None,
+                   help=f"sampling temperature, {TEMPERATURE.span} (0 = greedy; default: the model's own, measured "
+                        "when it was shipped)")
+    p.add_argument("--seed", type=SEED, default=seed_default, help=f"{SEED.span}")
     p.add_argument("--chord", action="append", default=[], metavar="BAR[:BEAT]=CHORD", help=chord_help)
 
 
@@ -44,9 +49,60 @@ def read_melody(path):
     from ..music import MidiImportError, read_midi
 
     try:
-        return read_midi(path).melody
+        melody = read_midi(path).melody
     except MidiImportError as exc:
         raise CliError(str(exc)) from None
+    check_span(path, melody)
+    return melody
+
+
+def check_span(path, melody) -> None:
+    """A melody whose notes run past :data:`MAX_INPUT_BARS` bars is refused at once (a broken resolution or
+    delta time, not music: accompanying or reconstructing it would take minutes and gigabytes)."""
+    if melody.num_bars > MAX_INPUT_BARS:
+        raise CliError(f"{path}: its notes span {melody.num_bars:,} bars; melodies of up to {MAX_INPUT_BARS:,} bars "
+                       "are taken (is its timing broken?)")
+
+
+def _file_in_the_way(folder: Path) -> Path | None:
+    """The first of ``folder`` and its parents that exists, when it is a file: no folder can be made there."""
+    for p in (folder, *folder.parents):
+        if p.exists():
+            return None if p.is_dir() else p
+    return None
+
+
+def check_out_folder(path) -> Path:
+    """``--out DIR``: refused before any work when it (or a folder above it) is a file."""
+    out = Path(path)
+    blocked = _file_in_the_way(out)
+    if blocked is not None:
+        raise CliError(f"--out {path}: {'that' if blocked == out else blocked} is a file; give a folder "
+                       "(it is made if missing)")
+    return out
+
+
+def check_out_file(path) -> Path:
+    """``--out FILE.mid``: refused before any work when it names a folder, or a folder above it is a file."""
+    out = Path(path)
+    if out.is_dir():
+        raise CliError(f"--out {path}: that is a folder; give a file name, e.g. {out / 'out.mid'}")
+    blocked = _file_in_the_way(out.parent)
+    if blocked is not None:
+        raise CliError(f"--out {path}: {blocked} is a file, not a folder")
+    return out
+
+
+def write_melody(melody, path) -> None:
+    """``write_midi``, a failed write (a full disk, a read-only folder, a folder in the way) as a clear error."""
+    from ..music import write_midi
+
+    try:
+        write_midi(melody, path)
+    except OSError as err:
+        blocked = _file_in_the_way(Path(path).parent)
+        why = f"{blocked} is a file, not a folder" if blocked is not None else err.strerror or str(err)
+        raise CliError(f"cannot write {path}: {why}") from None
 
 
 def read_melody_with_chords(path, options: list[str]):

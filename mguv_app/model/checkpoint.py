@@ -40,7 +40,18 @@ def save_model(model: MusicVAE, folder: str | Path, meta: dict | None = None, ha
     return folder
 
 
+# What config.json may hold besides ``format_version`` and ``model``, and which code writes it: the training
+# loop (name, steps, time_signature, role, data), ship_model (fine_tuned_from, sample_temperature), the model list
+# (kind, created, run, metrics, complete), widen_decoder (widened_from), personalize (base, windows, files).
+# A key not named here is refused by name: a misspelt setting must not be ignored.
+META_KEYS = ("name", "steps", "data", "time_signature", "role", "sample_temperature", "fine_tuned_from", "kind",
+             "created", "run", "metrics", "complete", "widened_from", "base", "windows", "files")
+ROLES = ("phrase", "melody")  # models_registry.model_role: a phrase model, or (the default) a melody model
+
+
 def read_config(folder: str | Path) -> dict:
+    """``folder/config.json``, checked against its schema (``check_config``); :class:`CheckpointError` naming the
+    file and the field otherwise."""
     path = Path(folder) / CONFIG
     try:
         config = json.loads(path.read_text())
@@ -50,7 +61,54 @@ def read_config(folder: str | Path) -> dict:
         raise CheckpointError(f"{path}: unreadable config ({exc})") from None
     if not isinstance(config, dict) or "model" not in config:
         raise CheckpointError(f"{path}: not an MGU-V model config")
+    try:
+        check_config(config)
+    except ValueError as exc:
+        raise CheckpointError(f"{path}: {exc}") from None
     return config
+
+
+def check_config(config: dict) -> None:
+    """ValueError naming the first field of a model's config.json that is wrong: a format this version cannot
+    read, an unknown key, a model setting out of range (``ModelConfig``), a ``sample_temperature`` that is not a
+    finite number from 0 to 5, a ``time_signature`` no melody can have."""
+    import math
+
+    from ..music.melody import checked_time_signature
+
+    version = config.get("format_version", FORMAT_VERSION)  # hand-made folders may leave it out
+    if isinstance(version, bool) or not isinstance(version, int) or not 1 <= version <= FORMAT_VERSION:
+        newer = " (saved by a newer MGU-V)" if isinstance(version, int) and version > FORMAT_VERSION else ""
+        raise ValueError(f"format_version {version!r}: this version of MGU-V reads format {FORMAT_VERSION}{newer}")
+    unknown = sorted(set(config) - {"format_version", "model", *META_KEYS})
+    if unknown:
+        raise ValueError(f"unknown field(s) {', '.join(unknown)}")
+    if not isinstance(config["model"], dict):
+        raise ValueError("model must be an object of the network's settings")
+    try:
+        ModelConfig.from_dict(config["model"])
+    except TypeError as exc:
+        raise ValueError(f"model: {exc}") from None
+    except ValueError as exc:
+        raise ValueError(f"model.{exc}" if not str(exc).startswith("unknown") else f"model: {exc}") from None
+    if "sample_temperature" in config:
+        t = config["sample_temperature"]
+        if isinstance(t, bool) or not isinstance(t, (int, float)) or not math.isfinite(t) or not 0 <= t <= 5:
+            raise ValueError(f"sample_temperature must be a number from 0 to 5, not {t!r}")
+    if "time_signature" in config:
+        ts = config["time_signature"]
+        if not (isinstance(ts, list) and len(ts) == 2 and all(isinstance(v, int) and not isinstance(v, bool)
+                                                              for v in ts)):
+            raise ValueError(f"time_signature must be [beats, beat unit], e.g. [3, 4], not {ts!r}")
+        try:
+            checked_time_signature(*ts)
+        except ValueError as exc:
+            raise ValueError(f"time_signature {ts!r}: {exc}") from None
+    if "role" in config and config["role"] not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}, not {config['role']!r}")
+    for key, kind in (("name", str), ("steps", int)):
+        if key in config and (not isinstance(config[key], kind) or isinstance(config[key], bool)):
+            raise ValueError(f"{key} must be a {'text' if kind is str else 'whole number'}, not {config[key]!r}")
 
 
 def load_model(folder: str | Path, device: str | torch.device = "cpu") -> tuple[MusicVAE, dict]:
@@ -70,6 +128,9 @@ def load_model(folder: str | Path, device: str | torch.device = "cpu") -> tuple[
         raise CheckpointError(f"{folder}: {WEIGHTS} is missing") from None
     except Exception as exc:  # safetensors raises its own error types for corrupt files
         raise CheckpointError(f"{folder / WEIGHTS}: corrupt weights file ({exc})") from None
+    for name, tensor in state.items():  # a NaN weight turns every output into NaN: refuse it here, by name
+        if tensor.is_floating_point() and not bool(torch.isfinite(tensor).all()):
+            raise CheckpointError(f"{folder / WEIGHTS}: the weights '{name}' hold NaN or infinite values")
     try:
         model.load_state_dict({k: v.float() for k, v in state.items()})
     except RuntimeError as exc:

@@ -6,6 +6,12 @@ from dataclasses import asdict, dataclass, fields
 
 from ..music.events import VOCAB_SIZE
 
+_SIZES = {  # whole-number settings and the values a network can have (a 4,096-unit LSTM is far past any CPU)
+    "bars": (1, 64), "steps_per_bar": (1, 96), "vocab_size": (1, 4096), "embed_dim": (1, 4096),
+    "enc_hidden": (1, 4096), "enc_layers": (1, 8), "latent_dim": (1, 4096), "conductor_hidden": (1, 4096),
+    "conductor_layers": (1, 8), "dec_hidden": (1, 4096), "dec_layers": (1, 8),
+}
+
 
 @dataclass
 class ModelConfig:
@@ -35,14 +41,29 @@ class ModelConfig:
         return self.bars * self.steps_per_bar
 
     def __post_init__(self) -> None:
+        """Every setting checked, naming the one that is wrong: a model folder's config.json is a user's file, and
+        a bad value (``bars`` 0 or "sixteen") must be refused here, not met as a traceback in the network."""
         for part in ("decoder", "encoder"):
             if getattr(self, part) not in ("flat", "hierarchical"):
                 raise ValueError(f"{part} must be 'flat' or 'hierarchical', not {getattr(self, part)!r}")
+        for name, (low, high) in _SIZES.items():
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+                raise ValueError(f"{name} must be a whole number from {low} to {high}, not {value!r}")
+        if self.vocab_size != VOCAB_SIZE:
+            raise ValueError(f"vocab_size must be {VOCAB_SIZE} (this app's note tokens), not {self.vocab_size!r}")
+        if isinstance(self.dropout, bool) or not isinstance(self.dropout, (int, float)) or not 0 <= self.dropout < 1:
+            raise ValueError(f"dropout must be a number from 0 to below 1, not {self.dropout!r}")
 
     @classmethod
     def from_dict(cls, d: dict) -> ModelConfig:
+        """The settings in ``d``; missing ones take their defaults, unknown ones are refused by name (a misspelt
+        ``latent_dims`` would otherwise build another network than the one asked for)."""
         names = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in d.items() if k in names})
+        unknown = set(d) - names
+        if unknown:
+            raise ValueError(f"unknown model setting(s): {', '.join(sorted(unknown))}")
+        return cls(**d)
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -59,3 +59,19 @@ class AbsurdTimingError(MidiImportError):
 
     kind = "absurd_timing"
     advice = "Export it again from the program that made it (its tempo or timing values are broken)."
+
+
+class MidiSaveError(OSError):
+    """A save refused before anything was written: the file would not open again, or a song holds events that
+    cannot be written back. The target is left as it was.
+
+    An :class:`OSError`, so that every caller that already reports a failed write (a full disk, a read-only
+    folder) reports this one too; ``str(err)`` is the reason alone (callers name the file)."""
+
+    def __init__(self, path: str | Path, reason: str):
+        super().__init__(reason)
+        self.path = str(path)
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return self.reason

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import re
-import struct
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,14 +26,17 @@ from .errors import (
     CorruptMidiError,
     FileTooLargeError,
     MidiImportError,
+    MidiSaveError,
     NoMelodyError,
     NotMidiError,
 )
 from .melody import CHORD_MARKER, TICKS_PER_QUARTER, TICKS_PER_STEP, Melody, Note
 from .meter import MeterMap, valid_meter
+from .smf_layout import read_layout
 
 MAX_FILE_BYTES = 32 * 1024 * 1024  # real MIDI files are rarely over 2 MB
-MAX_QUARTERS = 200_000  # ~16 hours at 200 BPM: anything longer is a broken delta time
+MAX_QUARTERS = 16_384  # 4,096 bars of 4/4, over two hours at 120 BPM: anything longer is a broken delta time or
+# resolution (a mutated PPQ made a tune span 43,700 bars; accompanying it took 45 s and 1 GB)
 MIN_QPM, MAX_QPM = 4.0, 1500.0
 MIDI_SUFFIXES = (".mid", ".midi", ".smf", ".kar", ".rmi")
 MELODY_NAME = re.compile(r"melod|lead|vocal|voice|tune|singer|solo", re.IGNORECASE)
@@ -58,46 +60,11 @@ class ImportedMelody:
 
 
 def _check_structure(path: Path, data: bytes) -> tuple[bytes, int, int]:
-    """Validate the SMF chunk layout; return the (possibly RIFF-unwrapped) bytes, format, tpq."""
-    if not data:
-        raise NotMidiError(path, "the file is empty")
-    if data[:4] == b"RIFF" and data[8:12] == b"RMID":  # RIFF-wrapped MIDI (.rmi)
-        idx = data.find(b"data", 12)
-        if idx < 0 or idx + 8 > len(data):
-            raise CorruptMidiError(path, "RIFF MIDI file without a data chunk")
-        (size,) = struct.unpack("<I", data[idx + 4: idx + 8])
-        data = data[idx + 8: idx + 8 + size]
-    if data[:4] != b"MThd":
-        if data.lstrip()[:1] in (b"<", b"{") or all(32 <= b < 127 or b in (9, 10, 13) for b in data[:64]):
-            raise NotMidiError(path, "this is a text file, not a MIDI file")
-        raise NotMidiError(path, "not a MIDI file (no 'MThd' header)")
-    if len(data) < 14:
-        raise CorruptMidiError(path, "the file is truncated inside the MIDI header")
-    (hlen,) = struct.unpack(">I", data[4:8])
-    if hlen < 6 or 8 + hlen > len(data):
-        raise CorruptMidiError(path, f"the MIDI header has a wrong length ({hlen} bytes)")
-    fmt, ntrks, division = struct.unpack(">HHH", data[8:14])
-    if fmt > 2:
-        raise CorruptMidiError(path, f"unknown MIDI format {fmt} (only 0, 1 and 2 exist)")
-    if division & 0x8000:
-        raise CorruptMidiError(path, "SMPTE time division is not supported (only ticks per quarter note)")
-    if division == 0:
-        raise CorruptMidiError(path, "the header says 0 ticks per quarter note")
-    pos, tracks = 8 + hlen, 0
-    while pos + 8 <= len(data) and tracks < ntrks:
-        ctype, clen = data[pos: pos + 4], struct.unpack(">I", data[pos + 4: pos + 8])[0]
-        if ctype == b"MTrk":
-            tracks += 1
-        elif not all(32 <= b < 127 for b in ctype):
-            raise CorruptMidiError(path, f"broken chunk at byte {pos} (a chunk length is wrong)")
-        if pos + 8 + clen > len(data):
-            raise CorruptMidiError(
-                path, f"the file is truncated: track chunk {tracks} claims {clen} bytes but "
-                f"only {len(data) - pos - 8} remain")
-        pos += 8 + clen
-    if tracks < ntrks:
-        raise CorruptMidiError(path, f"the header announces {ntrks} tracks but the file holds {tracks}")
-    return data, fmt, division
+    """Validate the SMF chunk layout (``smf_layout.read_layout``, which a song's save reads too); return the
+    bytes the parser reads (the header and the announced tracks: a RIFF wrapper, unknown chunks and anything
+    after the last track left out), the format and the ticks per quarter."""
+    layout = read_layout(path, data)
+    return layout.smf, layout.fmt, layout.division
 
 
 def _parse(path: Path, data: bytes):
@@ -149,8 +116,8 @@ def _line(rows: np.ndarray, one_track: bool) -> list[Note]:
             if best is not None:
                 keep.append(best)
             group_start, best = start, k
-        elif pitch > line[best, 2]:
-            best = k
+        elif pitch > line[best, 2]:  # a higher note of the chord: kept instead, and the next onsets measured from it,
+            best, group_start = k, start  # so kept notes start FLAM_TICKS apart and a saved line reads back as itself
     keep.append(best)
     line = line[keep]
     end = line[:, 1].copy()
@@ -276,12 +243,15 @@ def _load(path: Path, data: bytes | None):
     return score, fmt, tpq
 
 
-def read_midi(path: str | os.PathLike, *, data: bytes | None = None, track: int | None = None) -> ImportedMelody:
+def read_midi(path: str | os.PathLike, *, data: bytes | None = None, track: int | None = None,
+              allow_empty: bool = False) -> ImportedMelody:
     """Read ``path`` and return its melody, overlaps cut (one track's timing kept, a skyline quantized to 16ths).
 
     The melody is the track ``track`` (an index of :func:`list_tracks`) when given, else the one
     the module docstring's rule picks. Raises a subclass of :class:`MidiImportError` for anything
-    unusable, including a ``track`` that is not a pitched track with notes.
+    unusable, including a ``track`` that is not a pitched track with notes. ``allow_empty`` (the
+    window's Open, and the check of every file we save): a file with no pitched notes gives an empty
+    melody with its tempo, meter and chords instead of :class:`NoMelodyError`, as the editor saves one.
     """
     path = Path(path)
     score, fmt, tpq = _load(path, data)
@@ -290,7 +260,7 @@ def read_midi(path: str | os.PathLike, *, data: bytes | None = None, track: int 
     all_tracks = list(score.tracks)
     tracks = [t for t in all_tracks if t.note_num() > 0]
     melodic = [t for t in tracks if not t.is_drum]
-    if not melodic:
+    if not melodic and not allow_empty:
         raise NoMelodyError(path, "only drum tracks, no melody" if tracks else "the file has no notes")
     named = [t for t in melodic if MELODY_NAME.search(t.name or "")]
     chosen = None
@@ -307,6 +277,8 @@ def read_midi(path: str | os.PathLike, *, data: bytes | None = None, track: int 
         chosen = melodic[0]
         rows, program = _track_arrays(chosen, scale), chosen.program
         track_label = chosen.name or "track 1"
+    elif not melodic:  # allow_empty: nothing pitched in the file
+        rows, program, track_label = np.zeros((0, 4), dtype=np.int64), 0, "no notes"
     else:
         parts = [_track_arrays(t, scale) for t in melodic]
         rows = np.concatenate(parts)
@@ -316,13 +288,23 @@ def read_midi(path: str | os.PathLike, *, data: bytes | None = None, track: int 
     meter = meter_fields(score, scale)
     melody = Melody(_line(rows, chosen is not None), first_qpm(score), meter["time_signature"], int(program),
                     path.stem, _chord_marks(score, scale), meter["meters"])
-    if not melody.notes:
+    if not melody.notes and not allow_empty:
         raise NoMelodyError(path, "the file has no notes")
     others = [_track_arrays(t, scale) for t in melodic if chosen is not None and t is not chosen]
     accompaniment = np.concatenate(others) if others else np.zeros((0, 4), dtype=np.int64)
     index = None if chosen is None else next(i for i, t in enumerate(all_tracks) if t is chosen)
     return ImportedMelody(melody, str(path), track_label, len(all_tracks), fmt, tpq, accompaniment, len(tracks),
                           index)
+
+
+def check_reopens(path: str | os.PathLike, data: bytes) -> ImportedMelody:
+    """``data``, about to be saved as ``path``, read as the window's Open reads it (an empty melody allowed);
+    :class:`MidiSaveError` saying why not when it would not open, so that no save reports success for a
+    file the app then refuses."""
+    try:
+        return read_midi(path, data=data, allow_empty=True)
+    except MidiImportError as err:
+        raise MidiSaveError(path, f"the saved file would not open again ({err.reason}); nothing was written") from None
 
 
 def iter_midi_files(paths) -> list[Path]:

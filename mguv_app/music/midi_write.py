@@ -70,7 +70,13 @@ def with_meter_map(data: bytes, events) -> bytes:
 
 def chord_markers(melody: Melody) -> list[tuple[int, str]]:
     """The user's chords as ``(tick, "Chord: Dm7")`` marker events (DAWs show them on their timeline)."""
-    return [(tick, CHORD_MARKER + name) for tick, name in sorted(melody.chords.items())]
+    return [(tick, marker_text(name)) for tick, name in sorted(melody.chords.items())]
+
+
+def marker_text(chord: str) -> str:
+    """``Chord: Dm7``, as a MIDI text event can hold it (mido writes Latin-1): a character it cannot, such as one
+    a damaged file gave the importer, becomes "?" rather than failing the save."""
+    return (CHORD_MARKER + chord).encode("latin-1", "replace").decode("latin-1")
 
 
 def with_markers(data: bytes, markers: list[tuple[int, str]]) -> bytes:
@@ -108,7 +114,10 @@ def _with_meta(data: bytes, events: list, drop: str | None = None) -> bytes:
 
 
 def write_midi(melody: Melody, path: str | os.PathLike, extra_tracks=()) -> None:
-    """Write ``melody`` atomically to ``path``; its track is named "Melody" for re-import."""
+    """Write ``melody`` atomically to ``path``; its track is named "Melody" for re-import. The bytes are read
+    back before the rename: a file that would not open again is not written (``MidiSaveError``)."""
+    from .midi_read import check_reopens
+
     named = melody.copy()
     named.name = "Melody"
-    atomic_write(path, melody_to_midi_bytes(named, extra_tracks))
+    atomic_write(path, melody_to_midi_bytes(named, extra_tracks), verify=lambda data: check_reopens(path, data))

@@ -23,19 +23,21 @@ from __future__ import annotations
 
 import io
 import os
-import struct
 from collections import Counter
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
 from ..fileio import atomic_write
+from .errors import MidiSaveError
 from .melody import CHORD_MARKER, TICKS_PER_QUARTER, Melody, Note
 from .meter import MeterMap
-from .midi_read import ImportedMelody, _track_arrays, first_qpm, meter_events, read_midi
-from .midi_write import tempo_us
+from .midi_read import ImportedMelody, _line, _track_arrays, check_reopens, first_qpm, meter_events, read_midi
+from .midi_write import marker_text, tempo_us
+from .smf_layout import read_layout
 
 NEW_OFF, KEPT, NEW_ON = 0, 1, 2  # order of events at one tick: a repeated pitch ends before it starts again
+SETUP = -1  # a program change the save adds goes before every event at its tick (the notes kept there included)
 MAX_PARTS = 13  # pitched channels the player has for parts beside the melody (audio.player.BACKING_CHANNELS)
 TEMPO, METER = b"\xff\x51\x03", b"\xff\x58\x04"  # meta events a chunk holds, found without parsing it
 CHORD_TEXT = CHORD_MARKER.strip().encode()
@@ -60,7 +62,7 @@ class SongFile:
         """The song parsed by symusic, once for ``parts`` and ``tempo_map`` (the window asks for both)."""
         import symusic
 
-        return symusic.Score.from_midi(self.data)
+        return symusic.Score.from_midi(read_layout("song", self.data).smf)  # the tracks the importer read
 
     def tempo_map(self) -> list[tuple[int, float]]:
         """The song's tempo changes as ``[(tick, qpm)]`` at 480 ticks a quarter, from tick 0, or ``[]`` for a
@@ -115,24 +117,92 @@ class SongFile:
 
 # --- chunks ---------------------------------------------------------------------------------------
 def _chunks(data: bytes) -> tuple[bytes, list[bytes]]:
-    """The header chunk and the track chunks (each whole: tag, length, body). Chunks of other kinds
-    (rare, and ignored by every player) are dropped; the header's track count is corrected on write."""
-    (hlen,) = struct.unpack(">I", data[4:8])
-    pos, tracks = 8 + hlen, []
-    while pos + 8 <= len(data):
-        (clen,) = struct.unpack(">I", data[pos + 4: pos + 8])
-        if data[pos: pos + 4] == b"MTrk":
-            tracks.append(data[pos: pos + 8 + clen])
-        pos += 8 + clen
-    return data[: 8 + hlen], tracks
+    """The header chunk and the track chunks (each whole: tag, length, body), as the importer reads them
+    (``smf_layout.read_layout``: the tracks the header announces; other chunks and anything after the
+    last track are not part of the song, and a save does not write them)."""
+    layout = read_layout("song", data)
+    return layout.header, list(layout.tracks)
+
+
+class SongFormatError(ValueError):
+    """A track chunk whose events cannot be read back as events to write again (cut off, a data byte over 127)."""
+
+
+def _varint(body: bytes, pos: int) -> tuple[int, int]:
+    """A variable-length number at ``pos``, and where the next byte is (IndexError past the end)."""
+    value = 0
+    while True:
+        byte = body[pos]
+        pos += 1
+        value = value << 7 | byte & 0x7F
+        if byte < 0x80:
+            return value, pos
 
 
 def _parse(header: bytes, chunk: bytes):
-    """One track chunk as a mido track (a one-track file made of the song's header and that chunk)."""
+    """One track chunk as a mido track, read as mido reads one, but forgiving where a save must be: a meta
+    event mido cannot decode (a key signature of 8 sharps, a tempo two bytes long) is kept as it was
+    (``UnknownMetaMessage`` writes its bytes back), and a realtime byte (a clock tick), which has no place in
+    a file and which mido refuses to write, is left out, its delta time kept. ``SongFormatError`` for a
+    chunk that is broken (cut off, a data byte over 127, running status with nothing to run on)."""
     import mido
+    from mido.messages.specs import SPEC_BY_STATUS
+    from mido.midifiles.meta import UnknownMetaMessage, build_meta_message
 
-    one = header[:8] + struct.pack(">HHH", 0, 1, struct.unpack(">H", header[12:14])[0]) + header[14:]
-    return mido.MidiFile(file=io.BytesIO(one + chunk)).tracks[0]
+    body, pos, running, carried = chunk[8:], 0, None, 0
+    track = mido.MidiTrack()
+    try:
+        while pos < len(body):
+            delta, pos = _varint(body, pos)
+            delta += carried
+            carried = 0
+            status = body[pos]
+            if status >= 0x80:
+                pos += 1
+            elif running is None:
+                raise SongFormatError("running status with no status byte before it")
+            else:
+                status = running
+            if status == 0xFF:
+                kind = body[pos]
+                size, pos = _varint(body, pos + 1)
+                data, pos = body[pos: pos + size], pos + size
+                try:
+                    msg = build_meta_message(kind, data, delta)
+                except Exception:  # noqa: BLE001 - mido cannot decode it: keep its bytes as they were
+                    msg = UnknownMetaMessage(kind, data, time=delta)
+            elif status in (0xF0, 0xF7):
+                size, pos = _varint(body, pos)
+                data, pos = body[pos: pos + size], pos + size
+                running = None
+                msg = mido.Message("sysex", data=_sysex_data(data), time=delta)
+            elif status >= 0xF8:  # realtime: no place in a file
+                carried = delta
+                continue
+            else:
+                spec = SPEC_BY_STATUS.get(status)
+                if spec is None:
+                    raise SongFormatError(f"undefined status byte {status:#04x}")
+                size = spec["length"] - 1
+                data, pos = body[pos: pos + size], pos + size
+                if len(data) < size or any(b > 127 for b in data):
+                    raise SongFormatError("a data byte over 127, or an event cut off")
+                if status < 0xF0:
+                    running = status
+                msg = mido.Message.from_bytes([status, *data], time=delta)
+            track.append(msg)
+    except IndexError:
+        raise SongFormatError("the track ends inside an event") from None
+    return track
+
+
+def _sysex_data(data: bytes) -> bytes:
+    """A sysex event's data as mido keeps it: without its leading 0xF0 and closing 0xF7."""
+    if data[:1] == b"\xf0":
+        data = data[1:]
+    if data[-1:] == b"\xf7":
+        data = data[:-1]
+    return data
 
 
 def _encode(track, tpq: int) -> bytes:
@@ -182,10 +252,11 @@ def locate_song(path: str | os.PathLike, imported: ImportedMelody | None = None)
     if imported.track_index is None or imported.note_tracks < 2 or data[:4] != b"MThd":
         return None
     try:
-        chosen = symusic.Score.from_midi(data).tracks[imported.track_index]
-        header, chunks = _chunks(data)
-        if struct.unpack(">H", header[8:10])[0] == 2:  # independent sequences: not one song to keep
+        layout = read_layout(path, data)
+        if layout.fmt == 2:  # independent sequences: not one song to keep
             return None
+        chosen = symusic.Score.from_midi(layout.smf).tracks[imported.track_index]
+        header, chunks = layout.header, layout.tracks
         wanted = _track_onsets(chosen)
         named = [i for i, c in enumerate(chunks) if chosen.name and _name_event(chosen.name) in c]
         for group in (named, [i for i in range(len(chunks)) if i not in named]):
@@ -193,9 +264,17 @@ def locate_song(path: str | os.PathLike, imported: ImportedMelody | None = None)
                 for channel, found in _onsets(_parse(header, chunks[i])).items():
                     if found == wanted:
                         return SongFile(data, i, channel, imported.note_tracks - 1, imported.track_index)
-    except Exception:  # mido is stricter than symusic (e.g. data bytes over 127): leave such files alone
+    except Exception:  # a chunk _parse cannot read (e.g. data bytes over 127): leave such files alone
         return None
     return None
+
+
+def _opened_notes(score, song: SongFile) -> list[Note] | None:
+    """The melody's notes as opening the song showed them (the importer's rule for one track); None when
+    the song does not say which of ``score``'s tracks it is."""
+    if not 0 <= song.score_index < len(score.tracks):
+        return None
+    return _line(_track_arrays(score.tracks[song.score_index], TICKS_PER_QUARTER / score.tpq), True)
 
 
 # --- writing --------------------------------------------------------------------------------------
@@ -228,10 +307,11 @@ def song_bytes(song: SongFile, melody: Melody) -> bytes:
     import mido
     import symusic
 
-    header, chunks = _chunks(song.data)
-    tpq = struct.unpack(">H", header[12:14])[0]
+    layout = read_layout("song", song.data)  # the tracks the importer read, no more
+    header, chunks = layout.header, layout.tracks
+    tpq = layout.division
     scale = tpq / TICKS_PER_QUARTER
-    score = symusic.Score.from_midi(song.data)  # what the editor was shown (midi_read's own rules)
+    score = symusic.Score.from_midi(layout.smf)  # what the editor was shown (midi_read's own rules)
     old_qpm = first_qpm(score)
     old_events = meter_events(score)
     old_map = MeterMap(old_events) if old_events else MeterMap.single((4, 4))
@@ -272,19 +352,24 @@ def song_bytes(song: SongFile, melody: Melody) -> bytes:
                 [at(t), KEPT, mido.MetaMessage("time_signature", numerator=num, denominator=den)]
                 for t, (num, den) in new_map.events)
 
-    # the melody's notes and program
+    # the melody's notes and program. Notes as they were opened stay as they are in the file (with the chords
+    # and overlaps the editor showed as one line): an unchanged save keeps the track the importer chose
     ch = song.channel
-    mel = [r for r in track(song.track) if not (r[2].type in ("note_on", "note_off") and r[2].channel == ch)]
-    program = next((r for r in mel if r[2].type == "program_change" and r[2].channel == ch), None)
-    if program is None and melody.program:
-        mel.append([0, KEPT, mido.Message("program_change", channel=ch, program=melody.program)])
-    elif program is not None and program[2].program != melody.program:
-        program[2] = program[2].copy(program=melody.program)
-    for n in melody.notes:
-        start = at(n.start)
-        mel.append([start, NEW_ON, mido.Message("note_on", channel=ch, note=n.pitch, velocity=n.velocity)])
-        mel.append([max(start + 1, at(n.end)), NEW_OFF, mido.Message("note_off", channel=ch, note=n.pitch)])
-    rows[song.track] = mel
+    notes_changed = sorted(melody.notes) != _opened_notes(score, song)
+    old_program = score.tracks[song.score_index].program if 0 <= song.score_index < len(score.tracks) else None
+    if notes_changed or melody.program != old_program:
+        mel = [r for r in track(song.track)
+               if not (notes_changed and r[2].type in ("note_on", "note_off") and r[2].channel == ch)]
+        program = next((r for r in mel if r[2].type == "program_change" and r[2].channel == ch), None)
+        if program is None and melody.program:
+            mel.append([0, SETUP, mido.Message("program_change", channel=ch, program=melody.program)])
+        elif program is not None and program[2].program != melody.program:
+            program[2] = program[2].copy(program=melody.program)
+        for n in melody.notes if notes_changed else ():
+            start = at(n.start)
+            mel.append([start, NEW_ON, mido.Message("note_on", channel=ch, note=n.pitch, velocity=n.velocity)])
+            mel.append([max(start + 1, at(n.end)), NEW_OFF, mido.Message("note_off", channel=ch, note=n.pitch)])
+        rows[song.track] = mel
 
     # the chords chosen in the editor replace the ones an earlier save wrote
     for i, c in enumerate(chunks):
@@ -292,16 +377,22 @@ def song_bytes(song: SongFile, melody: Melody) -> bytes:
             rows[i] = [r for r in track(i) if not (r[2].type == "marker"
                                                      and (r[2].text or "").strip().startswith(CHORD_MARKER.strip()))]
     if melody.chords:
-        track(0).extend([at(t), KEPT, mido.MetaMessage("marker", text=CHORD_MARKER + name)]
+        track(0).extend([at(t), KEPT, mido.MetaMessage("marker", text=marker_text(name))]
                         for t, name in sorted(melody.chords.items()))
 
     out = [_encode(_relative(rows[i]), tpq) if i in rows else c for i, c in enumerate(chunks)]
-    head = header[:10] + struct.pack(">H", len(out)) + header[12:]
-    return head + b"".join(out)
+    return header + b"".join(out)  # as many tracks as the header announces: the ones the importer read
 
 
 def write_song(song: SongFile, melody: Melody, path: str | os.PathLike) -> SongFile:
-    """Write ``song`` with ``melody`` in it to ``path`` atomically; the returned song is what was written."""
-    data = song_bytes(song, melody)
-    atomic_write(path, data)
+    """Write ``song`` with ``melody`` in it to ``path`` atomically; the returned song is what was written.
+
+    :class:`MidiSaveError`, with ``path`` left as it was, when the song holds events that cannot be
+    written back, or when the written bytes, read back before the rename, would not open again."""
+    try:
+        data = song_bytes(song, melody)
+    except (ValueError, KeyError, IndexError, EOFError, OSError) as exc:  # mido refusing an event, a broken chunk
+        raise MidiSaveError(path, f"this song holds events that cannot be written back ({exc or type(exc).__name__})"
+                                  "; save the melody as a new file") from None
+    atomic_write(path, data, verify=lambda written: check_reopens(path, written))
     return replace(song, data=data)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import zipfile
 import zlib
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..music.events import PITCH_OFFSET, melody_to_events
+from ..music.events import PITCH_OFFSET, VOCAB_SIZE, melody_to_events
 
 
 @dataclass
@@ -195,15 +196,29 @@ def corpus_meter(path: str | Path) -> tuple[int, int] | None:
         return None
 
 
+class CorpusError(ValueError):
+    """A corpus .npz that cannot be trained on; the message names the file and says why."""
+
+
 def load_corpus(path: str | Path, bars: int, steps_per_bar: int = 16, split: str = "train") -> np.ndarray:
-    """One split of a corpus built by ``model_training.build_corpus`` (key ``{split}_{bars}``)."""
-    with np.load(path) as z:
-        key = f"{split}_{bars}"
-        if key not in z:
-            raise KeyError(f"{path} has no '{key}' array (has: {', '.join(z.files)})")
-        arr = z[key]
-    if arr.shape[1] != bars * steps_per_bar:
-        raise ValueError(f"{path}:{key} has windows of {arr.shape[1]} steps, expected {bars * steps_per_bar}")
+    """One split of a corpus built by ``model_training.build_corpus`` (key ``{split}_{bars}``): windows of
+    tokens, one row each. Never unpickles (``allow_pickle=False``): a pickled or broken file, a missing split,
+    windows of the wrong length or tokens outside the vocabulary are a :class:`CorpusError`."""
+    key = f"{split}_{bars}"
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            if key not in z.files:
+                raise KeyError(f"{path} has no '{key}' array (has: {', '.join(z.files) or 'none'})")
+            arr = z[key]
+    except KeyError as exc:
+        raise CorpusError(exc.args[0]) from None
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:  # not an .npz, pickled arrays, cut off
+        raise CorpusError(f"{path}: not a corpus .npz ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})"
+                          ) from None
+    if arr.ndim != 2 or arr.shape[1] != bars * steps_per_bar:
+        raise CorpusError(f"{path}:{key} has windows of shape {arr.shape[1:]}, expected {bars * steps_per_bar} steps")
+    if arr.dtype.kind not in "iu" or (arr.size and (arr.min() < 0 or arr.max() >= VOCAB_SIZE)):
+        raise CorpusError(f"{path}:{key} holds values that are not note tokens (whole numbers 0-{VOCAB_SIZE - 1})")
     return arr.astype(np.uint8)
 
 

@@ -74,6 +74,25 @@ def _emit_stdout(event: dict) -> None:
 GEOMETRY_KEYS = ("bars", "steps_per_bar")  # model settings a fine-tune may change: no weight's shape has them
 
 
+class ResumeError(ValueError):
+    """``--resume`` where there is nothing to resume: no run was ever started in that folder."""
+
+
+def _saved_run(out: Path) -> dict:
+    """run.json of the run in ``out``, written when it started; :class:`ResumeError` when there is none."""
+    try:
+        saved = json.loads((out / "run.json").read_text())
+    except FileNotFoundError:
+        raise ResumeError(f"nothing to resume in {out}: no run was started there (it has no run.json); "
+                          "leave out --resume to start one") from None
+    except (OSError, ValueError) as exc:
+        raise ResumeError(f"cannot resume {out}: its run.json is unreadable ({exc})") from None
+    if not isinstance(saved, dict) or not isinstance(saved.get("model"), dict) \
+            or not isinstance(saved.get("train"), dict):
+        raise ResumeError(f"cannot resume {out}: its run.json does not hold the run's settings")
+    return saved
+
+
 class TrainingRun:
     def __init__(self, data: str | Path | WindowSet, out_dir: str | Path, model_cfg: ModelConfig | None = None,
                  train_cfg: TrainConfig | None = None, resume: bool = False, init_from: str | Path | None = None,
@@ -98,26 +117,30 @@ class TrainingRun:
         self.stop_event = stop_event or threading.Event()
         self._last_saved: int | None = None  # step of the last complete checkpoint
         self.resume = resume and checkpoint_swap.recover(self.out)
+        # a run stopped before its first checkpoint starts again from step 0, with the settings it was started with
+        self.restarted = resume and not self.resume
         self.rank = int(os.environ.get("RANK", "0"))
         self.world = int(os.environ.get("WORLD_SIZE", "1"))
-        if self.resume:
-            saved = json.loads((self.out / "run.json").read_text())
+        saved = _saved_run(self.out) if resume else None
+        if saved is not None:
             model_cfg = ModelConfig.from_dict(saved["model"])
             base = TrainConfig.from_dict({**saved["train"], **self.overrides})
             if train_cfg is not None:  # a resume may extend the run
                 base.max_steps = max(base.max_steps, train_cfg.max_steps)
             train_cfg = base
+            if self.restarted and saved.get("init_from"):
+                init_from = saved["init_from"]
         self.init_from = Path(init_from) if init_from else None
         base = None  # the init model's config.json
-        if self.init_from and not self.resume:
+        if self.init_from and saved is None:
             base = json.loads((self.init_from / "config.json").read_text())
             geometry = {k: v for k, v in (init_geometry or {}).items() if k in GEOMETRY_KEYS}
             model_cfg = ModelConfig.from_dict({**base["model"], **geometry})
         self.mcfg = model_cfg or ModelConfig()
         self.tcfg = train_cfg or TrainConfig()
         self.data = data
-        self.meter = self._meter(meter, saved if self.resume else None, base)
-        self.role = role or (saved.get("role") if self.resume else (base or {}).get("role"))
+        self.meter = self._meter(meter, saved, base)
+        self.role = role or (saved.get("role") if saved is not None else (base or {}).get("role"))
 
     def _meter(self, meter, saved: dict | None, base: dict | None) -> list[int] | None:
         from ..models_registry import config_steps_per_bar
@@ -133,6 +156,10 @@ class TrainingRun:
         if base is not None and base.get("time_signature") and config_steps_per_bar(base) == self.mcfg.steps_per_bar:
             return list(base["time_signature"])
         return None
+
+    def _source(self) -> str:
+        """The data as run.json names it (what ``load_windows`` calls its source)."""
+        return self.data.source if isinstance(self.data, WindowSet) else str(Path(self.data))
 
     def _meta(self, step: int) -> dict:
         """What config.json says besides the model's settings: its name, steps and meter."""
@@ -201,6 +228,12 @@ class TrainingRun:
         else:
             device = pick_device(t.device)
 
+        if not self.resume and self.rank == 0:  # the settings first, so that a run stopped at once still resumes
+            atomic_write(self.out / "run.json", json.dumps(
+                {"model": self.mcfg.to_dict(), "train": t.to_dict(), "data": self._source(),
+                 "init_from": str(self.init_from) if self.init_from else None,
+                 **({"meter": self.meter} if self.meter else {}), **({"role": self.role} if self.role else {}),
+                 **({"command": self.command} if self.command else {})}, indent=2))
         ws = self.data if isinstance(self.data, WindowSet) else load_windows(
             self.data, self.mcfg.bars, self.mcfg.steps_per_bar, t.valid_fraction, meter=self.meter,
             progress=lambda d, n, r: self.emit({"event": "scan", "done": d, "total": n,
@@ -211,12 +244,6 @@ class TrainingRun:
             self.emit({"event": "error", "reason": "no_data",
                        "message": f"no {self.mcfg.bars}-bar training windows found in {ws.source}"})
             return EXIT_DATA
-        if not self.resume and self.rank == 0:
-            atomic_write(self.out / "run.json", json.dumps(
-                {"model": self.mcfg.to_dict(), "train": t.to_dict(), "data": ws.source,
-                 "init_from": str(self.init_from) if self.init_from else None,
-                 **({"meter": self.meter} if self.meter else {}), **({"role": self.role} if self.role else {}),
-                 **({"command": self.command} if self.command else {})}, indent=2))
         if self.resume and self.overrides and self.rank == 0:
             self._record_resume_overrides()
 
