@@ -1,10 +1,11 @@
 """The standalone app: build.spec really builds, and the frozen program works with nothing but itself.
 
 The slow tests build the bundle once (PyInstaller, ~5 min on 2 cores; reused while its inputs are
-unchanged, see ``bundle``) and run the frozen ``mguv`` headless: ``--version``, ``generate`` to MIDI files, ``render`` to
-a WAV judged by onsets and pitches, ``--screenshot``; and check what went in (no CUDA, no GPL
-font, no Qt translations, the SoundFont and the notices). The fast tests check the two pieces
-that make the frozen app find its own files: the FluidSynth runtime hook and the SoundFont search.
+unchanged, see ``bundle``) and run the frozen ``mguv`` headless: ``--version``, ``generate`` to
+MIDI files, ``render`` to a WAV judged by onsets and pitches, ``--screenshot``; and check what
+went in (no CUDA, no GPL font, no Qt translations, the SoundFont and the notices). The fast tests
+check the two pieces that make the frozen app find its own files: the FluidSynth runtime hook and
+the SoundFont search.
 """
 
 import ctypes.util

@@ -1,11 +1,10 @@
 """The Generate dock on the tiny model: variations, continue, interpolate, cancel, no model, no stalls."""
 
 import threading
-import time
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 
 from mguv_app.music import Melody
 from tests.tiny_data import make_melody
@@ -381,43 +380,39 @@ def test_without_a_model_the_panel_says_so_and_stays_disabled(qtbot):
     assert not panel.generate() and "No model installed yet" in panel.status.text()
 
 
-def test_the_event_loop_keeps_ticking_while_generating(qtbot, window):
-    """Model calls run on the worker, so the GUI thread never spends 50 ms between two 5 ms ticks.
-
-    Measured twice: wall-clock gaps (printed; on a shared, loaded CPU they also count time the
-    OS gave to other processes) and the GUI thread's own CPU time between ticks (asserted: a
-    model call on the GUI thread would show up there, however busy the machine is).
-    """
+def test_every_network_call_of_a_generation_runs_on_the_worker_not_the_gui_thread(qtbot, window):
+    """The GUI thread never runs the network: every encode, decode and latent fit of a Generate click
+    (sampling plus a continuation each, and the map points of the results) runs on the generation worker,
+    so the event loop goes on however long the model takes on a busy machine. How long the event loop
+    stalls is a figure, measured by ``benchmarks/bench_latent_drag.py``, not asserted here."""
     panel, session = window.generate_panel, window.generation
-    model_threads = set()
-    model = session.model
-    original = model.decode_tokens
+    net = session.model.model  # the MusicVAE module under the facade
+    calls: list[tuple[str, threading.Thread]] = []
 
-    def spy(*args, **kw):  # the real decode, noting which thread ran it
-        model_threads.add(threading.current_thread().name)
-        return original(*args, **kw)
+    def spy(name):
+        original = getattr(net, name)
 
-    model.decode_tokens = spy
-    wall, cpu = [], []
-    timer = QTimer()
-    timer.setInterval(5)
-    timer.timeout.connect(lambda: (wall.append(time.perf_counter()), cpu.append(time.thread_time())))
-    timer.start()
+        def call(*args, **kw):
+            calls.append((name, threading.current_thread()))
+            return original(*args, **kw)
+        return call
+
+    entry_points = ("encode", "decode", "prompt_log_likelihood")
+    for name in entry_points:
+        setattr(net, name, spy(name))
     try:
         panel.count.setValue(3)
         panel.bars.setValue(6)  # longer than the model: sampling plus a continuation each
         click(qtbot, panel.generate_button)
+        assert session.busy  # the click returned while the model works
         wait_idle(qtbot, session)
     finally:
-        timer.stop()
-        del model.decode_tokens
+        for name in entry_points:
+            delattr(net, name)
     assert panel.results.count() == 3
-    assert model_threads and all(name.startswith("mguv-generate") for name in model_threads)
-    assert len(wall) > 10
-    wall_gap, cpu_gap = np.diff(wall).max() * 1000, np.diff(cpu).max() * 1000
-    print(f"longest event-loop gap while generating: {wall_gap:.1f} ms wall, {cpu_gap:.1f} ms GUI-thread CPU "
-          f"over {len(wall)} ticks")
-    assert cpu_gap < 50.0
+    assert {"encode", "decode", "prompt_log_likelihood"} <= {name for name, _ in calls}
+    assert not [name for name, thread in calls if thread is threading.main_thread()]
+    assert {thread.name.split("_")[0] for _, thread in calls} == {"mguv-generate"}
 
 
 def test_temperature_starts_at_the_models_measured_best(qtbot, tiny_trained_model, tmp_path):

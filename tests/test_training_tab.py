@@ -15,6 +15,8 @@ from . import smf
 from .test_training_process import tiny_sets
 from .tiny_data import write_folder
 
+NEVER_ENDS = 1_000_000  # training steps: a run that only a pause or a stop ends
+
 
 @pytest.fixture
 def songs(tmp_path, monkeypatch):
@@ -47,7 +49,7 @@ def test_scan_train_pause_resume_use_and_personalise(qtbot, songs, tmp_path):
     assert w.training_tab is tab and w.tabs.tabText(w.tabs.indexOf(tab)) == "Training"
     tab.form.set_mode("scratch")
     tab.form.name.setText("tiny")
-    tab.form.steps.setValue(30)
+    tab.form.steps.setValue(NEVER_ENDS)  # the pause, whenever it lands, comes before the end
     tab.form.device.setCurrentIndex(tab.form.device.findData("cpu"))
 
     # --- scan: bad files are listed with their reasons, statistics are drawn
@@ -73,22 +75,25 @@ def test_scan_train_pause_resume_use_and_personalise(qtbot, songs, tmp_path):
     qtbot.waitUntil(lambda: tab.run_state == "paused", timeout=60_000)
     run_dir = tab.run_dir
     paused_at = json.loads((run_dir / "checkpoint" / "state.json").read_text())["step"]
-    assert 0 < paused_at < 30 and tab.resume_button.isEnabled()
+    assert 0 < paused_at < NEVER_ENDS and tab.resume_button.isEnabled()
     assert [r.name for r in reg.unfinished_runs()] == ["tiny"]
 
-    # --- "next start": a fresh window offers the unfinished run and resumes it to the end
+    # --- "next start": a fresh window offers the unfinished run and resumes it; Stop then makes it a model
     asked = []
     w2, tab2 = _window(qtbot, ask=lambda parent, info: asked.append(info) or True)
     qtbot.waitUntil(lambda: tab2.run_state == "running", timeout=10_000)
     assert asked[0].name == "tiny" and asked[0].step == paused_at
     assert tab2.curves.points("loss") >= 1  # the earlier curve is shown again
-    qtbot.waitUntil(lambda: tab2.run_state == "idle", timeout=180_000)
+    qtbot.waitUntil(lambda: any(e["event"] == "start" for e in tab2.events), timeout=60_000)
     start = next(e for e in tab2.events if e["event"] == "start")
     assert start["resumed"] and start["step"] == paused_at
-    assert tab2.events[-1]["status"] == "done", tab2.message.text()
-    assert tab2.curves.data["loss"][0][-1] == 30 and reg.unfinished_runs() == []
+    qtbot.waitUntil(lambda: tab2.curves.data["loss"][0][-1] > paused_at, timeout=120_000)  # trained on
+    tab2.stop()
+    qtbot.waitUntil(lambda: tab2.run_state == "idle", timeout=60_000)
+    assert tab2.events[-1]["status"] == "stopped", tab2.message.text()
+    assert "saved as “tiny”" in tab2.message.text() and reg.unfinished_runs() == []
 
-    # --- the finished model is listed; "Use this model" stores it and tells the generator
+    # --- the stopped run's model is listed; "Use this model" stores it and tells the generator
     names = [e.name for e in tab2.models.entries]
     assert "tiny" in names
     with qtbot.waitSignal(tab2.modelChosen, timeout=1000) as chosen:
