@@ -89,13 +89,6 @@ def test_the_backing_cli_plays_the_files_own_chords(tmp_path, capsys):
     assert "*" not in capsys.readouterr().out
 
 
-@pytest.fixture
-def window(qtbot):
-    from tests.test_main_window import make_window
-
-    return make_window(qtbot)
-
-
 def test_opening_a_song_takes_its_chords_and_save_keeps_its_other_tracks(window, tmp_path):
     src = song(tmp_path / "song.mid")
     before = read_midi(src)

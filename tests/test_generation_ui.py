@@ -7,6 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from mguv_app.music import Melody
+from tests.qt_helpers import settled_on
 from tests.tiny_data import make_melody
 
 
@@ -149,29 +150,7 @@ def test_generate_in_three_four_says_what_the_model_knows(qtbot, window):
     assert "learnt 4/4 melodies, so its phrases run in 4/4 bars, not 3/4" in panel.status.text()
 
 
-def window_in_meter(qtbot, time_signature):
-    """A shown window holding an empty melody in ``time_signature``, its dock loading the bundled model for it."""
-    from ui.generation_link import attach_generation, default_loader
-    from ui.main_window import MainWindow
-
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.ask_unsaved = lambda parent: "discard"
-    w.load_melody(Melody([], qpm=100, time_signature=time_signature))
-    session = attach_generation(w, model_loader=default_loader)
-    w.show()
-    qtbot.waitExposed(w)
-    return w, session
-
-
-def settled_on(qtbot, session, folder) -> None:
-    """Wait until the dock has loaded the model in ``folder``, its latent map built and no job running."""
-    qtbot.waitUntil(lambda: session.model is not None and session.model.folder == folder
-                    and not session.loading and session.store.pca is not None and not session.busy,
-                    timeout=120000)
-
-
-def test_the_bundled_models_follow_the_meter(qtbot, bundled_pair):
+def test_the_bundled_models_follow_the_meter(qtbot, bundled_pair, meter_window):
     """With no model chosen in the Training tab, a 3/4 melody gets the bundled 3/4 model (and the map its
     reference points), 4/4 the 4/4 one again; a model the user chose stays whatever the meter."""
     from mguv_app.engine import TrainedModel
@@ -179,7 +158,7 @@ def test_the_bundled_models_follow_the_meter(qtbot, bundled_pair):
     from ui.lofi_link import attach_lofi
 
     four, three = bundled_pair
-    w, session = window_in_meter(qtbot, (3, 4))  # a 3/4 melody opened before the model loads
+    w, session = meter_window((3, 4))  # a 3/4 melody opened before the model loads
     endless = attach_lofi(w, player_factory=lambda: None)  # plays 4/4 lo-fi: it must not get a 3/4 model
 
     def settled(folder):

@@ -92,11 +92,11 @@ def test_a_training_run_records_the_meter_it_learns(tmp_path, bundled_trio, caps
     assert bad.value.code == 2 and "a meter is N/D" in capsys.readouterr().err
 
 
-def test_the_window_moves_between_the_3_4_and_6_8_models(qtbot, bundled_trio):
-    from tests.test_generation_ui import settled_on, window_in_meter
+def test_the_window_moves_between_the_3_4_and_6_8_models(qtbot, bundled_trio, meter_window):
+    from tests.qt_helpers import settled_on
 
     four, three, six = bundled_trio
-    w, session = window_in_meter(qtbot, (6, 8))
+    w, session = meter_window((6, 8))
 
     def settled(folder):
         settled_on(qtbot, session, folder)
@@ -115,13 +115,12 @@ def test_the_window_moves_between_the_3_4_and_6_8_models(qtbot, bundled_trio):
     assert panel.results.melodies[0].time_signature == (6, 8) and "phrases run" not in panel.status.text()
 
 
-def test_the_training_tab_offers_6_8(qtbot, tmp_path, monkeypatch, bundled_trio):
+def test_the_training_tab_offers_6_8(qtbot, tmp_path, monkeypatch, bundled_trio, training_window):
     """A folder of jigs sets the meter to 6/8 (not 3/4, whose bars fit as well), fine-tunes the 6/8 model and
     tells mguv train the meter."""
     from mguv_app.music import write_midi as write
     from mguv_app.training.data import refused_meter
     from tests.test_three_four import waltz
-    from tests.test_training_tab import _window
 
     four, three, six = bundled_trio
     monkeypatch.setenv("MGUV_CACHE_DIR", str(tmp_path / "cache"))
@@ -132,7 +131,7 @@ def test_the_training_tab_offers_6_8(qtbot, tmp_path, monkeypatch, bundled_trio)
         write(jig(rng, 8), folder / f"j{i}.mid")
     for i in range(2):  # two waltzes among them: their bars fit, their beats do not
         write(waltz(rng, 8), folder / f"w{i}.mid")
-    w, tab = _window(qtbot)
+    w, tab = training_window()
     launched = []
     monkeypatch.setattr(tab, "_launch", lambda cmd, text: launched.append(cmd))
     tab.set_folder(folder)

@@ -12,7 +12,6 @@ from mguv_app.engine import TrainedModel
 from mguv_app.personalize import PersonalizedModel, open_model
 
 from . import smf
-from .test_training_process import tiny_sets
 from .tiny_data import write_folder
 
 NEVER_ENDS = 1_000_000  # training steps: a run that only a pause or a stop ends
@@ -30,22 +29,8 @@ def songs(tmp_path, monkeypatch):
     return folder
 
 
-def _window(qtbot, ask=None):
-    from ui.main_window import MainWindow
-    from ui.training_link import attach_training
-
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.ask_unsaved = lambda parent: "discard"
-    w.ask_restore = lambda parent, rec: False
-    tab = attach_training(w, ask=ask)
-    tab.extra_sets = tiny_sets()
-    tab.show_error = lambda parent, title, text: pytest.fail(f"{title}: {text}")
-    return w, tab
-
-
-def test_scan_train_pause_resume_use_and_personalise(qtbot, songs, tmp_path):
-    w, tab = _window(qtbot)
+def test_scan_train_pause_resume_use_and_personalise(qtbot, songs, tmp_path, training_window):
+    w, tab = training_window()
     assert w.training_tab is tab and w.tabs.tabText(w.tabs.indexOf(tab)) == "Training"
     tab.form.set_mode("scratch")
     tab.form.name.setText("tiny")
@@ -80,7 +65,7 @@ def test_scan_train_pause_resume_use_and_personalise(qtbot, songs, tmp_path):
 
     # --- "next start": a fresh window offers the unfinished run and resumes it; Stop then makes it a model
     asked = []
-    w2, tab2 = _window(qtbot, ask=lambda parent, info: asked.append(info) or True)
+    w2, tab2 = training_window(ask=lambda parent, info: asked.append(info) or True)
     qtbot.waitUntil(lambda: tab2.run_state == "running", timeout=10_000)
     assert asked[0].name == "tiny" and asked[0].step == paused_at
     assert tab2.curves.points("loss") >= 1  # the earlier curve is shown again
@@ -128,8 +113,8 @@ def test_scan_train_pause_resume_use_and_personalise(qtbot, songs, tmp_path):
     assert "mine v2" not in [e.name for e in tab2.models.entries]
 
 
-def test_errors_are_clear_messages(qtbot, tmp_path):
-    w, tab = _window(qtbot)
+def test_errors_are_clear_messages(qtbot, tmp_path, training_window):
+    w, tab = training_window()
     tab.run_dir = tmp_path / "r"
     tab.run_dir.mkdir()
     # a process that dies without a report: its stderr tail is shown, the window lives on
@@ -165,7 +150,7 @@ def test_errors_are_clear_messages(qtbot, tmp_path):
     QApplication.processEvents()
 
 
-def test_a_folder_of_waltzes_trains_a_3_4_model(qtbot, tmp_path, monkeypatch, bundled_pair):
+def test_a_folder_of_waltzes_trains_a_3_4_model(qtbot, tmp_path, monkeypatch, bundled_pair, training_window):
     """The scan finds the folder's melodies in 3/4 and sets the meter itself: windows of 12-step bars, a fine-tune
     from the bundled 3/4 model, a model from scratch with 12-step bars."""
     import numpy as np
@@ -181,7 +166,7 @@ def test_a_folder_of_waltzes_trains_a_3_4_model(qtbot, tmp_path, monkeypatch, bu
         write_midi(waltz(rng, 8), folder / f"w{i}.mid")
     write_folder(folder, 2, 6, seed=2)  # two 4/4 songs among them
     four, three = bundled_pair
-    w, tab = _window(qtbot)
+    w, tab = training_window()
     launched = []
     monkeypatch.setattr(tab, "_launch", lambda cmd, text: launched.append(cmd))
     assert tab.form.meter_value == (4, 4) and tab.finetune_folder() == four

@@ -7,12 +7,7 @@ meter (or asks), and ``mguv lofi --minutes`` stops at the nearest phrase boundar
 import pytest
 
 from mguv_app.music import Melody, Note, write_midi
-from tests.test_main_window import TUNE, make_window
-
-
-@pytest.fixture
-def window(qtbot):
-    return make_window(qtbot)
+from tests.test_main_window import TUNE
 
 
 def _truncated_midi(path):
