@@ -38,7 +38,7 @@ from ..engine.attributes import ATTRIBUTES_FILE, attribute_vectors_from_windows,
 from ..engine.device import pick_device
 from ..fileio import atomic_write
 from ..model.checkpoint import OPTIMIZER, load_model, load_optimizer, save_model, save_optimizer
-from ..model.config import ModelConfig, TrainConfig
+from ..model.config import ModelConfig, TrainConfig, config_steps_per_bar
 from ..model.vae import MusicVAE, vae_loss
 from ..music.events import PITCH_OFFSET
 from . import checkpoint_swap
@@ -143,8 +143,6 @@ class TrainingRun:
         self.role = role or (saved.get("role") if saved is not None else (base or {}).get("role"))
 
     def _meter(self, meter, saved: dict | None, base: dict | None) -> list[int] | None:
-        from ..models_registry import config_steps_per_bar
-
         if meter is not None:
             return [int(meter[0]), int(meter[1])]
         if saved is not None:
