@@ -856,11 +856,11 @@ class MainWindow(QMainWindow):
                 return url.toLocalFile()
         return None
 
-    def dragEnterEvent(self, event) -> None:  # noqa: N802
+    def dragEnterEvent(self, event) -> None:
         if self._dropped_midi(event.mimeData()):
             event.acceptProposedAction()
 
-    def dropEvent(self, event) -> None:  # noqa: N802
+    def dropEvent(self, event) -> None:
         path = self._dropped_midi(event.mimeData())
         if path:
             event.acceptProposedAction()
@@ -893,7 +893,7 @@ class MainWindow(QMainWindow):
         self.autosaver.start_session(self.path)
         return restored
 
-    def showEvent(self, event) -> None:  # noqa: N802
+    def showEvent(self, event) -> None:
         state, self._saved_state = self._saved_state, None
         if state is not None:
             self.restoreState(state)
@@ -905,11 +905,11 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         self._wrap_toolbars()
 
-    def resizeEvent(self, event) -> None:  # noqa: N802
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._wrap_toolbars()
 
-    def closeEvent(self, event) -> None:  # noqa: N802
+    def closeEvent(self, event) -> None:
         if not self.maybe_save():
             event.ignore()
             return

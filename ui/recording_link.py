@@ -281,7 +281,7 @@ class Recorder(QObject):
         self._typed.clear()
         self._say(TYPING_HELP if on else "Computer keyboard: back to the tools' shortcuts")
 
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt name)
+    def eventFilter(self, obj, event) -> bool:
         """Musical typing: while it is on, the piano keys reach us instead of the tools' shortcuts (D, E,
         S, F …), except in text boxes and other windows (dialogs)."""
         if event.type() not in _KEY_EVENTS or not (self.typing_on or self.stepping):

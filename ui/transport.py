@@ -220,7 +220,7 @@ class TransportPanel(QWidget):
     def _toggles(self) -> tuple:
         return (self.record_button, self.loop_button, self.metronome_button, self.band_button, self.song_button)
 
-    def changeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+    def changeEvent(self, event) -> None:
         from PySide6.QtCore import QEvent
 
         super().changeEvent(event)
@@ -344,7 +344,7 @@ class TransportPanel(QWidget):
         self._timer.stop()
         self.player.close()
 
-    def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+    def closeEvent(self, event) -> None:
         self.shutdown()
         super().closeEvent(event)
 

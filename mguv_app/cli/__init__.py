@@ -69,7 +69,7 @@ def _guarded(run, name: str, argv: list[str]) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except Exception as exc:  # noqa: BLE001 - the last line of defence
+    except Exception as exc:  # the last line of defence
         log = log_exception(exc, "mguv " + " ".join(argv))
         where = f"; the details are in {log}" if log else ""
         print(f"{name}: failed: {describe(exc)}{where}", file=sys.stderr)

@@ -28,6 +28,11 @@ from .phrases import PhraseCodec, PhraseError
 
 DEFAULT_MODEL_NAME = "melody_16bar"
 
+# Fitting a latent to the notes a melody keeps (continue_, rewrite): Adam in latent space from a few starts.
+FIT_RESTARTS = 4  # starting points: the encoder's guesses, then prior samples up to this many
+FIT_ITERATIONS = 30  # Adam steps from each start
+FIT_LR = 0.05  # Adam's step size in latent space (unit-variance prior)
+
 
 def default_model_dir(time_signature: tuple[int, int] | None = None) -> Path:
     """The bundled model; given a melody's meter, the bundled model whose bars fit it (a 3/4 melody: the
@@ -237,8 +242,8 @@ class TrainedModel:
         return self._melody(flat, melody)
 
     # ------------------------------------------------------------------ continuation
-    def fit_latent(self, prompt_tokens: np.ndarray, prompt_steps: int, restarts: int = 4,
-                   iterations: int = 30, seed: int = 0) -> np.ndarray:
+    def fit_latent(self, prompt_tokens: np.ndarray, prompt_steps: int, restarts: int = FIT_RESTARTS,
+                   iterations: int = FIT_ITERATIONS, seed: int = 0) -> np.ndarray:
         """The latent under which the decoder best reproduces the first ``prompt_steps`` tokens.
 
         Starts from the encoder's guess, the prompt repeated to a whole window and a few prior
@@ -251,8 +256,8 @@ class TrainedModel:
         mask[:prompt_steps] = True
         return self.fit_latent_masked(tokens, mask, restarts, iterations, seed, extra_starts=[tiled])
 
-    def fit_latent_masked(self, tokens: np.ndarray, mask: np.ndarray, restarts: int = 4, iterations: int = 30,
-                          seed: int = 0, extra_starts=()) -> np.ndarray:
+    def fit_latent_masked(self, tokens: np.ndarray, mask: np.ndarray, restarts: int = FIT_RESTARTS,
+                          iterations: int = FIT_ITERATIONS, seed: int = 0, extra_starts=()) -> np.ndarray:
         """The latent under which the decoder best reproduces ``tokens`` where ``mask`` is true.
 
         Starts from the encoder's guess for ``tokens`` (and for each of ``extra_starts``) and prior
@@ -268,7 +273,7 @@ class TrainedModel:
             z = torch.tensor(starts.astype(np.float32), device=self.device, requires_grad=True)
             tok = torch.as_tensor(np.asarray(tokens, dtype=np.int64), device=self.device).expand(len(starts), -1)
             m = torch.as_tensor(np.asarray(mask, dtype=np.float32).reshape(T), device=self.device)
-            opt = torch.optim.Adam([z], lr=0.05)
+            opt = torch.optim.Adam([z], lr=FIT_LR)
             for p in self.model.parameters():
                 p.requires_grad_(False)
             try:
@@ -286,8 +291,8 @@ class TrainedModel:
 
     # ------------------------------------------------------------------ rewriting bars
     def rewrite(self, melody: Melody, start_tick: int, end_tick: int, temperature: float = 1.0,
-                seed: int | None = None, samples: int = 1, restarts: int = 4, iterations: int = 30,
-                by_phrase: bool | None = None) -> list[Melody]:
+                seed: int | None = None, samples: int = 1, restarts: int = FIT_RESTARTS,
+                iterations: int = FIT_ITERATIONS, by_phrase: bool | None = None) -> list[Melody]:
         """``samples`` versions of ``melody`` whose notes in ``[start_tick, end_tick)`` are new and fit
         the music around them; every note outside that span is kept exactly.
 
