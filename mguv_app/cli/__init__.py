@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
+import os
 import pkgutil
 import sys
 
@@ -45,6 +47,7 @@ def build_parser(gui: bool = False) -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    configure_logging()
     if argv and (argv[0] in _verbs() or argv[0] in ("-h", "--help")):
         args = build_parser().parse_args(argv)
         args.argv = list(argv)  # the verb's own command line (``mguv train`` records it in run.json)
@@ -57,6 +60,14 @@ def main(argv: list[str] | None = None) -> int:
         return gui.screenshot(args.screenshot, args.file) if args.screenshot else gui.run(args.file)
 
     return _guarded(window, "mguv", argv)
+
+
+def configure_logging() -> None:
+    """Diagnostics (``logging``, not the verbs' output) go to stderr from WARNING up; ``MGUV_LOG=debug`` (or
+    info) shows more, e.g. FluidSynth's own messages. A no-op when the host program configured logging."""
+    level = os.environ.get("MGUV_LOG", "WARNING").upper()
+    logging.basicConfig(level=level if level in logging.getLevelNamesMapping() else "WARNING",
+                        format="mguv %(name)s: %(message)s")
 
 
 def _guarded(run, name: str, argv: list[str]) -> int:
