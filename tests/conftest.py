@@ -3,6 +3,8 @@
 import gc
 import os
 import random
+import sys
+from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -16,44 +18,78 @@ def _isolated(tmp_path_factory, monkeypatch):
     random.seed(1234)
     np.random.seed(1234)
     yield
-    if not gc.isenabled():  # a MainWindow handed collection to the GUI thread (ui/_gc_guard.py): the
-        gc.collect()  # tests that follow may not run its event loop, so collect here, on the main thread
+    if not gc.isenabled():
+        # A MainWindow handed collection to the GUI thread (ui/_gc_guard.py), and the tests that follow may not
+        # run its event loop: collect here, on the main thread, as CPython would have (the generations past
+        # their thresholds; a full collection after every test cost seconds once the heap was large).
+        from ui import _gc_guard
+
+        _gc_guard.check()
+
+
+ROOT = Path(__file__).resolve().parent.parent
+MODEL_CACHE = ROOT / "build" / "test-cache"
+TRAINING_INPUTS = ("mguv_app/training", "mguv_app/model", "mguv_app/music", "mguv_app/engine", "mguv_app/fileio.py",
+                   "tests/tiny_data.py")
+
+
+def _training_digest(*settings) -> str:
+    """What a tiny model is a function of: the code that trains it, the melodies it is trained on, its settings,
+    and the versions of Python, torch and numpy."""
+    import hashlib
+
+    import torch
+
+    h = hashlib.sha1(repr((settings, sys.version, torch.__version__, np.__version__)).encode())
+    for top in TRAINING_INPUTS:
+        path = ROOT / top
+        for f in sorted([path] if path.is_file() else path.rglob("*.py")):
+            h.update(f.relative_to(ROOT).as_posix().encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def _train_tiny(tmp_path_factory, name: str, model_cfg, train_cfg, role=None) -> Path:
+    """A tiny model trained for real on generated melodies; its run folder. A developer's second test session
+    copies the run the first one trained from the same inputs (``build/test-cache/<name>-<digest>``), so the
+    quick loop need not train; CI, on a fresh clone, always trains, and so does ``MGUV_TEST_RETRAIN=1``."""
+    import shutil
+
+    from mguv_app.training.loop import TrainingRun
+
+    from .tiny_data import write_folder
+
+    root = tmp_path_factory.mktemp(name)
+    os.environ.setdefault("MGUV_CACHE_DIR", str(root / "cache"))
+    cached = MODEL_CACHE / f"{name}-{_training_digest(model_cfg, train_cfg, role)}"
+    if os.environ.get("MGUV_TEST_RETRAIN") != "1" and (cached / "run" / "model" / "config.json").is_file():
+        shutil.copytree(cached / "run", root / "run")
+        return root / "run"
+    write_folder(root / "songs", 24, 8, seed=11)
+    events = []
+    code = TrainingRun(root / "songs", root / "run", model_cfg, train_cfg, emit=events.append, role=role).run()
+    assert code == 0, events[-1]
+    shutil.rmtree(cached, ignore_errors=True)
+    shutil.copytree(root / "run", cached / "run.tmp")
+    (cached / "run.tmp").rename(cached / "run")  # whole or not at all: a session cut short leaves no half model
+    return root / "run"
 
 
 @pytest.fixture(scope="session")
 def tiny_trained_model(tmp_path_factory):
     """A tiny 4-bar hierarchical model trained for real on generated melodies (shared by tests)."""
-    from mguv_app.training.loop import TrainingRun
+    from .tiny_data import tiny_model_config, tiny_train_config
 
-    from .tiny_data import tiny_model_config, tiny_train_config, write_folder
-
-    root = tmp_path_factory.mktemp("tiny_model")
-    os.environ.setdefault("MGUV_CACHE_DIR", str(root / "cache"))
-    write_folder(root / "songs", 24, 8, seed=11)
-    events = []
     cfg = tiny_train_config(max_steps=800, eval_every=400, ckpt_every=400)
-    code = TrainingRun(root / "songs", root / "run", tiny_model_config(), cfg,
-                       emit=events.append).run()
-    assert code == 0, events[-1]
-    return root / "run" / "model"
+    return _train_tiny(tmp_path_factory, "tiny_model", tiny_model_config(), cfg) / "model"
 
 
 @pytest.fixture(scope="session")
 def tiny_phrase_model(tmp_path_factory):
     """A tiny flat 2-bar phrase model (config role "phrase") trained for real on the same kind of melodies."""
-    from mguv_app.training.loop import TrainingRun
+    from .tiny_data import tiny_model_config, tiny_train_config
 
-    from .tiny_data import tiny_model_config, tiny_train_config, write_folder
-
-    root = tmp_path_factory.mktemp("tiny_phrases")
-    os.environ.setdefault("MGUV_CACHE_DIR", str(root / "cache"))
-    write_folder(root / "songs", 24, 8, seed=11)
-    events = []
     cfg = tiny_train_config(max_steps=600, eval_every=300, ckpt_every=300, free_bits=64.0)
-    code = TrainingRun(root / "songs", root / "run", tiny_model_config("flat", 2), cfg, emit=events.append,
-                       role="phrase").run()
-    assert code == 0, events[-1]
-    return root / "run" / "model"
+    return _train_tiny(tmp_path_factory, "tiny_phrases", tiny_model_config("flat", 2), cfg, role="phrase") / "model"
 
 
 @pytest.fixture(scope="module")

@@ -3,6 +3,8 @@
 import subprocess
 import sys
 
+import pytest
+
 CODE = r"""
 import importlib, pkgutil, sys
 import mguv_app
@@ -16,6 +18,7 @@ sys.exit(1 if bad else 0)
 """
 
 
+@pytest.mark.slow
 def test_importing_every_core_module_loads_no_qt():
     out = subprocess.run([sys.executable, "-c", CODE], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stdout + out.stderr

@@ -239,6 +239,7 @@ def test_rewrite_the_selected_bars_and_again(qtbot, window):
     assert not panel.rewrite() and "Draw some notes" in panel.status.text()
 
 
+@pytest.mark.slow
 def test_continue_over_the_chosen_chords_fits_the_new_bars(qtbot, window):
     from mguv_app.generation import continue_melody
     from mguv_app.lofi.backing import chord_fit

@@ -60,6 +60,7 @@ def test_the_cli_writes_jigs_with_the_6_8_model(bundled_trio, tmp_path, capsys):
     assert "learnt 3/4 melodies, so its phrases run in 3/4 bars, not 6/8" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_a_training_run_records_the_meter_it_learns(tmp_path, bundled_trio, capsys):
     """3/4 and 6/8 models have the same bars, so a run writes the meter into config.json: from --meter,
     else from the model it fine-tunes when the bars stay, and a resume keeps it."""
@@ -92,6 +93,7 @@ def test_a_training_run_records_the_meter_it_learns(tmp_path, bundled_trio, caps
     assert bad.value.code == 2 and "a meter is N/D" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_the_window_moves_between_the_3_4_and_6_8_models(qtbot, bundled_trio, meter_window):
     from tests.qt_helpers import settled_on
 
@@ -115,6 +117,7 @@ def test_the_window_moves_between_the_3_4_and_6_8_models(qtbot, bundled_trio, me
     assert panel.results.melodies[0].time_signature == (6, 8) and "phrases run" not in panel.status.text()
 
 
+@pytest.mark.slow
 def test_the_training_tab_offers_6_8(qtbot, tmp_path, monkeypatch, bundled_trio, training_window):
     """A folder of jigs sets the meter to 6/8 (not 3/4, whose bars fit as well), fine-tunes the 6/8 model and
     tells mguv train the meter."""

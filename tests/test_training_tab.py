@@ -29,6 +29,7 @@ def songs(tmp_path, monkeypatch):
     return folder
 
 
+@pytest.mark.slow
 def test_scan_train_pause_resume_use_and_personalise(qtbot, songs, tmp_path, training_window):
     w, tab = training_window()
     assert w.training_tab is tab and w.tabs.tabText(w.tabs.indexOf(tab)) == "Training"
