@@ -75,6 +75,7 @@ class ModelConfig:
 
 
 # ---------------------------------------------------------------------- reading a config.json
+DEFAULT_BARS = 16  # a melody model's window when nothing says otherwise: MusicVAE's 16 bars
 DEFAULT_STEPS_PER_BAR = 16  # a config.json that names no bar length: every model before 3/4 ones, 4/4 bars
 PHRASE_ROLE = "phrase"  # config.json "role" of a phrase model: it encodes a melody phrase by phrase, never alone
 

@@ -30,6 +30,7 @@ TICKS_PER_QUARTER = 480  # = melody.TICKS_PER_QUARTER (melody imports this modul
 WHOLE = 4 * TICKS_PER_QUARTER
 
 Meter = tuple[int, int]
+DEFAULT_METER: Meter = (4, 4)  # a melody, a file or a model that names no meter
 MeterEvent = tuple[int, Meter]  # (tick, (numerator, denominator))
 
 

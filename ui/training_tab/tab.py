@@ -10,7 +10,6 @@ tab asks goes through an attribute holding a callable, so tests answer without m
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from mguv_app import models_registry as reg
+from mguv_app.training import plan
 from mguv_app.training.process import TrainingProcess, train_command
 
 from ..widgets import VScrollArea, WrapLabel, fit_button
@@ -238,34 +238,20 @@ class TrainingTab(QWidget):
         return reg.bar_steps(self.form.meter_value)
 
     def finetune_folder(self) -> Path | None:
-        """The bundled model a fine-tune starts from: the one that writes in the chosen meter, else one whose
-        bars fit it (6/8 without a 6/8 model: the 3/4 one); None when none does."""
-        meter = self.form.meter_value
-        default = self.default_model_folder  # (a missing one counts as 4/4: its message says "not installed")
-        if reg.folder_writes_meter(default, meter):
-            return default if (default / "config.json").is_file() else None
-        other = reg.bundled_model_dir(meter)
-        fits = (other / "config.json").is_file() and reg.fits_meter(reg.model_steps_per_bar(other), meter)
-        return other if fits else None
+        """The bundled model a fine-tune starts from (``training.plan.finetune_base``); None when none is."""
+        return plan.finetune_base(self.form.meter_value, self.default_model_folder)
 
     def _meter_changed(self) -> None:
         if self.folder and self.run_state == "idle":
             self.set_folder(self.folder, keep_meter=True)  # windows of the other bars
 
     def scan_bars(self) -> int:
-        """Bars per training window for the chosen mode (the scan is cached per bar count)."""
-        for item in self.extra_sets:
-            if item.startswith("model.bars="):
-                return int(item.split("=", 1)[1])
-        if self.form.mode == "scratch":
-            return 16
-        base = self.base_model_folder() if self.form.mode == "personalize" else self.finetune_folder()
-        if base is None:
-            return 16
-        try:
-            return int(json.loads((Path(base) / "config.json").read_text())["model"]["bars"])
-        except (OSError, ValueError, KeyError, TypeError):
-            return 16
+        """Bars per training window for the chosen mode (``training.plan.window_bars``; the scan is cached per
+        bar count)."""
+        mode = self.form.mode
+        base = None if mode == plan.SCRATCH else \
+            self.base_model_folder() if mode == plan.PERSONALIZE else self.finetune_folder()
+        return plan.window_bars(mode, base, self.extra_sets)
 
     def set_folder(self, folder: str | Path, keep_meter: bool = False) -> None:
         """Remember the folder and scan it in a worker thread (a new folder may choose the meter again)."""
@@ -336,19 +322,8 @@ class TrainingTab(QWidget):
         self._scan_message = True
 
     def _no_windows_text(self, ws, bars: int) -> str:
-        """Why a scan found nothing to train on, and what to do: another meter, or longer melodies."""
-        from collections import Counter
-
-        from mguv_app.training.data import refused_meter
-
-        ts = self.form.meter_value
-        meters = Counter(m for _p, reason in ws.report.refused for m in [refused_meter(reason)] if m)
-        if meters:
-            (num, den), count = meters.most_common(1)[0]
-            return (f"No melody in this folder is in {ts[0]}/{ts[1]} bars: {count} of its files are in "
-                    f"{num}/{den}. Choose {num}/{den} under Meter to train on them.")
-        return (f"No melody in this folder is {bars} bars long with enough notes to train on: add melodies of at "
-                f"least {bars} bars to it.")
+        """Why a scan found nothing to train on, and what to do (``training.plan.no_windows_text``)."""
+        return plan.no_windows_text(ws.report, self.form.meter_value, bars)
 
     def _other_meter_wanted(self, ws) -> bool:
         """A folder scanned for the first time whose melodies are mostly in the other meter (they were left out
@@ -356,14 +331,9 @@ class TrainingTab(QWidget):
         if self._meter_picked:
             return False
         self._meter_picked = True
-        from collections import Counter
-
-        from mguv_app.training.data import refused_meter
-
-        meters = Counter(m for _p, reason in ws.report.refused for m in [refused_meter(reason)] if m)
-        if meters.total() <= ws.report.read:  # most files fit the chosen meter
+        best = plan.folder_meter(ws.report, self.form.meter_value)
+        if best is None:  # most files fit the chosen meter
             return False
-        best = meters.most_common(1)[0][0]
         before = self.form.meter_value
         self.form.set_meter(best)
         if self.form.meter_value == before:
@@ -391,13 +361,8 @@ class TrainingTab(QWidget):
 
     # ------------------------------------------------------------------ training control
     def base_model_folder(self) -> Path:
-        """The model personalisation starts from: the active one unless that is itself personalised or does
-        not write in the chosen meter; else the bundled one for the meter."""
-        active = reg.active_model()
-        if active is not None and not (active / "midime.json").is_file() \
-                and reg.folder_writes_meter(active, self.form.meter_value):
-            return active
-        return self.finetune_folder() or self.default_model_folder
+        """The model personalisation starts from (``training.plan.personalize_base``)."""
+        return plan.personalize_base(self.form.meter_value, self.default_model_folder)
 
     def set_message(self, text: str, error: bool = False) -> None:
         self._scan_message = False
@@ -421,7 +386,7 @@ class TrainingTab(QWidget):
             return self._start_personalize(name)
         init_from = None
         # the bars the scan cut (a fine-tune from the bundled 3/4 model has them already: the same value)
-        meter_sets = [] if self.steps_per_bar == 16 else [f"model.steps_per_bar={self.steps_per_bar}"]
+        meter_sets, meter = plan.meter_arguments(self.form.meter_value)
         if mode == "finetune":
             init_from = self.finetune_folder()
             if init_from is None:
@@ -435,7 +400,7 @@ class TrainingTab(QWidget):
         cmd = train_command(self.folder, self.run_dir, steps=self.form.steps.value(),
                             settings=self.form.train_settings(), extra_sets=self.extra_sets + meter_sets,
                             init_from=init_from, device=self.form.device_value,
-                            meter=None if self.form.meter_value == (4, 4) else self.form.meter_value)
+                            meter=meter)
         self._launch(cmd, f"Starting training in {self.run_dir.name}…")
         return True
 
