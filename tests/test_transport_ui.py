@@ -134,10 +134,10 @@ def test_band_plays_along_and_follows_edits(qtbot, panel):
     panel.set_melody(Melody(longer.notes, qpm=100.0, time_signature=(9, 8)))
     qtbot.waitUntil(lambda: not panel.player.has_backing, timeout=3000)  # plays alone, and says why once
     assert signals[-1] == "Band: a backing band plays 2/2, 2/4, 3/4, 4/4, 5/4, 6/8, 7/8, 12/8; this melody is in 9/8"
-    with qtbot.waitSignal(panel._bandFitted, timeout=BAND_DELAY_MS + 3000):  # fitted again once edits pause
+    with qtbot.waitSignal(panel.bandFitLanded, timeout=BAND_DELAY_MS + 3000):  # fitted again once edits pause
         panel.set_melody(Melody(longer.notes[:-1], qpm=100.0, time_signature=(9, 8)))
     assert signals.count(signals[-1]) == 1  # the same problem is not said twice
-    with qtbot.waitSignal(panel._bandFitted, timeout=BAND_DELAY_MS + 3000):  # a fit of this melody...
+    with qtbot.waitSignal(panel.bandFitLanded, timeout=BAND_DELAY_MS + 3000):  # a fit of this melody...
         panel.set_melody(song)
         qtbot.waitSignal(panel._band_timer.timeout, timeout=BAND_DELAY_MS + 3000).wait()  # ...starts
         panel.band_button.setChecked(False)  # off at once, while that fit is in flight

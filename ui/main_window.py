@@ -39,6 +39,7 @@ from mguv_app.project import ASK, ELSEWHERE, Project
 from . import dialogs, wheel_guard
 from ._gc_guard import collect_on_gui_thread
 from .autosave import Autosaver, Recovery
+from .background import JobRunner
 from .drag_out import DragOutHandle
 from .piano_roll import PianoRoll
 from .piano_roll.ruler import CHORD_STRIP
@@ -61,7 +62,7 @@ def _placeholder(text: str) -> QLabel:
 
 
 class MainWindow(QMainWindow):
-    renderFinished = Signal(str)  # a status line from the background WAV render
+    renderFinished = Signal(str)  # the status line of a finished WAV render
     savedAs = Signal(str)  # the melody now lives under this new path (panels move per-project state along)
     def __init__(self, settings: Settings | None = None, autosaver: Autosaver | None = None,
                  with_transport: bool = True) -> None:
@@ -71,6 +72,7 @@ class MainWindow(QMainWindow):
         self.settings = settings or Settings()
         self.autosaver = autosaver or Autosaver()
         self.project = Project()  # the open file: its path, its song, the save and render rules (Qt-free)
+        self.jobs = JobRunner(self, "mguv-window")  # the window's own background work: Render (ui/background.py)
         self.docks: dict[str, QDockWidget] = {}
         self.transport = None
         self.recorder = None  # ui/recording_link.py, with the transport
@@ -755,10 +757,9 @@ class MainWindow(QMainWindow):
         return self.transport.band_options if self.transport is not None else {}
 
     def render_wav(self, path: str | None = None):
-        """Render the melody (with the band while the transport's Band is on) to WAV on a worker thread,
-        faster than real time; returns the thread."""
-        import threading
-
+        """Render what is heard (the melody; with the Band, or the song's parts, while they play) to WAV on the
+        window's runner, faster than real time; ``renderFinished`` says how it went. Returns the job's
+        CancelToken, or None when nothing was started."""
         melody = self.melody
         if not melody.notes:
             self.statusBar().showMessage("Nothing to render: the melody is empty")
@@ -776,21 +777,19 @@ class MainWindow(QMainWindow):
         plan = self.project.render_plan(song_on=t is not None and t.song_on, heard=self._song_heard(),
                                         band_options=self._band_options() if t and t.band_button.isChecked() else None)
 
-        def work() -> None:
+        def work(_token) -> str:
             from mguv_app.audio import SoundFontError, render_to_wav
 
             source, what = plan.source(melody)
             try:
                 res = render_to_wav(source, path, soundfont=soundfont)
-                self.renderFinished.emit(
-                    f"Rendered {path}{what}: {res.seconds:.1f} s of audio, peak {res.peak_dbfs:.1f} dBFS")
             except (SoundFontError, OSError) as exc:
-                self.renderFinished.emit(f"Could not render: {exc}")
+                return f"Could not render: {exc}"
+            return f"Rendered {path}{what}: {res.seconds:.1f} s of audio, peak {res.peak_dbfs:.1f} dBFS"
 
         self.statusBar().showMessage(f"Rendering {path}…")
-        thread = threading.Thread(target=work, name="render-wav", daemon=True)
-        thread.start()
-        return thread
+        return self.jobs.submit(work, self.renderFinished.emit,
+                                lambda msg: self.renderFinished.emit(f"Could not render: {msg}"))
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
