@@ -52,7 +52,7 @@ def test_the_wheel_scrolls_the_training_tab_and_changes_no_setting(qtbot, window
         assert value() == before, f"the wheel changed {type(widget).__name__} {widget.objectName()}"
         assert not widget.hasFocus()
         assert bar.value() > 0, "the wheel did not scroll the column"
-    assert tab.scan_worker is None and tab.folder is None  # nothing was rescanned
+    assert tab.scan_job is None and tab.folder is None  # nothing was rescanned
     # a box the user is working in (focused: clicked or tabbed to) still takes the wheel
     bar.setValue(0)
     settle()

@@ -30,15 +30,17 @@ from PySide6.QtWidgets import (
 )
 
 from mguv_app import models_registry as reg
+from mguv_app.generation import CancelToken
 from mguv_app.training import plan
 from mguv_app.training.process import TrainingProcess, train_command
 
+from ..background import JobRunner
 from ..widgets import VScrollArea, WrapLabel, fit_button
+from . import workers
 from .models_panel import ModelsPanel
 from .plots import VALIDATION_COLOUR, CurvePlots, StatsPlots
 from .refused_dialog import RefusedDialog
 from .settings_form import SettingsForm
-from .workers import PersonalizeWorker, ScanWorker
 
 POLL_MS = 100
 # one legend for every curve plot, above them (a legend inside a small plot covers its curve)
@@ -92,8 +94,11 @@ class TrainingTab(QWidget):
         self._scan_message = False  # the message line holds what the last scan found wrong
         self.windowset = None
         self.stats: dict | None = None
-        self.scan_worker: ScanWorker | None = None
-        self.personal_worker: PersonalizeWorker | None = None
+        self.jobs = JobRunner(self, "mguv-training")  # the folder scan (ui/background.py)
+        self.personal_jobs = JobRunner(self, "mguv-personalize")  # personalisation, beside a scan
+        self.scan_job: CancelToken | None = None  # the running scan's token; None when none runs
+        self._scans = 0  # scans started: only the newest one's progress and result are shown
+        self.personal_job: CancelToken | None = None
         self.proc: TrainingProcess | None = None
         self.run_dir: Path | None = None
         self.run_state = "idle"  # idle | running | pausing | stopping | paused | personalizing
@@ -268,27 +273,29 @@ class TrainingTab(QWidget):
         self.scan_label.setText("Scanning…")
         self.scan_bar.setRange(0, 0)
         self.scan_bar.show()
-        worker = ScanWorker(self.folder, self.scan_bars(), self.steps_per_bar, parent=self, meter=self.form.meter_value)
-        worker.progress.connect(self._scan_progress)
-        worker.finished_scan.connect(lambda ws, w=worker: self._scan_done(ws, w))
-        worker.failed.connect(lambda msg, w=worker: self._scan_failed(msg, w))
-        self.scan_worker = worker
-        worker.start()
+        if self.scan_job is not None:
+            self.scan_job.cancel()  # the older folder's scan stops at its next file
+        self._scans += 1
+        scan, folder, bars, meter = self._scans, self.folder, self.scan_bars(), self.form.meter_value
+        spb = self.steps_per_bar
+        report = self.jobs.reporter(lambda counts: self._scan_progress(scan, *counts))
+        self.scan_job = self.jobs.submit(lambda token: workers.scan(folder, bars, spb, meter, token, report),
+                                         lambda ws: self._scan_done(ws, scan), lambda msg: self._scan_failed(msg, scan))
         self._update_buttons()
 
-    def _scan_progress(self, done: int, total: int, refused: int) -> None:
-        if self.sender() is not self.scan_worker:
+    def _scan_progress(self, scan: int, done: int, total: int, refused: int) -> None:
+        if scan != self._scans:
             return
         self.scan_bar.setRange(0, max(1, total))
         self.scan_bar.setValue(done)
         self.scan_label.setText(f"{done} of {total} files read, {refused} not usable")
 
-    def _scan_done(self, ws, worker) -> None:
-        if worker is not self.scan_worker:
+    def _scan_done(self, ws, scan: int) -> None:
+        if scan != self._scans:
             return  # an older scan finishing after a newer folder was chosen
         from mguv_app.training.stats import dataset_stats
 
-        self.scan_worker = None
+        self.scan_job = None
         self.windowset = ws
         r = ws.report
         self.scan_bar.setRange(0, max(1, r.files))
@@ -342,10 +349,10 @@ class TrainingTab(QWidget):
                          f"{self.form.meter.currentText()}.")
         return True
 
-    def _scan_failed(self, msg: str, worker) -> None:
-        if worker is not self.scan_worker:
+    def _scan_failed(self, msg: str, scan: int) -> None:
+        if scan != self._scans:
             return
-        self.scan_worker = None
+        self.scan_job = None
         self.scan_bar.hide()
         self.scan_label.setText(msg)
         self._update_buttons()
@@ -420,8 +427,8 @@ class TrainingTab(QWidget):
             self._update_buttons()
 
     def stop(self) -> None:
-        if self.personal_worker is not None:
-            self.personal_worker.cancel.set()
+        if self.personal_job is not None:
+            self.personal_job.cancel()
             return
         if self.proc and self.run_state in ("running", "pausing"):
             self.run_state = "stopping"
@@ -461,16 +468,14 @@ class TrainingTab(QWidget):
                              "train one first or install the bundled model.", error=True)
             return False
         out = reg.models_dir() / reg.unique_name(name)
-        worker = PersonalizeWorker(base, self.folder, out, self.form.steps.value(), self.form.latent.value(), name,
-                                   parent=self)
-        worker.event.connect(self._personal_event)
-        worker.finished_ok.connect(self._personal_done)
-        worker.failed.connect(self._personal_failed)
-        self.personal_worker = worker
+        folder, steps, latent = self.folder, self.form.steps.value(), self.form.latent.value()
+        report = self.personal_jobs.reporter(self._personal_event)
         self.run_state = "personalizing"
         self.curves.clear_curves()
         self.set_message(f"Personalising {Path(base).name} on your melodies…")
-        worker.start()
+        self.personal_job = self.personal_jobs.submit(
+            lambda token: workers.personalize_model(base, folder, out, steps, latent, name, token, report),
+            self._personal_done, self._personal_failed, lambda: self._personal_failed("personalisation was cancelled"))
         self._update_buttons()
         return True
 
@@ -485,7 +490,7 @@ class TrainingTab(QWidget):
             self.step_label.setText(f"Encoding {e['windows']} windows…")
 
     def _personal_done(self, result) -> None:
-        self.personal_worker = None
+        self.personal_job = None
         self.run_state = "idle"
         self.models.refresh(select=result.folder.name)
         self.set_message(f"Personalised model “{result.folder.name}” is ready ({result.windows} windows, "
@@ -493,7 +498,7 @@ class TrainingTab(QWidget):
         self._update_buttons()
 
     def _personal_failed(self, msg: str) -> None:
-        self.personal_worker = None
+        self.personal_job = None
         self.run_state = "idle"
         self.set_message(msg, error=True)
         self._update_buttons()
@@ -585,7 +590,7 @@ class TrainingTab(QWidget):
     def _update_buttons(self) -> None:
         s = self.run_state
         busy = s in ("running", "pausing", "stopping", "personalizing")
-        self.start_button.setEnabled(s == "idle" and self.folder is not None and self.scan_worker is None)
+        self.start_button.setEnabled(s == "idle" and self.folder is not None and self.scan_job is None)
         self.pause_button.setEnabled(s == "running")
         self.stop_button.setEnabled(s in ("running", "pausing", "paused", "personalizing"))
         self.resume_button.setEnabled(s == "paused")
@@ -644,8 +649,5 @@ class TrainingTab(QWidget):
             if self.proc.wait(timeout) is None:
                 self.proc.kill()  # at most the last checkpoint interval is lost
             self.proc = None
-        for w in (self.scan_worker, self.personal_worker):
-            if w is not None:
-                if isinstance(w, PersonalizeWorker):
-                    w.cancel.set()
-                w.wait(10_000)
+        for runner in (self.jobs, self.personal_jobs):
+            runner.shutdown()  # cancels the scan at its next file, personalisation at its next step
