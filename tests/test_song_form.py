@@ -182,3 +182,10 @@ def test_generated_note_lengths_are_tidied_as_the_corpus_is(tiny_trained_model):
     for m in tm.sample(6, 8, temperature=1.2, seed=3):
         for a, b in zip(m.notes, m.notes[1:], strict=False):
             assert b.start - a.end != 120  # never a lone 16th of rest after a note
+
+
+def test_cli_lofi_refuses_a_bad_form(tmp_path, capsys):
+    from mguv_app.cli import main as mguv
+
+    assert mguv(["lofi", "--minutes", "1", "--form", "A?B", "--out", str(tmp_path / "l.mid")]) == 2
+    assert "--form: not a form" in capsys.readouterr().err and not (tmp_path / "l.mid").exists()

@@ -43,6 +43,8 @@ from .band import BandParts, BandStyle, arrange
 from .harmony import ChordSlot, Key, best_transposition, choose_chords, estimate_key
 
 MODES = ("walk", "continue")
+LOOP_FORMS = ("AABA", "ABAB", "AABB", "ABAC", "free")  # the Endless dock's and `mguv lofi --form`'s choices
+LOOP_FORM_LABELS = {"free": "Free (every phrase new)"}
 CONTINUE_BUDGET = 0.35  # a continuation may take this share of its phrase's playing time, else it gets cheaper
 LEAD_LOW, LEAD_HIGH = 62, 82  # the phrase's median pitch is kept in this range (by octaves)
 
