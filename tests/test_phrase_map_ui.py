@@ -57,3 +57,20 @@ def test_the_map_shows_phrases_and_a_drag_rewrites_one(qtbot, generation_window)
     assert w.melody.notes == before
     view.button.click()
     assert not view.active and view.widget.pin_a.isEnabled()
+
+
+def test_inspect_lists_the_phrases_as_the_map_shows_them(tmp_path, capsys):
+    import json
+
+    from mguv_app.cli import main as mguv
+    from mguv_app.music import write_midi
+
+    write_midi(_tune(), tmp_path / "t.mid")
+    assert mguv(["inspect", str(tmp_path / "t.mid"), "--phrases", "--json"]) == 0
+    phrases = json.loads(capsys.readouterr().out)["phrases"]
+    assert [p["label"] for p in phrases][4:] == ["phrase 5: bars 9–10", "phrase 6: bars 11–12"]
+    assert phrases[4]["repeats"] == 0 and phrases[5]["repeats"] == 1 and phrases[1]["repeats"] is None
+    assert (phrases[4]["x"], phrases[4]["y"]) == (phrases[0]["x"], phrases[0]["y"])
+    write_midi(Melody(_tune().notes, time_signature=(5, 4)), tmp_path / "five.mid")
+    assert mguv(["inspect", str(tmp_path / "five.mid"), "--phrases"]) == 0
+    assert "phrases: no phrase model for 5/4" in capsys.readouterr().out
