@@ -71,8 +71,12 @@ class PhraseView(QObject):
         for b in (w.pin_a, w.pin_b, w.snap, w.add_button):
             b.setEnabled(not on and self.session.model is not None)
         if on:
+            w.legend.setText("<span style='color:rgb(255,200,60)'>●</span> your melody's phrases, in order (one "
+                             "colour per phrase that comes back) &nbsp; <span style='color:rgb(150,150,160)'>·</span> "
+                             "real phrases")
             self.refresh()
         else:
+            w._update_legend()
             w.message.setText("Click a point to hear it, double-click to place it; drag the handle to explore")
             w.plot.enableAutoRange()
 
@@ -131,9 +135,12 @@ class PhraseView(QObject):
         color = {g: GROUP_COLORS[i % len(GROUP_COLORS)] for i, g in enumerate(groups)}
         self.scatter.setData(spots=[{"pos": (float(p.xy[0]), float(p.xy[1])), "data": (p.index, p.label),
                                      "brush": pg.mkBrush(*color[p.group])} for p in points])
+        spots: dict[tuple, list[int]] = {}  # phrases on one spot (exact repeats) share one label: "1 · 3 · 7"
         for p in points:
-            t = pg.TextItem(str(p.index + 1), color=(240, 240, 240), anchor=(0.5, 1.4))
-            t.setPos(float(p.xy[0]), float(p.xy[1]))
+            spots.setdefault((round(float(p.xy[0]), 4), round(float(p.xy[1]), 4)), []).append(p.index + 1)
+        for (x, y), numbers in spots.items():
+            t = pg.TextItem(" · ".join(map(str, numbers)), color=(240, 240, 240), anchor=(0.5, 1.4))
+            t.setPos(x, y)
             t.setVisible(self.active)
             self.widget.plot.addItem(t)
             self.numbers.append(t)
