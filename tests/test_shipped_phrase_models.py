@@ -10,8 +10,8 @@ from mguv_app.engine import TrainedModel, default_model_dir
 from mguv_app.models_registry import bundled_phrase_model_dir
 from mguv_app.music import melody_to_events, read_midi
 
-PHRASES = {"4/4": bundled_phrase_model_dir((4, 4)), "3/4": bundled_phrase_model_dir((3, 4))}
-NAMES = {"4/4": "phrase_2bar", "3/4": "phrase_2bar_3-4"}
+PHRASES = {m: bundled_phrase_model_dir(tuple(int(v) for v in m.split("/"))) for m in ("4/4", "3/4", "6/8")}
+NAMES = {"4/4": "phrase_2bar", "3/4": "phrase_2bar_3-4", "6/8": "phrase_2bar_6-8"}
 
 
 @pytest.mark.parametrize("meter", sorted(PHRASES))
@@ -25,7 +25,7 @@ def test_phrase_models_ship_with_their_cards_and_measurements(meter):
     config = json.loads((folder / "config.json").read_text())
     assert config["role"] == "phrase" and config["model"]["bars"] == 2 and config["model"]["decoder"] == "flat"
     assert config["time_signature"] == [int(v) for v in meter.split("/")]
-    assert config["model"]["steps_per_bar"] == {"4/4": 16, "3/4": 12}[meter]
+    assert config["model"]["steps_per_bar"] == {"4/4": 16, "3/4": 12, "6/8": 12}[meter]
     rec = json.loads((folder / "metrics.json").read_text())["reconstruction"]
     card = (folder / "MODEL_CARD.md").read_text()
     assert f"{100 * rec['sampled_note_accuracy']:.1f}%" in card and "hold steps only" in card
@@ -57,8 +57,8 @@ def test_the_bundled_melody_model_keeps_a_tune_through_its_phrases(tmp_path):
 
 
 @pytest.mark.parametrize("meter", ["3/4", "6/8"])
-def test_the_12_step_melody_models_get_a_12_step_phrase_model(meter):
+def test_the_12_step_melody_models_get_the_phrase_model_of_their_meter(meter):
     ts = tuple(int(v) for v in meter.split("/"))
     tm = TrainedModel(default_model_dir(ts), "cpu")
-    assert tm.phrases is not None and tm.phrases.steps_per_bar == 12  # 6/8 bars are as long as 3/4 ones
-    assert bundled_phrase_model_dir(ts).name.startswith("phrase_2bar_")
+    assert tm.phrases is not None and tm.phrases.steps_per_bar == 12 and tm.phrases.time_signature == ts
+    assert tm.phrases.model.folder.name == NAMES[meter]
