@@ -32,7 +32,7 @@ def test_phrase_models_ship_with_their_cards_and_measurements(meter):
     whole = json.loads((folder / "whole_tunes.json").read_text())
     for row in whole["sets"]:  # the bar for whole held-out tunes, and far above the melody model alone
         assert row["phrases"]["step_accuracy"] >= 0.9 and row["phrases"]["onset_accuracy"] >= 0.8
-        assert row["phrases"]["onset_accuracy"] > 2 * row["melody_model"]["onset_accuracy"]
+        assert row["phrases"]["onset_accuracy"] > row["melody_model"]["onset_accuracy"] + 0.3
         assert f"{100 * row['phrases']['onset_accuracy']:.1f}%" in card
 
 
