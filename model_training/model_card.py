@@ -86,23 +86,34 @@ def _whole_tunes(model: Path) -> list[str]:
     return lines + [""]
 
 
+FORM_SET_NAMES = {"test_split": "the test split's songs", "lead_sheets": "the lead sheets",
+                  "folder": "held-out folk tunes (miscFolk)", "generated_free": "generated, free (no form)",
+                  "generated_default": "generated in the default form (ABAC for 16 bars)"}
+
+
 def _form_figures(model: Path) -> list[str]:
     """The table of ``form_stats.json`` (``python -m model_training.form_stats --out``): how generated melodies
     repeat, vary and cadence against real ones."""
     path = model / "form_stats.json"
     if not path.exists():
         return []
-    sets = json.loads(path.read_text())["sets"]
+    data = json.loads(path.read_text())
     lines = ["Song form (`python -m model_training.form_stats`; the first 16 bars of each melody):", "",
              "| melodies | bars repeating an earlier bar | rhythm repeats | last note on the tonic | note lengths "
-             "like the test split's (overlap) | like the lead sheets' | worst card statistic vs the test split |",
+             "like the test split's (overlap) | like the lead sheets' | worst card statistic vs every test window |",
              "|---|---|---|---|---|---|---|"]
-    for name, row in sets.items():
+    for name, row in data["sets"].items():
         vs_t, vs_l = row.get("vs_test_split", {}), row.get("vs_lead_sheets", {})
-        lines.append(f"| {name.replace('_', ' ')} ({row['melodies']}) | {_pct(row['bar_repeat'])} | "
-                     f"{_pct(row['rhythm_repeat'])} | {_pct(row['cadence_rate'])} | "
-                     f"{vs_t.get('duration_overlap', '—')} | {vs_l.get('duration_overlap', '—')} | "
-                     f"{vs_t.get('card_min', '—')} |")
+        card = row.get("card_vs_test_windows", {})
+        worst = f"{card['min']:.3f} ({min((k for k in card if k not in ('min', 'windows')), key=card.get)})" \
+            if card else "—"
+        lines.append(f"| {FORM_SET_NAMES.get(name, name.replace('_', ' '))} ({row['melodies']}) | "
+                     f"{_pct(row['bar_repeat'])} | {_pct(row['rhythm_repeat'])} | {_pct(row['cadence_rate'])} | "
+                     f"{vs_t.get('duration_overlap', '—')} | {vs_l.get('duration_overlap', '—')} | {worst} |")
+    ends = data.get("song_ends") or {}
+    if ends:
+        lines += ["", "Whole songs end on the tonic less often than a composed tune: " + "; ".join(
+            f"{_pct(v['cadence_rate'])} of the {v['songs']} songs in `{Path(k).name}`" for k, v in ends.items()) + "."]
     return lines + [""]
 
 
