@@ -189,3 +189,23 @@ def test_cli_lofi_refuses_a_bad_form(tmp_path, capsys):
 
     assert mguv(["lofi", "--minutes", "1", "--form", "A?B", "--out", str(tmp_path / "l.mid")]) == 2
     assert "--form: not a form" in capsys.readouterr().err and not (tmp_path / "l.mid").exists()
+
+
+@pytest.mark.parametrize("answer", ["more", "answer"])
+def test_continue_starts_on_the_barline_after_a_melody_with_a_pickup(tiny_trained_model, tiny_phrase_model, answer):
+    from mguv_app.engine import TrainedModel
+    from mguv_app.generation.jobs import continue_melody
+    from mguv_app.music import Melody, Note
+
+    from .tiny_data import make_melody
+
+    tm = TrainedModel(tiny_trained_model, "cpu", phrases=tiny_phrase_model)
+    body = make_melody(np.random.default_rng(4), 4)
+    prompt = Melody([Note(0, 480, 67)] + [n.moved(dt=480) for n in body.notes], meters=((0, (1, 4)), (480, (4, 4))))
+    end = 480 + 4 * 1920
+    assert prompt.bars_end_tick == end
+    out = continue_melody(tm, prompt, bars=2, temperature=1.0, seed=3, answer=answer).melodies[0]
+    new = out.notes[len(prompt.notes):]
+    assert out.notes[: len(prompt.notes)] == prompt.notes and new
+    assert min(n.start for n in new) >= end and max(n.end for n in new) <= end + 2 * 1920
+    assert out.meters == prompt.meters  # the pickup and the bars stay as they were

@@ -402,8 +402,9 @@ class TrainedModel:
         if bars <= 0:
             return prompt.copy()
         spb, window = self.steps_per_bar, self.cfg.num_steps
-        bar_steps = -(-prompt.ticks_per_bar // TICKS_PER_STEP)  # the prompt's bar in 16ths: 16 in 4/4, 12 in 3/4
-        have = max(1, prompt.num_bars) * bar_steps
+        bar_steps = last_bar_steps(prompt)  # the prompt's last bar in 16ths: 16 in 4/4, 12 in 3/4
+        # the new bars start on the barline after the last note, along the meter map (a pickup, meter changes)
+        have = max(prompt.bars_end_tick // TICKS_PER_STEP, bar_steps)
         tokens = list(melody_to_events(prompt, have, 0))
         seed_base = seed if seed is not None else int(np.random.default_rng().integers(2**31))
         remaining, round_no = bars * bar_steps, 0
@@ -504,6 +505,15 @@ class TrainedModel:
         mu, _ = self.encode([melody])
         z = mu[0] + amount * self.attribute_vectors[attribute]
         return self.decode(z[None], 0.0, None, melody)[0]
+
+
+def last_bar_steps(melody: Melody) -> int:
+    """16th steps in the bar the melody's last note is in (its meter map's meter there; 16 in 4/4, 12 in 3/4):
+    the bars Continue adds are of that length."""
+    if not melody.meters or not melody.notes:
+        return -(-melody.ticks_per_bar // TICKS_PER_STEP)
+    num, den = melody.meter_map.meter_at(max(0, melody.end_tick - 1))
+    return max(1, (4 * 480 * num // den) // TICKS_PER_STEP)
 
 
 def _lead_in(tokens: np.ndarray, next_pitch: int | None) -> float:

@@ -195,7 +195,7 @@ def continue_melody(model, prompt: Melody, bars: int = 4, temperature: float = 1
     if answer not in ANSWERS:
         raise ValueError(f"Continue goes on with {', '.join(ANSWERS)}, not {answer!r}")
     token = _token(cancel)
-    new_from = prompt.num_bars * prompt.ticks_per_bar
+    new_from = prompt.bars_end_tick  # the barline after the last note, along the meter map
     ahead = {t: c for t, c in (chords or {}).items() if t >= new_from}
     if answer == MORE:
         def draw(s):

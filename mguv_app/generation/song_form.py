@@ -289,12 +289,15 @@ class FormComposer:
 
         if mode not in (REPEAT, ANSWER):
             raise ValueError(f"unknown answer {mode!r} (one of {REPEAT}, {ANSWER})")
+        from ..engine.trained_model import last_bar_steps
+
         self._use(prompt)
-        bar_steps = prompt.steps_per_bar
-        have = max(1, prompt.num_bars)
-        stream = melody_to_events(prompt, have * bar_steps)
-        take = min(bars, have)
-        phrase = stream[(have - take) * bar_steps:]
+        bar_steps = last_bar_steps(prompt)  # the prompt's last bar (the meter map's meter there)
+        end = max(prompt.bars_end_tick // TICKS_PER_STEP, bar_steps)  # the barline after its last note
+        have = end // bar_steps  # whole bars of that length before it (a pickup before them is not phrased)
+        stream = melody_to_events(prompt, end)
+        take = max(1, min(bars, have))
+        phrase = stream[end - take * bar_steps:]
         phrase = np.resize(phrase, bars * bar_steps) if take < bars else phrase.copy()  # a short prompt comes round
         if len(phrase) and phrase[0] == HOLD:  # a note held into the phrase from before it: its start is a rest
             phrase[0] = NOTE_OFF
@@ -305,7 +308,7 @@ class FormComposer:
             self._use(tail)
             phrase = self.vary(phrase, bar_steps, rng, tail, key=key)
         strong = strong_positions(bar_steps, is_compound(prompt.time_signature))
-        offset = have * bar_steps
+        offset = end
         chord_pcs = _chord_tones_at(chords, prompt, offset + len(phrase) - bar_steps, len(phrase), bar_steps) \
             if chords else None
         phrase, landed = self.cadence(phrase, bar_steps, cadence_targets(FULL, key, chord_pcs), strong, key, rng, tail)
