@@ -11,7 +11,8 @@ Each melody is read as its first 16 bars of tokens (one per 16th). Per set of me
   (in 16ths, 1..16 and longer) and of onset positions in the bar, against a reference set;
 * ``cadence_rate``: melodies whose last note is the tonic of their key (``guess_key``);
 * the six model-card statistics (``sample_stats.compare``: pitch-class entropy, scale consistency, note
-  density, empty beats, pitch range, interval histogram) against the reference set.
+  density, empty beats, pitch range, interval histogram) against the reference set, and for generated sets
+  against every 16-bar test window too (``card_vs_test_windows``, as the model card measures them).
 
 Reference sets: the corpus test split's songs (their first 16 bars), the lead sheets (chord_melody_dataset
 and OpenEWLD songs of every split, their first 16 bars), and a folder of MIDI files (``--folder``, e.g.
@@ -203,11 +204,19 @@ def main(argv=None) -> int:
     measured = {name: structure(toks, spb) for name, toks in sets.items()}
     report = {"bars": BARS, "model": model.name, "phrase_model": model.phrases.model.name if model.phrases else None,
               "seconds_per_melody": {k: round(v, 3) for k, v in seconds.items()}, "sets": {}}
+    from .sample_stats import compare
+
+    every_window = [np.asarray(w, np.int64) for w in corpus[f"test_{BARS}"]]  # the model card's reference
     for name, m in measured.items():
         row = {k: v for k, v in m.items() if not k.startswith("_")}
         for ref in ("test_split", "lead_sheets"):
             if name != ref:
                 row[f"vs_{ref}"] = compared(m, measured[ref], sets[name], sets[ref], spb)
+        if name.startswith("generated"):  # the six statistics against every test window, as the card measures
+            stats = compare(every_window, [bars_of(t, spb).reshape(-1) for t in sets[name]])
+            row["card_vs_test_windows"] = {**{f: v["oa"] for f, v in stats["features"].items()},
+                                           "interval_histogram": stats["interval_histogram"]["oa"],
+                                           "min": stats["min_oa"], "windows": len(every_window)}
         report["sets"][name] = row
     report["song_ends"] = {str(f): song_end_cadences(f) for f in args.song_ends}
     text = json.dumps(report, indent=1)

@@ -29,6 +29,7 @@ MUSICVAE_TABLE1 = {  # Roberts et al. 2018, Table 1, 16-bar melody, on Lakh MIDI
     "flat": {"teacher_forced": 0.906, "sampled": 0.491},
     "hierarchical": {"teacher_forced": 0.959, "sampled": 0.896},
 }
+MUSICVAE_2BAR = {"teacher_forced": 0.986, "sampled": 0.951}  # the same table's 2-bar melody model (flat)
 
 
 def _pct(x) -> str:
@@ -85,23 +86,34 @@ def _whole_tunes(model: Path) -> list[str]:
     return lines + [""]
 
 
+FORM_SET_NAMES = {"test_split": "the test split's songs", "lead_sheets": "the lead sheets",
+                  "folder": "held-out folk tunes (miscFolk)", "generated_free": "generated, free (no form)",
+                  "generated_default": "generated in the default form (ABAC for 16 bars)"}
+
+
 def _form_figures(model: Path) -> list[str]:
     """The table of ``form_stats.json`` (``python -m model_training.form_stats --out``): how generated melodies
     repeat, vary and cadence against real ones."""
     path = model / "form_stats.json"
     if not path.exists():
         return []
-    sets = json.loads(path.read_text())["sets"]
+    data = json.loads(path.read_text())
     lines = ["Song form (`python -m model_training.form_stats`; the first 16 bars of each melody):", "",
              "| melodies | bars repeating an earlier bar | rhythm repeats | last note on the tonic | note lengths "
-             "like the test split's (overlap) | like the lead sheets' | worst card statistic vs the test split |",
+             "like the test split's (overlap) | like the lead sheets' | worst card statistic vs every test window |",
              "|---|---|---|---|---|---|---|"]
-    for name, row in sets.items():
+    for name, row in data["sets"].items():
         vs_t, vs_l = row.get("vs_test_split", {}), row.get("vs_lead_sheets", {})
-        lines.append(f"| {name.replace('_', ' ')} ({row['melodies']}) | {_pct(row['bar_repeat'])} | "
-                     f"{_pct(row['rhythm_repeat'])} | {_pct(row['cadence_rate'])} | "
-                     f"{vs_t.get('duration_overlap', '—')} | {vs_l.get('duration_overlap', '—')} | "
-                     f"{vs_t.get('card_min', '—')} |")
+        card = row.get("card_vs_test_windows", {})
+        worst = f"{card['min']:.3f} ({min((k for k in card if k not in ('min', 'windows')), key=card.get)})" \
+            if card else "—"
+        lines.append(f"| {FORM_SET_NAMES.get(name, name.replace('_', ' '))} ({row['melodies']}) | "
+                     f"{_pct(row['bar_repeat'])} | {_pct(row['rhythm_repeat'])} | {_pct(row['cadence_rate'])} | "
+                     f"{vs_t.get('duration_overlap', '—')} | {vs_l.get('duration_overlap', '—')} | {worst} |")
+    ends = data.get("song_ends") or {}
+    if ends:
+        lines += ["", "Whole songs end on the tonic less often than a composed tune: " + "; ".join(
+            f"{_pct(v['cadence_rate'])} of the {v['songs']} songs in `{Path(k).name}`" for k, v in ends.items()) + "."]
     return lines + [""]
 
 
@@ -164,12 +176,17 @@ def render(model: Path, corpus: dict, run: Path | None) -> str:
     lines += ["", "## Held-out test figures (`python -m model_training.evaluate_model`)", "",
               f"Reconstruction on {rec['windows']} test windows (per 16th step; MusicVAE's Table 1 numbers are on "
               "Lakh MIDI, a different and larger corpus, so compare with care):", "",
-              "| measure | this model | target | MusicVAE hierarchical | MusicVAE flat |", "|---|---|---|---|---|",
-              f"| teacher-forced accuracy | {_pct(rec['tf_accuracy'])} | {targets[0]} | "
-              f"{_pct(MUSICVAE_TABLE1['hierarchical']['teacher_forced'])} | "
-              f"{_pct(MUSICVAE_TABLE1['flat']['teacher_forced'])} |",
-              f"| free-running (argmax) accuracy | {_pct(rec['sampled_accuracy'])} | {targets[1]} | "
-              f"{_pct(MUSICVAE_TABLE1['hierarchical']['sampled'])} | {_pct(MUSICVAE_TABLE1['flat']['sampled'])} |",
+              *(["| measure | this model | target | MusicVAE 2-bar | |", "|---|---|---|---|---|",
+                 f"| teacher-forced accuracy | {_pct(rec['tf_accuracy'])} | {targets[0]} | "
+                 f"{_pct(MUSICVAE_2BAR['teacher_forced'])} | |",
+                 f"| free-running (argmax) accuracy | {_pct(rec['sampled_accuracy'])} | {targets[1]} | "
+                 f"{_pct(MUSICVAE_2BAR['sampled'])} | |"] if phrase else [
+                 "| measure | this model | target | MusicVAE hierarchical | MusicVAE flat |", "|---|---|---|---|---|",
+                 f"| teacher-forced accuracy | {_pct(rec['tf_accuracy'])} | {targets[0]} | "
+                 f"{_pct(MUSICVAE_TABLE1['hierarchical']['teacher_forced'])} | "
+                 f"{_pct(MUSICVAE_TABLE1['flat']['teacher_forced'])} |",
+                 f"| free-running (argmax) accuracy | {_pct(rec['sampled_accuracy'])} | {targets[1]} | "
+                 f"{_pct(MUSICVAE_TABLE1['hierarchical']['sampled'])} | {_pct(MUSICVAE_TABLE1['flat']['sampled'])} |"]),
               f"| teacher-forced, note-on steps only | {_pct(rec['tf_note_accuracy'])} | | | |",
               f"| free-running, note-on steps only | {_pct(rec['sampled_note_accuracy'])} | {targets[2]} | | |",
               *([f"| free-running, hold steps only | {_pct(rec['sampled_hold_accuracy'])} | | | |",
@@ -184,8 +201,8 @@ def render(model: Path, corpus: dict, run: Path | None) -> str:
         names = [k for k in next(iter(sweep.values())) if k not in ("min_oa", "worst_draw_min_oa", "interval_oa")]
         lines += ["", "The same latents decoded at each temperature (mean OA over the draws; the best worst-case "
                   f"overlap, "
-                  f"{prior['temperature']}, is the model's `sample_temperature`: Generate and Continue start "
-                  "there):", "",
+                  f"{prior['temperature']}, is the model's `sample_temperature`"
+                  + ("" if phrase else ": Generate and Continue start there") + "):", "",
                   "| temperature | " + " | ".join(n.replace("_", " ") for n in names) + " | intervals | worst |",
                   "|---" * (len(names) + 3) + "|"]
         for t, row in sweep.items():
@@ -217,6 +234,10 @@ def render(model: Path, corpus: dict, run: Path | None) -> str:
                          f"{_pct(m['downbeat_rate'])} |" + (f" {_pct(m['beat_rates'][1])} |" if second else "") +
                          f" {m['positions_tv_to_test']:.3f} |")
         lines.append("")
+    if phrase:
+        lines += ["The app never samples a phrase model's prior (its latent carries a phrase nearly note for note, "
+                  "about 89 nats of KL, so its prior samples are not melodies to offer: the overlaps above show "
+                  "it); Generate samples the melody model and writes its phrases through this one.", ""]
     lines += ["## Limits", "",
               "- Trained on a 2-core CPU (no GPU was lent to the sessions that trained it), so orders of magnitude "
               "fewer windows than MusicVAE saw; the figures above are what that buys. A session with a GPU runs "

@@ -18,7 +18,7 @@ def test_the_form_row_previews_and_generate_writes_in_the_form(qtbot, generation
     box = panel.form_box
     panel.bars.setValue(16)
     box.set_text("auto")
-    assert box.preview.text() == "A A B A · 4-bar phrases"
+    assert box.preview.text() == "A B A C · 4-bar phrases"
     panel.bars.setValue(8)
     assert box.preview.text().startswith("A A'")  # a period for 8 bars
     box.set_text("AABA")  # typed: its phrases share the 8 bars

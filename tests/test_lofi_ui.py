@@ -94,3 +94,23 @@ def test_without_a_model_start_explains_and_stays_off(window, qtbot):
     assert panel.freeze() is None and not panel.save_session("/nonexistent/x.mid")
     assert not panel.freeze_button.isEnabled()
     panel.shutdown()
+
+
+def test_endless_plays_the_form_chosen_in_the_dock(window, qtbot, tiny_engine):
+    from ui.lofi_link import attach_lofi
+
+    panel = attach_lofi(window, model_loader=lambda: tiny_engine, player_factory=pumped)
+    assert [panel.form_box.itemData(i) for i in range(panel.form_box.count())][:2] == ["AABA", "ABAB"]
+    panel.form_box.setCurrentIndex(panel.form_box.findData("ABAB"))
+    try:
+        panel.start_button.click()
+        qtbot.waitUntil(lambda: panel.session.started, timeout=30000)
+        stream = panel.session.stream
+        assert stream.form.text == "ABAB" and stream.taken[0].form_label == "A"
+        panel.stop()
+        panel.form_box.setCurrentIndex(panel.form_box.findData("free"))
+        panel.start_button.click()
+        qtbot.waitUntil(lambda: panel.session.started, timeout=30000)
+        assert panel.session.stream.form is None and panel.session.stream.taken[0].form_label == ""
+    finally:
+        panel.shutdown()

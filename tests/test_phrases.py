@@ -164,12 +164,13 @@ def test_rewrite_through_phrases_keeps_every_note_outside_the_span(engines):
     song = _song(8, 5)
     for start_bar, end_bar in ((2, 3), (3, 6), (7, 8)):
         start, end = start_bar * 1920, end_bar * 1920
-        versions = melody_model.rewrite(song, start, end, temperature=1.0, seed=2, samples=2)
+        versions = melody_model.rewrite(song, start, end, temperature=1.0, seed=2, samples=2, by_phrase=True)
         assert len(versions) == 2 and versions[0].notes != versions[1].notes
         for v in versions:
             assert [n for n in v.notes if n.start < start and n.end <= start] == \
                 [n for n in song.notes if n.start < start and n.end <= start]
             assert [n for n in v.notes if n.start >= end] == [n for n in song.notes if n.start >= end]
             assert [n for n in v.notes if start <= n.start < end]  # the span got notes
-    again = melody_model.rewrite(song, 2 * 1920, 3 * 1920, temperature=1.0, seed=2, samples=2)
-    assert [v.notes for v in again] == [v.notes for v in melody_model.rewrite(song, 2 * 1920, 3 * 1920, 1.0, 2, 2)]
+    again = melody_model.rewrite(song, 2 * 1920, 3 * 1920, temperature=1.0, seed=2, samples=2, by_phrase=True)
+    assert [v.notes for v in again] == [v.notes for v in melody_model.rewrite(song, 2 * 1920, 3 * 1920, 1.0, 2, 2,
+                                                                               by_phrase=True)]

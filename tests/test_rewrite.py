@@ -32,7 +32,7 @@ def test_only_the_span_changes_and_each_seed_writes_its_own(tiny_engine):
     assert [o.notes for o in again] == [o.notes for o in outs[:2]]
     with pytest.raises(ValueError, match="at most 3 bars"):  # one window of the melody model holds the span
         tiny_engine.rewrite(song, 0, 4 * BAR, by_phrase=False)
-    whole = tiny_engine.rewrite(song, 0, 4 * BAR, temperature=1.0, seed=5)[0]  # phrase by phrase: any span
+    whole = tiny_engine.rewrite(song, 0, 4 * BAR, temperature=1.0, seed=5)[0]  # longer: phrase by phrase
     assert whole.notes and all(n.end <= 4 * BAR for n in whole.notes)
     with pytest.raises(ValueError, match="at least one step"):
         tiny_engine.rewrite(song, BAR, BAR)
@@ -91,7 +91,7 @@ def test_cli_rewrite(tiny_trained_model, tmp_path, capsys):
         assert outside(out, BAR, 3 * BAR) == outside(read_midi(tmp_path / "in.mid").melody, BAR, 3 * BAR)
     assert main([*args, "--bars", "3-2", "--out", str(tmp_path / "x.mid")]) == 2
     assert "bars count from 1" in capsys.readouterr().err and not (tmp_path / "x.mid").exists()
-    # through the phrase model any span can be rewritten, the whole melody too
+    # a span longer than the model's window goes through the phrase model: the whole melody too
     assert main([*args, "--bars", "1-4", "--out", str(tmp_path / "all.mid")]) == 0
 
 

@@ -32,7 +32,7 @@ def test_a_bad_form_string_says_what_is_wrong(text, words):
 
 
 def test_default_forms_by_length_and_a_form_longer_than_the_melody():
-    assert default_form(8).preview == "A A'" and default_form(16).preview == "A A B A"
+    assert default_form(8).preview == "A A'" and default_form(16).preview == "A B A C"
     assert default_form(32).phrase_bars == 8 and default_form(4) is None and default_form(10) is None
     with pytest.raises(FormError, match="16 bars long, the melody 8"):
         fitted(parse_form("AABA"), 8)
@@ -187,3 +187,30 @@ def test_generated_note_lengths_are_tidied_as_the_corpus_is(tiny_trained_model):
     for m in tm.sample(6, 8, temperature=1.2, seed=3):
         for a, b in zip(m.notes, m.notes[1:], strict=False):
             assert b.start - a.end != 120  # never a lone 16th of rest after a note
+
+
+def test_cli_lofi_refuses_a_bad_form(tmp_path, capsys):
+    from mguv_app.cli import main as mguv
+
+    assert mguv(["lofi", "--minutes", "1", "--form", "A?B", "--out", str(tmp_path / "l.mid")]) == 2
+    assert "--form: not a form" in capsys.readouterr().err and not (tmp_path / "l.mid").exists()
+
+
+@pytest.mark.parametrize("answer", ["more", "answer"])
+def test_continue_starts_on_the_barline_after_a_melody_with_a_pickup(tiny_trained_model, tiny_phrase_model, answer):
+    from mguv_app.engine import TrainedModel
+    from mguv_app.generation.jobs import continue_melody
+    from mguv_app.music import Melody, Note
+
+    from .tiny_data import make_melody
+
+    tm = TrainedModel(tiny_trained_model, "cpu", phrases=tiny_phrase_model)
+    body = make_melody(np.random.default_rng(4), 4)
+    prompt = Melody([Note(0, 480, 67)] + [n.moved(dt=480) for n in body.notes], meters=((0, (1, 4)), (480, (4, 4))))
+    end = 480 + 4 * 1920
+    assert prompt.bars_end_tick == end
+    out = continue_melody(tm, prompt, bars=2, temperature=1.0, seed=3, answer=answer).melodies[0]
+    new = out.notes[len(prompt.notes):]
+    assert out.notes[: len(prompt.notes)] == prompt.notes and new
+    assert min(n.start for n in new) >= end and max(n.end for n in new) <= end + 2 * 1920
+    assert out.meters == prompt.meters  # the pickup and the bars stay as they were

@@ -28,6 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mguv_app.lofi.stream import LOOP_FORM_LABELS, LOOP_FORMS
+
 from .lofi_now_playing import NowPlaying
 from .widgets import WrapLabel
 
@@ -85,6 +87,12 @@ class LofiPanel(QWidget):
         self.mode_box.setToolTip("Latent walk: drift slowly through the model's space. Continue: each phrase "
                                  "carries on from the last one.")
         self.mode_box.currentIndexChanged.connect(self._apply_knobs)
+        self.form_box = QComboBox()
+        for form in LOOP_FORMS:
+            self.form_box.addItem(LOOP_FORM_LABELS.get(form, form), form)
+        self.form_box.setToolTip("The tune's form: its phrases come back varied in this order (A A B A: a phrase, "
+                                 "again, a contrast, the first again closing on the tonic), round and round; Free: "
+                                 "every phrase new. Read when you press Start.")
         self.speed = _slider(0, 100, 35, "How far the latent walk moves per phrase")
         self.anchor = _slider(0, 100, 0, "How strongly phrases are pulled toward your melody")
         self.anchor_check = QCheckBox("Stay near my melody")
@@ -110,6 +118,7 @@ class LofiPanel(QWidget):
 
         form = QFormLayout()
         form.addRow("Mode", self.mode_box)
+        form.addRow("Form", self.form_box)
         form.addRow("Walk speed", self.speed)
         form.addRow(self.anchor_check)
         form.addRow("Anchor strength", self.anchor)
@@ -193,7 +202,7 @@ class LofiPanel(QWidget):
         stream = LofiStream(self.model, seed=self._seed, mode=self.mode_box.currentData(),
                             speed=self.speed.value() / 100, anchor_melody=anchor,
                             anchor_strength=self.anchor.value() / 100 if anchor is not None else 0.0,
-                            style=style)
+                            style=style, form=self.form_box.currentData())
         self.session = EndlessSession(stream, self.player)
         stream.start()
         self.timer.start()

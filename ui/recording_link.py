@@ -461,9 +461,10 @@ class Recorder(QObject):
         return len(add)
 
     def answer(self, take: list[Note]) -> bool:
-        """The model answers a take: it continues the take's bars by as many bars (``continue_melody`` on the
-        generation worker), and the answer goes after the take, one undo step, and plays. False without a
-        model (or while it is busy)."""
+        """The model answers a take: as many bars as the take's, a consequent phrase that begins as the take began
+        and closes on the key's tonic (``continue_melody(answer="answer")`` on the generation worker, phrase by
+        phrase through the phrase model), and the answer goes after the take, one undo step, and plays. False
+        without a model (or while it is busy)."""
         session = getattr(self.window, "generation", None)
         if session is None or session.model is None or session.busy:
             self._say("Answer: the model is not ready" + (" (it is busy)" if session is not None and session.busy
@@ -501,7 +502,8 @@ class Recorder(QObject):
             self.answered.emit(len(notes))
 
         return session.run(f"Answering the take ({bars} bar{'s' * (bars != 1)})",
-                           lambda model, tok: continue_melody(model, prompt, bars, temperature, seed, tok), done)
+                           lambda model, tok: continue_melody(model, prompt, bars, temperature, seed, tok,
+                                                              answer="answer"), done)
 
     def _say(self, message: str) -> None:
         self.window.statusBar().showMessage(message, 6000)

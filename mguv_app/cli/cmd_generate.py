@@ -52,7 +52,7 @@ def add_arguments(p) -> None:
                    help="the song form each melody is written in: phrase labels such as AABA, ABAB, AABB, ABAC, "
                         "\"AA'BA\" (a letter per phrase: a later plain letter repeats its phrase, A' varies it), a "
                         "preset (verse-chorus = ABABCB), 'free' (the model's melody as it comes) or 'default' "
-                        "(the default: a period A A' for 8 bars, AABA for 16 and 32, free when no form fits)")
+                        "(the default: a period A A' for 8 bars, ABAC for 16 and 32, free when no form fits)")
     p.add_argument("--phrase-bars", type=int, default=None, choices=PHRASE_BARS, metavar="N",
                    help="bars per phrase of --form: 1, 2, 4, 8 or 16 (default: --bars divided by the form's phrases)")
     p.add_argument("--out", required=True, metavar="DIR", help="output folder")

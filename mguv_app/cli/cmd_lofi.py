@@ -23,6 +23,10 @@ def add_arguments(p) -> None:
     p.add_argument("--swing", type=float, default=0.6, help="0.5 straight .. 0.75 hard swing (default 0.6)")
     p.add_argument("--mode", choices=("walk", "continue"), default="walk",
                    help="how phrases connect: latent random walk (default) or continuation")
+    p.add_argument("--form", default="AABA", metavar="FORM",
+                   help="the tune's form, round and round: its phrases come back varied in this order, the last "
+                        "closing on the tonic (AABA, ABAB, AABB, ABAC or any such string; 'free': every phrase new; "
+                        "default AABA)")
     p.add_argument("--speed", type=float, default=0.35, help="latent walk step size (default 0.35)")
     p.add_argument("--anchor", metavar="MELODY.mid", help="stay near this melody (its key and latent)")
     p.add_argument("--anchor-strength", type=float, default=0.3, help="0..1 pull toward --anchor (default 0.3)")
@@ -68,6 +72,12 @@ def _run(args) -> int:
         raise CliError(str(exc)) from None
     if args.threads < 1:
         raise CliError(f"--threads must be at least 1, got {args.threads}")
+    from ..generation.form import FormError, parse_form
+
+    try:
+        parse_form(args.form)
+    except FormError as err:
+        raise CliError(f"--form: {err}") from None
     anchor = read_melody(args.anchor) if args.anchor else None
     model = _load_model(args)
     import torch
@@ -75,7 +85,7 @@ def _run(args) -> int:
     torch.set_num_threads(args.threads)
     stream = LofiStream(model, seed=args.seed, mode=args.mode, speed=args.speed, anchor_melody=anchor,
                         anchor_strength=args.anchor_strength if anchor else 0.0, style=style,
-                        temperature=args.temperature)
+                        temperature=args.temperature, form=args.form)
 
     def progress(done, total):
         if not args.json:

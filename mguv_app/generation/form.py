@@ -127,15 +127,18 @@ def parse_form(text: str, phrase_bars: int = 4) -> Form | None:
 
 
 def default_form(bars: int) -> Form | None:
-    """The form Generate writes by default for ``bars`` bars: 8 bars a period (A A', 4-bar phrases), 16 bars
-    AABA in 4-bar phrases, 32 AABA in 8-bar phrases; other lengths of at least 8 bars AABA-like in
-    4-bar phrases when they divide by 4; shorter or odd lengths stay free."""
+    """The form Generate writes by default for ``bars`` bars, chosen by measurement (``model_training.form_stats``,
+    200 melodies of 16 bars in each form against every test window): ABAC in 4-bar phrases for 16 bars (26% of
+    its bars repeat an earlier one, inside the real range, with every card statistic at 0.80 or within 0.01 of
+    it; AABA repeats 46% but narrows the pitch range to 0.75), ABAC in 8-bar phrases for 32, a period (A A')
+    for 8; other lengths of at least 8 bars that divide by 4 take ABAC's labels in 4-bar phrases; shorter or
+    odd lengths stay free."""
     if bars == 8:
         return parse_form("AA'", 4)
     if bars == 32:
-        return parse_form("AABA", 8)
+        return parse_form("ABAC", 8)
     if bars >= 8 and bars % 4 == 0:
-        cycle = "AABA"
+        cycle = "ABAC"
         n = bars // 4
         return parse_form((cycle * (n // 4 + 1))[:n], 4)
     return None

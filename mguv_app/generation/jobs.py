@@ -99,7 +99,7 @@ def generate_variations(model, count: int = 4, bars: int | None = None, temperat
                         form: str | Form | None = FREE, phrase_bars: int = 4) -> JobResult:
     """``count`` prior samples of ``bars`` bars; variation i uses seed ``seed + i`` (reproducible one by one).
 
-    ``form``: "free" (the model's melody as it comes), "default" (``form.default_form``: AABA for 16 bars, a
+    ``form``: "free" (the model's melody as it comes), "default" (``form.default_form``: ABAC for 16 bars, a
     period for 8, free when nothing fits), a form string (``AABA``, ``AA'BA``, a preset name; phrases of
     ``phrase_bars`` bars; it must fill ``bars``, else ``FormError``) or a :class:`Form`: each sample is then
     written into it (``song_form.FormComposer``: repeats, varied repeats, cadences).
@@ -195,7 +195,7 @@ def continue_melody(model, prompt: Melody, bars: int = 4, temperature: float = 1
     if answer not in ANSWERS:
         raise ValueError(f"Continue goes on with {', '.join(ANSWERS)}, not {answer!r}")
     token = _token(cancel)
-    new_from = prompt.num_bars * prompt.ticks_per_bar
+    new_from = prompt.bars_end_tick  # the barline after the last note, along the meter map
     ahead = {t: c for t, c in (chords or {}).items() if t >= new_from}
     if answer == MORE:
         def draw(s):

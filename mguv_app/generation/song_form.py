@@ -30,7 +30,8 @@ from ..music.melody import TICKS_PER_STEP, Melody
 from ..music.meter import is_compound
 from .form import FULL, HALF, Form
 
-VARY_AMOUNT = 0.45  # how far a varied repeat's second half moves towards a random latent (0: none, 1: all)
+VARY_AMOUNT = 0.4  # how far a varied repeat's second half moves towards a random latent (0: none, 1: all)
+VARY_CANDIDATES = 4  # versions of a varied half drawn; the most in-key one that changed something is kept
 CADENCE_CANDIDATES = 12  # versions of a phrase's last bar tried for its cadence
 _CADENCE_AMOUNTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
 
@@ -85,12 +86,20 @@ def lands(tokens: np.ndarray, targets: set[int], strong: set[int], bar_steps: in
     return at is not None and (int(tokens[at]) - PITCH_OFFSET) % 12 in targets and at % bar_steps in strong
 
 
+def in_key_share(tokens: np.ndarray, key: tuple[int, str] | None) -> float:
+    """The share of the note onsets in ``tokens`` whose pitch is in ``key`` (1 with no notes or no key)."""
+    pitches = np.asarray(tokens)[np.asarray(tokens) >= PITCH_OFFSET] - PITCH_OFFSET
+    if key is None or not len(pitches) or key[1] not in SCALES:
+        return 1.0
+    return float(np.mean([(int(p) - key[0]) % 12 in SCALES[key[1]] for p in pitches]))
+
+
 def cadence_score(tokens: np.ndarray, original: np.ndarray, targets: set[int], strong: set[int],
-                  bar_steps: int) -> float:
+                  bar_steps: int, key: tuple[int, str] | None = None) -> float:
     at = last_onset(tokens)
     if at is None:
         return -1e9
-    score = 0.0
+    score = 4.0 * in_key_share(tokens[-bar_steps:], key)  # the closing bar stays in the key
     if (int(tokens[at]) - PITCH_OFFSET) % 12 in targets:
         score += 10
     if at % bar_steps in strong:
@@ -176,9 +185,11 @@ class FormComposer:
 
     # ------------------------------------------------------------------ the three moves
     def vary(self, phrase: np.ndarray, bar_steps: int, rng: np.random.Generator, like: Melody,
-             amount: float = VARY_AMOUNT) -> np.ndarray:
+             amount: float = VARY_AMOUNT, key: tuple[int, str] | None = None) -> np.ndarray:
         """A varied repeat: the second half of the phrase (whole bars where it has two or more) anew, its latent
-        moved ``amount`` of the way towards a random point."""
+        moved about ``amount`` of the way towards a random point. With ``key``, the most in-key of
+        ``VARY_CANDIDATES`` versions that changed something (a phrase latent moved towards the prior can leave
+        the key: the phrase model's prior is not tonal)."""
         n = len(phrase)
         half = (n // bar_steps // 2) * bar_steps if n >= 2 * bar_steps else n // 2
         span = (half, n)
@@ -186,7 +197,11 @@ class FormComposer:
             return phrase
         if self.codec is None:
             return self._rewrite_versions(phrase, span, like, 1, int(rng.integers(2**31)), 0.8)[0]
-        return self._windowed(phrase, span, lambda w, k: self._variants(w, k, [amount], rng))[0]
+        tries = VARY_CANDIDATES if key is not None else 1
+        versions = [self._windowed(phrase, span, lambda w, k, a=amount * f: self._variants(w, k, [a], rng))[0]
+                    for f in (1.0, 0.8, 1.2, 0.9)[:tries]]
+        return max(versions, key=lambda v: (not np.array_equal(v[half:], phrase[half:]),
+                                            in_key_share(v[half:], key) if key else 0.0))
 
     def cadence(self, phrase: np.ndarray, bar_steps: int, targets: set[int], strong: set[int],
                 key: tuple[int, str], rng: np.random.Generator, like: Melody) -> tuple[np.ndarray, str]:
@@ -207,8 +222,8 @@ class FormComposer:
             cands = greedy + sampled
         landed = [c for c in cands if lands(c, targets, strong, bar_steps)]
         if landed:
-            return max(landed, key=lambda c: cadence_score(c, phrase, targets, strong, bar_steps)), "landed"
-        best = max(cands + [phrase], key=lambda c: cadence_score(c, phrase, targets, strong, bar_steps))
+            return max(landed, key=lambda c: cadence_score(c, phrase, targets, strong, bar_steps, key)), "landed"
+        best = max(cands + [phrase], key=lambda c: cadence_score(c, phrase, targets, strong, bar_steps, key))
         return move_last_note(best, targets, key), "moved"
 
     # ------------------------------------------------------------------ the whole melody
@@ -247,7 +262,7 @@ class FormComposer:
             else:
                 tok = done[form.source_of(i)].copy()
                 if ph.primes:
-                    tok = self.vary(tok, bar_steps, rng, raw)
+                    tok = self.vary(tok, bar_steps, rng, raw, key=key)
             if ph.cadence in (FULL, HALF):
                 chord_pcs = _chord_tones_at(chords, raw, (i + 1) * ps - bar_steps, ps, bar_steps) if chords else None
                 targets = cadence_targets(ph.cadence, key, chord_pcs)
@@ -271,12 +286,15 @@ class FormComposer:
         second half and closes on the tonic (a musical period). Chords chosen over the new bars set the close."""
         if mode not in (REPEAT, ANSWER):
             raise ValueError(f"unknown answer {mode!r} (one of {REPEAT}, {ANSWER})")
+        from ..engine.trained_model import last_bar_steps
+
         self._use(prompt)
-        bar_steps = prompt.steps_per_bar
-        have = max(1, prompt.num_bars)
-        stream = melody_to_events(prompt, have * bar_steps)
-        take = min(bars, have)
-        phrase = stream[(have - take) * bar_steps:]
+        bar_steps = last_bar_steps(prompt)  # the prompt's last bar (the meter map's meter there)
+        end = max(prompt.bars_end_tick // TICKS_PER_STEP, bar_steps)  # the barline after its last note
+        have = end // bar_steps  # whole bars of that length before it (a pickup before them is not phrased)
+        stream = melody_to_events(prompt, end)
+        take = max(1, min(bars, have))
+        phrase = stream[end - take * bar_steps:]
         phrase = np.resize(phrase, bars * bar_steps) if take < bars else phrase.copy()  # a short prompt comes round
         if len(phrase) and phrase[0] == HOLD:  # a note held into the phrase from before it: its start is a rest
             phrase[0] = NOTE_OFF
@@ -285,9 +303,9 @@ class FormComposer:
         tail = prompt.copy(events_to_notes(phrase))
         if mode == ANSWER:
             self._use(tail)
-            phrase = self.vary(phrase, bar_steps, rng, tail)
+            phrase = self.vary(phrase, bar_steps, rng, tail, key=key)
         strong = strong_positions(bar_steps, is_compound(prompt.time_signature))
-        offset = have * bar_steps
+        offset = end
         chord_pcs = _chord_tones_at(chords, prompt, offset + len(phrase) - bar_steps, len(phrase), bar_steps) \
             if chords else None
         phrase, landed = self.cadence(phrase, bar_steps, cadence_targets(FULL, key, chord_pcs), strong, key, rng, tail)

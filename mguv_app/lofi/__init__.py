@@ -10,7 +10,7 @@
 
 from .band import BandParts, BandStyle
 from .harmony import Chord, ChordSlot, Key, choose_chords, estimate_key
-from .stream import MODES, LofiStream, Phrase
+from .stream import LOOP_FORM_LABELS, LOOP_FORMS, MODES, LofiStream, Phrase
 
-__all__ = ["MODES", "BandParts", "BandStyle", "Chord", "ChordSlot", "Key", "LofiStream", "Phrase",
-           "choose_chords", "estimate_key"]
+__all__ = ["LOOP_FORMS", "LOOP_FORM_LABELS", "MODES", "BandParts", "BandStyle", "Chord", "ChordSlot", "Key",
+           "LofiStream", "Phrase", "choose_chords", "estimate_key"]

@@ -44,6 +44,8 @@ from .band import BandParts, BandStyle, arrange
 from .harmony import ChordSlot, Key, best_transposition, choose_chords, estimate_key
 
 MODES = ("walk", "continue")
+LOOP_FORMS = ("AABA", "ABAB", "AABB", "ABAC", "free")  # the Endless dock's and `mguv lofi --form`'s choices
+LOOP_FORM_LABELS = {"free": "Free (every phrase new)"}
 CONTINUE_BUDGET = 0.35  # a continuation may take this share of its phrase's playing time, else it gets cheaper
 LEAD_LOW, LEAD_HIGH = 62, 82  # the phrase's median pitch is kept in this range (by octaves)
 
@@ -316,13 +318,16 @@ class LofiStream:
         """A label's material again, varied: its second half anew, further each time round and each retry."""
         from ..generation.song_form import FormComposer
 
-        tokens, z, _ = self._material[phrase.label]
+        tokens, z, move = self._material[phrase.label]
         composer = FormComposer(self.model)
         like = Melody(events_to_notes(tokens), time_signature=self.model.time_signature)
         composer._use(like)
         rng = np.random.default_rng([self.seed, self._next_index, attempt])
         amount = min(0.8, 0.3 + 0.1 * cycle + 0.1 * attempt)
-        return composer.vary(np.asarray(tokens).copy(), self.spb, rng, like, amount), z
+        # the session key in the material's own pitches (it is moved by ``move`` into the session's key)
+        key = ((self.key.tonic - move) % 12, "Major" if self.key.mode == "major" else "Natural minor") \
+            if self.key else None
+        return composer.vary(np.asarray(tokens).copy(), self.spb, rng, like, amount, key), z
 
     def _closed(self, melody: Melody) -> Melody:
         """The loop's last phrase ends on the session key's tonic (``FormComposer.cadence``)."""

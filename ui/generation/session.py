@@ -35,6 +35,7 @@ class GenerationSession(QObject):
     placed = Signal(object)  # a melody just put into the piano roll
     chordsChanged = Signal()  # the Band's chosen chords changed (Generate can fit them)
     spanChanged = Signal()  # the bars Rewrite would replace may have changed (selection, loop, cursor)
+    notesChanged = Signal()  # the roll's notes or meter changed (the map's phrase view follows them)
 
     def __init__(self, window, parent: QObject | None = None,
                  bundled_loader: Callable[..., object] | None = None) -> None:
@@ -249,6 +250,8 @@ class GenerationSession(QObject):
             self.chordsChanged.emit()
         if kind in ("selection", "notes", "meta"):
             self.spanChanged.emit()
+        if kind in ("notes", "meta"):
+            self.notesChanged.emit()
 
     def _project_maybe_changed(self) -> None:
         if self.window.path != self._project:

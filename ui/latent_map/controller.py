@@ -5,6 +5,8 @@
   is not touched: a click never replaces the user's melody.
 * Double-click a point: its melody goes into the piano roll, one undo step (Ctrl+Z brings the
   melody before it back), and plays.
+* "Phrases" (``phrase_view.py``): the map shows the roll's melody as its phrases on the phrase model's map;
+  the handle then rewrites the phrase clicked last.
 * Drag the handle: each position becomes a latent, ``pca.inverse_around(p, z_anchor)`` with
   the latent from before the drag as anchor (directions the map does not show are kept), or,
   with "Snap to A–B", the slerp between the pins at the handle's projection on the line.
@@ -23,6 +25,7 @@ from mguv_app.engine.interpolation import slerp
 from mguv_app.generation import decode_latent, encode_melodies
 
 from ..generation.worker import LatestOnly
+from .phrase_view import PhraseView
 
 
 class MapController(QObject):
@@ -40,6 +43,7 @@ class MapController(QObject):
         self._told_drag = 0  # the drag whose first replacement the status bar explained
         self._play_after = False
         self.last_request_at = 0.0  # perf_counter of the newest handle position (for the benchmark)
+        self.phrases = PhraseView(session, widget)
         widget.set_store(session.store)
         widget.pointClicked.connect(self.click_point)
         widget.pointDoubleClicked.connect(self.place_point)
@@ -113,6 +117,9 @@ class MapController(QObject):
         return store.pca.inverse_around(np.array([x, y], np.float32), self._anchor)
 
     def move_handle(self, x: float, y: float) -> None:
+        if self.phrases.active:  # the phrase view: the handle rewrites the chosen phrase
+            self.phrases.move_handle(x, y)
+            return
         model = self.session.model
         if model is None:
             return
@@ -141,6 +148,9 @@ class MapController(QObject):
             self.session.audition(melody)
 
     def release_handle(self, _x: float, _y: float) -> None:
+        if self.phrases.active:
+            self.phrases.release_handle(_x, _y)
+            return
         if self.handle_z is not None:
             self.current_z = self.handle_z
         self._anchor = None

@@ -69,7 +69,9 @@ class LatentMapWidget(QWidget):
         lay.addWidget(self.plot, 1)
         self.legend = QLabel()
         self.legend.setWordWrap(True)
-        lay.addWidget(self.legend)
+        self.legend_row = QHBoxLayout()  # the legend, and the phrase view's switch at its right
+        self.legend_row.addWidget(self.legend, 1)
+        lay.addLayout(self.legend_row)
         self.message = ElidedLabel("")  # one line under the map; long melody names end in "…" (tooltip)
         lay.addWidget(self.message)
 
