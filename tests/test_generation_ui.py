@@ -339,12 +339,10 @@ def test_cancel_stops_a_long_job(qtbot, window):
     assert panel.generate_button.isEnabled() and not panel.cancel_button.isEnabled()
 
 
-def test_without_a_model_the_panel_says_so_and_stays_disabled(qtbot):
+def test_without_a_model_the_panel_says_so_and_stays_disabled(qtbot, make_window):
     from ui.generation_link import attach_generation
-    from ui.main_window import MainWindow
 
-    w = MainWindow()
-    qtbot.addWidget(w)
+    w = make_window(with_transport=True)
 
     def missing():
         raise FileNotFoundError("no model at /nowhere/melody_16bar")
@@ -395,21 +393,18 @@ def test_every_network_call_of_a_generation_runs_on_the_worker_not_the_gui_threa
     assert {thread.name.split("_")[0] for _, thread in calls} == {"mguv-generate"}
 
 
-def test_temperature_starts_at_the_models_measured_best(qtbot, tiny_trained_model, tmp_path):
+def test_temperature_starts_at_the_models_measured_best(qtbot, tiny_trained_model, tmp_path, make_window):
     """A model shipped with a measured sample_temperature (evaluate_model's sweep) sets the dock's default."""
     import json
     import shutil
 
     from mguv_app.engine import TrainedModel
     from ui.generation_link import attach_generation
-    from ui.main_window import MainWindow
-
     folder = tmp_path / "model"
     shutil.copytree(tiny_trained_model, folder)
     config = json.loads((folder / "config.json").read_text())
     (folder / "config.json").write_text(json.dumps({**config, "sample_temperature": 0.7}))
-    w = MainWindow()
-    qtbot.addWidget(w)
+    w = make_window(with_transport=True)
     session = attach_generation(w, model_loader=lambda: TrainedModel(folder, device="cpu"))
     assert w.generate_panel.temperature.value() == 1.0  # nothing known before the model loads
     w.show()
