@@ -46,6 +46,7 @@ class JobRunner(QObject):
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
         self._jobs: dict[int, tuple] = {}
         self._ids = itertools.count(1)
+        self._closed = False
         self._finished.connect(self._deliver)
         self._reported.connect(self._report)
 
@@ -56,8 +57,14 @@ class JobRunner(QObject):
     def submit(self, fn: Callable[[CancelToken], object], on_done: Callable[[object], None],
                on_error: Callable[[str], None] | None = None,
                on_cancel: Callable[[], None] | None = None) -> CancelToken:
-        """Run ``fn(token)`` on the worker; then call exactly one of the callbacks on the GUI thread."""
+        """Run ``fn(token)`` on the worker; then call exactly one of the callbacks on the GUI thread.
+
+        After ``shutdown`` (the window is closing) nothing runs and no callback is called: the token
+        comes back cancelled, so a timer that fires late cannot start work on a closed window."""
         token = CancelToken()
+        if self._closed:
+            token.cancel()
+            return token
         jid = next(self._ids)
         was_busy = self.busy
         self._jobs[jid] = (token, on_done, on_error, on_cancel)
@@ -109,7 +116,9 @@ class JobRunner(QObject):
             token.cancel()
 
     def shutdown(self) -> None:
-        """Cancel what is queued and stop the thread (does not wait for a running model call)."""
+        """Cancel what is queued and stop the thread (does not wait for a running model call); later
+        submissions are refused quietly."""
+        self._closed = True
         self.cancel_all()
         self._pool.shutdown(wait=False, cancel_futures=True)
 

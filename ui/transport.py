@@ -343,6 +343,7 @@ class TransportPanel(QWidget):
     def shutdown(self) -> None:
         """Stop polling and release the audio device (idempotent)."""
         self._timer.stop()
+        self._band_timer.stop()
         self.jobs.shutdown()
         self.player.close()
 
