@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # MGU-V Studio set-up and entry points for a fresh Debian machine (run as root, or with sudo available).
 #   ./dev.sh app     install what is missing, then start the app
-#   ./dev.sh test    install what is missing, then run the whole test suite
+#   ./dev.sh test    install what is missing, then ruff and the whole test suite (what CI runs)
+#   ./dev.sh quick   install what is missing, then ruff and the fast tests (-m "not slow", about a minute)
 #   ./dev.sh setup   only install
+# Extra arguments go to the app or to pytest (./dev.sh quick tests/test_midi_io.py -x).
 # Idempotent: system packages are installed only when missing, and the venv is refreshed
-# only when pyproject.toml changed, so a second run starts in about a second.
+# only when pyproject.toml or constraints.txt changed, so a second run starts in about a second.
+# Python packages come in the exact versions of constraints.txt (pyproject.toml holds ranges).
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")"
 
@@ -29,11 +32,11 @@ PY=${PYTHON:-python3}
 if [ ! -x "$VENV/bin/python" ]; then
   "$PY" -m venv "$VENV"
 fi
-stamp="$VENV/.installed-$(sha1sum pyproject.toml | cut -c1-12)"
+stamp="$VENV/.installed-$(cat pyproject.toml constraints.txt | sha1sum | cut -c1-12)"
 if [ ! -f "$stamp" ]; then
   echo "installing Python packages into $VENV"
   "$VENV/bin/python" -m pip install -q --upgrade pip
-  "$VENV/bin/python" -m pip install -q -e ".[dev]"
+  "$VENV/bin/python" -m pip install -q -c constraints.txt -e ".[dev]"
   rm -f "$VENV"/.installed-*
   touch "$stamp"
 fi
@@ -48,5 +51,10 @@ case "${1:-app}" in
     export QT_QPA_PLATFORM=offscreen
     "$VENV/bin/python" -m ruff check .
     exec "$VENV/bin/python" -m pytest "$@" ;;
-  *) echo "usage: $0 [app|test|setup]" >&2; exit 2 ;;
+  quick)
+    shift || true
+    export QT_QPA_PLATFORM=offscreen
+    "$VENV/bin/python" -m ruff check .
+    exec "$VENV/bin/python" -m pytest -m "not slow" -q "$@" ;;
+  *) echo "usage: $0 [app|test|quick|setup]" >&2; exit 2 ;;
 esac

@@ -19,8 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from mguv_app.audio import Player, Synth, default_soundfont, render_melody, render_midi_file  # noqa: E402
-from mguv_app.music.melody import Melody, Note  # noqa: E402
+from mguv_app.audio import Player, Synth, default_soundfont, render_melody, render_midi_file
+from mguv_app.music.melody import Melody, Note
 
 
 def random_melody(bars: int, seed: int = 0) -> Melody:

@@ -21,11 +21,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from mguv_app.lofi.backing import backing_for  # noqa: E402
-from mguv_app.lofi.harmony import random_progression, strong_beat_fit  # noqa: E402
-from mguv_app.music import Melody, events_to_notes  # noqa: E402
+from mguv_app.lofi.backing import backing_for
+from mguv_app.lofi.harmony import random_progression, strong_beat_fit
+from mguv_app.music import Melody, events_to_notes
 
 
 def melodies(corpus: str | None, count: int) -> list[Melody]:

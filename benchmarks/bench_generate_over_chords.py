@@ -21,10 +21,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from mguv_app.engine import TrainedModel  # noqa: E402
-from mguv_app.generation import generate_variations  # noqa: E402
-from mguv_app.lofi.backing import user_chords  # noqa: E402
-from mguv_app.lofi.harmony import ChordSlot, estimate_key, strong_beat_fit  # noqa: E402
+from mguv_app.engine import TrainedModel
+from mguv_app.generation import generate_variations
+from mguv_app.lofi.backing import user_chords
+from mguv_app.lofi.harmony import ChordSlot, estimate_key, strong_beat_fit
 
 BAR = 1920
 PROGRESSIONS = {  # (key for "In the roll's key", one chord a bar, repeated over 16 bars)

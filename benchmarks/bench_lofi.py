@@ -28,14 +28,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
+import numpy as np
+import torch
 
-from mguv_app.audio import NullOutput  # noqa: E402
-from mguv_app.engine import TrainedModel, default_model_dir  # noqa: E402
-from mguv_app.lofi import BandStyle, LofiStream  # noqa: E402
-from mguv_app.lofi.harmony import choose_chords, random_progression, strong_beat_fit  # noqa: E402
-from mguv_app.lofi.live import BandPlayer, EndlessSession  # noqa: E402
+from mguv_app.audio import NullOutput
+from mguv_app.engine import TrainedModel, default_model_dir
+from mguv_app.lofi import BandStyle, LofiStream
+from mguv_app.lofi.harmony import choose_chords, random_progression, strong_beat_fit
+from mguv_app.lofi.live import BandPlayer, EndlessSession
 
 
 def load(model_arg: str | None, tmp: Path) -> tuple[TrainedModel, str]:

@@ -18,8 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.bench_scan import song  # noqa: E402
-from mguv_app.music import write_midi  # noqa: E402
+from benchmarks.bench_scan import song
+from mguv_app.music import write_midi
 
 
 def main() -> None:

@@ -30,10 +30,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from mguv_app.engine.phrases import PhraseCodec  # noqa: E402
-from mguv_app.engine.trained_model import TrainedModel  # noqa: E402
-from mguv_app.models_registry import bundled_model_dir, bundled_phrase_model_dir  # noqa: E402
-from mguv_app.music import PITCH_OFFSET, iter_midi_files, melody_to_events, read_midi  # noqa: E402
+from mguv_app.engine.phrases import PhraseCodec
+from mguv_app.engine.trained_model import TrainedModel
+from mguv_app.models_registry import bundled_model_dir, bundled_phrase_model_dir
+from mguv_app.music import PITCH_OFFSET, iter_midi_files, melody_to_events, read_midi
 
 
 def scores(original, reconstructed) -> tuple[int, int, int, int]:

@@ -31,8 +31,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from mguv_app.audio import NullOutput, Player  # noqa: E402
-from mguv_app.music.melody import TICKS_PER_QUARTER, Melody  # noqa: E402
+from mguv_app.audio import NullOutput, Player
+from mguv_app.music.melody import TICKS_PER_QUARTER, Melody
 
 QPM = 120.0
 STEP = TICKS_PER_QUARTER // 4  # a sixteenth

@@ -33,9 +33,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from mguv_app.editing.scales import guess_key, in_scale  # noqa: E402
-from mguv_app.engine import TrainedModel  # noqa: E402
-from mguv_app.music import events_to_melody  # noqa: E402
+from mguv_app.editing.scales import guess_key, in_scale
+from mguv_app.engine import TrainedModel
+from mguv_app.music import events_to_melody
 
 BAR = 1920
 START, END = 6 * BAR, 8 * BAR  # bars 7-8

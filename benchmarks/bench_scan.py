@@ -17,8 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from mguv_app.music import Melody, Note, write_midi  # noqa: E402
-from mguv_app.training.data import scan_folder  # noqa: E402
+from mguv_app.music import Melody, Note, write_midi
+from mguv_app.training.data import scan_folder
 
 
 def song(bars: int, seed: int) -> Melody:

@@ -20,10 +20,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import mido  # noqa: E402
+import mido
 
-from mguv_app.music import read_midi  # noqa: E402
-from mguv_app.music.song_file import locate_song, song_bytes  # noqa: E402
+from mguv_app.music import read_midi
+from mguv_app.music.song_file import locate_song, song_bytes
 
 
 def big_song(path: Path) -> None:

@@ -34,11 +34,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import mido  # noqa: E402
+import mido
 
-from mguv_app.music import MidiImportError, Note, read_midi, write_midi  # noqa: E402
-from mguv_app.music import errors as music_errors  # noqa: E402
-from mguv_app.music.song_file import locate_song, write_song  # noqa: E402
+from mguv_app.music import MidiImportError, Note, read_midi, write_midi
+from mguv_app.music import errors as music_errors
+from mguv_app.music.song_file import locate_song, write_song
 
 SAVE_REFUSED = getattr(music_errors, "MidiSaveError", ())  # a clean refusal (the error type the fix added)
 # reopen as the window's Open does: an empty melody is a file it opens (read_midi's allow_empty, where there is one)
@@ -263,13 +263,13 @@ def fuzz(count: int, seed: int, extra: dict[str, bytes] | None = None) -> dict:
         except MidiImportError:
             counts["refused_on_open"] += 1
             continue
-        except Exception as exc:  # noqa: BLE001 - every other exception is a fault we count
+        except Exception as exc:  # every other exception is a fault we count
             fault("open_crashed", f"{label}: {type(exc).__name__}: {exc}")
             continue
         counts["opened"] += 1
         try:
             song = locate_song(src, imported)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             fault("locate_crashed", f"{label}: {type(exc).__name__}: {exc}")
             continue
         counts["songs" if song is not None else "melody_files"] += 1
@@ -287,7 +287,7 @@ def fuzz(count: int, seed: int, extra: dict[str, bytes] | None = None) -> dict:
                 if len(examples["save_refused"]) < 10:
                     examples["save_refused"].append(f"{label} ({edit}): {exc}")
                 continue
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 fault("save_raised", f"{label} ({edit}): {type(exc).__name__}: {exc}")
                 continue
             try:
@@ -295,7 +295,7 @@ def fuzz(count: int, seed: int, extra: dict[str, bytes] | None = None) -> dict:
             except MidiImportError as exc:
                 fault("unreadable_saves", f"{label} ({edit}): {exc.reason}")
                 continue
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 fault("unreadable_saves", f"{label} ({edit}): {type(exc).__name__}: {exc}")
                 continue
             counts["saves_reopened"] += 1

@@ -24,8 +24,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from mguv_app.music import MidiImportError, iter_midi_files, read_midi  # noqa: E402
-from mguv_app.music.song_file import _chunks, locate_song, song_bytes  # noqa: E402
+from mguv_app.music import MidiImportError, iter_midi_files, read_midi
+from mguv_app.music.song_file import _chunks, locate_song, song_bytes
 
 
 def check(path: Path, out: dict, times: dict) -> None:

@@ -23,10 +23,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from mguv_app.editing.scales import guess_key, in_scale  # noqa: E402
-from mguv_app.engine import TrainedModel  # noqa: E402
-from mguv_app.music import events_to_melody, melody_to_events  # noqa: E402
-from model_training.sample_stats import edit_distance  # noqa: E402
+from mguv_app.editing.scales import guess_key, in_scale
+from mguv_app.engine import TrainedModel
+from mguv_app.music import events_to_melody, melody_to_events
+from model_training.sample_stats import edit_distance
 
 
 def main() -> int:

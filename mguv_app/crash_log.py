@@ -41,7 +41,7 @@ def log_exception(exc: BaseException, context: str = "") -> Path | None:
         with open(path, "a", encoding="utf-8") as f:
             f.writelines(lines)
         return path
-    except Exception:  # noqa: BLE001 - nothing may escape the reporter
+    except Exception:  # nothing may escape the reporter
         return None
 
 

@@ -21,7 +21,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .fileio import atomic_write
-from .paths import user_data_dir
+from .model.config import PHRASE_ROLE, config_role, config_steps_per_bar, config_time_signature
+from .model.config import model_time_signature as model_time_signature  # re-exported: the registry's word for it
+from .music.meter import bar_steps as bar_steps  # re-exported, as below: callers ask the registry which model
+from .music.meter import fits_meter, writes_meter
+from .music.meter import is_compound as is_compound
+from .paths import resources_dir, user_data_dir
 from .training import checkpoint_swap
 
 ACTIVE_FILE = "active_model.json"
@@ -63,55 +68,7 @@ DEFAULT_BUNDLED = "melody_16bar"  # = engine.trained_model.DEFAULT_MODEL_NAME: t
 
 
 def bundled_models_dir() -> Path:
-    from .paths import resources_dir
-
     return resources_dir() / "models"
-
-
-def bar_steps(time_signature) -> int:
-    """16th steps in one bar of a meter (4/4: 16, 3/4: 12, 6/8: 12, 2/4: 8): ``Melody.steps_per_bar``, at least 1
-    (a bar shorter than a 16th, 1/32, still divides nothing by zero)."""
-    from .music.melody import Melody
-
-    return max(1, Melody(time_signature=tuple(int(v) for v in time_signature)).steps_per_bar)
-
-
-def fits_meter(steps_per_bar: int, time_signature) -> bool:
-    """A model serves a meter when its bar is a whole number of the meter's bars (a 16-step bar holds one 4/4
-    bar or two 2/4 bars; a 12-step bar one 3/4 or 6/8 bar): then its barlines fall on the melody's."""
-    return steps_per_bar % bar_steps(time_signature) == 0
-
-
-def model_time_signature(steps_per_bar: int) -> tuple[int, int]:
-    """The meter of a model's bars when its config.json does not name one: 16 steps 4/4, 12 steps 3/4, any
-    other n steps n/4 (n a multiple of 4) or n/16."""
-    if steps_per_bar == 16:
-        return (4, 4)
-    return (steps_per_bar // 4, 4) if steps_per_bar % 4 == 0 else (steps_per_bar, 16)
-
-
-def config_time_signature(config: dict) -> tuple[int, int]:
-    """The meter a model learnt: ``time_signature`` in its config.json (3/4 and 6/8 bars are equally long, so
-    only the config tells them apart), else read from its bar length."""
-    ts = config.get("time_signature")
-    if isinstance(ts, (list, tuple)) and len(ts) == 2:
-        try:
-            return int(ts[0]), int(ts[1])
-        except (TypeError, ValueError):
-            pass
-    return model_time_signature(config_steps_per_bar(config))
-
-
-def is_compound(time_signature) -> bool:
-    """6/8, 9/8, 12/8: beats of three eighths. A bar of 6/8 is as long as one of 3/4, but falls in two."""
-    num, den = (int(v) for v in time_signature)
-    return den >= 8 and num >= 6 and num % 3 == 0
-
-
-def writes_meter(steps_per_bar: int, learnt, time_signature) -> bool:
-    """A model writes in a meter when its bars fit the meter's and its beats are grouped alike: a 3/4 model
-    fits 6/8 bars but writes three beats in them, not two."""
-    return fits_meter(steps_per_bar, time_signature) and is_compound(learnt) == is_compound(time_signature)
 
 
 def bundled_model_dir(time_signature=None) -> Path:
@@ -144,15 +101,6 @@ def is_bundled(folder) -> bool:
     return folder is not None and Path(folder).parent == bundled_models_dir()
 
 
-PHRASE_ROLE = "phrase"  # config.json "role" of a phrase model: it encodes a melody phrase by phrase, never alone
-
-
-def config_role(config: dict) -> str:
-    """What a model folder is for: "phrase" (a short model that carries a user's melody, ``engine.phrases``) or
-    "melody" (one Generate uses: every model trained before phrase models, and every model a user trains)."""
-    return PHRASE_ROLE if config.get("role") == PHRASE_ROLE else "melody"
-
-
 def _bundled_folders(role: str = "melody") -> list[Path]:
     """The bundled models of one role, the 4/4 default first."""
     root = bundled_models_dir()
@@ -179,15 +127,6 @@ def bundled_phrase_model_dir(time_signature=(4, 4)) -> Path | None:
 def model_steps_per_bar(folder: Path) -> int:
     """The bar length (16th steps) in a model folder's config.json; 16 when it does not say."""
     return config_steps_per_bar(_read_json(folder / "config.json"))
-
-
-def config_steps_per_bar(config: dict) -> int:
-    """The bar length (16th steps) a config.json's model settings name; 16 when they do not say."""
-    model = config.get("model")
-    try:
-        return int(model.get("steps_per_bar", 16)) if isinstance(model, dict) else 16
-    except (TypeError, ValueError):
-        return 16
 
 
 def models_dir() -> Path:

@@ -1,10 +1,11 @@
 """The standalone app: build.spec really builds, and the frozen program works with nothing but itself.
 
-The slow tests build the bundle once (PyInstaller, ~5 min on 2 cores) into a temporary folder
-and run the frozen ``mguv`` headless: ``--version``, ``generate`` to MIDI files, ``render`` to
-a WAV judged by onsets and pitches, ``--screenshot``; and check what went in (no CUDA, no GPL
-font, no Qt translations, the SoundFont and the notices). The fast tests check the two pieces
-that make the frozen app find its own files: the FluidSynth runtime hook and the SoundFont search.
+The slow tests build the bundle once (PyInstaller, ~5 min on 2 cores; reused while its inputs are
+unchanged, see ``bundle``) and run the frozen ``mguv`` headless: ``--version``, ``generate`` to
+MIDI files, ``render`` to a WAV judged by onsets and pitches, ``--screenshot``; and check what
+went in (no CUDA, no GPL font, no Qt translations, the SoundFont and the notices). The fast tests
+check the two pieces that make the frozen app find its own files: the FluidSynth runtime hook and
+the SoundFont search.
 """
 
 import ctypes.util
@@ -27,16 +28,49 @@ ROOT = Path(__file__).resolve().parent.parent
 RUN_TIMEOUT = 180
 
 
+BUNDLE_INPUTS = ("build.spec", "packaging", "mguv_app", "ui", "resources")
+BUNDLE_CACHE = ROOT / "build" / "test-bundle"
+
+
+def bundle_key() -> str:
+    """A digest of everything the frozen app is made of: the files build.spec collects, this Python and the
+    installed distributions. Equal digests build equal bundles, so a second test run reuses the first's."""
+    import hashlib
+    import importlib.metadata
+
+    h = hashlib.sha1(sys.version.encode())
+    dists = sorted(f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions())
+    h.update("\n".join(dists).encode())
+    for top in BUNDLE_INPUTS:
+        path = ROOT / top
+        for f in sorted([path] if path.is_file() else path.rglob("*")):
+            if f.is_file() and "__pycache__" not in f.parts:
+                h.update(f.relative_to(ROOT).as_posix().encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()[:16]
+
+
 @pytest.fixture(scope="module")
-def bundle(tmp_path_factory) -> Path:
-    """The frozen executable, built from build.spec into a temporary folder."""
-    tmp = tmp_path_factory.mktemp("bundle")
-    cmd = [sys.executable, "-m", "PyInstaller", str(ROOT / "build.spec"), "--noconfirm", "--log-level", "WARN",
-           "--distpath", str(tmp / "dist"), "--workpath", str(tmp / "work")]
-    r = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=1200)  # 14 min seen on a busy box
-    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
-    exe = tmp / "dist" / "mguv-studio" / "mguv"
+def bundle() -> Path:
+    """The frozen executable, built from build.spec into ``build/test-bundle/<digest>/`` (~5 min on 2 cores)
+    unless that folder already holds the build of these very inputs (``bundle_key``): a developer's second
+    ``./dev.sh test`` does not build it again, and CI, on a fresh clone, always builds.
+    ``MGUV_REBUILD_BUNDLE=1`` builds anyway. Only the newest build is kept (each is ~0.9 GB)."""
+    import shutil
+
+    key = bundle_key()
+    home = BUNDLE_CACHE / key
+    exe = home / "dist" / "mguv-studio" / "mguv"
+    if os.environ.get("MGUV_REBUILD_BUNDLE") == "1" or not (home / "built").is_file():
+        if BUNDLE_CACHE.exists():
+            shutil.rmtree(BUNDLE_CACHE)
+        cmd = [sys.executable, "-m", "PyInstaller", str(ROOT / "build.spec"), "--noconfirm", "--log-level", "WARN",
+               "--distpath", str(home / "dist"), "--workpath", str(home / "work")]
+        r = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=1200)  # 14 min seen on a busy box
+        assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+        shutil.rmtree(home / "work", ignore_errors=True)
+        (home / "built").write_text(key)  # written last: a build cut short is never reused
     assert exe.is_file() and os.access(exe, os.X_OK)
+    shutil.rmtree(home / "dist" / "userdata", ignore_errors=True)  # every run starts with no user data
     return exe
 
 

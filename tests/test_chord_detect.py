@@ -89,13 +89,6 @@ def test_the_backing_cli_plays_the_files_own_chords(tmp_path, capsys):
     assert "*" not in capsys.readouterr().out
 
 
-@pytest.fixture
-def window(qtbot):
-    from tests.test_main_window import make_window
-
-    return make_window(qtbot)
-
-
 def test_opening_a_song_takes_its_chords_and_save_keeps_its_other_tracks(window, tmp_path):
     src = song(tmp_path / "song.mid")
     before = read_midi(src)
@@ -135,12 +128,11 @@ def test_a_skyline_melody_is_saved_as_a_new_file(window, tmp_path):
     assert window.save() and read_midi(new).melody.notes == window.melody.notes
 
 
-def test_a_restored_autosave_of_a_song_saves_into_the_song(qtbot, tmp_path):
+def test_a_restored_autosave_of_a_song_saves_into_the_song(qtbot, tmp_path, make_window):
     import subprocess
     import sys
 
     from ui.autosave import Autosaver
-    from ui.main_window import MainWindow
 
     src = song(tmp_path / "song.mid")
     before = read_midi(src)
@@ -149,10 +141,8 @@ def test_a_restored_autosave_of_a_song_saves_into_the_song(qtbot, tmp_path):
     crashed = Autosaver(pid=dead.pid)
     crashed.start_session(str(src))
     crashed.save(before.melody.transposed(2), str(src))
-    w = MainWindow()
-    qtbot.addWidget(w)
+    w = make_window(with_transport=True)
     w.ask_restore = lambda parent, rec: True
-    w.ask_unsaved = lambda parent: "discard"
     assert w.offer_restore() and w.path == str(src) and w.song is not None and w.song.others == 2
     w.ask_save_path = lambda parent, title, suggested: pytest.fail("a song saves in place")
     assert w.save() and w.path == str(src)

@@ -16,17 +16,10 @@ TUNE = [Note(b * BAR + i * 480, b * BAR + (i + 1) * 480, 57 + pc)
 
 
 @pytest.fixture
-def banded(qtbot, tmp_path):
-    from ui.main_window import MainWindow
-
+def banded(qtbot, tmp_path, transport_window):
     path = tmp_path / "tune.mid"
     write_midi(Melody(TUNE, qpm=100), path)
-    w = MainWindow(with_transport=True)
-    qtbot.addWidget(w)
-    w.ask_unsaved = lambda parent: "discard"
-    w.show_error = lambda parent, title, text: None
-    if w.transport is None:
-        pytest.skip("ui/transport.py is not importable here")
+    w = transport_window
     w.open_path(str(path))
     w.transport.band_button.setChecked(True)
     qtbot.waitUntil(lambda: bool(w.roll.chords), timeout=3000)

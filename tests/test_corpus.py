@@ -328,6 +328,7 @@ def test_folk_meters_are_read_per_bar_shape():
     assert tune_meter("X:3\nM:3/4\nK:G\nGAB|[M:6/8]GAB GAB|\n", THREE_FOUR) is None  # a meter change
 
 
+@pytest.mark.slow
 def test_folk_waltz_becomes_12_step_bars():
     pytest.importorskip("music21")
     from model_training.sources.folk import load_tune

@@ -48,6 +48,7 @@ def test_samples_are_valid_varied_melodies(tm):
         assert all(a.end <= b.start for a, b in zip(m.notes, m.notes[1:], strict=False))  # monophonic
 
 
+@pytest.mark.slow
 def test_reconstruction_beats_chance(tm):
     """Encode + greedy decode keeps more than an all-HOLD guess, and far more note pitches than chance
     (about 1 in 30 for a melody's range). The model card reports how far it is from MusicVAE."""
@@ -107,6 +108,7 @@ def test_attribute_vectors_move_pitch(tm):
     assert np.mean([n.pitch for n in up.notes]) > np.mean([n.pitch for n in down.notes])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("meter", [None, "3/4", "6/8"])
 def test_generate_cli_uses_the_shipped_model(tmp_path, meter):
     out = subprocess.run([sys.executable, "-m", "mguv_app", "generate", "--count", "2", "--seed", "1",

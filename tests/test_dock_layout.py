@@ -6,36 +6,9 @@ import numpy as np
 import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QPoint, QRect
-from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QPushButton, QScrollArea, QTabBar, QWidget
+from PySide6.QtWidgets import QAbstractScrollArea, QPushButton, QScrollArea, QTabBar, QWidget
 
-LONG_PATH = "/home/someone/.local/share/mguv-studio/models/a_model_folder_with_a_really_long_name_here"
-
-
-def _no_model():  # a missing model: the panels then show a message with a long unbreakable path
-    raise FileNotFoundError(f"no model at {LONG_PATH}")
-
-
-def open_app_window(qtbot, monkeypatch, size, wait_for_model=True):
-    from ui import app as ui_app
-
-    monkeypatch.setenv("MGUV_AUDIO", "none")
-    monkeypatch.setattr(ui_app, "_chosen_model_loader", _no_model)
-    w = ui_app._open_window(None)
-    qtbot.addWidget(w)
-    w.ask_unsaved = lambda parent: "discard"
-    w.ask_restore = lambda parent, rec: False
-    w.resize(*size)
-    w.show()
-    qtbot.waitExposed(w)
-    if wait_for_model:
-        qtbot.waitUntil(lambda: w.generation.model_error is not None, timeout=30000)
-    settle()
-    return w
-
-
-def settle():
-    for _ in range(5):
-        QApplication.processEvents()
+from tests.qt_helpers import settle
 
 
 def layout_problems(root: QWidget) -> list[str]:
@@ -91,8 +64,8 @@ def check_dock(dock) -> list[str]:
 
 
 @pytest.mark.parametrize("size", [(1280, 800), (1400, 860), (1920, 1080), (1100, 700)])
-def test_docks_and_training_tab_fit_their_content(qtbot, monkeypatch, size):
-    w = open_app_window(qtbot, monkeypatch, size)
+def test_docks_and_training_tab_fit_their_content(qtbot, app_window, size):
+    w = app_window(size)
     assert (w.width(), w.height()) == size, "the window cannot be made this small"
     problems = []
     for title in ("Generate", "Endless", "Latent map"):
@@ -127,14 +100,14 @@ def in_view(widget, area) -> bool:
 
 
 @pytest.mark.parametrize("size", [(1280, 800), (1400, 860), (1920, 1080)])
-def test_what_a_new_user_needs_is_in_view_without_scrolling(qtbot, monkeypatch, size):
+def test_what_a_new_user_needs_is_in_view_without_scrolling(qtbot, app_window, size):
     """The walkthrough's cramped docks: at 1280x800 and up every Generate action (each tab), Replace, Insert
     and All in sequence, and two rows of result thumbnails show without scrolling; the map is on screen
     beside Generate from 1000 px of height (a tab of the same dock below that); the Training tab shows its
     Device box and Start without scrolling, its models table every column."""
     from ui.dock_layout import TALL
 
-    w = open_app_window(qtbot, monkeypatch, size)
+    w = app_window(size)
     panel, dock = w.generate_panel, w.docks["Generate"]
     dock.raise_()
     settle()
@@ -176,10 +149,10 @@ def test_what_a_new_user_needs_is_in_view_without_scrolling(qtbot, monkeypatch, 
     assert dock.isVisible() and not dock.visibleRegion().isEmpty(), "Generate is back in front"
 
 
-def test_restored_layout_has_no_stray_dock_tab_bars(qtbot, monkeypatch):
+def test_restored_layout_has_no_stray_dock_tab_bars(qtbot, app_window):
     """A second start restores the saved dock layout once every dock exists: one Generate/map/Endless tab
     bar, in the dock area, and no leftover tab bar over the menu bar or the latent map."""
-    first = open_app_window(qtbot, monkeypatch, (1400, 860), wait_for_model=False)
+    first = app_window((1400, 860), wait_for_model=False)
     first.close()  # saves the layout: Generate, the map and Endless tabbed
     saved = bytes(first.settings.q.value("window/state"))
     from ui.main_window import MainWindow
@@ -188,7 +161,7 @@ def test_restored_layout_has_no_stray_dock_tab_bars(qtbot, monkeypatch):
     qtbot.addWidget(unseen)
     unseen.close()
     assert bytes(unseen.settings.q.value("window/state")) == saved
-    w = open_app_window(qtbot, monkeypatch, (1400, 860), wait_for_model=False)
+    w = app_window((1400, 860), wait_for_model=False)
     bars = [b for b in w.findChildren(QTabBar) if b.parentWidget() is w and b.isVisible()]
     assert len(bars) == 1, [([b.tabText(i) for i in range(b.count())], b.geometry()) for b in bars]
     assert sorted(bars[0].tabText(i) for i in range(bars[0].count())) == ["Endless", "Generate", "Latent map"]
@@ -196,11 +169,11 @@ def test_restored_layout_has_no_stray_dock_tab_bars(qtbot, monkeypatch):
 
 
 @pytest.mark.parametrize("size", [(1400, 860), (1100, 700)])
-def test_every_toolbar_action_is_on_screen(qtbot, monkeypatch, size):
+def test_every_toolbar_action_is_on_screen(qtbot, app_window, size):
     """No toolbar overflows into Qt's » menu: each action's button is shown inside its toolbar."""
     from PySide6.QtWidgets import QToolBar, QToolButton
 
-    w = open_app_window(qtbot, monkeypatch, size, wait_for_model=False)
+    w = app_window(size, wait_for_model=False)
     bars = {tb.objectName(): tb for tb in w.findChildren(QToolBar) if tb.isVisible()}
     assert {"file_toolbar", "roll_toolbar"} <= set(bars)
     problems = []
@@ -238,7 +211,7 @@ def _fake_model(name: str, kind: str, steps: int, metrics: dict):
 
 
 @pytest.mark.parametrize("size", [(1400, 860), (1100, 700)])
-def test_models_table_fits_without_sideways_scrolling(qtbot, monkeypatch, size):
+def test_models_table_fits_without_sideways_scrolling(qtbot, app_window, size):
     """The Training tab's model list at the window's default size (and at 1100x700): no horizontal
     scroll bar, the name column stretches (a long name ends in "…"), short columns show their values
     whole, and every cell's tooltip holds its full value."""
@@ -248,7 +221,7 @@ def test_models_table_fits_without_sideways_scrolling(qtbot, monkeypatch, size):
     long_name = "my folk tunes, fine-tuned on the whole session archive of 2023"
     _fake_model(long_name, "fine-tuned", 12000, {"val_tf_accuracy": 0.8123, "val_recon": 0.4567})
     reg.set_active_model(_fake_model("my style", "personalized", 800, {"midime_loss": 12.345}))
-    w = open_app_window(qtbot, monkeypatch, size, wait_for_model=False)
+    w = app_window(size, wait_for_model=False)
     w.tabs.setCurrentWidget(w.training_tab)
     settle()
     panel = w.training_tab.models

@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from mguv_app.engine import TrainedModel
 
 from .tiny_data import tiny_model_config, tiny_train_config, write_folder
@@ -18,6 +20,7 @@ from .tiny_data import tiny_model_config, tiny_train_config, write_folder
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.slow
 def test_gpu_session_script_dry_run_on_cpu(tmp_path):
     write_folder(tmp_path / "songs", 10, 8, seed=4)
     cfg = tmp_path / "cfg.json"

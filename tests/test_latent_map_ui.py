@@ -7,31 +7,33 @@ from PySide6.QtCore import QPointF, Qt
 
 from mguv_app.engine.trained_model import slerp
 from mguv_app.generation import decode_latent
-
-
-def open_window(qtbot, model_folder):
-    from mguv_app.engine import TrainedModel
-    from ui.generation_link import attach_generation
-    from ui.main_window import MainWindow
-
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.ask_unsaved = lambda parent: "discard"
-    session = attach_generation(w, model_loader=lambda: TrainedModel(model_folder, device="cpu"))
-    w.show()
-    dock = w.docks["Latent map"]
-    dock.setFloating(True)  # a roomy map, whatever the window's layout
-    dock.resize(700, 600)
-    qtbot.waitExposed(dock)
-    qtbot.waitUntil(lambda: session.model is not None and session.store.pca is not None and not session.busy,
-                    timeout=120000)
-    qtbot.wait(50)  # let the plot lay out and auto-range
-    return w
+from tests.qt_helpers import settle
 
 
 @pytest.fixture
-def window(qtbot, tiny_trained_model):
-    return open_window(qtbot, tiny_trained_model)
+def open_window(qtbot, make_window):
+    """``open_window(model_folder)``: a main window on that model, its map floating and roomy, loaded and idle."""
+    from mguv_app.engine import TrainedModel
+    from ui.generation_link import attach_generation
+
+    def open_on(model_folder):
+        w = make_window(with_transport=True)
+        session = attach_generation(w, model_loader=lambda: TrainedModel(model_folder, device="cpu"))
+        w.show()
+        dock = w.docks["Latent map"]
+        dock.setFloating(True)  # a roomy map, whatever the window's layout
+        dock.resize(700, 600)
+        qtbot.waitExposed(dock)
+        qtbot.waitUntil(lambda: session.model is not None and session.store.pca is not None and not session.busy,
+                        timeout=120000)
+        settle()  # let the plot lay out and auto-range
+        return w
+    return open_on
+
+
+@pytest.fixture
+def window(open_window, tiny_trained_model):
+    return open_window(tiny_trained_model)
 
 
 def screen_pos(widget, x, y):
@@ -113,7 +115,8 @@ def test_fast_moves_decode_only_the_latest_position(qtbot, window):
     assert window.melody.notes == decode_latent(session.model, last_z).notes
 
 
-def test_pins_draw_a_line_snap_the_handle_and_come_back_next_session(qtbot, window, tiny_trained_model, tmp_path):
+def test_pins_draw_a_line_snap_the_handle_and_come_back_next_session(qtbot, window, tiny_trained_model, tmp_path,
+                                                                     open_window):
     session, ctl = window.generation, window.latent_map
     widget, store = ctl.widget, session.store
     pts = sorted(store.points.values(), key=lambda p: p.xy[0])
@@ -144,7 +147,7 @@ def test_pins_draw_a_line_snap_the_handle_and_come_back_next_session(qtbot, wind
     wait_idle(qtbot, session)
     assert len(store.trail) == 3 and np.allclose(store.trail[0].xy, a.xy, atol=1e-4)
     # a new session with the same project gets its pins back
-    again = open_window(qtbot, tiny_trained_model)
+    again = open_window(tiny_trained_model)
     pins = again.generation.store.pins
     assert set(pins) == {"A", "B"} and np.allclose(pins["A"].z, a.z) and np.allclose(pins["B"].z, b.z)
     # another project has its own pins: none yet
@@ -158,7 +161,8 @@ def test_pins_draw_a_line_snap_the_handle_and_come_back_next_session(qtbot, wind
     assert np.allclose(again.generation.store.pins["A"].z, a.z)
 
 
-def test_a_retrained_model_of_the_same_name_does_not_inherit_pins(qtbot, window, tiny_trained_model, tmp_path):
+def test_a_retrained_model_of_the_same_name_does_not_inherit_pins(qtbot, window, tiny_trained_model, tmp_path,
+                                                                  open_window):
     """Latents mean something only to the weights that made them: an updated model (same name, other steps)
     starts without the old pins, and the old model gets them back."""
     import json
@@ -174,9 +178,9 @@ def test_a_retrained_model_of_the_same_name_does_not_inherit_pins(qtbot, window,
     shutil.copytree(tiny_trained_model, retrained)
     config = json.loads((retrained / "config.json").read_text())
     (retrained / "config.json").write_text(json.dumps({**config, "steps": config["steps"] + 1000}))
-    newer = open_window(qtbot, retrained)
+    newer = open_window(retrained)
     assert newer.generation.model.name == session.model.name and not newer.generation.store.pins
-    again = open_window(qtbot, tiny_trained_model)
+    again = open_window(tiny_trained_model)
     assert set(again.generation.store.pins) == {"A"} and np.allclose(again.generation.store.pins["A"].z, a.z)
 
 

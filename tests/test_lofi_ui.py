@@ -16,14 +16,8 @@ def pumped(style):
 
 
 @pytest.fixture
-def window(qtbot):
-    from ui.main_window import MainWindow
-
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.ask_unsaved = lambda parent: "discard"
-    w.show_error = lambda parent, title, text: None
-    return w
+def window(make_window):
+    return make_window(with_transport=True)
 
 
 def test_endless_dock_plays_freezes_and_saves(window, qtbot, tiny_engine, tmp_path):

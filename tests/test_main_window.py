@@ -14,25 +14,6 @@ from mguv_app.music import Melody, Note, read_midi, write_midi
 TUNE = [Note(0, 480, 60, 90), Note(480, 720, 62, 70), Note(960, 1920, 67, 110)]
 
 
-def make_window(qtbot, with_transport=False):
-    from ui.main_window import MainWindow
-
-    w = MainWindow(with_transport=with_transport)
-    qtbot.addWidget(w)
-    # never a modal dialog in a test (it would wait forever): tests that care set their own answers
-    w.ask_unsaved = lambda parent: "discard"
-    w.ask_restore = lambda parent, rec: pytest.fail("unexpected restore question")
-    w.ask_open_path = lambda parent, start: None
-    w.ask_save_path = lambda parent, title, suggested: None
-    w.show_error = lambda parent, title, text: None
-    return w
-
-
-@pytest.fixture
-def window(qtbot):
-    return make_window(qtbot)
-
-
 @pytest.fixture
 def tune(tmp_path):
     p = tmp_path / "tune.mid"
@@ -183,7 +164,7 @@ def test_drag_out_offers_a_real_midi_file(window, tune):
     assert read_midi(url.toLocalFile()).melody.notes == TUNE
 
 
-def test_autosave_is_atomic_and_restored_after_a_crash(qtbot, tune, tmp_path, monkeypatch):
+def test_autosave_is_atomic_and_restored_after_a_crash(qtbot, tune, tmp_path, monkeypatch, make_window):
     from ui.autosave import Autosaver
 
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
@@ -199,7 +180,7 @@ def test_autosave_is_atomic_and_restored_after_a_crash(qtbot, tune, tmp_path, mo
     assert crashed.melody_path.read_bytes() == first
     assert sorted(p.name for p in crashed.folder.iterdir()) == ["autosave.mid", "session.json"]
 
-    w = make_window(qtbot)
+    w = make_window()
     asked = []
     w.ask_restore = lambda parent, rec: asked.append(rec) or True
     assert w.offer_restore()
@@ -208,12 +189,12 @@ def test_autosave_is_atomic_and_restored_after_a_crash(qtbot, tune, tmp_path, mo
     w.ask_unsaved = lambda parent: "discard"
     w.close()
     assert not crashed.melody_path.exists()  # clean exit: nothing to restore next time
-    w2 = make_window(qtbot)
+    w2 = make_window()
     w2.ask_restore = lambda parent, rec: pytest.fail("nothing to restore")
     assert not w2.offer_restore()
 
 
-def test_declined_restore_is_discarded_and_live_sessions_are_left_alone(qtbot, tune):
+def test_declined_restore_is_discarded_and_live_sessions_are_left_alone(qtbot, tune, make_window):
     from ui.autosave import Autosaver
 
     live = Autosaver(pid=os.getppid())  # another window that is still running
@@ -222,7 +203,7 @@ def test_declined_restore_is_discarded_and_live_sessions_are_left_alone(qtbot, t
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
     Autosaver(pid=dead.pid).save(Melody(TUNE), tune)
-    w = make_window(qtbot)
+    w = make_window()
     w.ask_restore = lambda parent, rec: False
     assert not w.offer_restore()
     assert Autosaver().pending_recovery() is None and w.melody.notes == []
@@ -241,7 +222,7 @@ def test_autosave_now_and_timer_only_when_changed(window, tune):
     assert [n.pitch for n in read_midi(path).melody.notes] == [61, 63, 68]
 
 
-def test_panel_docks_settings_and_theme(window, qtbot):
+def test_panel_docks_settings_and_theme(window, qtbot, make_window):
 
     assert {"Generate", "Latent map"} <= set(window.docks)
     panel = QLabel("real generate panel")
@@ -251,7 +232,7 @@ def test_panel_docks_settings_and_theme(window, qtbot):
     window.apply_theme("light")
     window.roll.set_grid("1/8T")
     window.close()
-    w2 = make_window(qtbot)
+    w2 = make_window()
     assert w2.roll.theme.name == "light" and w2.roll.grid_label == "1/8T"
 
 
@@ -263,8 +244,8 @@ def test_many_qt_calls_do_not_kill_the_interpreter():
     assert r.returncode == 0 and "ok" in r.stdout, r.stderr[-500:]
 
 
-def test_transport_is_docked_and_wired_to_the_roll(tune, qtbot):
-    window = make_window(qtbot, with_transport=True)
+def test_transport_is_docked_and_wired_to_the_roll(tune, qtbot, make_window):
+    window = make_window(with_transport=True)
     panel = window.transport
     if panel is None:
         pytest.skip("ui/transport.py is not importable here")
@@ -281,11 +262,11 @@ def test_transport_is_docked_and_wired_to_the_roll(tune, qtbot):
     qtbot.waitUntil(lambda: [n.pitch for n in panel._melody.notes] == [62, 64, 69], timeout=2000)
 
 
-def test_band_chords_show_in_the_ruler_and_follow_edits(tune, qtbot):
+def test_band_chords_show_in_the_ruler_and_follow_edits(tune, qtbot, make_window):
     from mguv_app.lofi.backing import backing_for
     from ui.piano_roll.ruler import CHORD_STRIP, HEIGHT
 
-    window = make_window(qtbot, with_transport=True)
+    window = make_window(with_transport=True)
     panel = window.transport
     if panel is None:
         pytest.skip("ui/transport.py is not importable here")
@@ -367,12 +348,12 @@ def test_render_to_wav_from_the_file_menu(qtbot, tmp_path):
     assert w.render_wav(str(tmp_path / "empty.wav")) is None and "empty" in w.statusBar().currentMessage()
 
 
-def test_render_with_the_band_on_renders_what_is_heard(qtbot, tmp_path):
+def test_render_with_the_band_on_renders_what_is_heard(qtbot, tmp_path, make_window):
     import wave
 
     import numpy as np
 
-    window = make_window(qtbot, with_transport=True)
+    window = make_window(with_transport=True)
     if window.transport is None:
         pytest.skip("ui/transport.py is not importable here")
     # two bars: the melody rests through the second, where only the band sounds
@@ -403,10 +384,10 @@ LONG_ERROR = ("Could not save /home/someone/.local/share/mguv-studio/projects/a_
               "melody_with_a_long_name_v3_final.mid: Permission denied (the folder is read-only; choose another)")
 
 
-def test_a_long_status_message_ends_in_an_ellipsis_and_keeps_the_bar_info(qtbot):
+def test_a_long_status_message_ends_in_an_ellipsis_and_keeps_the_bar_info(qtbot, make_window):
     """At 1100 px a long message is shortened with "…", its full text is the tooltip and in
     View → Messages…, and bar/beat and the melody summary on the right stay whole."""
-    w = make_window(qtbot)
+    w = make_window()
     w.resize(1100, 700)
     w.show()
     qtbot.waitExposed(w)
@@ -434,14 +415,14 @@ def test_a_long_status_message_ends_in_an_ellipsis_and_keeps_the_bar_info(qtbot)
     assert "Saved" in w.messages_dialog.text.toPlainText() or "Saved" in sb.history_text()
 
 
-def test_toolbars_wrap_onto_two_rows_instead_of_hiding_buttons(qtbot):
+def test_toolbars_wrap_onto_two_rows_instead_of_hiding_buttons(qtbot, make_window):
     """Narrower than both toolbars (a small window, a large font): the piano-roll toolbar moves to a
     second row, nothing goes into the » menu; wide again, one row. The saved layout has no such row."""
     from PySide6.QtWidgets import QToolButton
 
     from ui.main_window import MainWindow
 
-    w = make_window(qtbot)
+    w = make_window()
     w.resize(850, 600)
     w.show()
     qtbot.waitExposed(w)

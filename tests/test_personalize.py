@@ -60,7 +60,7 @@ def test_personalize_trains_and_samples_in_the_users_style(tiny_trained_model, u
     assert np.linalg.norm(personal - centre, axis=1).mean() < 0.6 * np.linalg.norm(prior - centre, axis=1).mean()
     mine = pm.sample(12, temperature=0.0, seed=3)
     theirs = base.sample(12, temperature=0.0, seed=3)
-    mean_pitch = lambda ms: np.mean([n.pitch for m in ms for n in m.notes])  # noqa: E731
+    mean_pitch = lambda ms: np.mean([n.pitch for m in ms for n in m.notes])
     assert all(m.notes for m in mine)
     assert mean_pitch(mine) < mean_pitch(theirs) - 1  # the user's melodies sit lower
     # the same seed gives the same melodies; a longer request continues the same melody

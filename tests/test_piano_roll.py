@@ -220,7 +220,7 @@ def test_ruler_loop_playhead_follow_and_fit(qtbot, roll):
     loops = []
     roll.loopChanged.connect(lambda s, e: loops.append((s, e)))
     ruler = roll.ruler
-    x = lambda t: int(roll.geo.tick_to_x(t))  # noqa: E731
+    x = lambda t: int(roll.geo.tick_to_x(t))
     qtbot.mousePress(ruler, L, NOMOD, QPoint(x(1920), 15))
     qtbot.mouseMove(ruler, QPoint(x(3000), 15))
     qtbot.mouseMove(ruler, QPoint(x(3840), 15))
@@ -250,7 +250,7 @@ def test_keyboard_keys_are_held_and_drawing_requests_audition(qtbot, roll):
     heard, held = [], []
     roll.auditionRequested.connect(lambda p, v: heard.append(p))
     roll.keyHeld.connect(lambda p, down, vel: held.append((p, down, vel)))
-    key = lambda pitch, x=10: QPoint(x, pt(roll, 0, pitch).y())  # noqa: E731
+    key = lambda pitch, x=10: QPoint(x, pt(roll, 0, pitch).y())
     qtbot.mousePress(roll.keyboard, L, NOMOD, key(79))
     qtbot.mouseMove(roll.keyboard, key(77, 60))  # a glissando: one key up, the next down (at the key's front)
     qtbot.mouseRelease(roll.keyboard, L, NOMOD, key(77, 60))

@@ -7,7 +7,6 @@ cannot move a note to another grid line.
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from mguv_app.music.melody import Note
 
@@ -158,7 +157,11 @@ def test_the_record_menu_lists_inputs_and_says_why_there_is_no_midi(rec):
     assert {"&Count-in Bar", "C&lick While Recording", "&Quantize to the Grid", "Re&place Notes"} <= set(texts)
     titles = [a.text() for a in w.menuBar().actions()]
     assert titles.index("&Record") < titles.index("&Help")
-    assert QApplication.instance() is not None
+    # the window's Record menu: the three ways in first, and its MIDI Input submenu lists the same ports
+    assert r.window_menu.actions()[:3] == [r.record_action, r.step_action, r.typing_action]
+    r.ports_menu.aboutToShow.emit()
+    ports = [a.text() for a in r.ports_menu.actions()]
+    assert ports == [t for t in texts if t.startswith(("No MIDI keyboard", "MIDI: "))]
 
 
 def test_r_and_m_are_the_keys_for_record_and_the_keyboard_piano(rec, qtbot):

@@ -17,6 +17,7 @@ def outside(melody, start, end):
     return [n for n in melody.notes if n.start < start or n.start >= end]
 
 
+@pytest.mark.slow
 def test_only_the_span_changes_and_each_seed_writes_its_own(tiny_engine):
     song = make_melody(np.random.default_rng(3), 4)
     outs = tiny_engine.rewrite(song, BAR, 2 * BAR, temperature=1.0, seed=5, samples=3)
@@ -37,6 +38,7 @@ def test_only_the_span_changes_and_each_seed_writes_its_own(tiny_engine):
         tiny_engine.rewrite(song, BAR, BAR)
 
 
+@pytest.mark.slow
 def test_a_span_at_either_end_or_past_the_melody_still_works(tiny_engine):
     song = make_melody(np.random.default_rng(8), 2)
     first = tiny_engine.rewrite(song, 0, BAR, 0.8, seed=1)[0]  # no context before it
@@ -56,6 +58,7 @@ def test_a_note_the_model_holds_into_the_span_continues():
     assert rest.notes == [Note(0, 1920, 60), Note(3840, 4320, 67)]
 
 
+@pytest.mark.slow
 def test_the_job_writes_versions_and_fits_chosen_chords(tiny_engine):
     song = make_melody(np.random.default_rng(3), 4)
     plain = rewrite_bars(tiny_engine, song, BAR, 3 * BAR, count=2, temperature=1.0, seed=4)
@@ -73,6 +76,7 @@ def test_the_job_writes_versions_and_fits_chosen_chords(tiny_engine):
     assert fitted.meta["candidates"] == 8
 
 
+@pytest.mark.slow
 def test_cli_rewrite(tiny_trained_model, tmp_path, capsys):
     from mguv_app.cli import main
 
@@ -91,6 +95,7 @@ def test_cli_rewrite(tiny_trained_model, tmp_path, capsys):
     assert main([*args, "--bars", "1-4", "--out", str(tmp_path / "all.mid")]) == 0
 
 
+@pytest.mark.slow
 def test_variations_move_away_with_the_amount(tiny_engine):
     from mguv_app.generation import vary_melody
     from mguv_app.music import melody_to_events

@@ -63,6 +63,7 @@ def test_melody_input_matches_tokens():
     assert h.sum() == pytest.approx(1.0) and h[13 + 2] == pytest.approx(5 / 7)
 
 
+@pytest.mark.slow
 def test_overlap_area_of_known_distributions():
     rng = np.random.default_rng(0)
     a, b = rng.normal(0, 1, 3000), rng.normal(3, 1, 3000)
@@ -111,6 +112,7 @@ def test_identical_sets_overlap_fully_and_different_sets_do_not():
     assert again["min_oa"] > 0.85
 
 
+@pytest.mark.slow
 def test_compare_draws_averages_independent_draws_and_judges_the_mean():
     rng = np.random.default_rng(3)
     reference = _stepwise_c_major(rng, 300)

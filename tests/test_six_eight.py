@@ -60,6 +60,7 @@ def test_the_cli_writes_jigs_with_the_6_8_model(bundled_trio, tmp_path, capsys):
     assert "learnt 3/4 melodies, so its phrases run in 3/4 bars, not 6/8" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_a_training_run_records_the_meter_it_learns(tmp_path, bundled_trio, capsys):
     """3/4 and 6/8 models have the same bars, so a run writes the meter into config.json: from --meter,
     else from the model it fine-tunes when the bars stay, and a resume keeps it."""
@@ -92,11 +93,12 @@ def test_a_training_run_records_the_meter_it_learns(tmp_path, bundled_trio, caps
     assert bad.value.code == 2 and "a meter is N/D" in capsys.readouterr().err
 
 
-def test_the_window_moves_between_the_3_4_and_6_8_models(qtbot, bundled_trio):
-    from tests.test_generation_ui import settled_on, window_in_meter
+@pytest.mark.slow
+def test_the_window_moves_between_the_3_4_and_6_8_models(qtbot, bundled_trio, meter_window):
+    from tests.qt_helpers import settled_on
 
     four, three, six = bundled_trio
-    w, session = window_in_meter(qtbot, (6, 8))
+    w, session = meter_window((6, 8))
 
     def settled(folder):
         settled_on(qtbot, session, folder)
@@ -115,13 +117,13 @@ def test_the_window_moves_between_the_3_4_and_6_8_models(qtbot, bundled_trio):
     assert panel.results.melodies[0].time_signature == (6, 8) and "phrases run" not in panel.status.text()
 
 
-def test_the_training_tab_offers_6_8(qtbot, tmp_path, monkeypatch, bundled_trio):
+@pytest.mark.slow
+def test_the_training_tab_offers_6_8(qtbot, tmp_path, monkeypatch, bundled_trio, training_window):
     """A folder of jigs sets the meter to 6/8 (not 3/4, whose bars fit as well), fine-tunes the 6/8 model and
     tells mguv train the meter."""
     from mguv_app.music import write_midi as write
     from mguv_app.training.data import refused_meter
     from tests.test_three_four import waltz
-    from tests.test_training_tab import _window
 
     four, three, six = bundled_trio
     monkeypatch.setenv("MGUV_CACHE_DIR", str(tmp_path / "cache"))
@@ -132,7 +134,7 @@ def test_the_training_tab_offers_6_8(qtbot, tmp_path, monkeypatch, bundled_trio)
         write(jig(rng, 8), folder / f"j{i}.mid")
     for i in range(2):  # two waltzes among them: their bars fit, their beats do not
         write(waltz(rng, 8), folder / f"w{i}.mid")
-    w, tab = _window(qtbot)
+    w, tab = training_window()
     launched = []
     monkeypatch.setattr(tab, "_launch", lambda cmd, text: launched.append(cmd))
     tab.set_folder(folder)

@@ -47,6 +47,7 @@ def _last_pitch_class(tokens):
     return (int(tokens[onsets[-1]]) - PITCH_OFFSET) % 12, int(onsets[-1])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("with_phrases", [True, False])
 def test_generate_in_aaba_repeats_its_phrases_and_cadences(tiny_trained_model, tiny_phrase_model, with_phrases):
     from mguv_app.engine import TrainedModel
@@ -71,6 +72,7 @@ def test_generate_in_aaba_repeats_its_phrases_and_cadences(tiny_trained_model, t
     assert free.meta["form"] == "free" and free.meta["forms"] == [None, None, None]
 
 
+@pytest.mark.slow
 def test_a_varied_repeat_keeps_its_first_half(tiny_trained_model, tiny_phrase_model):
     from mguv_app.engine import TrainedModel
     from mguv_app.generation import generate_variations
@@ -85,6 +87,7 @@ def test_a_varied_repeat_keeps_its_first_half(tiny_trained_model, tiny_phrase_mo
     assert changed  # the variation moved something in at least one of them
 
 
+@pytest.mark.slow
 def test_forms_keep_working_in_the_rolls_key_and_over_chords(tiny_trained_model, tiny_phrase_model):
     from mguv_app.editing.scales import in_scale
     from mguv_app.engine import TrainedModel
@@ -103,6 +106,7 @@ def test_forms_keep_working_in_the_rolls_key_and_over_chords(tiny_trained_model,
         assert m.notes[-1].pitch % 12 in {4, 8, 11}  # over the chosen E in the last bar: one of its tones
 
 
+@pytest.mark.slow
 def test_cli_generates_in_a_form_and_refuses_a_bad_one(tiny_trained_model, tmp_path, capsys):
     from mguv_app.cli import main as mguv
     from mguv_app.music import read_midi
@@ -158,6 +162,7 @@ def test_cli_continue_answers(tiny_trained_model, tmp_path, capsys):
     assert read_midi(tmp_path / "o.mid").melody.num_bars == 8
 
 
+@pytest.mark.slow
 def test_eight_bar_phrases_vary_across_several_phrase_windows(tiny_trained_model, tiny_phrase_model):
     from mguv_app.engine import TrainedModel
     from mguv_app.generation import generate_variations

@@ -63,7 +63,7 @@ def test_the_player_follows_the_tempo_map_scaled_by_its_own_tempo(pumped):
     assert player.qpm_at(5 * Q) == 240
 
 
-def test_a_song_opened_in_the_window_plays_and_renders_through_its_tempo_map(transport_window, tmp_path):
+def test_a_song_opened_in_the_window_plays_and_renders_through_its_tempo_map(transport_window, tmp_path, qtbot):
     w = transport_window
     assert w.open_path(str(slowing_song(tmp_path / "slow.mid")))
     player = w.transport.player
@@ -72,7 +72,8 @@ def test_a_song_opened_in_the_window_plays_and_renders_through_its_tempo_map(tra
     assert player.qpm_at(5 * Q) == pytest.approx(45)
     w.transport.bpm.setValue(120)
     out = tmp_path / "slow.wav"
-    w.render_wav(str(out)).join(60)
+    with qtbot.waitSignal(w.renderFinished, timeout=60000):
+        w.render_wav(str(out))
     with wave.open(str(out)) as f:
         audio = np.frombuffer(f.readframes(f.getnframes()), dtype=np.int16).reshape(-1, 2) / 32768.0
     heard = onsets(audio, f.getframerate())

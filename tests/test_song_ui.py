@@ -68,10 +68,12 @@ def test_render_with_the_song_on_renders_the_whole_song(window, qtbot, tmp_path)
     assert window.open_path(str(src))
     messages = []
     window.renderFinished.connect(messages.append)
-    window.render_wav(str(tmp_path / "song.wav")).join(60)
+    with qtbot.waitSignal(window.renderFinished, timeout=60000):
+        window.render_wav(str(tmp_path / "song.wav"))
     window.transport.song_button.setChecked(False)
-    window.render_wav(str(tmp_path / "alone.wav")).join(60)
-    qtbot.waitUntil(lambda: len(messages) == 2, timeout=5000)
+    with qtbot.waitSignal(window.renderFinished, timeout=60000):
+        window.render_wav(str(tmp_path / "alone.wav"))
+    assert len(messages) == 2
     assert "song.wav with 2 of its parts: " in messages[0] and "alone.wav: " in messages[1]
 
     def low_share(path):  # the bass and the piano's low notes sit under 200 Hz; the melody (C5 up) does not

@@ -9,7 +9,8 @@ import torch
 
 from mguv_app.model import load_model
 from mguv_app.training.data import scan_folder
-from mguv_app.training.loop import EXIT_DISK, EXIT_NAN, TrainingRun
+from mguv_app.training.exits import TrainExit
+from mguv_app.training.loop import TrainingRun
 
 from . import smf
 from .tiny_data import tiny_model_config, tiny_train_config, write_folder
@@ -126,7 +127,7 @@ def test_nan_stops_cleanly_and_keeps_last_checkpoint(songs, tmp_path):
     events = []
     code = TrainingRun(songs, tmp_path / "n", tiny_model_config(), tiny_train_config(max_steps=30, lr=1e30,
                        lr_min=1e30, grad_clip=1e30), emit=events.append).run()
-    assert code == EXIT_NAN
+    assert code == TrainExit.NAN
     err = events[-1]
     assert err["event"] == "error" and err["reason"] == "nan" and "learning rate" in err["message"]
 
@@ -150,7 +151,7 @@ def test_a_full_disk_stops_with_a_clear_message_and_the_run_resumes(songs, tmp_p
     events = []
     run = tmp_path / "full"
     code = TrainingRun(songs, run, tiny_model_config(), tiny_train_config(max_steps=30), emit=events.append).run()
-    assert code == EXIT_DISK
+    assert code == TrainExit.DISK
     err = events[-1]
     assert err["event"] == "error" and err["reason"] == "disk" and err["step"] == 10
     assert "No space left on device" in err["message"] and "Free some disk space" in err["message"]
@@ -195,9 +196,8 @@ def test_no_windows_is_a_clear_error(tmp_path, monkeypatch):
 def test_train_help_lists_the_exit_codes_the_loop_returns():
     """`mguv train --help` documents the exit statuses; keep it in step with the loop's constants."""
     from mguv_app.cli.cmd_train import EXIT_CODES
-    from mguv_app.training import loop
 
-    for code, words in ((loop.EXIT_OK, "finished"), (loop.EXIT_DATA, "no training windows"),
-                        (loop.EXIT_NAN, "NaN"), (loop.EXIT_OOM, "out of GPU memory"), (loop.EXIT_DISK, "disk is full")):
+    for code, words in ((TrainExit.OK, "finished"), (TrainExit.DATA, "no training windows"),
+                        (TrainExit.NAN, "NaN"), (TrainExit.OOM, "out of GPU memory"), (TrainExit.DISK, "disk is full")):
         part = next(p for p in EXIT_CODES.split(";") if words in p)
         assert part.strip().removeprefix("exit status:").strip().startswith(str(code)), (code, part)

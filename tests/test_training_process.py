@@ -2,6 +2,8 @@
 
 import sys
 
+import pytest
+
 from mguv_app.training.process import TrainingProcess, train_command
 
 from .tiny_data import tiny_model_config, tiny_train_config, write_folder
@@ -37,6 +39,7 @@ def test_crash_is_reported_with_stderr_tail():
     assert end["status"] == "crashed" and end["code"] == 3 and "RuntimeError: boom" in end["message"]
 
 
+@pytest.mark.slow
 def test_nan_no_data_and_refused_arguments(tmp_path):
     env_dir = tmp_path / "songs"
     write_folder(env_dir, 4, 6, seed=2)

@@ -12,8 +12,9 @@ from mguv_app.engine import TrainedModel
 from mguv_app.personalize import PersonalizedModel, open_model
 
 from . import smf
-from .test_training_process import tiny_sets
 from .tiny_data import write_folder
+
+NEVER_ENDS = 1_000_000  # training steps: a run that only a pause or a stop ends
 
 
 @pytest.fixture
@@ -28,26 +29,13 @@ def songs(tmp_path, monkeypatch):
     return folder
 
 
-def _window(qtbot, ask=None):
-    from ui.main_window import MainWindow
-    from ui.training_link import attach_training
-
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.ask_unsaved = lambda parent: "discard"
-    w.ask_restore = lambda parent, rec: False
-    tab = attach_training(w, ask=ask)
-    tab.extra_sets = tiny_sets()
-    tab.show_error = lambda parent, title, text: pytest.fail(f"{title}: {text}")
-    return w, tab
-
-
-def test_scan_train_pause_resume_use_and_personalise(qtbot, songs, tmp_path):
-    w, tab = _window(qtbot)
+@pytest.mark.slow
+def test_scan_train_pause_resume_use_and_personalise(qtbot, songs, tmp_path, training_window):
+    w, tab = training_window()
     assert w.training_tab is tab and w.tabs.tabText(w.tabs.indexOf(tab)) == "Training"
     tab.form.set_mode("scratch")
     tab.form.name.setText("tiny")
-    tab.form.steps.setValue(30)
+    tab.form.steps.setValue(NEVER_ENDS)  # the pause, whenever it lands, comes before the end
     tab.form.device.setCurrentIndex(tab.form.device.findData("cpu"))
 
     # --- scan: bad files are listed with their reasons, statistics are drawn
@@ -73,22 +61,25 @@ def test_scan_train_pause_resume_use_and_personalise(qtbot, songs, tmp_path):
     qtbot.waitUntil(lambda: tab.run_state == "paused", timeout=60_000)
     run_dir = tab.run_dir
     paused_at = json.loads((run_dir / "checkpoint" / "state.json").read_text())["step"]
-    assert 0 < paused_at < 30 and tab.resume_button.isEnabled()
+    assert 0 < paused_at < NEVER_ENDS and tab.resume_button.isEnabled()
     assert [r.name for r in reg.unfinished_runs()] == ["tiny"]
 
-    # --- "next start": a fresh window offers the unfinished run and resumes it to the end
+    # --- "next start": a fresh window offers the unfinished run and resumes it; Stop then makes it a model
     asked = []
-    w2, tab2 = _window(qtbot, ask=lambda parent, info: asked.append(info) or True)
+    w2, tab2 = training_window(ask=lambda parent, info: asked.append(info) or True)
     qtbot.waitUntil(lambda: tab2.run_state == "running", timeout=10_000)
     assert asked[0].name == "tiny" and asked[0].step == paused_at
     assert tab2.curves.points("loss") >= 1  # the earlier curve is shown again
-    qtbot.waitUntil(lambda: tab2.run_state == "idle", timeout=180_000)
+    qtbot.waitUntil(lambda: any(e["event"] == "start" for e in tab2.events), timeout=60_000)
     start = next(e for e in tab2.events if e["event"] == "start")
     assert start["resumed"] and start["step"] == paused_at
-    assert tab2.events[-1]["status"] == "done", tab2.message.text()
-    assert tab2.curves.data["loss"][0][-1] == 30 and reg.unfinished_runs() == []
+    qtbot.waitUntil(lambda: tab2.curves.data["loss"][0][-1] > paused_at, timeout=120_000)  # trained on
+    tab2.stop()
+    qtbot.waitUntil(lambda: tab2.run_state == "idle", timeout=60_000)
+    assert tab2.events[-1]["status"] == "stopped", tab2.message.text()
+    assert "saved as “tiny”" in tab2.message.text() and reg.unfinished_runs() == []
 
-    # --- the finished model is listed; "Use this model" stores it and tells the generator
+    # --- the stopped run's model is listed; "Use this model" stores it and tells the generator
     names = [e.name for e in tab2.models.entries]
     assert "tiny" in names
     with qtbot.waitSignal(tab2.modelChosen, timeout=1000) as chosen:
@@ -123,8 +114,8 @@ def test_scan_train_pause_resume_use_and_personalise(qtbot, songs, tmp_path):
     assert "mine v2" not in [e.name for e in tab2.models.entries]
 
 
-def test_errors_are_clear_messages(qtbot, tmp_path):
-    w, tab = _window(qtbot)
+def test_errors_are_clear_messages(qtbot, tmp_path, training_window):
+    w, tab = training_window()
     tab.run_dir = tmp_path / "r"
     tab.run_dir.mkdir()
     # a process that dies without a report: its stderr tail is shown, the window lives on
@@ -160,7 +151,7 @@ def test_errors_are_clear_messages(qtbot, tmp_path):
     QApplication.processEvents()
 
 
-def test_a_folder_of_waltzes_trains_a_3_4_model(qtbot, tmp_path, monkeypatch, bundled_pair):
+def test_a_folder_of_waltzes_trains_a_3_4_model(qtbot, tmp_path, monkeypatch, bundled_pair, training_window):
     """The scan finds the folder's melodies in 3/4 and sets the meter itself: windows of 12-step bars, a fine-tune
     from the bundled 3/4 model, a model from scratch with 12-step bars."""
     import numpy as np
@@ -176,7 +167,7 @@ def test_a_folder_of_waltzes_trains_a_3_4_model(qtbot, tmp_path, monkeypatch, bu
         write_midi(waltz(rng, 8), folder / f"w{i}.mid")
     write_folder(folder, 2, 6, seed=2)  # two 4/4 songs among them
     four, three = bundled_pair
-    w, tab = _window(qtbot)
+    w, tab = training_window()
     launched = []
     monkeypatch.setattr(tab, "_launch", lambda cmd, text: launched.append(cmd))
     assert tab.form.meter_value == (4, 4) and tab.finetune_folder() == four

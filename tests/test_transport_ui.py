@@ -122,6 +122,7 @@ def test_band_plays_along_and_follows_edits(qtbot, panel):
     assert not panel.player.has_backing
     panel.band_button.setChecked(True)  # fitted on a worker thread, handed over on this one
     from mguv_app.lofi.backing import backing_for
+    from ui.transport import BAND_DELAY_MS
 
     qtbot.waitUntil(lambda: panel.player.has_backing, timeout=3000)
     assert signals[-1].startswith(f"Band: {backing_for(song).key}, ")
@@ -133,14 +134,15 @@ def test_band_plays_along_and_follows_edits(qtbot, panel):
     panel.set_melody(Melody(longer.notes, qpm=100.0, time_signature=(9, 8)))
     qtbot.waitUntil(lambda: not panel.player.has_backing, timeout=3000)  # plays alone, and says why once
     assert signals[-1] == "Band: a backing band plays 2/2, 2/4, 3/4, 4/4, 5/4, 6/8, 7/8, 12/8; this melody is in 9/8"
-    panel.set_melody(Melody(longer.notes[:-1], qpm=100.0, time_signature=(9, 8)))
-    qtbot.wait(2 * 250 + 100)
-    assert signals.count(signals[-1]) == 1
-    panel.set_melody(song)
-    panel.band_button.setChecked(False)  # off at once, and a fit still in flight does not bring it back
-    assert not panel.player.has_backing and panel.player.end_tick == song.end_tick
-    qtbot.wait(2 * 250 + 100)
-    assert not panel.player.has_backing
+    with qtbot.waitSignal(panel.bandFitLanded, timeout=BAND_DELAY_MS + 3000):  # fitted again once edits pause
+        panel.set_melody(Melody(longer.notes[:-1], qpm=100.0, time_signature=(9, 8)))
+    assert signals.count(signals[-1]) == 1  # the same problem is not said twice
+    with qtbot.waitSignal(panel.bandFitLanded, timeout=BAND_DELAY_MS + 3000):  # a fit of this melody...
+        panel.set_melody(song)
+        qtbot.waitSignal(panel._band_timer.timeout, timeout=BAND_DELAY_MS + 3000).wait()  # ...starts
+        panel.band_button.setChecked(False)  # off at once, while that fit is in flight
+        assert not panel.player.has_backing and panel.player.end_tick == song.end_tick
+    assert not panel.player.has_backing and not panel._band_timer.isActive()  # the fit landed and was dropped
 
 
 def _mean_rgb(widget):

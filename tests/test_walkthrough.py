@@ -7,12 +7,7 @@ meter (or asks), and ``mguv lofi --minutes`` stops at the nearest phrase boundar
 import pytest
 
 from mguv_app.music import Melody, Note, write_midi
-from tests.test_main_window import TUNE, make_window
-
-
-@pytest.fixture
-def window(qtbot):
-    return make_window(qtbot)
+from tests.test_main_window import TUNE
 
 
 def _truncated_midi(path):
@@ -153,12 +148,12 @@ def test_a_rescan_clears_what_the_last_scan_said_and_a_meter_problem_names_the_m
     qtbot.addWidget(tab)
     tab._meter_picked = True  # keep the meter the user chose (4/4), as after a first scan
     tab.set_folder(folder, keep_meter=True)
-    qtbot.waitUntil(lambda: tab.scan_worker is None, timeout=60_000)
+    qtbot.waitUntil(lambda: tab.scan_job is None, timeout=60_000)
     text = tab.message.text()
     assert "3/4" in text and "Meter" in text, text  # what to do: choose the meter the files are in
     assert not tab.scan_bar.isVisible() and not tab.stats_plots.isVisible()
     tab.form.set_meter((3, 4))  # switching the meter rescans: the old complaint goes
-    qtbot.waitUntil(lambda: tab.scan_worker is None and tab.windowset is not None, timeout=60_000)
+    qtbot.waitUntil(lambda: tab.scan_job is None and tab.windowset is not None, timeout=60_000)
     assert "No melody" not in tab.message.text()
 
 

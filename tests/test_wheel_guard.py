@@ -8,7 +8,7 @@ from PySide6.QtCore import QPoint, QPointF
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QScrollArea
 
-from tests.test_dock_layout import open_app_window, settle
+from tests.qt_helpers import settle
 
 
 def wheel(widget, notches: int = -1, pos: QPoint | None = None) -> None:
@@ -27,8 +27,8 @@ def scroll_area_of(widget) -> QScrollArea:
 
 
 @pytest.fixture
-def window(qtbot, monkeypatch):
-    w = open_app_window(qtbot, monkeypatch, (1100, 700))
+def window(app_window):
+    w = app_window((1100, 700))
     w.roll.canvas.setFocus()  # where the keyboard is when the user reaches for the wheel
     settle()
     return w
@@ -52,7 +52,7 @@ def test_the_wheel_scrolls_the_training_tab_and_changes_no_setting(qtbot, window
         assert value() == before, f"the wheel changed {type(widget).__name__} {widget.objectName()}"
         assert not widget.hasFocus()
         assert bar.value() > 0, "the wheel did not scroll the column"
-    assert tab.scan_worker is None and tab.folder is None  # nothing was rescanned
+    assert tab.scan_job is None and tab.folder is None  # nothing was rescanned
     # a box the user is working in (focused: clicked or tabbed to) still takes the wheel
     bar.setValue(0)
     settle()

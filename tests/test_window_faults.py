@@ -12,16 +12,15 @@ from mguv_app.crash_log import log_path
 from mguv_app.music import read_midi
 
 from . import smf
-from .test_main_window import make_window
 from .test_song_faults import PIANO, melody_track, voices
 
 
-def test_an_uncaught_exception_is_shown_logged_and_the_window_goes_on(qtbot, monkeypatch, tmp_path):
+def test_an_uncaught_exception_is_shown_logged_and_the_window_goes_on(qtbot, monkeypatch, tmp_path, make_window):
     from ui.fault_guard import install
 
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # restored after the test
     monkeypatch.setattr(threading, "excepthook", threading.excepthook)
-    window = make_window(qtbot)
+    window = make_window()
     reporter = install(window)
 
     def broken_slot():
@@ -46,14 +45,14 @@ def test_an_uncaught_exception_is_shown_logged_and_the_window_goes_on(qtbot, mon
     assert window.open_path(str(tune)) and len(window.doc.notes) == 4
 
 
-def test_a_song_that_cannot_be_written_back_is_saved_as_the_melody_in_a_new_file(qtbot, tmp_path):
+def test_a_song_that_cannot_be_written_back_is_saved_as_the_melody_in_a_new_file(qtbot, tmp_path, make_window):
     """A sysex with data bytes over 127 in the tempo track: a new tempo means rewriting that track, which no MIDI
     writer can. Nothing is written to the song; Save asks for a new file for the melody instead."""
     conductor = smf.track([(0, smf.tempo(500000)), (0, b"\xf0\x03\x81\x82\xf7")])
     src = tmp_path / "song.mid"
     src.write_bytes(smf.smf([conductor, melody_track(), PIANO]))
     data = src.read_bytes()
-    window = make_window(qtbot)
+    window = make_window()
     asked = []
     window.ask_save_path = lambda parent, title, suggested: asked.append(suggested) or suggested
     assert window.open_path(str(src)) and window.song is not None
@@ -65,11 +64,11 @@ def test_a_song_that_cannot_be_written_back_is_saved_as_the_melody_in_a_new_file
     assert window.path == str(tmp_path / "song melody.mid") and not window.modified
 
 
-def test_an_edited_voice_saved_into_its_song_reopens_as_the_same_voice(qtbot, tmp_path):
+def test_an_edited_voice_saved_into_its_song_reopens_as_the_same_voice(qtbot, tmp_path, make_window):
     """Voice 3 (chords, the most notes) saved as its line would lose to voice 4 at the next Open: the window
     remembers the track it saved, as Choose Melody Track… does."""
     src = voices(tmp_path / "voices.mid")
-    window = make_window(qtbot)
+    window = make_window()
     assert window.open_path(str(src)) and window.song is not None
     first = min(window.doc.notes, key=lambda i: window.doc.notes[i].start)
     window.doc.select({first})

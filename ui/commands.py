@@ -28,10 +28,10 @@ class NoteChangeCommand(QUndoCommand):
     def undo(self) -> None:
         self.doc.undo(self.change)
 
-    def id(self) -> int:  # noqa: A003 - Qt's name
+    def id(self) -> int:
         return self.MERGE_ID
 
-    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt's name
+    def mergeWith(self, other: QUndoCommand) -> bool:
         if not isinstance(other, NoteChangeCommand) or other.id() != self.id() or self.id() < 0:
             return False
         if set(other.change.after) != set(self.change.after):
@@ -100,10 +100,10 @@ class PropertiesCommand(QUndoCommand):
             self.doc.apply_chords(self.chords.before)
         self.doc.apply_properties(self.change.before)
 
-    def id(self) -> int:  # noqa: A003 - Qt's name
+    def id(self) -> int:
         return 2
 
-    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt's name
+    def mergeWith(self, other: QUndoCommand) -> bool:
         if not isinstance(other, PropertiesCommand) or set(other.change.after) != set(self.change.after) \
                 or self.chords is not None or other.chords is not None or "meters" in self.change.after:
             return False  # each meter change at a bar is a step of its own

@@ -8,10 +8,12 @@ could ever answer a modal box, so each question returns its safe answer instead 
 from __future__ import annotations
 
 import datetime as _dt
-import sys
+import logging
 
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+
+_logger = logging.getLogger(__name__)
 
 MIDI_FILTER = "MIDI files (*.mid *.midi *.kar *.rmi *.smf)"
 
@@ -116,7 +118,8 @@ def ask_freeze_meter(parent: QWidget, text: str) -> bool:
 
 
 def show_error(parent: QWidget, title: str, text: str) -> None:
+    """A message box; headless (nobody to close it), the message goes to the log (stderr by default)."""
     if headless():
-        print(f"{title}: {text}", file=sys.stderr)
+        _logger.warning("%s: %s", title, text)
         return
     QMessageBox.warning(parent, title, text)

@@ -43,11 +43,11 @@ class DragOutHandle(QLabel):
         self.setCursor(Qt.CursorShape.OpenHandCursor)
         self.setMargin(6)
 
-    def mousePressEvent(self, event) -> None:  # noqa: N802
+    def mousePressEvent(self, event) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
             self._press = event.position().toPoint()
 
-    def mouseMoveEvent(self, event) -> None:  # noqa: N802
+    def mouseMoveEvent(self, event) -> None:
         if self._press is None:
             return
         if (event.position().toPoint() - self._press).manhattanLength() < QApplication.startDragDistance():
@@ -60,5 +60,5 @@ class DragOutHandle(QLabel):
         drag.setMimeData(melody_mime(melody))
         drag.exec(Qt.DropAction.CopyAction)
 
-    def mouseReleaseEvent(self, event) -> None:  # noqa: N802
+    def mouseReleaseEvent(self, event) -> None:
         self._press = None

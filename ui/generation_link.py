@@ -32,7 +32,7 @@ def attach_generation(window, model_loader: Callable[[], object] | None = defaul
     from .generation import GeneratePanel, GenerationSession
     from .latent_map import LatentMapWidget, MapController
 
-    session = GenerationSession(window)
+    session = GenerationSession(window, bundled_loader=default_loader)
     panel = GeneratePanel(session)
     map_widget = LatentMapWidget()
     controller = MapController(session, map_widget)

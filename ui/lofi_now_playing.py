@@ -69,14 +69,14 @@ class MiniRoll(QWidget):
         self.setMinimumHeight(80)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
-    def sizeHint(self) -> QSize:  # noqa: N802 (Qt name)
+    def sizeHint(self) -> QSize:
         return QSize(240, 96)
 
     def set_phrase(self, phrase, tick: int) -> None:
         self.phrase, self.tick = phrase, int(tick)
         self.update()  # the playhead moves every pump
 
-    def paintEvent(self, _event) -> None:  # noqa: N802
+    def paintEvent(self, _event) -> None:
         p = QPainter(self)
         try:
             p.fillRect(self.rect(), BACKGROUND)

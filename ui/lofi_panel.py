@@ -349,6 +349,6 @@ class LofiPanel(QWidget):
             self.player.close()
             self.player = None
 
-    def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+    def closeEvent(self, event) -> None:
         self.shutdown()
         super().closeEvent(event)

@@ -33,12 +33,13 @@ from mguv_app import APP_NAME
 from mguv_app.editing import NoteDocument, guess_key, pitch_name
 from mguv_app.music import Melody, MidiImportError, MidiSaveError, read_midi, write_midi
 from mguv_app.music.midi_read import MIDI_SUFFIXES
-from mguv_app.music.midi_write import melody_to_midi_bytes
-from mguv_app.music.song_file import SongFile, locate_song, write_song
+from mguv_app.music.song_file import SongFile
+from mguv_app.project import ASK, ELSEWHERE, Project
 
 from . import dialogs, wheel_guard
 from ._gc_guard import collect_on_gui_thread
 from .autosave import Autosaver, Recovery
+from .background import JobRunner
 from .drag_out import DragOutHandle
 from .piano_roll import PianoRoll
 from .piano_roll.ruler import CHORD_STRIP
@@ -61,7 +62,7 @@ def _placeholder(text: str) -> QLabel:
 
 
 class MainWindow(QMainWindow):
-    renderFinished = Signal(str)  # a status line from the background WAV render
+    renderFinished = Signal(str)  # the status line of a finished WAV render
     savedAs = Signal(str)  # the melody now lives under this new path (panels move per-project state along)
     def __init__(self, settings: Settings | None = None, autosaver: Autosaver | None = None,
                  with_transport: bool = True) -> None:
@@ -70,11 +71,8 @@ class MainWindow(QMainWindow):
         wheel_guard.install()  # the wheel scrolls; it never changes an unfocused setting (ui/wheel_guard.py)
         self.settings = settings or Settings()
         self.autosaver = autosaver or Autosaver()
-        self.path: str | None = None
-        self.more_in_file = ""  # e.g. "3 other tracks": the opened file holds more than the editor can keep
-        self.song: SongFile | None = None  # the opened song whose other tracks Save keeps (music/song_file.py)
-        self._song_parts: list = []  # its other tracks, (part, is_drum), for the transport's Song button
-        self.tempo_map: list = []  # its tempo changes [(tick, qpm)], which playback and Render follow
+        self.project = Project()  # the open file: its path, its song, the save and render rules (Qt-free)
+        self.jobs = JobRunner(self, "mguv-window")  # the window's own background work: Render (ui/background.py)
         self.docks: dict[str, QDockWidget] = {}
         self.transport = None
         self.recorder = None  # ui/recording_link.py, with the transport
@@ -362,6 +360,26 @@ class MainWindow(QMainWindow):
         return self.doc.to_melody()
 
     @property
+    def path(self) -> str | None:
+        """The open file (``project.path``); None for a new melody."""
+        return self.project.path
+
+    @property
+    def song(self) -> SongFile | None:
+        """The opened song whose other tracks Save keeps (``project.song``), or None."""
+        return self.project.song
+
+    @property
+    def tempo_map(self) -> list:
+        """The song's tempo changes [(tick, qpm)], which playback and Render follow (``project.tempo_map``)."""
+        return self.project.tempo_map
+
+    @property
+    def more_in_file(self) -> str:
+        """E.g. "3 other tracks": the opened file holds more than the editor can keep (``project.more_in_file``)."""
+        return self.project.more_in_file
+
+    @property
     def modified(self) -> bool:
         return not self.undo_stack.isClean()
 
@@ -369,9 +387,7 @@ class MainWindow(QMainWindow):
         """Show ``melody`` as a fresh document (no undo history)."""
         self.undo_stack.clear()
         self.doc.load(melody)
-        self.path = path
-        self.more_in_file = ""  # what the file at ``path`` holds besides the melody (open_path says)
-        self.song = None
+        self.project.start(path)  # what the file at ``path`` holds besides the melody: open_path says
         self._show_song()
         if modified:
             self.undo_stack.resetClean()
@@ -573,67 +589,43 @@ class MainWindow(QMainWindow):
         return choose_melody_track(self, index)
 
     def _keep_song(self, path: str | None, imported=None) -> None:
-        """Find the melody's own track in the song at ``path``, so Save rewrites that track and keeps the rest;
-        where it cannot (a skyline melody, a file mido cannot rewrite), Save asks for a new file instead."""
-        self.song = locate_song(path, imported) if path else None
-        self.more_in_file = "" if self.song is not None else self._more_in(imported or path)
+        """The song around the melody at ``path`` (``Project.keep_song``: what Save keeps), shown and played."""
+        self.project.keep_song(path, imported)
         self._show_song()
 
     def _show_song(self) -> None:
         """Give the transport the song's other tracks to play (its Song button) and the roll their notes."""
-        self._song_parts = self.song.parts() if self.song is not None else []
-        self.tempo_map = self.song.tempo_map() if self.song is not None else []  # the song's tempo changes
         if self.transport is not None:
-            self.transport.set_song_parts(self._song_parts)
-            self.transport.player.set_tempo_map(self.tempo_map)
+            self.transport.set_song_parts(self.project.song_parts)
+            self.transport.player.set_tempo_map(self.project.tempo_map)
         self.song_shown(self.transport is None or self.transport.song_on)
 
     def _song_heard(self) -> list:
         """The song's parts as they play now: those ticked in the transport's Song menu."""
-        return self.transport.song_parts_heard if self.transport is not None else self._song_parts
+        return self.transport.song_parts_heard if self.transport is not None else self.project.song_parts
 
     def song_shown(self, on: bool) -> None:
         """The song's other tracks show faint under the melody while they play (the transport says when)."""
         self.roll.set_ghost_notes([n for part, drums in self._song_heard() if not drums for n in part.notes]
                                   if on else None)
 
-    @staticmethod
-    def _more_in(source) -> str:
-        """What a MIDI file (or its import) holds besides the melody, e.g. "2 other tracks"; "" for none
-        or for a file that cannot be read (then there is nothing there to lose)."""
-        if source is None:
-            return ""
-        if isinstance(source, str):
-            try:
-                source = read_midi(source)
-            except MidiImportError:
-                return ""
-        others = source.note_tracks - 1
-        return f"{others} other track{'s' if others > 1 else ''}" if others > 0 else ""
-
     def _remember(self, path: str) -> None:
         self.settings.add_recent(path)
         self.settings.set("last_dir", str(Path(path).resolve().parent))
 
     def save(self) -> bool:
-        if not self.path:
+        """File → Save, as ``Project.save_decision`` rules: into the song, the melody alone, or a new file."""
+        decision = self.project.save_decision()
+        if decision.action == ASK:
             return self.save_as()
-        name = Path(self.path).name
-        if self.song is not None:
-            if self._song_changed_on_disk():  # writing our copy would undo what another program saved there
-                return self._save_elsewhere(f"{name} was changed by another program since it was opened: save "
-                                            "the song as a new file", "the song", "edited")
-            return self._write_song(self.path)
-        if self.more_in_file:  # the editor keeps only the melody: never write it over the whole song
-            return self._save_elsewhere(f"{name} has {self.more_in_file} that the editor does not keep: save the "
-                                        "melody as a new file", "the melody", "melody")
-        return self._write(self.path)
+        if decision.action == ELSEWHERE:
+            return self._save_elsewhere(decision.why, decision.what, decision.suffix)
+        return self._write_file(self.path)
 
     def _save_elsewhere(self, why: str, what: str, suffix: str) -> bool:
         """Say ``why`` the open file must not be written, and Save As a new one ("song melody.mid")."""
-        folder, stem = Path(self.path).parent, Path(self.path).stem
         self.statusBar().showMessage(why)
-        path = self.ask_save_path(self, f"Save {what} as a new MIDI file", str(folder / f"{stem} {suffix}.mid"))
+        path = self.ask_save_path(self, f"Save {what} as a new MIDI file", self.project.suggested_path(suffix))
         return bool(path) and self.save_as(path)
 
     def save_as(self, path: str | None = None) -> bool:
@@ -644,11 +636,9 @@ class MainWindow(QMainWindow):
                 return False
         if Path(path).suffix.lower() not in MIDI_SUFFIXES:
             path += ".mid"
-        if not (self._write_song(path) if self.song is not None else self._write(path)):
+        if not self._write_file(path):
             return False
-        self.more_in_file = ""  # the file now holds what the editor holds
-        moved = os.path.abspath(path) != self.path
-        self.path = os.path.abspath(path)
+        moved = self.project.saved_as(path)
         self._update_title()
         if moved:
             self.savedAs.emit(self.path)
@@ -670,37 +660,27 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message())
         return True
 
-    def _song_changed_on_disk(self) -> bool:
-        """The song file no longer holds what was opened (or last saved): another program wrote it."""
-        try:
-            return Path(self.path).read_bytes() != self.song.data
-        except OSError:
-            return False  # gone or unreadable: writing it again loses nothing
-
-    def _write_song(self, path: str) -> bool:
-        """Write the opened song to ``path`` with the edited melody in its own track, the other tracks kept.
-        A song that cannot be written back (events no writer can encode; nothing is written then) is saved
-        as the melody alone, in a new file; one whose melody would reopen as another track (an edit left it
-        with fewer notes than another voice) remembers its track, as Choose Melody Track… does."""
+    def _write_file(self, path: str) -> bool:
+        """``Project.write``: the melody into the song (its other tracks kept) or alone. A song that cannot be
+        written back (events no writer can encode; nothing is written then) is saved as the melody alone, in a
+        new file; one whose melody would reopen as another track (an edit left it with fewer notes than
+        another voice) remembers its track, as Choose Melody Track… does."""
         from .melody_track import remember_track
 
-        def write() -> None:
-            self.song = write_song(self.song, self.melody, path)
-
+        into_song = self.song is not None
         try:
-            write()
-        except MidiSaveError as err:
-            others, self.song = self.song.others_label, None
-            self.more_in_file = others  # from now on the editor holds the melody alone: Save asks for a new file
-            if os.path.abspath(path) != self.path:  # Save As: say why; the next Save As writes the melody alone
+            message = self.project.write(self.melody, path)
+        except MidiSaveError as err:  # the project now holds the melody alone: Save asks for a new file
+            if not self.project.is_open_file(path):  # Save As: say why; the next Save As writes the melody alone
                 return self._save_failed(path, err)
             return self._save_elsewhere(f"Could not save into {Path(path).name}: {err}", "the melody", "melody")
         except OSError as err:
             return self._save_failed(path, err)
-        remember_track(self.settings, path, self.song.score_index)
+        if into_song:
+            remember_track(self.settings, path, self.song.score_index)
         self.undo_stack.setClean()
         self._remember(path)
-        self.statusBar().showMessage(f"Saved {path}: the melody and the song's {self.song.others_label}")
+        self.statusBar().showMessage(message)
         return True
 
     def _save_failed(self, path: str, err: OSError) -> bool:
@@ -777,10 +757,9 @@ class MainWindow(QMainWindow):
         return self.transport.band_options if self.transport is not None else {}
 
     def render_wav(self, path: str | None = None):
-        """Render the melody (with the band while the transport's Band is on) to WAV on a worker thread,
-        faster than real time; returns the thread."""
-        import threading
-
+        """Render what is heard (the melody; with the Band, or the song's parts, while they play) to WAV on the
+        window's runner, faster than real time; ``renderFinished`` says how it went. Returns the job's
+        CancelToken, or None when nothing was started."""
         melody = self.melody
         if not melody.notes:
             self.statusBar().showMessage("Nothing to render: the melody is empty")
@@ -794,43 +773,23 @@ class MainWindow(QMainWindow):
         soundfont = None
         if self.transport is not None:
             soundfont = getattr(self.transport.player.synth, "soundfont", None)
-        band = self.transport is not None and self.transport.band_button.isChecked()  # render what is heard
-        options = self._band_options()
-        song = None
-        if self.song is not None and self.transport is not None and self.transport.song_on:
-            heard = self._song_heard()  # what the Song button plays: the parts ticked, through its tempo map
-            song = melody_to_midi_bytes(melody, extra_tracks=heard, tempo_map=self.tempo_map), \
-                f"{len(heard)} of its parts"
-        tempo_map = self.tempo_map
+        t = self.transport  # Render renders what is heard (Project.render_plan)
+        plan = self.project.render_plan(song_on=t is not None and t.song_on, heard=self._song_heard(),
+                                        band_options=self._band_options() if t and t.band_button.isChecked() else None)
 
-        def work() -> None:
+        def work(_token) -> str:
             from mguv_app.audio import SoundFontError, render_to_wav
-            from mguv_app.lofi.backing import backing_for
-            from mguv_app.music.midi_write import with_tempo_map
 
-            source, what = (melody_to_midi_bytes(melody, tempo_map=tempo_map) if tempo_map else melody), ""
-            if song is not None:
-                source, what = song[0], f" with {song[1]}"
-            elif band:
-                try:
-                    backing = backing_for(melody, **options)
-                except ValueError as err:
-                    what = f" (the melody alone: {err})"
-                else:
-                    source, what = backing.midi_bytes(), " with the band"  # all four tracks, rendered from memory
-                    if tempo_map:
-                        source = with_tempo_map(source, tempo_map, melody.qpm)
+            source, what = plan.source(melody)
             try:
                 res = render_to_wav(source, path, soundfont=soundfont)
-                self.renderFinished.emit(
-                    f"Rendered {path}{what}: {res.seconds:.1f} s of audio, peak {res.peak_dbfs:.1f} dBFS")
             except (SoundFontError, OSError) as exc:
-                self.renderFinished.emit(f"Could not render: {exc}")
+                return f"Could not render: {exc}"
+            return f"Rendered {path}{what}: {res.seconds:.1f} s of audio, peak {res.peak_dbfs:.1f} dBFS"
 
         self.statusBar().showMessage(f"Rendering {path}…")
-        thread = threading.Thread(target=work, name="render-wav", daemon=True)
-        thread.start()
-        return thread
+        return self.jobs.submit(work, self.renderFinished.emit,
+                                lambda msg: self.renderFinished.emit(f"Could not render: {msg}"))
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
@@ -856,11 +815,11 @@ class MainWindow(QMainWindow):
                 return url.toLocalFile()
         return None
 
-    def dragEnterEvent(self, event) -> None:  # noqa: N802
+    def dragEnterEvent(self, event) -> None:
         if self._dropped_midi(event.mimeData()):
             event.acceptProposedAction()
 
-    def dropEvent(self, event) -> None:  # noqa: N802
+    def dropEvent(self, event) -> None:
         path = self._dropped_midi(event.mimeData())
         if path:
             event.acceptProposedAction()
@@ -893,7 +852,7 @@ class MainWindow(QMainWindow):
         self.autosaver.start_session(self.path)
         return restored
 
-    def showEvent(self, event) -> None:  # noqa: N802
+    def showEvent(self, event) -> None:
         state, self._saved_state = self._saved_state, None
         if state is not None:
             self.restoreState(state)
@@ -905,11 +864,11 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         self._wrap_toolbars()
 
-    def resizeEvent(self, event) -> None:  # noqa: N802
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._wrap_toolbars()
 
-    def closeEvent(self, event) -> None:  # noqa: N802
+    def closeEvent(self, event) -> None:
         if not self.maybe_save():
             event.ignore()
             return

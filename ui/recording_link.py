@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import contextlib
 import random
-import threading
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -42,6 +41,7 @@ from mguv_app.editing.recording import TYPING_KEYS, MusicalTyping, Take, merge_t
 from mguv_app.music.melody import Note
 
 from . import commands
+from .background import JobRunner
 
 PREVIEW_MS = 50
 NO_PORT = "-"  # the remembered port when the user turned MIDI input off
@@ -58,7 +58,6 @@ class Recorder(QObject):
     takePlaced = Signal(int)  # notes the take added (0: it was empty)
     answered = Signal(int)  # notes of the model's answer to a take (Answer Each Take), once placed
     _portEvent = Signal(str, int, int, int)  # (kind, pitch, velocity, tick) from the MIDI port's thread
-    _portsFound = Signal(list)  # the MIDI input ports, found at start-up on a thread of their own
 
     def __init__(self, window, panel) -> None:
         super().__init__(window)
@@ -81,10 +80,10 @@ class Recorder(QObject):
         panel.playingChanged.connect(self._playing_changed)
         self._filtering = False
         QApplication.instance().aboutToQuit.connect(self.close_port)
-        self._portsFound.connect(self._open_first_port, Qt.ConnectionType.QueuedConnection)
         # the first look at the MIDI system (loading mido and rtmidi, asking ALSA) costs up to 0.2 s: off
-        # the GUI thread, so the window never stalls for it
-        threading.Thread(target=self._scan_ports, name="midi-ports", daemon=True).start()
+        # the GUI thread (ui/background.py), so the window never stalls for it
+        self.jobs = JobRunner(self, "midi-ports")
+        self.jobs.submit(lambda _token: self._find_ports(), self._open_first_port)
 
     # --- actions and the Record button's menu ----------------------------------------------------
     def _toggle_action(self, text: str, tip: str, key: str | None, setting: str | None, default: bool) -> QAction:
@@ -183,13 +182,13 @@ class Recorder(QObject):
         self._say(f"MIDI keyboard: {name}")
         return True
 
-    def _scan_ports(self) -> None:
+    @staticmethod
+    def _find_ports() -> list[str]:
+        """The MIDI input ports (on the runner's thread), none where there is no MIDI system."""
         try:
-            names = input_ports()
+            return input_ports()
         except MidiInputError:
-            names = []
-        with contextlib.suppress(RuntimeError):  # the window closed meanwhile
-            self._portsFound.emit(names)
+            return []
 
     def _open_first_port(self, names: list | None = None, quiet: bool = True) -> bool:
         """The remembered keyboard, else the first one plugged in (as DAWs listen to every keyboard), unless
@@ -281,7 +280,7 @@ class Recorder(QObject):
         self._typed.clear()
         self._say(TYPING_HELP if on else "Computer keyboard: back to the tools' shortcuts")
 
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt name)
+    def eventFilter(self, obj, event) -> bool:
         """Musical typing: while it is on, the piano keys reach us instead of the tools' shortcuts (D, E,
         S, F …), except in text boxes and other windows (dialogs)."""
         if event.type() not in _KEY_EVENTS or not (self.typing_on or self.stepping):

@@ -49,14 +49,14 @@ class MessageStatusBar(QStatusBar):
         self.messageChanged.connect(self.message_label.setText)
         self.history: deque[tuple[float, str]] = deque(maxlen=HISTORY)
 
-    def showMessage(self, text: str, timeout: int = 0) -> None:  # noqa: N802 (Qt name)
+    def showMessage(self, text: str, timeout: int = 0) -> None:
         """Show ``text`` (for ``timeout`` ms, 0 = until the next one) and keep it in the history.
         Status tips of hovered actions come from Qt directly: shown, but not kept."""
         if text and (not self.history or self.history[-1][1] != text):
             self.history.append((time.time(), text))
         super().showMessage(text, timeout)
 
-    def paintEvent(self, _event) -> None:  # noqa: N802
+    def paintEvent(self, _event) -> None:
         # the panel only: the message is the label's (QStatusBar would also draw it, cut, under the label)
         p = QPainter(self)
         opt = QStyleOption()
@@ -89,6 +89,6 @@ class MessagesDialog(QDialog):
         self.text.setPlainText(self.bar.history_text() or "No messages yet.")
         self.text.verticalScrollBar().setValue(self.text.verticalScrollBar().maximum())
 
-    def showEvent(self, event) -> None:  # noqa: N802
+    def showEvent(self, event) -> None:
         self.refresh()
         super().showEvent(event)

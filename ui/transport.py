@@ -15,7 +15,6 @@ instead of the Band (``songChanged(bool)`` says when, so the roll draws them).
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -37,6 +36,8 @@ from mguv_app.audio import GM_PROGRAMS, Player, SoundFontError, find_soundfonts,
 from mguv_app.lofi.backing import DEFAULT_SOUND, SOUNDS
 from mguv_app.music.melody import TICKS_PER_QUARTER, Melody
 
+from .background import JobRunner
+
 POLL_MS = 33
 BAND_DELAY_MS = 250
 SWING = 0.6  # the band's swung 8ths (Lo-Fi's default)
@@ -56,7 +57,7 @@ class TransportPanel(QWidget):
     tempoEdited = Signal(float)
     meterEdited = Signal(int, int)
     programEdited = Signal(int)
-    _bandFitted = Signal(int, object, bool)  # (job, Backing or the ValueError, announce) from the fitting thread
+    bandFitLanded = Signal()  # a Band fit came back from the runner (the newest is used, an older one dropped)
 
     def __init__(self, parent: QWidget | None = None, player: Player | None = None, settings=None) -> None:
         super().__init__(parent)
@@ -161,7 +162,7 @@ class TransportPanel(QWidget):
         self._band_timer.timeout.connect(self._update_band)
         self._band_problem = ""
         self._band_job = 0
-        self._bandFitted.connect(self._band_fitted, Qt.ConnectionType.QueuedConnection)
+        self.jobs = JobRunner(self, "band-fit")  # fits the Band off the GUI thread (ui/background.py)
         self.time_label = QLabel("1:1", self)
         self.time_label.setMinimumWidth(48)
         self.bpm = QDoubleSpinBox(self)
@@ -220,7 +221,7 @@ class TransportPanel(QWidget):
     def _toggles(self) -> tuple:
         return (self.record_button, self.loop_button, self.metronome_button, self.band_button, self.song_button)
 
-    def changeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+    def changeEvent(self, event) -> None:
         from PySide6.QtCore import QEvent
 
         super().changeEvent(event)
@@ -342,9 +343,11 @@ class TransportPanel(QWidget):
     def shutdown(self) -> None:
         """Stop polling and release the audio device (idempotent)."""
         self._timer.stop()
+        self._band_timer.stop()
+        self.jobs.shutdown()
         self.player.close()
 
-    def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+    def closeEvent(self, event) -> None:
         self.shutdown()
         super().closeEvent(event)
 
@@ -407,28 +410,26 @@ class TransportPanel(QWidget):
             self._update_band()
 
     def _update_band(self, announce: bool = False) -> None:
-        """Fit the band to the melody as it is now, on a worker thread (``lofi.backing``: 1-2 ms a bar,
+        """Fit the band to the melody as it is now, on the runner's thread (``lofi.backing``: 1-2 ms a bar,
         0.15-0.25 s for 128 bars by ``benchmarks/bench_backing.py``, a visible stall); the newest fit wins."""
-        import threading
-
         self._band_job += 1
         job, melody, options = self._band_job, self._melody, self.band_options
 
-        def work() -> None:
+        def fit(_token):
             from mguv_app.lofi.backing import backing_for
 
             try:
-                result = backing_for(melody, **options)
-            except ValueError as err:
-                result = err
-            with contextlib.suppress(RuntimeError):  # the panel was closed while fitting
-                self._bandFitted.emit(job, result, announce)
+                return backing_for(melody, **options)
+            except ValueError as err:  # a melody the band cannot accompany: said, not raised
+                return err
 
-        threading.Thread(target=work, name="band-fit", daemon=True).start()
+        self.jobs.submit(fit, lambda result: self._band_fitted(job, result, announce),
+                         lambda msg: self._band_fitted(job, ValueError(msg), announce))
 
     def _band_fitted(self, job: int, result, announce: bool) -> None:
         """On the GUI thread: hand the newest fit to the player; a melody the band cannot accompany
         (empty, not 4/4) plays alone and says why once."""
+        self.bandFitLanded.emit()
         if job != self._band_job or not self.band_button.isChecked():
             return
         if isinstance(result, Exception):

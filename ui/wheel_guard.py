@@ -67,7 +67,7 @@ def keep_wheel_from_focusing(widget: QWidget) -> None:
 class WheelGuard(QObject):
     """The application event filter (see the module's docstring)."""
 
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt name)
+    def eventFilter(self, obj, event) -> bool:
         kind = event.type()
         if kind == _WHEEL:
             if is_setting(obj):

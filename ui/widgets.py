@@ -81,23 +81,23 @@ class WrapLabel(QLabel):
         fm = self.fontMetrics()
         return max((fm.horizontalAdvance(part) for part in self.text().split("\n")), default=0) + 1
 
-    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt name)
+    def hasHeightForWidth(self) -> bool:
         return True
 
-    def heightForWidth(self, width: int) -> int:  # noqa: N802
+    def heightForWidth(self, width: int) -> int:
         dx, dy = self._margins()
         return math.ceil(self._layout(width - dx)[1]) + dy
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802
+    def minimumSizeHint(self) -> QSize:
         dx, dy = self._margins()
         return QSize(min(self._min_width, self._natural_width()) + dx, self.fontMetrics().height() + dy)
 
-    def sizeHint(self) -> QSize:  # noqa: N802
+    def sizeHint(self) -> QSize:
         dx, _dy = self._margins()
         width = max(min(self._natural_width(), 3 * self._min_width), self._min_width) + dx
         return QSize(width, self.heightForWidth(width))
 
-    def paintEvent(self, _event) -> None:  # noqa: N802
+    def paintEvent(self, _event) -> None:
         rect = self.contentsRect().adjusted(self.margin(), self.margin(), -self.margin(), -self.margin())
         layout, height = self._layout(rect.width())
         top = rect.top()
@@ -122,7 +122,7 @@ class ElidedLabel(QLabel):
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self._update_tip()
 
-    def setText(self, text: str) -> None:  # noqa: N802
+    def setText(self, text: str) -> None:
         super().setText(text)
         self._update_tip()
 
@@ -132,15 +132,15 @@ class ElidedLabel(QLabel):
     def _update_tip(self) -> None:
         self.setToolTip(self.text() if self._elided() != self.text() else "")
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802
+    def minimumSizeHint(self) -> QSize:
         hint = super().minimumSizeHint()
         return QSize(min(self._min_width, hint.width()), hint.height())
 
-    def resizeEvent(self, event) -> None:  # noqa: N802
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._update_tip()
 
-    def paintEvent(self, _event) -> None:  # noqa: N802
+    def paintEvent(self, _event) -> None:
         p = QPainter(self)
         align = self.alignment() & ~Qt.AlignmentFlag.AlignJustify
         self.style().drawItemText(p, self.contentsRect(), int(align), self.palette(), self.isEnabled(),
@@ -150,7 +150,7 @@ class ElidedLabel(QLabel):
 class ElidedComboBox(QComboBox):
     """A combo box whose current text is shortened with "…" where the box is too narrow for it."""
 
-    def paintEvent(self, _event) -> None:  # noqa: N802
+    def paintEvent(self, _event) -> None:
         p = QStylePainter(self)
         opt = QStyleOptionComboBox()
         self.initStyleOption(opt)
@@ -196,7 +196,7 @@ class VScrollArea(QScrollArea):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         widget.installEventFilter(self)
 
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802
+    def eventFilter(self, obj, event) -> bool:
         if obj is self.widget() and event.type() == QEvent.Type.LayoutRequest:
             self.updateGeometry()  # the widget's minimum may have changed: tell the dock
         return super().eventFilter(obj, event)
@@ -210,12 +210,12 @@ class VScrollArea(QScrollArea):
             return 0
         return w.minimumWidth() or w.minimumSizeHint().width()
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802
+    def minimumSizeHint(self) -> QSize:
         w = self.widget()
         height = min(self.MIN_HEIGHT, w.minimumSizeHint().height()) if w is not None else self.MIN_HEIGHT
         return QSize(self._widget_min_width() + self._extra_width(), height)
 
-    def sizeHint(self) -> QSize:  # noqa: N802
+    def sizeHint(self) -> QSize:
         w = self.widget()
         if w is None:
             return super().sizeHint()
@@ -254,6 +254,6 @@ class ErrorLabel(WrapLabel):
         self.setStyleSheet(f"color: {ERROR_COLOUR};")
         self.hide()
 
-    def setText(self, text: str) -> None:  # noqa: N802 (Qt name)
+    def setText(self, text: str) -> None:
         super().setText(text)
         self.setVisible(bool(text))

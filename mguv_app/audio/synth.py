@@ -15,12 +15,15 @@ from __future__ import annotations
 import collections
 import contextlib
 import ctypes
+import logging
 import os
 import threading
 
 import numpy as np
 
 from .soundfonts import CorruptSoundFontError, check_soundfont, default_soundfont
+
+_logger = logging.getLogger(__name__)
 
 DEFAULT_SAMPLE_RATE = 44100
 DRUM_CHANNEL = 9
@@ -71,8 +74,7 @@ def lib():
         def _log(level, message, _data):
             text = message.decode("utf-8", "replace") if message else ""
             LOG.append(text)
-            if os.environ.get("MGUV_FLUID_LOG"):
-                print(f"fluidsynth[{level}]: {text}")
+            _logger.debug("fluidsynth[%d]: %s", level, text)  # shown with MGUV_LOG=debug
 
         _log_cb = log_type(_log)
         for level in range(5):  # PANIC, ERR, WARN, INFO, DBG: captured, not printed

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
+import os
 import pkgutil
 import sys
 
@@ -45,6 +47,7 @@ def build_parser(gui: bool = False) -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    configure_logging()
     if argv and (argv[0] in _verbs() or argv[0] in ("-h", "--help")):
         args = build_parser().parse_args(argv)
         args.argv = list(argv)  # the verb's own command line (``mguv train`` records it in run.json)
@@ -59,6 +62,14 @@ def main(argv: list[str] | None = None) -> int:
     return _guarded(window, "mguv", argv)
 
 
+def configure_logging() -> None:
+    """Diagnostics (``logging``, not the verbs' output) go to stderr from WARNING up; ``MGUV_LOG=debug`` (or
+    info) shows more, e.g. FluidSynth's own messages. A no-op when the host program configured logging."""
+    level = os.environ.get("MGUV_LOG", "WARNING").upper()
+    logging.basicConfig(level=level if level in logging.getLevelNamesMapping() else "WARNING",
+                        format="mguv %(name)s: %(message)s")
+
+
 def _guarded(run, name: str, argv: list[str]) -> int:
     """The top-level guard: no traceback reaches the user. A fault no verb caught is one line on stderr
     (exit status 2) and its traceback goes to the log in the user data dir (``crash_log``)."""
@@ -69,7 +80,7 @@ def _guarded(run, name: str, argv: list[str]) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except Exception as exc:  # noqa: BLE001 - the last line of defence
+    except Exception as exc:  # the last line of defence
         log = log_exception(exc, "mguv " + " ".join(argv))
         where = f"; the details are in {log}" if log else ""
         print(f"{name}: failed: {describe(exc)}{where}", file=sys.stderr)

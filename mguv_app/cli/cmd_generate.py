@@ -76,8 +76,8 @@ def _run(args) -> int:
 
     from ..generation import generate_variations
     from ..generation.jobs import CHORD_CANDIDATES
-    from ..models_registry import writes_meter
     from ..music import Melody
+    from ..music.meter import writes_meter
     from .cmd_backing import chord_options
 
     form = _form(args)

@@ -15,7 +15,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ..model.checkpoint import load_model
+from ..model.checkpoint import CheckpointError, load_model
+from ..model.config import PHRASE_ROLE, config_role, config_time_signature
+from ..models_registry import bundled_model_dir, bundled_phrase_model_dir
 from ..music.events import HOLD, NOTE_OFF, PITCH_OFFSET, events_to_notes, melody_to_events
 from ..music.melody import TICKS_PER_STEP, Melody
 from ..music.tidy import tidied
@@ -24,16 +26,17 @@ from .device import pick_device
 from .interpolation import slerp
 from .phrases import PhraseCodec, PhraseError
 
-PHRASE_ROLE = "phrase"  # = models_registry.PHRASE_ROLE (imported lazily there: the registry loads without torch)
-
 DEFAULT_MODEL_NAME = "melody_16bar"
+
+# Fitting a latent to the notes a melody keeps (continue_, rewrite): Adam in latent space from a few starts.
+FIT_RESTARTS = 4  # starting points: the encoder's guesses, then prior samples up to this many
+FIT_ITERATIONS = 30  # Adam steps from each start
+FIT_LR = 0.05  # Adam's step size in latent space (unit-variance prior)
 
 
 def default_model_dir(time_signature: tuple[int, int] | None = None) -> Path:
     """The bundled model; given a melody's meter, the bundled model whose bars fit it (a 3/4 melody: the
     3/4 model), else the default 4/4 one (``models_registry.bundled_model_dir``)."""
-    from ..models_registry import bundled_model_dir
-
     return bundled_model_dir(time_signature)
 
 
@@ -67,14 +70,10 @@ class TrainedModel:
     def time_signature(self) -> tuple[int, int]:
         """The meter this model learnt: ``time_signature`` in config.json, else read from its bar length
         (16 steps: 4/4, 12: 3/4). What it writes is labelled with it."""
-        from ..models_registry import config_time_signature
-
         return config_time_signature({**self.config, "model": {"steps_per_bar": self.steps_per_bar}})
 
     @property
     def is_phrase_model(self) -> bool:
-        from ..models_registry import config_role
-
         return config_role(self.config) == PHRASE_ROLE
 
     @property
@@ -89,9 +88,6 @@ class TrainedModel:
             return self._phrases
 
     def _load_phrases(self) -> PhraseCodec | None:
-        from ..model import CheckpointError
-        from ..models_registry import bundled_phrase_model_dir
-
         if self.is_phrase_model:
             return PhraseCodec(self)
         choice = self._phrase_choice
@@ -246,8 +242,8 @@ class TrainedModel:
         return self._melody(flat, melody)
 
     # ------------------------------------------------------------------ continuation
-    def fit_latent(self, prompt_tokens: np.ndarray, prompt_steps: int, restarts: int = 4,
-                   iterations: int = 30, seed: int = 0) -> np.ndarray:
+    def fit_latent(self, prompt_tokens: np.ndarray, prompt_steps: int, restarts: int = FIT_RESTARTS,
+                   iterations: int = FIT_ITERATIONS, seed: int = 0) -> np.ndarray:
         """The latent under which the decoder best reproduces the first ``prompt_steps`` tokens.
 
         Starts from the encoder's guess, the prompt repeated to a whole window and a few prior
@@ -260,8 +256,8 @@ class TrainedModel:
         mask[:prompt_steps] = True
         return self.fit_latent_masked(tokens, mask, restarts, iterations, seed, extra_starts=[tiled])
 
-    def fit_latent_masked(self, tokens: np.ndarray, mask: np.ndarray, restarts: int = 4, iterations: int = 30,
-                          seed: int = 0, extra_starts=()) -> np.ndarray:
+    def fit_latent_masked(self, tokens: np.ndarray, mask: np.ndarray, restarts: int = FIT_RESTARTS,
+                          iterations: int = FIT_ITERATIONS, seed: int = 0, extra_starts=()) -> np.ndarray:
         """The latent under which the decoder best reproduces ``tokens`` where ``mask`` is true.
 
         Starts from the encoder's guess for ``tokens`` (and for each of ``extra_starts``) and prior
@@ -277,7 +273,7 @@ class TrainedModel:
             z = torch.tensor(starts.astype(np.float32), device=self.device, requires_grad=True)
             tok = torch.as_tensor(np.asarray(tokens, dtype=np.int64), device=self.device).expand(len(starts), -1)
             m = torch.as_tensor(np.asarray(mask, dtype=np.float32).reshape(T), device=self.device)
-            opt = torch.optim.Adam([z], lr=0.05)
+            opt = torch.optim.Adam([z], lr=FIT_LR)
             for p in self.model.parameters():
                 p.requires_grad_(False)
             try:
@@ -295,8 +291,8 @@ class TrainedModel:
 
     # ------------------------------------------------------------------ rewriting bars
     def rewrite(self, melody: Melody, start_tick: int, end_tick: int, temperature: float = 1.0,
-                seed: int | None = None, samples: int = 1, restarts: int = 4, iterations: int = 30,
-                by_phrase: bool | None = None) -> list[Melody]:
+                seed: int | None = None, samples: int = 1, restarts: int = FIT_RESTARTS,
+                iterations: int = FIT_ITERATIONS, by_phrase: bool | None = None) -> list[Melody]:
         """``samples`` versions of ``melody`` whose notes in ``[start_tick, end_tick)`` are new and fit
         the music around them; every note outside that span is kept exactly.
 
@@ -396,7 +392,8 @@ class TrainedModel:
     def continue_(self, prompt: Melody, bars: int = 8, temperature: float = 1.0, seed: int | None = None) -> Melody:
         """The prompt (kept exactly, padded to a whole bar) followed by ``bars`` new bars of its own meter.
 
-        The model counts 16-step bars; the prompt's bars may be shorter or longer (3/4 has 12 steps),
+        The model counts its own bars (16 steps in the 4/4 model, 12 in the 3/4 and 6/8 ones); the prompt's
+        bars may be shorter or longer (a 2/4 bar has 8 steps, a 3/4 bar 12),
         so the work is in steps: the new material starts on the prompt's next barline and lasts
         ``bars`` of its bars. Each round fits a latent to as much context as a window holds."""
         if bars <= 0:

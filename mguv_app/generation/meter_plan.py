@@ -1,6 +1,6 @@
 """Which bars of a melody a model writes, and which it keeps as they are.
 
-A model learns the bars of one meter (``models_registry.writes_meter``: its bar holds a whole number of the
+A model learns the bars of one meter (``music.meter.writes_meter``: its bar holds a whole number of the
 meter's bars, its beats grouped alike). A real tune may change meter (a 3/4 folk tune with a 2/4 bar closing
 each phrase) or open with a pickup. So a melody is cut along its meter map (``Melody.meter_spans``: runs of
 bars of one meter) and no model window spans a meter change: each run the model writes in is encoded,
@@ -23,9 +23,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..models_registry import bar_steps, writes_meter
 from ..music.melody import Melody
-from ..music.meter import MeterSpan, meter_label
+from ..music.meter import MeterSpan, bar_steps, meter_label, writes_meter
 
 
 @dataclass(frozen=True)

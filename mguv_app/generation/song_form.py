@@ -27,6 +27,7 @@ from ..editing.scales import SCALES, guess_key
 from ..engine.interpolation import slerp
 from ..music.events import HOLD, NOTE_OFF, PITCH_OFFSET, events_to_notes, melody_to_events
 from ..music.melody import TICKS_PER_STEP, Melody
+from ..music.meter import is_compound
 from .form import FULL, HALF, Form
 
 VARY_AMOUNT = 0.4  # how far a varied repeat's second half moves towards a random latent (0: none, 1: all)
@@ -233,8 +234,6 @@ class FormComposer:
         the form lays them out: a repeated phrase weighs more than the sample's bars it replaces). ``quick``
         leaves the phrase model out: varied repeats are plain repeats and a cadence that does not land moves
         its last note (how Generate ranks candidates over chords before writing the best one in full)."""
-        from ..models_registry import is_compound
-
         self._use(raw)
         if quick:
             self.codec, self._quick = None, True
@@ -285,8 +284,6 @@ class FormComposer:
         """``prompt`` followed by ``bars`` new bars that answer its last ``bars`` bars: ``"repeat"`` plays them again
         and closes on the tonic; ``"answer"`` is a consequent phrase: it begins as they begin, goes on anew for its
         second half and closes on the tonic (a musical period). Chords chosen over the new bars set the close."""
-        from ..models_registry import is_compound
-
         if mode not in (REPEAT, ANSWER):
             raise ValueError(f"unknown answer {mode!r} (one of {REPEAT}, {ANSWER})")
         from ..engine.trained_model import last_bar_steps

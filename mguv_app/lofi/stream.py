@@ -38,6 +38,7 @@ import numpy as np
 from ..generation.form import FULL
 from ..music.events import events_to_notes, melody_to_events
 from ..music.melody import TICKS_PER_QUARTER, Melody, Note
+from ..music.meter import is_compound
 from ..music.tidy import tidied
 from .band import BandParts, BandStyle, arrange
 from .harmony import ChordSlot, Key, best_transposition, choose_chords, estimate_key
@@ -332,7 +333,6 @@ class LofiStream:
         """The loop's last phrase ends on the session key's tonic (``FormComposer.cadence``)."""
         from ..generation.form import FULL
         from ..generation.song_form import FormComposer, cadence_targets, strong_positions
-        from ..models_registry import is_compound
 
         composer = FormComposer(self.model)
         composer._use(melody)

@@ -46,7 +46,7 @@ def save_model(model: MusicVAE, folder: str | Path, meta: dict | None = None, ha
 # A key not named here is refused by name: a misspelt setting must not be ignored.
 META_KEYS = ("name", "steps", "data", "time_signature", "role", "sample_temperature", "fine_tuned_from", "kind",
              "created", "run", "metrics", "complete", "widened_from", "base", "windows", "files")
-ROLES = ("phrase", "melody")  # models_registry.model_role: a phrase model, or (the default) a melody model
+ROLES = ("phrase", "melody")  # config.config_role: a phrase model, or (the default) a melody model
 
 
 def read_config(folder: str | Path) -> dict:

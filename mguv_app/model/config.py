@@ -1,4 +1,9 @@
-"""Configuration dataclasses for the VAE and its training (saved in a checkpoint's config.json)."""
+"""Configuration dataclasses for the VAE and its training (saved in a checkpoint's config.json), and what a
+config.json says about its model: its bar length, its meter and its role.
+
+Torch-free (``mguv_app.model`` imports its network lazily): the model registry and the window read configs
+without loading PyTorch.
+"""
 
 from __future__ import annotations
 
@@ -69,6 +74,48 @@ class ModelConfig:
         return asdict(self)
 
 
+# ---------------------------------------------------------------------- reading a config.json
+DEFAULT_BARS = 16  # a melody model's window when nothing says otherwise: MusicVAE's 16 bars
+DEFAULT_STEPS_PER_BAR = 16  # a config.json that names no bar length: every model before 3/4 ones, 4/4 bars
+PHRASE_ROLE = "phrase"  # config.json "role" of a phrase model: it encodes a melody phrase by phrase, never alone
+
+
+def config_steps_per_bar(config: dict) -> int:
+    """The bar length (16th steps) a config.json's model settings name; 16 when they do not say."""
+    model = config.get("model")
+    try:
+        return int(model.get("steps_per_bar", DEFAULT_STEPS_PER_BAR)) if isinstance(model, dict) \
+            else DEFAULT_STEPS_PER_BAR
+    except (TypeError, ValueError):
+        return DEFAULT_STEPS_PER_BAR
+
+
+def model_time_signature(steps_per_bar: int) -> tuple[int, int]:
+    """The meter of a model's bars when its config.json does not name one: 16 steps 4/4, 12 steps 3/4, any
+    other n steps n/4 (n a multiple of 4) or n/16."""
+    if steps_per_bar == 16:
+        return (4, 4)
+    return (steps_per_bar // 4, 4) if steps_per_bar % 4 == 0 else (steps_per_bar, 16)
+
+
+def config_time_signature(config: dict) -> tuple[int, int]:
+    """The meter a model learnt: ``time_signature`` in its config.json (3/4 and 6/8 bars are equally long, so
+    only the config tells them apart), else read from its bar length."""
+    ts = config.get("time_signature")
+    if isinstance(ts, (list, tuple)) and len(ts) == 2:
+        try:
+            return int(ts[0]), int(ts[1])
+        except (TypeError, ValueError):
+            pass
+    return model_time_signature(config_steps_per_bar(config))
+
+
+def config_role(config: dict) -> str:
+    """What a model folder is for: "phrase" (a short model that carries a user's melody, ``engine.phrases``) or
+    "melody" (one Generate uses: every model trained before phrase models, and every model a user trains)."""
+    return PHRASE_ROLE if config.get("role") == PHRASE_ROLE else "melody"
+
+
 @dataclass
 class TrainConfig:
     """Optimisation settings (MusicVAE's recipe: Adam, exponential LR decay, KL annealing, free bits)."""
@@ -83,7 +130,7 @@ class TrainConfig:
     grad_clip: float = 1.0
     beta_max: float = 0.2
     beta_rate: float = 0.9995  # beta = beta_max * (1 - rate**step)
-    free_bits: float = 48.0  # nats of KL per sequence not penalised
+    free_bits: float = 48.0  # bits of KL per sequence not penalised (vae_loss takes free_bits * ln 2 nats)
     scheduled_sampling: float = 0.0  # max probability of feeding the model its own prediction
     scheduled_sampling_steps: int = 5000  # steps to ramp it up
     augment_shift: int = 5  # random transposition within +-N semitones

@@ -30,6 +30,7 @@ TICKS_PER_QUARTER = 480  # = melody.TICKS_PER_QUARTER (melody imports this modul
 WHOLE = 4 * TICKS_PER_QUARTER
 
 Meter = tuple[int, int]
+DEFAULT_METER: Meter = (4, 4)  # a melody, a file or a model that names no meter
 MeterEvent = tuple[int, Meter]  # (tick, (numerator, denominator))
 
 
@@ -68,6 +69,34 @@ def chord_slot_ticks(length: int) -> int:
     """Where the Band may change chord inside a bar of ``length`` ticks: every half bar in four-beat bars
     (4/4, 2/2), else once a bar."""
     return length // 2 if length == 4 * TICKS_PER_QUARTER else length
+
+
+# ---------------------------------------------------------------------- meters and a model's bars
+STEP_TICKS = TICKS_PER_QUARTER // 4  # = melody.TICKS_PER_STEP: one 16th, a model's step
+
+
+def bar_steps(time_signature) -> int:
+    """16th steps in one bar of a meter (4/4: 16, 3/4: 12, 6/8: 12, 2/4: 8): ``Melody.steps_per_bar``, at least 1
+    (a bar shorter than a 16th, 1/32, still divides nothing by zero)."""
+    return max(1, bar_ticks(tuple(int(v) for v in time_signature)) // STEP_TICKS)
+
+
+def is_compound(time_signature) -> bool:
+    """6/8, 9/8, 12/8: beats of three eighths. A bar of 6/8 is as long as one of 3/4, but falls in two."""
+    num, den = (int(v) for v in time_signature)
+    return den >= 8 and num >= 6 and num % 3 == 0
+
+
+def fits_meter(steps_per_bar: int, time_signature) -> bool:
+    """A model serves a meter when its bar is a whole number of the meter's bars (a 16-step bar holds one 4/4
+    bar or two 2/4 bars; a 12-step bar one 3/4 or 6/8 bar): then its barlines fall on the melody's."""
+    return steps_per_bar % bar_steps(time_signature) == 0
+
+
+def writes_meter(steps_per_bar: int, learnt, time_signature) -> bool:
+    """A model writes in a meter when its bars fit the meter's and its beats are grouped alike: a 3/4 model
+    fits 6/8 bars but writes three beats in them, not two."""
+    return fits_meter(steps_per_bar, time_signature) and is_compound(learnt) == is_compound(time_signature)
 
 
 @dataclass(frozen=True)

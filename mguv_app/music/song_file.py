@@ -169,7 +169,7 @@ def _parse(header: bytes, chunk: bytes):
                 data, pos = body[pos: pos + size], pos + size
                 try:
                     msg = build_meta_message(kind, data, delta)
-                except Exception:  # noqa: BLE001 - mido cannot decode it: keep its bytes as they were
+                except Exception:  # mido cannot decode it: keep its bytes as they were
                     msg = UnknownMetaMessage(kind, data, time=delta)
             elif status in (0xF0, 0xF7):
                 size, pos = _varint(body, pos)

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from ..music.events import PITCH_OFFSET, VOCAB_SIZE, melody_to_events
+from ..music.meter import is_compound
 
 
 @dataclass
@@ -59,7 +60,6 @@ def file_windows(path: str, bars: int, steps_per_bar: int = 16, min_note_bars: f
     """All windows of ``bars`` bars (hop ``hop_bars``) of the file's melody with enough notes. With ``meter``
     (the one the model learns), a file whose beats are grouped otherwise is refused too: a 3/4 tune's bars
     fit a 6/8 model's, but it would teach it three beats where 6/8 has two."""
-    from ..models_registry import is_compound
     from ..music.midi_read import read_midi
 
     melody = read_midi(path).melody
@@ -105,8 +105,6 @@ def _cache_dir() -> Path:
 
 
 def _cache_key(path: Path, bars: int, spb: int, meter=None) -> str:
-    from ..models_registry import is_compound
-
     st = path.stat()
     grouping = "" if meter is None else f"|{'compound' if is_compound(meter) else 'simple'}"
     raw = f"v1|{path.resolve()}|{st.st_size}|{st.st_mtime_ns}|{bars}|{spb}{grouping}"

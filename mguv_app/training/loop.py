@@ -38,14 +38,21 @@ from ..engine.attributes import ATTRIBUTES_FILE, attribute_vectors_from_windows,
 from ..engine.device import pick_device
 from ..fileio import atomic_write
 from ..model.checkpoint import OPTIMIZER, load_model, load_optimizer, save_model, save_optimizer
-from ..model.config import ModelConfig, TrainConfig
+from ..model.config import ModelConfig, TrainConfig, config_steps_per_bar
 from ..model.vae import MusicVAE, vae_loss
 from ..music.events import PITCH_OFFSET
 from . import checkpoint_swap
 from .data import WindowSet, corpus_meter, load_windows, summary_json
 from .evaluate import evaluate
+from .exits import TrainExit
 
-EXIT_OK, EXIT_NAN, EXIT_OOM, EXIT_DATA, EXIT_DISK = 0, 3, 4, 2, 5
+SEED_MIX = 1_000_003  # a large prime: the run's seed and the step count mix into one seed (step_seed)
+
+
+def step_seed(seed: int, step: int, rank: int) -> int:
+    """The seed of one training step's random draws (scheduled sampling) on one process: a function of
+    (seed, step, rank) only, which is why a killed run resumes to bit-identical weights."""
+    return seed * SEED_MIX + step * 31 + rank
 
 
 class Transposer:
@@ -143,8 +150,6 @@ class TrainingRun:
         self.role = role or (saved.get("role") if saved is not None else (base or {}).get("role"))
 
     def _meter(self, meter, saved: dict | None, base: dict | None) -> list[int] | None:
-        from ..models_registry import config_steps_per_bar
-
         if meter is not None:
             return [int(meter[0]), int(meter[1])]
         if saved is not None:
@@ -243,7 +248,7 @@ class TrainingRun:
         if len(ws.train) == 0:
             self.emit({"event": "error", "reason": "no_data",
                        "message": f"no {self.mcfg.bars}-bar training windows found in {ws.source}"})
-            return EXIT_DATA
+            return TrainExit.DATA
         if self.resume and self.overrides and self.rank == 0:
             self._record_resume_overrides()
 
@@ -289,7 +294,7 @@ class TrainingRun:
             self.emit({"event": "error", "reason": "oom", "message":
                        f"out of GPU memory at batch size {t.batch_size}: try a smaller batch "
                        f"(--set batch_size={max(1, t.batch_size // 2)}) or --device cpu"})
-            return EXIT_OOM
+            return TrainExit.OOM
         except OSError as exc:  # a full disk (or a folder gone) while writing a checkpoint or the model
             shutil.rmtree(self.out / "checkpoint.tmp", ignore_errors=True)  # the half-written one: room back
             full = exc.errno in (errno.ENOSPC, errno.EDQUOT)
@@ -298,7 +303,7 @@ class TrainingRun:
                        + ("Free some disk space" if full else "Check that the folder is writable")
                        + (f"; the checkpoint of step {self._last_saved} is complete and resumes."
                           if self._last_saved is not None else "; no checkpoint was saved yet.")})
-            return EXIT_DISK
+            return TrainExit.DISK
         finally:
             for sig, h in prev_handlers.items():
                 signal.signal(sig, h)
@@ -316,12 +321,12 @@ class TrainingRun:
             if self.stop_event.is_set():
                 self._save_checkpoint(model, opt, step)
                 self.emit({"event": "stopped", "step": step})
-                return EXIT_OK
+                return TrainExit.OK
             rng = np.random.default_rng([t.seed, step, self.rank])
             idx = rng.integers(0, len(train), t.batch_size)
             batch = torch.as_tensor(transpose(train[idx], idx, rng), device=device)
             gen = torch.Generator(device=device)
-            gen.manual_seed(t.seed * 1_000_003 + step * 31 + self.rank)
+            gen.manual_seed(step_seed(t.seed, step, self.rank))
             for group in opt.param_groups:
                 group["lr"] = self._lr(step)
             beta = self._beta(step)
@@ -334,7 +339,7 @@ class TrainingRun:
                 self.emit({"event": "note", "message": f"bf16 autocast is not supported here ({str(exc)[:120]}); "
                            "training in fp32 instead"})
                 use_amp = False
-                gen.manual_seed(t.seed * 1_000_003 + step * 31 + self.rank)
+                gen.manual_seed(step_seed(t.seed, step, self.rank))
                 figures = vae_loss(net, batch, beta, t.free_bits, gen, self._sampling_prob(step))
             first = False
             loss = figures["loss"]
@@ -342,7 +347,7 @@ class TrainingRun:
                 self.emit({"event": "error", "reason": "nan", "step": step, "message":
                            f"the loss became {loss.item()} at step {step}; training stopped. The last "
                            "checkpoint is kept: lower the learning rate and resume."})
-                return EXIT_NAN
+                return TrainExit.NAN
             opt.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), t.grad_clip)
@@ -366,7 +371,7 @@ class TrainingRun:
         self._save_checkpoint(model, opt, step)
         self._finish(model, train, device, step)
         self.emit({"event": "done", "step": step, "model": str(self.out / "model")})
-        return EXIT_OK
+        return TrainExit.OK
 
     def _finish(self, model: MusicVAE, train: np.ndarray, device: str, step: int) -> None:
         if self.rank != 0:

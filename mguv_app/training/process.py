@@ -23,6 +23,8 @@ import sys
 import threading
 from pathlib import Path
 
+from .exits import TrainExit
+
 STDERR_LINES = 40
 
 
@@ -176,7 +178,7 @@ class TrainingProcess:
             status = "error"
         elif self.stop_requested and (self.saw_stopped or code in (0, -signal.SIGTERM)):
             status = "paused" if self.stop_requested == "pause" else "stopped"
-        elif code == 2 and tail.strip().splitlines() and tail.strip().splitlines()[-1].startswith("mguv:"):
+        elif code == TrainExit.DATA and tail.strip().splitlines() and tail.strip().splitlines()[-1].startswith("mguv:"):
             status = "failed"
         else:
             status = "crashed"

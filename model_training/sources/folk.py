@@ -110,7 +110,7 @@ def load_tune(source: str, song_id: str, text: str, meter: str | None, shape_nam
                 off_grid += 1
             if 0 <= pitch <= 127:
                 notes.append(Note(s, max(s + 1, e), pitch))
-    except Exception as exc:  # noqa: BLE001 - music21 raises many kinds; one bad tune is one rejection
+    except Exception as exc:  # music21 raises many kinds; one bad tune is one rejection
         return Rejected(source, where, f"music21 could not parse the tune ({type(exc).__name__}: {exc})"[:200])
     if not notes:
         return Rejected(source, where, "no notes")

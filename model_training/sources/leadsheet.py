@@ -60,7 +60,7 @@ def load_song(source: str, path: str, row: dict | None, shape_name: str = "4/4")
         imp = read_midi(p)
     except MidiImportError as err:
         return Rejected(source, path, err.reason)
-    except Exception as exc:  # noqa: BLE001 - one bad file must not stop the build
+    except Exception as exc:  # one bad file must not stop the build
         return Rejected(source, path, f"unreadable MIDI ({exc})")
     ts = _parse_ts(row.get("time_signature", "")) if row else None
     ts = ts or imp.melody.time_signature

@@ -109,7 +109,7 @@ def load_song(song_dir: str, meta: dict | None, shape_name: str = "4/4") -> Song
         score = symusic.Score(str(midi), ttype="second")
     except MidiImportError as err:
         return Rejected(SOURCE, str(midi), err.reason)
-    except Exception as exc:  # noqa: BLE001 - any parser failure is one bad file, not a crash
+    except Exception as exc:  # any parser failure is one bad file, not a crash
         return Rejected(SOURCE, str(midi), f"unreadable MIDI ({exc})")
     tracks = [t for t in score.tracks if t.name.strip().upper() == "MELODY"]
     if not tracks or tracks[0].note_num() == 0:

@@ -20,7 +20,7 @@ class MapDragCommand(commands.NoteChangeCommand):
         super().__init__(doc, change)
         self.drag = drag
 
-    def mergeWith(self, other) -> bool:  # noqa: N802 - Qt's name
+    def mergeWith(self, other) -> bool:
         if not isinstance(other, MapDragCommand) or other.drag != self.drag:
             return False
         self.change = self.change.merged(other.change)

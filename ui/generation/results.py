@@ -40,7 +40,7 @@ class ResultList(QListWidget):
             item.setTextAlignment(Qt.AlignmentFlag.AlignHCenter)
             self.addItem(item)
 
-    def paintEvent(self, event) -> None:  # noqa: N802 (Qt name)
+    def paintEvent(self, event) -> None:
         super().paintEvent(event)
         if self.count() == 0:  # an empty list says what it is for
             p = QPainter(self.viewport())

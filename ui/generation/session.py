@@ -37,9 +37,13 @@ class GenerationSession(QObject):
     spanChanged = Signal()  # the bars Rewrite would replace may have changed (selection, loop, cursor)
     notesChanged = Signal()  # the roll's notes or meter changed (the map's phrase view follows them)
 
-    def __init__(self, window, parent: QObject | None = None) -> None:
+    def __init__(self, window, parent: QObject | None = None,
+                 bundled_loader: Callable[..., object] | None = None) -> None:
+        """``bundled_loader(time_signature)`` loads the bundled model for a meter: ``follow_meter`` switches
+        models with it (``generation_link.default_loader``); None, the session keeps the model it has."""
         super().__init__(parent or window)
         self.window = window
+        self.bundled_loader = bundled_loader
         self.model = None
         self.model_error: str | None = None
         self.loading = False
@@ -91,7 +95,9 @@ class GenerationSession(QObject):
         model, 6/8 the 6/8 one, back in 4/4 the 4/4 one. True when a switch started; a model the user chose
         stays, and Generate says when its bars and the melody's differ."""
         model, ts = self.model, tuple(self.window.doc.time_signature)
-        if model is None or self.loading or registry.writes_meter(model.steps_per_bar, model.time_signature, ts):
+        if self.bundled_loader is None or model is None or self.loading:
+            return False
+        if registry.writes_meter(model.steps_per_bar, model.time_signature, ts):
             return False
         folder = getattr(model, "folder", None)
         if registry.active_model() is not None or not registry.is_bundled(folder):
@@ -99,9 +105,7 @@ class GenerationSession(QObject):
         target = registry.bundled_model_dir(ts)
         if target == Path(folder) or not (target / "config.json").is_file():
             return False
-        from ..generation_link import default_loader  # the bundled model for the meter load_model hands it
-
-        self.load_model(default_loader)
+        self.load_model(self.bundled_loader)  # load_model hands it the melody's meter
         return True
 
     def _references_ready(self, items: list[tuple]) -> None:

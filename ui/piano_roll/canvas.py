@@ -52,11 +52,11 @@ class NoteCanvas(QWidget):
         self._label_font.setPixelSize(9)
 
     # --- painting ------------------------------------------------------------------------
-    def resizeEvent(self, event) -> None:  # noqa: N802
+    def resizeEvent(self, event) -> None:
         self.roll.viewport_resized()
         super().resizeEvent(event)
 
-    def paintEvent(self, event) -> None:  # noqa: N802
+    def paintEvent(self, event) -> None:
         roll, geo, th = self.roll, self.roll.geo, self.roll.theme
         r = event.rect()
         p = QPainter(self)
@@ -281,14 +281,14 @@ class NoteCanvas(QWidget):
         return nid, abs(pos.x() - right) <= min(EDGE_PX, width / 3) or pos.x() > right
 
     # --- mouse -----------------------------------------------------------------------------
-    def mousePressEvent(self, event) -> None:  # noqa: N802
+    def mousePressEvent(self, event) -> None:
         self.setFocus()
         if self.drag is not None:
             return
         self.drag = drags.start(self, event)
         self.update()
 
-    def mouseMoveEvent(self, event) -> None:  # noqa: N802
+    def mouseMoveEvent(self, event) -> None:
         pos = event.position()
         self.roll.hover(pos.x(), pos.y())
         if self.drag is not None:
@@ -303,22 +303,22 @@ class NoteCanvas(QWidget):
             shape = Qt.CursorShape.CrossCursor if self.roll.tool == "draw" else Qt.CursorShape.ArrowCursor
         self.setCursor(shape)
 
-    def mouseReleaseEvent(self, event) -> None:  # noqa: N802
+    def mouseReleaseEvent(self, event) -> None:
         if self.drag is not None:
             drag, self.drag = self.drag, None
             drag.finish(event)
             self.rubber = None
             self.update()
 
-    def leaveEvent(self, event) -> None:  # noqa: N802
+    def leaveEvent(self, event) -> None:
         self.roll.keyboard.hovered = None
         self.roll.keyboard.update()
         super().leaveEvent(event)
 
-    def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802
+    def mouseDoubleClickEvent(self, event) -> None:
         self.mousePressEvent(event)
 
-    def wheelEvent(self, event) -> None:  # noqa: N802
+    def wheelEvent(self, event) -> None:
         self.roll.wheel(event, self)
 
     # --- keys ------------------------------------------------------------------------------
@@ -329,7 +329,7 @@ class NoteCanvas(QWidget):
             return True
         return super().event(event)
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802
+    def keyPressEvent(self, event) -> None:
         if event.key() == Qt.Key.Key_Escape and self.drag is not None:
             self.drag.cancel()
             self.drag, self.rubber = None, None

@@ -36,7 +36,7 @@ class PianoKeyboard(QWidget):
         self._font = QFont()
         self._font.setPixelSize(9)
 
-    def paintEvent(self, event) -> None:  # noqa: N802
+    def paintEvent(self, event) -> None:
         geo, th = self.roll.geo, self.roll.theme
         p = QPainter(self)
         p.fillRect(self.rect(), QColor(th.key_white))
@@ -77,16 +77,16 @@ class PianoKeyboard(QWidget):
             self.roll.keyHeld.emit(pitch, True, velocity_at(x))
         self.update()
 
-    def mousePressEvent(self, event) -> None:  # noqa: N802
+    def mousePressEvent(self, event) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
             self._press(self.roll.geo.y_to_pitch(event.position().y()), event.position().x())
 
-    def mouseMoveEvent(self, event) -> None:  # noqa: N802
+    def mouseMoveEvent(self, event) -> None:
         if self.pressed is not None:  # glissando along the keys
             self._press(self.roll.geo.y_to_pitch(event.position().y()), event.position().x())
 
-    def mouseReleaseEvent(self, event) -> None:  # noqa: N802
+    def mouseReleaseEvent(self, event) -> None:
         self._press(None)
 
-    def wheelEvent(self, event) -> None:  # noqa: N802
+    def wheelEvent(self, event) -> None:
         self.roll.wheel(event, self)

@@ -72,7 +72,7 @@ class Ruler(QWidget):
                 text = p.fontMetrics().elidedText(name, Qt.TextElideMode.ElideRight, int(room))
                 p.drawText(QRectF(x0 + 3, 0, room + 2, CHORD_STRIP), Qt.AlignmentFlag.AlignVCenter, text)
 
-    def paintEvent(self, event) -> None:  # noqa: N802
+    def paintEvent(self, event) -> None:
         roll, geo, th = self.roll, self.roll.geo, self.roll.theme
         p = QPainter(self)
         w = self.width()
@@ -157,7 +157,7 @@ class Ruler(QWidget):
     def _on_chord_strip(self, event) -> bool:
         return bool(self.roll.chords) and event.position().y() < CHORD_STRIP
 
-    def mousePressEvent(self, event) -> None:  # noqa: N802
+    def mousePressEvent(self, event) -> None:
         if event.button() == Qt.MouseButton.RightButton and self._on_chord_strip(event):
             self.roll.open_chord_menu(self.roll.geo.x_to_tick(event.position().x()), event.globalPosition().toPoint())
             return
@@ -168,7 +168,7 @@ class Ruler(QWidget):
             self.press_tick = self._tick(event.position().x())
             self.dragging = False
 
-    def mouseMoveEvent(self, event) -> None:  # noqa: N802
+    def mouseMoveEvent(self, event) -> None:
         if self.press_tick is None:
             return
         t = self._tick(event.position().x())
@@ -176,14 +176,14 @@ class Ruler(QWidget):
             self.dragging = True
             self.roll.set_loop(min(t, self.press_tick), max(t, self.press_tick))
 
-    def mouseReleaseEvent(self, event) -> None:  # noqa: N802
+    def mouseReleaseEvent(self, event) -> None:
         if self.press_tick is not None and not self.dragging:
             self.roll.set_edit_cursor(self.press_tick)
             self.roll.seekRequested.emit(self.press_tick)
         self.press_tick = None
 
-    def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802
+    def mouseDoubleClickEvent(self, event) -> None:
         self.roll.set_loop(None, None)
 
-    def wheelEvent(self, event) -> None:  # noqa: N802
+    def wheelEvent(self, event) -> None:
         self.roll.wheel(event, self)

@@ -43,7 +43,7 @@ class VelocityLane(QWidget):
     def velocity_at(self, y: float) -> int:
         return max(1, min(127, round((self.height() - PAD - y) * 127 / (self.height() - 2 * PAD))))
 
-    def paintEvent(self, event) -> None:  # noqa: N802
+    def paintEvent(self, event) -> None:
         roll, geo, th, doc = self.roll, self.roll.geo, self.roll.theme, self.roll.doc
         p = QPainter(self)
         w, h = self.width(), self.height()
@@ -109,16 +109,16 @@ class VelocityLane(QWidget):
         if new:
             self.roll.doc.apply(new)
 
-    def mousePressEvent(self, event) -> None:  # noqa: N802
+    def mousePressEvent(self, event) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
             self.originals = {}
             self._set_at(event.position().x(), event.position().y())
 
-    def mouseMoveEvent(self, event) -> None:  # noqa: N802
+    def mouseMoveEvent(self, event) -> None:
         if self.originals is not None:
             self._set_at(event.position().x(), event.position().y())
 
-    def mouseReleaseEvent(self, event) -> None:  # noqa: N802
+    def mouseReleaseEvent(self, event) -> None:
         if self.originals is None:
             return
         originals, self.originals = self.originals, None
@@ -126,5 +126,5 @@ class VelocityLane(QWidget):
         change = Change(originals, after, "Draw velocities")
         commands.push(self.roll.undo_stack, self.roll.doc, change, commands.NoteChangeCommand)
 
-    def wheelEvent(self, event) -> None:  # noqa: N802
+    def wheelEvent(self, event) -> None:
         self.roll.wheel(event, self)

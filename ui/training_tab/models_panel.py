@@ -137,7 +137,7 @@ class ModelsPanel(QWidget):
         self._fit_columns()
         self._update_buttons()
 
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt name)
+    def eventFilter(self, obj, event) -> bool:
         if obj is self.table.viewport() and event.type() == QEvent.Type.Resize:
             self._fit_columns()
         return super().eventFilter(obj, event)

@@ -95,16 +95,16 @@ class _Reflowing(pg.GraphicsLayoutWidget):
 
     # Qt calls these: they only read what reflow() stored (the graphics layout may already be gone
     # while a window is being torn down)
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt name)
+    def minimumSizeHint(self) -> QSize:
         hint = super().minimumSizeHint()
         return QSize(max(hint.width(), getattr(self, "_min_width", 0)), hint.height())
 
-    def resizeEvent(self, event) -> None:  # noqa: N802
+    def resizeEvent(self, event) -> None:
         if getattr(self, "_grid_plots", None) and event is not None and self.isVisible():
             self.reflow(event.size().width())  # (pyqtgraph calls this with None while it builds)
         super().resizeEvent(event)
 
-    def showEvent(self, event) -> None:  # noqa: N802
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         self.reflow()
 

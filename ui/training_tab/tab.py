@@ -10,7 +10,6 @@ tab asks goes through an attribute holding a callable, so tests answer without m
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -31,14 +30,17 @@ from PySide6.QtWidgets import (
 )
 
 from mguv_app import models_registry as reg
+from mguv_app.generation import CancelToken
+from mguv_app.training import plan
 from mguv_app.training.process import TrainingProcess, train_command
 
+from ..background import JobRunner
 from ..widgets import VScrollArea, WrapLabel, fit_button
+from . import workers
 from .models_panel import ModelsPanel
 from .plots import VALIDATION_COLOUR, CurvePlots, StatsPlots
 from .refused_dialog import RefusedDialog
 from .settings_form import SettingsForm
-from .workers import PersonalizeWorker, ScanWorker
 
 POLL_MS = 100
 # one legend for every curve plot, above them (a legend inside a small plot covers its curve)
@@ -92,8 +94,11 @@ class TrainingTab(QWidget):
         self._scan_message = False  # the message line holds what the last scan found wrong
         self.windowset = None
         self.stats: dict | None = None
-        self.scan_worker: ScanWorker | None = None
-        self.personal_worker: PersonalizeWorker | None = None
+        self.jobs = JobRunner(self, "mguv-training")  # the folder scan (ui/background.py)
+        self.personal_jobs = JobRunner(self, "mguv-personalize")  # personalisation, beside a scan
+        self.scan_job: CancelToken | None = None  # the running scan's token; None when none runs
+        self._scans = 0  # scans started: only the newest one's progress and result are shown
+        self.personal_job: CancelToken | None = None
         self.proc: TrainingProcess | None = None
         self.run_dir: Path | None = None
         self.run_state = "idle"  # idle | running | pausing | stopping | paused | personalizing
@@ -238,34 +243,20 @@ class TrainingTab(QWidget):
         return reg.bar_steps(self.form.meter_value)
 
     def finetune_folder(self) -> Path | None:
-        """The bundled model a fine-tune starts from: the one that writes in the chosen meter, else one whose
-        bars fit it (6/8 without a 6/8 model: the 3/4 one); None when none does."""
-        meter = self.form.meter_value
-        default = self.default_model_folder  # (a missing one counts as 4/4: its message says "not installed")
-        if reg.folder_writes_meter(default, meter):
-            return default if (default / "config.json").is_file() else None
-        other = reg.bundled_model_dir(meter)
-        fits = (other / "config.json").is_file() and reg.fits_meter(reg.model_steps_per_bar(other), meter)
-        return other if fits else None
+        """The bundled model a fine-tune starts from (``training.plan.finetune_base``); None when none is."""
+        return plan.finetune_base(self.form.meter_value, self.default_model_folder)
 
     def _meter_changed(self) -> None:
         if self.folder and self.run_state == "idle":
             self.set_folder(self.folder, keep_meter=True)  # windows of the other bars
 
     def scan_bars(self) -> int:
-        """Bars per training window for the chosen mode (the scan is cached per bar count)."""
-        for item in self.extra_sets:
-            if item.startswith("model.bars="):
-                return int(item.split("=", 1)[1])
-        if self.form.mode == "scratch":
-            return 16
-        base = self.base_model_folder() if self.form.mode == "personalize" else self.finetune_folder()
-        if base is None:
-            return 16
-        try:
-            return int(json.loads((Path(base) / "config.json").read_text())["model"]["bars"])
-        except (OSError, ValueError, KeyError, TypeError):
-            return 16
+        """Bars per training window for the chosen mode (``training.plan.window_bars``; the scan is cached per
+        bar count)."""
+        mode = self.form.mode
+        base = None if mode == plan.SCRATCH else \
+            self.base_model_folder() if mode == plan.PERSONALIZE else self.finetune_folder()
+        return plan.window_bars(mode, base, self.extra_sets)
 
     def set_folder(self, folder: str | Path, keep_meter: bool = False) -> None:
         """Remember the folder and scan it in a worker thread (a new folder may choose the meter again)."""
@@ -282,27 +273,29 @@ class TrainingTab(QWidget):
         self.scan_label.setText("Scanning…")
         self.scan_bar.setRange(0, 0)
         self.scan_bar.show()
-        worker = ScanWorker(self.folder, self.scan_bars(), self.steps_per_bar, parent=self, meter=self.form.meter_value)
-        worker.progress.connect(self._scan_progress)
-        worker.finished_scan.connect(lambda ws, w=worker: self._scan_done(ws, w))
-        worker.failed.connect(lambda msg, w=worker: self._scan_failed(msg, w))
-        self.scan_worker = worker
-        worker.start()
+        if self.scan_job is not None:
+            self.scan_job.cancel()  # the older folder's scan stops at its next file
+        self._scans += 1
+        scan, folder, bars, meter = self._scans, self.folder, self.scan_bars(), self.form.meter_value
+        spb = self.steps_per_bar
+        report = self.jobs.reporter(lambda counts: self._scan_progress(scan, *counts))
+        self.scan_job = self.jobs.submit(lambda token: workers.scan(folder, bars, spb, meter, token, report),
+                                         lambda ws: self._scan_done(ws, scan), lambda msg: self._scan_failed(msg, scan))
         self._update_buttons()
 
-    def _scan_progress(self, done: int, total: int, refused: int) -> None:
-        if self.sender() is not self.scan_worker:
+    def _scan_progress(self, scan: int, done: int, total: int, refused: int) -> None:
+        if scan != self._scans:
             return
         self.scan_bar.setRange(0, max(1, total))
         self.scan_bar.setValue(done)
         self.scan_label.setText(f"{done} of {total} files read, {refused} not usable")
 
-    def _scan_done(self, ws, worker) -> None:
-        if worker is not self.scan_worker:
+    def _scan_done(self, ws, scan: int) -> None:
+        if scan != self._scans:
             return  # an older scan finishing after a newer folder was chosen
         from mguv_app.training.stats import dataset_stats
 
-        self.scan_worker = None
+        self.scan_job = None
         self.windowset = ws
         r = ws.report
         self.scan_bar.setRange(0, max(1, r.files))
@@ -336,19 +329,8 @@ class TrainingTab(QWidget):
         self._scan_message = True
 
     def _no_windows_text(self, ws, bars: int) -> str:
-        """Why a scan found nothing to train on, and what to do: another meter, or longer melodies."""
-        from collections import Counter
-
-        from mguv_app.training.data import refused_meter
-
-        ts = self.form.meter_value
-        meters = Counter(m for _p, reason in ws.report.refused for m in [refused_meter(reason)] if m)
-        if meters:
-            (num, den), count = meters.most_common(1)[0]
-            return (f"No melody in this folder is in {ts[0]}/{ts[1]} bars: {count} of its files are in "
-                    f"{num}/{den}. Choose {num}/{den} under Meter to train on them.")
-        return (f"No melody in this folder is {bars} bars long with enough notes to train on: add melodies of at "
-                f"least {bars} bars to it.")
+        """Why a scan found nothing to train on, and what to do (``training.plan.no_windows_text``)."""
+        return plan.no_windows_text(ws.report, self.form.meter_value, bars)
 
     def _other_meter_wanted(self, ws) -> bool:
         """A folder scanned for the first time whose melodies are mostly in the other meter (they were left out
@@ -356,14 +338,9 @@ class TrainingTab(QWidget):
         if self._meter_picked:
             return False
         self._meter_picked = True
-        from collections import Counter
-
-        from mguv_app.training.data import refused_meter
-
-        meters = Counter(m for _p, reason in ws.report.refused for m in [refused_meter(reason)] if m)
-        if meters.total() <= ws.report.read:  # most files fit the chosen meter
+        best = plan.folder_meter(ws.report, self.form.meter_value)
+        if best is None:  # most files fit the chosen meter
             return False
-        best = meters.most_common(1)[0][0]
         before = self.form.meter_value
         self.form.set_meter(best)
         if self.form.meter_value == before:
@@ -372,10 +349,10 @@ class TrainingTab(QWidget):
                          f"{self.form.meter.currentText()}.")
         return True
 
-    def _scan_failed(self, msg: str, worker) -> None:
-        if worker is not self.scan_worker:
+    def _scan_failed(self, msg: str, scan: int) -> None:
+        if scan != self._scans:
             return
-        self.scan_worker = None
+        self.scan_job = None
         self.scan_bar.hide()
         self.scan_label.setText(msg)
         self._update_buttons()
@@ -391,13 +368,8 @@ class TrainingTab(QWidget):
 
     # ------------------------------------------------------------------ training control
     def base_model_folder(self) -> Path:
-        """The model personalisation starts from: the active one unless that is itself personalised or does
-        not write in the chosen meter; else the bundled one for the meter."""
-        active = reg.active_model()
-        if active is not None and not (active / "midime.json").is_file() \
-                and reg.folder_writes_meter(active, self.form.meter_value):
-            return active
-        return self.finetune_folder() or self.default_model_folder
+        """The model personalisation starts from (``training.plan.personalize_base``)."""
+        return plan.personalize_base(self.form.meter_value, self.default_model_folder)
 
     def set_message(self, text: str, error: bool = False) -> None:
         self._scan_message = False
@@ -421,7 +393,7 @@ class TrainingTab(QWidget):
             return self._start_personalize(name)
         init_from = None
         # the bars the scan cut (a fine-tune from the bundled 3/4 model has them already: the same value)
-        meter_sets = [] if self.steps_per_bar == 16 else [f"model.steps_per_bar={self.steps_per_bar}"]
+        meter_sets, meter = plan.meter_arguments(self.form.meter_value)
         if mode == "finetune":
             init_from = self.finetune_folder()
             if init_from is None:
@@ -435,7 +407,7 @@ class TrainingTab(QWidget):
         cmd = train_command(self.folder, self.run_dir, steps=self.form.steps.value(),
                             settings=self.form.train_settings(), extra_sets=self.extra_sets + meter_sets,
                             init_from=init_from, device=self.form.device_value,
-                            meter=None if self.form.meter_value == (4, 4) else self.form.meter_value)
+                            meter=meter)
         self._launch(cmd, f"Starting training in {self.run_dir.name}…")
         return True
 
@@ -455,8 +427,8 @@ class TrainingTab(QWidget):
             self._update_buttons()
 
     def stop(self) -> None:
-        if self.personal_worker is not None:
-            self.personal_worker.cancel.set()
+        if self.personal_job is not None:
+            self.personal_job.cancel()
             return
         if self.proc and self.run_state in ("running", "pausing"):
             self.run_state = "stopping"
@@ -496,16 +468,14 @@ class TrainingTab(QWidget):
                              "train one first or install the bundled model.", error=True)
             return False
         out = reg.models_dir() / reg.unique_name(name)
-        worker = PersonalizeWorker(base, self.folder, out, self.form.steps.value(), self.form.latent.value(), name,
-                                   parent=self)
-        worker.event.connect(self._personal_event)
-        worker.finished_ok.connect(self._personal_done)
-        worker.failed.connect(self._personal_failed)
-        self.personal_worker = worker
+        folder, steps, latent = self.folder, self.form.steps.value(), self.form.latent.value()
+        report = self.personal_jobs.reporter(self._personal_event)
         self.run_state = "personalizing"
         self.curves.clear_curves()
         self.set_message(f"Personalising {Path(base).name} on your melodies…")
-        worker.start()
+        self.personal_job = self.personal_jobs.submit(
+            lambda token: workers.personalize_model(base, folder, out, steps, latent, name, token, report),
+            self._personal_done, self._personal_failed, lambda: self._personal_failed("personalisation was cancelled"))
         self._update_buttons()
         return True
 
@@ -520,7 +490,7 @@ class TrainingTab(QWidget):
             self.step_label.setText(f"Encoding {e['windows']} windows…")
 
     def _personal_done(self, result) -> None:
-        self.personal_worker = None
+        self.personal_job = None
         self.run_state = "idle"
         self.models.refresh(select=result.folder.name)
         self.set_message(f"Personalised model “{result.folder.name}” is ready ({result.windows} windows, "
@@ -528,7 +498,7 @@ class TrainingTab(QWidget):
         self._update_buttons()
 
     def _personal_failed(self, msg: str) -> None:
-        self.personal_worker = None
+        self.personal_job = None
         self.run_state = "idle"
         self.set_message(msg, error=True)
         self._update_buttons()
@@ -620,7 +590,7 @@ class TrainingTab(QWidget):
     def _update_buttons(self) -> None:
         s = self.run_state
         busy = s in ("running", "pausing", "stopping", "personalizing")
-        self.start_button.setEnabled(s == "idle" and self.folder is not None and self.scan_worker is None)
+        self.start_button.setEnabled(s == "idle" and self.folder is not None and self.scan_job is None)
         self.pause_button.setEnabled(s == "running")
         self.stop_button.setEnabled(s in ("running", "pausing", "paused", "personalizing"))
         self.resume_button.setEnabled(s == "paused")
@@ -679,8 +649,5 @@ class TrainingTab(QWidget):
             if self.proc.wait(timeout) is None:
                 self.proc.kill()  # at most the last checkpoint interval is lost
             self.proc = None
-        for w in (self.scan_worker, self.personal_worker):
-            if w is not None:
-                if isinstance(w, PersonalizeWorker):
-                    w.cancel.set()
-                w.wait(10_000)
+        for runner in (self.jobs, self.personal_jobs):
+            runner.shutdown()  # cancels the scan at its next file, personalisation at its next step
