@@ -10,6 +10,9 @@ Each melody is read as its first 16 bars of tokens (one per 16th). Per set of me
 * ``duration_overlap`` and ``onset_position_overlap``: sum(min(p, q)) of the histograms of note lengths
   (in 16ths, 1..16 and longer) and of onset positions in the bar, against a reference set;
 * ``cadence_rate``: melodies whose last note is the tonic of their key (``guess_key``);
+* ``ending_on_strong_beat``: melodies whose last note starts on a strong beat of its bar (the downbeat, or
+  the middle of a 4/4 or 6/8 bar), ``ending_quarter_or_longer``: whose last note sounds or rests a quarter
+  or more before the melody ends (a cadence lands and stays; an 8th on the last off-beat runs on);
 * the six model-card statistics (``sample_stats.compare``: pitch-class entropy, scale consistency, note
   density, empty beats, pitch range, interval histogram) against the reference set, and for generated sets
   against every 16-bar test window too (``card_vs_test_windows``, as the model card measures them).
@@ -89,11 +92,22 @@ def cadence_on_tonic(tokens: np.ndarray) -> bool | None:
     return notes[-1].pitch % 12 == tonic
 
 
-def structure(set_tokens: list[np.ndarray], spb: int) -> dict:
+def ending(tokens: np.ndarray, spb: int, compound: bool = False) -> tuple[bool, bool] | None:
+    """(the last note starts on a strong beat, a quarter or more follows it before the tokens end: held or
+    resting); None without notes. The tokens start on a downbeat."""
+    from mguv_app.generation.song_form import last_onset, strong_positions
+
+    at = last_onset(tokens)
+    if at is None:
+        return None
+    return at % spb in strong_positions(spb, compound), len(tokens) - at >= 4
+
+
+def structure(set_tokens: list[np.ndarray], spb: int, compound: bool = False) -> dict:
     """The structure measures of one set (each item: a melody's tokens, cut to 16 bars)."""
     ex = rh = base = 0
     dur, pos = Counter(), Counter()
-    cad = []
+    cad, ends = [], []
     for t in set_tokens:
         t = bars_of(t, spb).reshape(-1)
         e, r, n = repeat_counts(t, spb)
@@ -103,11 +117,20 @@ def structure(set_tokens: list[np.ndarray], spb: int) -> dict:
         c = cadence_on_tonic(t)
         if c is not None:
             cad.append(c)
+            ends.append(ending(t, spb, compound))
     return {"melodies": len(set_tokens), "bar_repeat": round(ex / max(base, 1), 4),
             "rhythm_repeat": round(rh / max(base, 1), 4),
             "cadence_rate": round(float(np.mean(cad)), 4) if cad else None,
+            **ending_rates(ends),
             "_durations": dur, "_positions": pos,
             "odd_lengths": round(sum(dur[k] for k in (5, 7, 9, 11, 13, 15)) / max(1, sum(dur.values())), 4)}
+
+
+def ending_rates(ends: list[tuple[bool, bool]]) -> dict:
+    if not ends:
+        return {"ending_on_strong_beat": None, "ending_quarter_or_longer": None}
+    strong, long = np.asarray(ends).mean(axis=0)
+    return {"ending_on_strong_beat": round(float(strong), 4), "ending_quarter_or_longer": round(float(long), 4)}
 
 
 def compared(measured: dict, reference: dict, set_tokens, ref_tokens, spb: int) -> dict:
@@ -154,6 +177,7 @@ def song_end_cadences(folder: Path) -> dict:
     import re
 
     from mguv_app.music import iter_midi_files, read_midi
+    from mguv_app.music.meter import is_compound
 
     last: dict[str, tuple[int, Path]] = {}
     for f in iter_midi_files([folder]):
@@ -161,8 +185,15 @@ def song_end_cadences(folder: Path) -> dict:
         song, k = (m.group(1), int(m.group(2))) if m else (f.stem, 0)
         if song not in last or k > last[song][0]:
             last[song] = (k, f)
-    hits = [c for _, f in last.values() if (c := cadence_on_tonic(melody_to_events(read_midi(f).melody))) is not None]
-    return {"songs": len(hits), "cadence_rate": round(float(np.mean(hits)), 4) if hits else None}
+    hits, ends = [], []
+    for _, f in last.values():
+        melody = read_midi(f).melody
+        tokens = melody_to_events(melody)  # to the last note's end
+        if (c := cadence_on_tonic(tokens)) is not None:
+            hits.append(c)
+            ends.append(ending(tokens, melody.steps_per_bar, is_compound(melody.time_signature)))
+    return {"songs": len(hits), "cadence_rate": round(float(np.mean(hits)), 4) if hits else None,
+            **ending_rates(ends)}
 
 
 def generated(model, form: str, count: int, seed: int = 0) -> tuple[list[np.ndarray], float]:
@@ -201,7 +232,10 @@ def main(argv=None) -> int:
     seconds = {}
     for form in args.forms.split(","):
         sets[f"generated_{form}"], seconds[form] = generated(model, form, args.count)
-    measured = {name: structure(toks, spb) for name, toks in sets.items()}
+    from mguv_app.music.meter import is_compound
+
+    compound = is_compound(model.time_signature)
+    measured = {name: structure(toks, spb, compound) for name, toks in sets.items()}
     report = {"bars": BARS, "model": model.name, "phrase_model": model.phrases.model.name if model.phrases else None,
               "seconds_per_melody": {k: round(v, 3) for k, v in seconds.items()}, "sets": {}}
     from .sample_stats import compare

@@ -38,6 +38,31 @@ def test_default_forms_by_length_and_a_form_longer_than_the_melody():
         fitted(parse_form("AABA"), 8)
 
 
+def test_a_phrase_that_runs_on_is_closed_on_a_strong_beat():
+    """The model's phrases mostly end on an 8th on the last off-beat (they were cut from longer songs):
+    closing keeps the last bar up to beat 1 or 3 and holds the tonic nearest the line there."""
+    from mguv_app.generation.song_form import closings, lands
+    from mguv_app.music.events import HOLD, NOTE_OFF
+
+    p = lambda pitch: PITCH_OFFSET + pitch  # noqa: E731
+    bar = [p(64), HOLD, p(65), HOLD, p(67), HOLD, HOLD, HOLD, p(69), HOLD, p(67), HOLD, p(65), HOLD, p(62), HOLD]
+    phrase = np.array([p(60)] + [HOLD] * 15 + bar, np.int64)  # 2 bars of 4/4 in C, ending on D5 at step 14
+    assert not lands(phrase, {0}, {0, 8}, 16)
+    closed = closings(phrase, {0}, {0, 8}, 16)
+    assert len(closed) == 4  # beat 1 or 3, held to the end or a quarter and silence
+    for c in closed:
+        np.testing.assert_array_equal(c[:16], phrase[:16])  # only the last bar changes
+        at = int(np.flatnonzero(c >= PITCH_OFFSET)[-1])
+        assert at in (16, 24) and c[at] in (p(60), p(72))
+        np.testing.assert_array_equal(c[16:at], phrase[16:at])  # kept up to the closing note
+        assert lands(c, {0}, {0, 8}, 16)
+    assert closed[0][16] == p(60) and (closed[0][17:] == HOLD).all()  # on beat 1: the C the line left from
+    held, quarter = closed[2], closed[3]  # on beat 3: after G5 (67) the nearest C is C6 (72), up a fourth
+    assert held[24] == p(72) and (held[25:] == HOLD).all()
+    assert quarter[24] == p(72) and quarter[28] == NOTE_OFF and (quarter[29:] == HOLD).all()
+    assert closings(np.full(32, HOLD, np.int64), {0}, {0, 8}, 16) == []  # nothing to close
+
+
 def _bars(melody, spb=16):
     return melody_to_events(melody, 16 * spb).reshape(16, spb)
 
@@ -66,8 +91,9 @@ def test_generate_in_aaba_repeats_its_phrases_and_cadences(tiny_trained_model, t
         assert pc == tonic  # the tune ends on its tonic
         pc_half, at_half = _last_pitch_class(bars[:4].reshape(-1))
         assert pc_half in {(tonic + 7) % 12, (tonic + 11) % 12, (tonic + 2) % 12}  # the first A on the dominant
-        if report["cadences"]["3"] == "landed":  # chosen among versions: on a strong beat of the last bar
-            assert at % 16 in (0, 8) and at >= 15 * 16
+        assert report["cadences"]["3"] in ("landed", "closed")  # a version that lands, or the phrase closed
+        assert at % 16 in (0, 8) and at >= 15 * 16  # on a strong beat of the last bar...
+        assert 16 * 16 - at >= 4  # ... and nothing starts for a quarter or more after it
     free = generate_variations(tm, count=3, bars=16, temperature=1.0, seed=5, form="free")
     assert free.meta["form"] == "free" and free.meta["forms"] == [None, None, None]
 
@@ -143,7 +169,9 @@ def test_continue_answers_a_phrase_with_its_repeat_or_a_consequent(tiny_trained_
     if answer == "repeat":
         np.testing.assert_array_equal(new[:48], old[:48])  # ... and a repeat changes at most its last bar
     tonic = res.meta["key"][0]
-    assert _last_pitch_class(new)[0] == tonic and res.meta["cadence"] in ("landed", "moved")
+    pc, at = _last_pitch_class(new)
+    assert pc == tonic and res.meta["cadence"] in ("landed", "closed")
+    assert at % 16 in (0, 8) and at >= 3 * 16 and len(new) - at >= 4  # closing on a strong beat, not running on
     with pytest.raises(ValueError, match="not 'later'"):
         continue_melody(tm, prompt, answer="later")
 

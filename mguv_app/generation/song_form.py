@@ -12,7 +12,11 @@ place it first comes (so AABA's B is the sample's bars 9-12, where its line had 
 * a cadence is chosen among candidates for the phrase's last bar (the same latent and nearby ones, the
   decoder held to the bars before): the one whose last note lands on the target (the tonic; the
   dominant for a half cadence; a chosen chord's tones over the user's chords) on a strong beat, long,
-  and changing least. When none lands, the last note itself moves to the nearest target pitch.
+  and changing least. When none lands (most phrases: a 2-bar window's last bar usually runs on into
+  the next), the phrase is *closed*: its last bar is kept up to a strong beat and the target pitch
+  nearest the line's last note is held from there (``closings``), as a composer ends a tune. Measured
+  on whole held-out songs, real endings start on a strong beat and last a quarter or more; the model's
+  own last notes were mostly an 8th on the last off-beat (``model_training/form_stats.py``).
 
 Every random draw comes from ``seed``, so a form and a seed always give the same melody.
 """
@@ -42,7 +46,7 @@ class FormReport:
 
     form: str
     key: tuple[int, str]
-    cadences: dict  # phrase index -> "landed" | "moved" (the last note moved onto the target) | "open"
+    cadences: dict  # phrase index -> "landed" (a version of the model's) | "closed" (``closings``) | "open"
     phrase_steps: int
 
     def to_dict(self) -> dict:
@@ -104,20 +108,61 @@ def cadence_score(tokens: np.ndarray, original: np.ndarray, targets: set[int], s
         score += 10
     if at % bar_steps in strong:
         score += 3
-    score += min(note_length(tokens, at), 8) / 4  # a cadence rests on a long note
+    score += min(len(tokens) - at, 8) / 4  # a cadence rests: nothing starts for a while after its last note
     return score - 0.05 * float((tokens != original).sum())
 
 
+def nearest_target(pitch: int, targets: set[int]) -> int:
+    """The target pitch nearest ``pitch`` (ties: downwards, towards the close)."""
+    return min((p for p in range(max(0, pitch - 11), min(127, pitch + 11) + 1) if p % 12 in targets),
+               key=lambda p: (abs(p - pitch), p > pitch))
+
+
+CLOSING_LENGTHS = (None, 4)  # the closing note held to the phrase's end, or a quarter and then silence
+CLOSING_CHOICE = 0.6  # the spread of the seed's pick among closings that score within it of each other
+
+
+def closings(tokens: np.ndarray, targets: set[int], strong: set[int], bar_steps: int) -> list[np.ndarray]:
+    """Versions of a phrase that close on ``targets``: its last bar kept up to a strong position, then the
+    target pitch nearest the note before it, held to the end or for a quarter (then silence). One for each
+    strong position and length; none when the phrase has no note or no target."""
+    n = len(tokens)
+    onsets = np.flatnonzero(tokens >= PITCH_OFFSET)
+    if not onsets.size or not targets or n < bar_steps:
+        return []
+    out = []
+    for s in sorted(strong):
+        at = n - bar_steps + s
+        before = onsets[onsets < at]
+        line = int(tokens[before[-1] if before.size else onsets[0]]) - PITCH_OFFSET
+        for length in CLOSING_LENGTHS:
+            if length is not None and at + length >= n:
+                continue
+            c = tokens.copy()
+            c[at] = PITCH_OFFSET + nearest_target(line, targets)
+            c[at + 1:] = HOLD
+            if length is not None:
+                c[at + length] = NOTE_OFF
+            out.append(c)
+    return out
+
+
+def approach_score(tokens: np.ndarray) -> float:
+    """How a closing note is reached: by step best, a third well, a leap beyond a fifth badly."""
+    onsets = np.flatnonzero(tokens >= PITCH_OFFSET)
+    if onsets.size < 2:
+        return 0.0
+    leap = abs(int(tokens[onsets[-1]]) - int(tokens[onsets[-2]]))
+    return 1.5 if 1 <= leap <= 2 else 0.75 if 3 <= leap <= 4 else -1.0 if leap > 7 else 0.0
+
+
 def move_last_note(tokens: np.ndarray, targets: set[int], scale_key: tuple[int, str]) -> np.ndarray:
-    """The phrase with its last note moved to the nearest target pitch (ties: downwards, towards the close)."""
+    """The phrase with its last note moved to the nearest target pitch (a phrase that cannot be closed)."""
     out = tokens.copy()
     at = last_onset(out)
     if at is None or not targets:
         return out
-    pitch = int(out[at]) - PITCH_OFFSET
-    best = min((p for p in range(max(0, pitch - 11), min(127, pitch + 11) + 1) if p % 12 in targets),
-               key=lambda p: (abs(p - pitch), p > pitch))
-    out[at] = PITCH_OFFSET + best
+    out[at] = PITCH_OFFSET + nearest_target(int(out[at]) - PITCH_OFFSET, targets)
     return out
 
 
@@ -205,13 +250,23 @@ class FormComposer:
 
     def cadence(self, phrase: np.ndarray, bar_steps: int, targets: set[int], strong: set[int],
                 key: tuple[int, str], rng: np.random.Generator, like: Melody) -> tuple[np.ndarray, str]:
-        """The phrase ending on ``targets``: as it is when it already lands, else the best of
-        ``CADENCE_CANDIDATES`` versions of its last bar, else with its last note moved."""
-        if lands(phrase, targets, strong, bar_steps):
+        """The phrase ending on ``targets``: as it is when it already lands on a long note, else the best of
+        ``CADENCE_CANDIDATES`` versions of its last bar that land, else closed (``closings``)."""
+        def long_enough(c):
+            at = last_onset(c)
+            return note_length(c, at) >= min(4, bar_steps // 3)
+
+        def score(c):
+            return cadence_score(c, phrase, targets, strong, bar_steps, key) + approach_score(c)
+
+        if lands(phrase, targets, strong, bar_steps) and long_enough(phrase):
             return phrase, "landed"
         n = len(phrase)
         span = (n - bar_steps, n)
         if self._quick:
+            closed = closings(phrase, targets, strong, bar_steps)
+            if closed:
+                return closed[int(np.argmax([score(c) + rng.uniform(0, CLOSING_CHOICE) for c in closed]))], "closed"
             return move_last_note(phrase, targets, key), "moved"
         if self.codec is None:
             cands = self._rewrite_versions(phrase, span, like, CADENCE_CANDIDATES // 2, int(rng.integers(2**31)), 0.8)
@@ -220,11 +275,14 @@ class FormComposer:
             greedy = self._windowed(phrase, span, lambda w, k: self._variants(w, k, amounts[:6], rng))
             sampled = self._windowed(phrase, span, lambda w, k: self._variants(w, k, amounts[6:], rng, 0.7))
             cands = greedy + sampled
-        landed = [c for c in cands if lands(c, targets, strong, bar_steps)]
+        landed = [c for c in cands if lands(c, targets, strong, bar_steps) and long_enough(c)]
         if landed:
-            return max(landed, key=lambda c: cadence_score(c, phrase, targets, strong, bar_steps, key)), "landed"
-        best = max(cands + [phrase], key=lambda c: cadence_score(c, phrase, targets, strong, bar_steps, key))
-        return move_last_note(best, targets, key), "moved"
+            return max(landed, key=score), "landed"
+        closed = [c for v in [phrase, *cands] for c in closings(v, targets, strong, bar_steps)]
+        if closed:  # near-equal closings (a held note or a quarter, beat 1 or 3) are chosen by the seed
+            scores = [score(c) + rng.uniform(0, CLOSING_CHOICE) for c in closed]
+            return closed[int(np.argmax(scores))], "closed"
+        return move_last_note(phrase, targets, key), "moved"
 
     # ------------------------------------------------------------------ the whole melody
     def compose(self, raw: Melody, form: Form, seed: int, key: tuple[int, str] | None = None,
