@@ -41,25 +41,28 @@ def test_default_forms_by_length_and_a_form_longer_than_the_melody():
 def test_a_phrase_that_runs_on_is_closed_on_a_strong_beat():
     """The model's phrases mostly end on an 8th on the last off-beat (they were cut from longer songs):
     closing keeps the last bar up to beat 1 or 3 and holds the tonic nearest the line there."""
-    from mguv_app.generation.song_form import closings, lands
+    from mguv_app.generation.song_form import closings, lands, range_score
     from mguv_app.music.events import HOLD, NOTE_OFF
 
-    p = lambda pitch: PITCH_OFFSET + pitch  # noqa: E731
+    p = lambda pitch: PITCH_OFFSET + pitch
     bar = [p(64), HOLD, p(65), HOLD, p(67), HOLD, HOLD, HOLD, p(69), HOLD, p(67), HOLD, p(65), HOLD, p(62), HOLD]
     phrase = np.array([p(60)] + [HOLD] * 15 + bar, np.int64)  # 2 bars of 4/4 in C, ending on D5 at step 14
     assert not lands(phrase, {0}, {0, 8}, 16)
     closed = closings(phrase, {0}, {0, 8}, 16)
-    assert len(closed) == 4  # beat 1 or 3, held to the end or a quarter and silence
+    # beat 1 or 3, the nearest C or the one on the other side, held to the end or a quarter and silence
+    assert len(closed) == 8
+    ends = {}
     for c in closed:
         np.testing.assert_array_equal(c[:16], phrase[:16])  # only the last bar changes
         at = int(np.flatnonzero(c >= PITCH_OFFSET)[-1])
-        assert at in (16, 24) and c[at] in (p(60), p(72))
+        assert at in (16, 24) and (int(c[at]) - PITCH_OFFSET) % 12 == 0 and lands(c, {0}, {0, 8}, 16)
         np.testing.assert_array_equal(c[16:at], phrase[16:at])  # kept up to the closing note
-        assert lands(c, {0}, {0, 8}, 16)
-    assert closed[0][16] == p(60) and (closed[0][17:] == HOLD).all()  # on beat 1: the C the line left from
-    held, quarter = closed[2], closed[3]  # on beat 3: after G5 (67) the nearest C is C6 (72), up a fourth
-    assert held[24] == p(72) and (held[25:] == HOLD).all()
-    assert quarter[24] == p(72) and quarter[28] == NOTE_OFF and (quarter[29:] == HOLD).all()
+        ends.setdefault(at, []).append((int(c[at]) - PITCH_OFFSET, c[at + 4] == NOTE_OFF))
+    # on beat 3, after G5 (67): C6 (72, up a fourth) first, then C5 (60); each held, or a quarter then silence
+    assert ends[24] == [(72, False), (72, True), (60, False), (60, True)]
+    assert [p for p, _ in ends[16]] == [60, 60, 48, 48]  # on beat 1, after the C5 the line left from
+    low = next(c for c in closed if c[16] == PITCH_OFFSET + 48)
+    assert range_score(low, phrase) == -6.0 and range_score(closed[0], phrase) == 0.0  # an octave below the tune
     assert closings(np.full(32, HOLD, np.int64), {0}, {0, 8}, 16) == []  # nothing to close
 
 

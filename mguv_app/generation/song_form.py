@@ -123,9 +123,10 @@ CLOSING_CHOICE = 0.6  # the spread of the seed's pick among closings that score 
 
 
 def closings(tokens: np.ndarray, targets: set[int], strong: set[int], bar_steps: int) -> list[np.ndarray]:
-    """Versions of a phrase that close on ``targets``: its last bar kept up to a strong position, then the
-    target pitch nearest the note before it, held to the end or for a quarter (then silence). One for each
-    strong position and length; none when the phrase has no note or no target."""
+    """Versions of a phrase that close on ``targets``: its last bar kept up to a strong position, then a
+    target pitch next to the note before it (the nearest first, then the nearest on the other side), held to
+    the end or for a quarter (then silence). One for each strong position, pitch and length; none when the
+    phrase has no note or no target."""
     n = len(tokens)
     onsets = np.flatnonzero(tokens >= PITCH_OFFSET)
     if not onsets.size or not targets or n < bar_steps:
@@ -135,16 +136,40 @@ def closings(tokens: np.ndarray, targets: set[int], strong: set[int], bar_steps:
         at = n - bar_steps + s
         before = onsets[onsets < at]
         line = int(tokens[before[-1] if before.size else onsets[0]]) - PITCH_OFFSET
-        for length in CLOSING_LENGTHS:
-            if length is not None and at + length >= n:
-                continue
-            c = tokens.copy()
-            c[at] = PITCH_OFFSET + nearest_target(line, targets)
-            c[at + 1:] = HOLD
-            if length is not None:
-                c[at + length] = NOTE_OFF
-            out.append(c)
+        for pitch in target_pitches(line, targets):
+            for length in CLOSING_LENGTHS:
+                if length is not None and at + length >= n:
+                    continue
+                c = tokens.copy()
+                c[at] = PITCH_OFFSET + pitch
+                c[at + 1:] = HOLD
+                if length is not None:
+                    c[at + length] = NOTE_OFF
+                out.append(c)
     return out
+
+
+def target_pitches(pitch: int, targets: set[int]) -> list[int]:
+    """The target pitch nearest ``pitch``, then the nearest on its other side (a close from above or below)."""
+    near = nearest_target(pitch, targets)
+    if near == pitch:
+        others = [p for p in (pitch - 12, pitch + 12) if 0 <= p <= 127]
+        return [near] + others[:1]
+    side = range(pitch + 1, min(127, pitch + 11) + 1) if near < pitch else range(pitch - 1, max(0, pitch - 11) - 1, -1)
+    other = next((p for p in side if p % 12 in targets), None)
+    return [near] if other is None else [near, other]
+
+
+def range_score(tokens: np.ndarray, phrase: np.ndarray) -> float:
+    """Half a point off for each semitone the closing note lies outside the phrase's own range: a close
+    stays inside the tune (measured: closing on the nearest tonic alone widened the melodies' pitch range
+    beyond the test split's)."""
+    pitches = phrase[phrase >= PITCH_OFFSET]
+    at = last_onset(tokens)
+    if at is None or not pitches.size:
+        return 0.0
+    p = int(tokens[at])
+    return -0.5 * max(0, int(pitches.min()) - p, p - int(pitches.max()))
 
 
 def approach_score(tokens: np.ndarray) -> float:
@@ -257,7 +282,8 @@ class FormComposer:
             return note_length(c, at) >= min(4, bar_steps // 3)
 
         def score(c):
-            return cadence_score(c, phrase, targets, strong, bar_steps, key) + approach_score(c)
+            return (cadence_score(c, phrase, targets, strong, bar_steps, key) + approach_score(c)
+                    + range_score(c, phrase))
 
         if lands(phrase, targets, strong, bar_steps) and long_enough(phrase):
             return phrase, "landed"
