@@ -99,9 +99,10 @@ def _form_figures(model: Path) -> list[str]:
         return []
     data = json.loads(path.read_text())
     lines = ["Song form (`python -m model_training.form_stats`; the first 16 bars of each melody):", "",
-             "| melodies | bars repeating an earlier bar | rhythm repeats | last note on the tonic | note lengths "
-             "like the test split's (overlap) | like the lead sheets' | worst card statistic vs every test window |",
-             "|---|---|---|---|---|---|---|"]
+             "| melodies | bars repeating an earlier bar | rhythm repeats | last note on the tonic | on a strong "
+             "beat | a quarter or more | note lengths like the test split's (overlap) | like the lead sheets' | "
+             "worst card statistic vs every test window |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for name, row in data["sets"].items():
         vs_t, vs_l = row.get("vs_test_split", {}), row.get("vs_lead_sheets", {})
         card = row.get("card_vs_test_windows", {})
@@ -109,11 +110,16 @@ def _form_figures(model: Path) -> list[str]:
             if card else "—"
         lines.append(f"| {FORM_SET_NAMES.get(name, name.replace('_', ' '))} ({row['melodies']}) | "
                      f"{_pct(row['bar_repeat'])} | {_pct(row['rhythm_repeat'])} | {_pct(row['cadence_rate'])} | "
+                     f"{_pct(row.get('ending_on_strong_beat'))} | {_pct(row.get('ending_quarter_or_longer'))} | "
                      f"{vs_t.get('duration_overlap', '—')} | {vs_l.get('duration_overlap', '—')} | {worst} |")
     ends = data.get("song_ends") or {}
     if ends:
-        lines += ["", "Whole songs end on the tonic less often than a composed tune: " + "; ".join(
-            f"{_pct(v['cadence_rate'])} of the {v['songs']} songs in `{Path(k).name}`" for k, v in ends.items()) + "."]
+        lines += ["", "Whole songs' endings (a generated melody is a whole tune; the first 16 bars of a song mostly "
+                  "stop inside a phrase): " + "; ".join(
+                      f"of the {v['songs']} songs in `{Path(k).name}`, {_pct(v['cadence_rate'])} end on the tonic"
+                      + (f", {_pct(v['ending_on_strong_beat'])} on a strong beat, {_pct(v['ending_quarter_or_longer'])}"
+                         " on a quarter or longer" if v.get("ending_on_strong_beat") is not None else "")
+                      for k, v in ends.items()) + "."]
     return lines + [""]
 
 

@@ -49,7 +49,7 @@ def test_a_phrase_that_runs_on_is_closed_on_a_strong_beat():
     phrase = np.array([p(60)] + [HOLD] * 15 + bar, np.int64)  # 2 bars of 4/4 in C, ending on D5 at step 14
     assert not lands(phrase, {0}, {0, 8}, 16)
     closed = closings(phrase, {0}, {0, 8}, 16)
-    # beat 1 or 3, the nearest C or the one on the other side, held to the end or a quarter and silence
+    # beat 1 or 3, the nearest C or the one on the other side, held to the end or stopping a beat before it
     assert len(closed) == 8
     ends = {}
     for c in closed:
@@ -57,10 +57,11 @@ def test_a_phrase_that_runs_on_is_closed_on_a_strong_beat():
         at = int(np.flatnonzero(c >= PITCH_OFFSET)[-1])
         assert at in (16, 24) and (int(c[at]) - PITCH_OFFSET) % 12 == 0 and lands(c, {0}, {0, 8}, 16)
         np.testing.assert_array_equal(c[16:at], phrase[16:at])  # kept up to the closing note
-        ends.setdefault(at, []).append((int(c[at]) - PITCH_OFFSET, c[at + 4] == NOTE_OFF))
-    # on beat 3, after G5 (67): C6 (72, up a fourth) first, then C5 (60); each held, or a quarter then silence
+        assert (c[at + 1:] == HOLD).all() or (c[28] == NOTE_OFF and (c[at + 1:28] == HOLD).all())
+        ends.setdefault(at, []).append((int(c[at]) - PITCH_OFFSET, c[28] == NOTE_OFF))
+    # on beat 3, after G5 (67): C6 (72, up a fourth) first, then C5 (60); each held, or a quarter and a beat's rest
     assert ends[24] == [(72, False), (72, True), (60, False), (60, True)]
-    assert [p for p, _ in ends[16]] == [60, 60, 48, 48]  # on beat 1, after the C5 the line left from
+    assert ends[16] == [(60, False), (60, True), (48, False), (48, True)]  # on beat 1, from the C5 the line left
     low = next(c for c in closed if c[16] == PITCH_OFFSET + 48)
     assert range_score(low, phrase) == -6.0 and range_score(closed[0], phrase) == 0.0  # an octave below the tune
     assert closings(np.full(32, HOLD, np.int64), {0}, {0, 8}, 16) == []  # nothing to close
