@@ -114,3 +114,21 @@ def test_endless_plays_the_form_chosen_in_the_dock(window, qtbot, tiny_engine):
         assert panel.session.stream.form is None and panel.session.stream.taken[0].form_label == ""
     finally:
         panel.shutdown()
+
+
+def test_the_chord_playing_now_is_never_drawn_cut(qtbot):
+    """A long chord name ("F#maj9") after a short one is shown whole, and the line beside it stays put."""
+    from PySide6.QtGui import QFontMetrics
+
+    from ui.lofi_now_playing import NowPlaying
+
+    now = NowPlaying()
+    qtbot.addWidget(now)
+    now.resize(380, 120)
+    now.show()
+    qtbot.waitExposed(now)
+    now.chord_label.setText("C")
+    x_short = now.where_label.x()
+    now.chord_label.setText("F#maj9")  # as show_phrase sets it, with no layout pass in between
+    assert now.chord_label.width() >= QFontMetrics(now.chord_label.font()).horizontalAdvance("F#maj9")
+    assert now.where_label.x() == x_short

@@ -13,7 +13,7 @@ second phrase of four; without a form nothing is shown for it).
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from .widgets import ElidedLabel
@@ -125,6 +125,9 @@ class MiniRoll(QWidget):
             p.end()
 
 
+WIDE_CHORD = "F#maj9"  # about the widest chord name the Band writes (a slash chord widens the label)
+
+
 class NowPlaying(QWidget):
     """The chord, the phrase's number, key and form label, and the mini roll; a hint while nothing plays."""
 
@@ -139,6 +142,9 @@ class NowPlaying(QWidget):
         big.setPointSizeF(big.pointSizeF() * 1.6)
         big.setBold(True)
         self.chord_label.setFont(big)
+        # as wide as a long chord name from the start: the line beside it does not jump at each chord change,
+        # and a longer name is never drawn before the layout has widened it (seen cut to "F#m")
+        self.chord_label.setMinimumWidth(QFontMetrics(big).horizontalAdvance(WIDE_CHORD))
         self.chord_label.setToolTip("The chord playing now")
         self.where_label = ElidedLabel("Start to hear and see the phrase playing")
         self.form_label = QLabel("")
