@@ -10,6 +10,9 @@ Each melody is read as its first 16 bars of tokens (one per 16th). Per set of me
 * ``duration_overlap`` and ``onset_position_overlap``: sum(min(p, q)) of the histograms of note lengths
   (in 16ths, 1..16 and longer) and of onset positions in the bar, against a reference set;
 * ``cadence_rate``: melodies whose last note is the tonic of their key (``guess_key``);
+* ``phrase_seam_leaps``: of the leaps between the last note before bars 5, 9 and 13 (where 4-bar phrases
+  meet) and the first note from there, the share wider than a fifth (``seam_leaps_all_bars``: at every
+  barline); laid-out phrases meet where the model never wrote them together;
 * ``ending_on_strong_beat``: melodies whose last note starts on a strong beat of its bar (the downbeat, or
   the middle of a 4/4 or 6/8 bar), ``ending_quarter_or_longer``: whose last note sounds or rests a quarter
   or more before the melody ends (a cadence lands and stays; an 8th on the last off-beat runs on);
@@ -103,17 +106,29 @@ def ending(tokens: np.ndarray, spb: int, compound: bool = False) -> tuple[bool, 
     return at % spb in strong_positions(spb, compound), len(tokens) - at >= 4
 
 
+def leap_at(tokens: np.ndarray, step: int) -> int | None:
+    from mguv_app.generation.song_form import leap_at as leap
+
+    return leap(tokens, step)
+
+
 def structure(set_tokens: list[np.ndarray], spb: int, compound: bool = False) -> dict:
     """The structure measures of one set (each item: a melody's tokens, cut to 16 bars)."""
     ex = rh = base = 0
     dur, pos = Counter(), Counter()
-    cad, ends = [], []
+    cad, ends, seams, barlines = [], [], [], []
     for t in set_tokens:
         t = bars_of(t, spb).reshape(-1)
         e, r, n = repeat_counts(t, spb)
         ex, rh, base = ex + e, rh + r, base + n
         dur.update(durations(t))
         pos.update(onset_positions(t, spb))
+        for bar in range(1, BARS):
+            leap = leap_at(t, bar * spb)
+            if leap is not None:
+                barlines.append(leap > 7)
+                if bar % 4 == 0:
+                    seams.append(leap > 7)
         c = cadence_on_tonic(t)
         if c is not None:
             cad.append(c)
@@ -122,6 +137,8 @@ def structure(set_tokens: list[np.ndarray], spb: int, compound: bool = False) ->
             "rhythm_repeat": round(rh / max(base, 1), 4),
             "cadence_rate": round(float(np.mean(cad)), 4) if cad else None,
             **ending_rates(ends),
+            "phrase_seam_leaps": round(float(np.mean(seams)), 4) if seams else None,
+            "seam_leaps_all_bars": round(float(np.mean(barlines)), 4) if barlines else None,
             "_durations": dur, "_positions": pos,
             "odd_lengths": round(sum(dur[k] for k in (5, 7, 9, 11, 13, 15)) / max(1, sum(dur.values())), 4)}
 

@@ -41,3 +41,11 @@ def test_a_repeated_bar_and_a_repeated_rhythm_are_counted_against_earlier_bars()
     row = structure([melody], 16)
     assert row["bar_repeat"] == round(1 / 3, 4) and row["ending_on_strong_beat"] == 1.0
     assert json.dumps({k: v for k, v in row.items() if not k.startswith("_")})  # the JSON the script prints
+
+
+def test_a_leap_wider_than_a_fifth_where_phrases_meet_is_counted():
+    a = _bar((60, 16))
+    melody = np.array(a * 3 + _bar((72, 16)) + _bar((62, 16)) + a * 11, np.int64)  # C5 ... C6 | D5: 10 down
+    row = structure([melody], 16)
+    assert row["phrase_seam_leaps"] == round(1 / 3, 4)  # at bar 5 of the three phrase seams (bars 5, 9, 13)
+    assert row["seam_leaps_all_bars"] == round(2 / 15, 4)  # C5 to C6 at bar 4, C6 to D5 at bar 5

@@ -23,7 +23,7 @@ Every random draw comes from ``seed``, so a form and a seed always give the same
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -32,12 +32,14 @@ from ..engine.interpolation import slerp
 from ..music.events import HOLD, NOTE_OFF, PITCH_OFFSET, events_to_notes, melody_to_events
 from ..music.melody import TICKS_PER_STEP, Melody
 from ..music.meter import is_compound
-from .form import FULL, HALF, Form
+from .form import FULL, HALF, OPEN, Form
 
 VARY_AMOUNT = 0.4  # how far a varied repeat's second half moves towards a random latent (0: none, 1: all)
 VARY_CANDIDATES = 4  # versions of a varied half drawn; the most in-key one that changed something is kept
 CADENCE_CANDIDATES = 12  # versions of a phrase's last bar tried for its cadence
 _CADENCE_AMOUNTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
+SEAM_LEAP = 5  # semitones: a leap across a phrase boundary wider than a fourth is smoothed where it may be
+SEAM_CANDIDATES = 12  # versions of the bar beside such a seam tried
 
 
 @dataclass
@@ -48,10 +50,11 @@ class FormReport:
     key: tuple[int, str]
     cadences: dict  # phrase index -> "landed" (a version of the model's) | "closed" (``closings``) | "open"
     phrase_steps: int
+    seams: dict = field(default_factory=dict)  # phrase boundary (bar) -> (leap before, leap after) in semitones
 
     def to_dict(self) -> dict:
         return {"form": self.form, "key": list(self.key), "cadences": {str(k): v for k, v in self.cadences.items()},
-                "phrase_steps": self.phrase_steps}
+                "phrase_steps": self.phrase_steps, "seams": {str(k): list(v) for k, v in self.seams.items()}}
 
 
 def strong_positions(steps_per_bar: int, compound: bool) -> set[int]:
@@ -184,6 +187,43 @@ def approach_score(tokens: np.ndarray) -> float:
     return 1.5 if 1 <= leap <= 2 else 0.75 if 3 <= leap <= 4 else -1.0 if leap > 7 else 0.0
 
 
+def leap_at(tokens: np.ndarray, step: int) -> int | None:
+    """Semitones between the last note starting before ``step`` and the first starting at or after it."""
+    on = np.flatnonzero(tokens >= PITCH_OFFSET)
+    before, after = on[on < step], on[on >= step]
+    if not before.size or not after.size:
+        return None
+    return abs(int(tokens[after[0]]) - int(tokens[before[-1]]))
+
+
+def leap_cost(leap: int | None) -> float:
+    """Steps and thirds cost nothing much; beyond a fifth a leap costs more than the bar's notes changing."""
+    if leap is None:
+        return 0.0
+    return 0.5 * max(0, leap - 2) + (2.0 if leap > 7 else 0.0)
+
+
+def free_phrases(form: Form) -> set[int]:
+    """Phrases whose notes may change after the form is laid out: new material that nothing repeats."""
+    labels = [p.label for p in form.phrases]
+    return {i for i, p in enumerate(form.phrases) if p.first and labels.count(p.label) == 1}
+
+
+def seam_span(form: Form, boundary: int, bar_steps: int) -> tuple[int, int] | None:
+    """The bar to rewrite for the seam before phrase ``boundary``: the first bar of that phrase when it is free,
+    else the last bar of the phrase before when that one is free and ends open (no cadence there); None when
+    both are repeated (or repeats), or the phrases are a single bar."""
+    ps = form.phrase_bars * bar_steps
+    if form.phrase_bars < 2:
+        return None
+    free, b = free_phrases(form), boundary * ps
+    if boundary in free:
+        return b, b + bar_steps
+    if boundary - 1 in free and form.phrases[boundary - 1].cadence == OPEN:
+        return b - bar_steps, b
+    return None
+
+
 def move_last_note(tokens: np.ndarray, targets: set[int], scale_key: tuple[int, str]) -> np.ndarray:
     """The phrase with its last note moved to the nearest target pitch (a phrase that cannot be closed)."""
     out = tokens.copy()
@@ -313,6 +353,38 @@ class FormComposer:
             return closed[int(np.argmax(scores))], "closed"
         return move_last_note(phrase, targets, key), "moved"
 
+    def smooth_seams(self, tokens: np.ndarray, form: Form, bar_steps: int, rng: np.random.Generator,
+                     key: tuple[int, str]) -> dict:
+        """Phrases laid side by side meet where the model never wrote them together: a B runs on towards the
+        sample's next bar, not the A that follows it. Where the leap across a phrase boundary is wider than
+        ``SEAM_LEAP``, the bar beside it (``seam_span``) is written anew ``SEAM_CANDIDATES`` times by the phrase
+        model, running on from the bar before it, and of the versions no less in key than the bar, the one that
+        joins best on both sides (changing least) is kept (the phrase model's prior is not tonal). ``tokens``
+        changes in place; returns {boundary bar: (leap before, leap after)}."""
+        done = {}
+        amounts = [_CADENCE_AMOUNTS[i % len(_CADENCE_AMOUNTS)] for i in range(SEAM_CANDIDATES)]
+        greedy, sampled = amounts[:SEAM_CANDIDATES // 2], amounts[SEAM_CANDIDATES // 2:]
+        for boundary in range(1, len(form.phrases)):
+            step = boundary * form.phrase_bars * bar_steps
+            before = leap_at(tokens, step)
+            span = seam_span(form, boundary, bar_steps)
+            if before is None or before <= SEAM_LEAP or span is None:
+                continue
+            cands = self._windowed(tokens, span, lambda w, k: self._variants(w, k, greedy, rng))
+            cands += self._windowed(tokens, span, lambda w, k: self._variants(w, k, sampled, rng, 0.7))
+            original = tokens.copy()
+            tonal = in_key_share(original[span[0]:span[1]], key)  # a version may not be less in key than the bar
+            cands = [c for c in cands if in_key_share(c[span[0]:span[1]], key) >= tonal]
+
+            def cost(c, span=span, original=original):
+                return (leap_cost(leap_at(c, span[0])) + leap_cost(leap_at(c, span[1]))
+                        - 4.0 * in_key_share(c[span[0]:span[1]], key) + 0.05 * float((c != original).sum()))
+
+            best = min([original, *cands], key=cost)
+            tokens[:] = best
+            done[boundary * form.phrase_bars] = (before, leap_at(tokens, step))
+        return done
+
     # ------------------------------------------------------------------ the whole melody
     def compose(self, raw: Melody, form: Form, seed: int, key: tuple[int, str] | None = None,
                 chords: dict[int, str] | None = None, quick: bool = False) -> tuple[Melody, FormReport]:
@@ -358,11 +430,12 @@ class FormComposer:
                 cadences[i] = "open"
             done.append(tok)
         tokens = np.concatenate(done)
+        seams = self.smooth_seams(tokens, form, bar_steps, rng, key) if not quick and self.codec is not None else {}
         if len(tokens) and tokens[-1] == NOTE_OFF:
             tokens[-1] = HOLD
         velocity = int(np.median([n.velocity for n in raw.notes])) if raw.notes else 100
         out = raw.copy(events_to_notes(tokens, velocity))
-        return out, FormReport(form.text, key, cadences, ps)
+        return out, FormReport(form.text, key, cadences, ps, seams)
 
 
     # ------------------------------------------------------------------ answering a phrase (Continue)
