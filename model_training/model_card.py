@@ -99,17 +99,18 @@ def _form_figures(model: Path) -> list[str]:
         return []
     data = json.loads(path.read_text())
     lines = ["Song form (`python -m model_training.form_stats`; the first 16 bars of each melody):", "",
-             "| melodies | bars repeating an earlier bar | rhythm repeats | last note on the tonic | on a strong "
-             "beat | a quarter or more | note lengths like the test split's (overlap) | like the lead sheets' | "
-             "worst card statistic vs every test window |",
-             "|---|---|---|---|---|---|---|---|---|"]
+             "| melodies | bars repeating an earlier bar | rhythm repeats | leaps over a fifth where 4-bar phrases "
+             "meet | last note on the tonic | on a strong beat | a quarter or more | note lengths like the test "
+             "split's (overlap) | like the lead sheets' | worst card statistic vs every test window |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for name, row in data["sets"].items():
         vs_t, vs_l = row.get("vs_test_split", {}), row.get("vs_lead_sheets", {})
         card = row.get("card_vs_test_windows", {})
         worst = f"{card['min']:.3f} ({min((k for k in card if k not in ('min', 'windows')), key=card.get)})" \
             if card else "—"
         lines.append(f"| {FORM_SET_NAMES.get(name, name.replace('_', ' '))} ({row['melodies']}) | "
-                     f"{_pct(row['bar_repeat'])} | {_pct(row['rhythm_repeat'])} | {_pct(row['cadence_rate'])} | "
+                     f"{_pct(row['bar_repeat'])} | {_pct(row['rhythm_repeat'])} | "
+                     f"{_pct(row.get('phrase_seam_leaps'))} | {_pct(row['cadence_rate'])} | "
                      f"{_pct(row.get('ending_on_strong_beat'))} | {_pct(row.get('ending_quarter_or_longer'))} | "
                      f"{vs_t.get('duration_overlap', '—')} | {vs_l.get('duration_overlap', '—')} | {worst} |")
     ends = data.get("song_ends") or {}
