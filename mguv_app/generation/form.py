@@ -129,9 +129,9 @@ def parse_form(text: str, phrase_bars: int = 4) -> Form | None:
 def default_form(bars: int) -> Form | None:
     """The form Generate writes by default for ``bars`` bars, chosen by measurement (``model_training.form_stats``,
     200 melodies of 16 bars in each form against every test window): ABAC in 4-bar phrases for 16 bars (26% of
-    its bars repeat an earlier one, inside the real range, with every card statistic at 0.80 or within 0.01 of
-    it; AABA repeats 46% but narrows the pitch range to 0.75), ABAC in 8-bar phrases for 32, a period (A A')
-    for 8; other lengths of at least 8 bars that divide by 4 take ABAC's labels in 4-bar phrases; shorter or
+    its bars repeat an earlier one, inside the real range, and its card statistics stay nearest the model's
+    own; AABA repeats 46% but narrows the notes a melody uses, ABAB more so), ABAC in 8-bar phrases for 32, a
+    period (A A') for 8; other lengths of at least 8 bars that divide by 4 take ABAC's labels in 4-bar phrases; shorter or
     odd lengths stay free."""
     if bars == 8:
         return parse_form("AA'", 4)
