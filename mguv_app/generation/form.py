@@ -131,8 +131,8 @@ def default_form(bars: int) -> Form | None:
     200 melodies of 16 bars in each form against every test window): ABAC in 4-bar phrases for 16 bars (26% of
     its bars repeat an earlier one, inside the real range, and its card statistics stay nearest the model's
     own; AABA repeats 46% but narrows the notes a melody uses, ABAB more so), ABAC in 8-bar phrases for 32, a
-    period (A A') for 8; other lengths of at least 8 bars that divide by 4 take ABAC's labels in 4-bar phrases; shorter or
-    odd lengths stay free."""
+    period (A A') for 8; other lengths of at least 8 bars that divide by 4 take ABAC's labels in 4-bar
+    phrases; shorter or odd lengths stay free."""
     if bars == 8:
         return parse_form("AA'", 4)
     if bars == 32:

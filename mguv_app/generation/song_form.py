@@ -203,27 +203,6 @@ def leap_cost(leap: int | None) -> float:
     return 0.5 * max(0, leap - 2) + (2.0 if leap > 7 else 0.0)
 
 
-def free_phrases(form: Form) -> set[int]:
-    """Phrases whose notes may change after the form is laid out: new material that nothing repeats."""
-    labels = [p.label for p in form.phrases]
-    return {i for i, p in enumerate(form.phrases) if p.first and labels.count(p.label) == 1}
-
-
-def seam_span(form: Form, boundary: int, bar_steps: int) -> tuple[int, int] | None:
-    """The bar to rewrite for the seam before phrase ``boundary``: the first bar of that phrase when it is free,
-    else the last bar of the phrase before when that one is free and ends open (no cadence there); None when
-    both are repeated (or repeats), or the phrases are a single bar."""
-    ps = form.phrase_bars * bar_steps
-    if form.phrase_bars < 2:
-        return None
-    free, b = free_phrases(form), boundary * ps
-    if boundary in free:
-        return b, b + bar_steps
-    if boundary - 1 in free and form.phrases[boundary - 1].cadence == OPEN:
-        return b - bar_steps, b
-    return None
-
-
 def move_last_note(tokens: np.ndarray, targets: set[int], scale_key: tuple[int, str]) -> np.ndarray:
     """The phrase with its last note moved to the nearest target pitch (a phrase that cannot be closed)."""
     out = tokens.copy()
@@ -353,37 +332,53 @@ class FormComposer:
             return closed[int(np.argmax(scores))], "closed"
         return move_last_note(phrase, targets, key), "moved"
 
-    def smooth_seams(self, tokens: np.ndarray, form: Form, bar_steps: int, rng: np.random.Generator,
-                     key: tuple[int, str]) -> dict:
+    def join_bar(self, context: np.ndarray, span: tuple[int, int], seam: int, rng: np.random.Generator,
+                 key: tuple[int, str]) -> tuple[np.ndarray, tuple[int, int]] | None:
         """Phrases laid side by side meet where the model never wrote them together: a B runs on towards the
-        sample's next bar, not the A that follows it. Where the leap across a phrase boundary is wider than
-        ``SEAM_LEAP``, the bar beside it (``seam_span``) is written anew ``SEAM_CANDIDATES`` times by the phrase
+        sample's next bar, not the A that follows it. Where the leap at ``seam`` (a step of ``context``) is wider
+        than ``SEAM_LEAP``, the bar ``span`` beside it is written anew ``SEAM_CANDIDATES`` times by the phrase
         model, running on from the bar before it, and of the versions no less in key than the bar, the one that
-        joins best on both sides (changing least) is kept (the phrase model's prior is not tonal). ``tokens``
-        changes in place; returns {boundary bar: (leap before, leap after)}."""
-        done = {}
+        joins best on both sides (changing least) is kept (the phrase model's prior is not tonal). Returns the
+        new context and (leap before, leap after), or None where the seam is kept as it is."""
+        before = leap_at(context, seam)
+        if before is None or before <= SEAM_LEAP:
+            return None
         amounts = [_CADENCE_AMOUNTS[i % len(_CADENCE_AMOUNTS)] for i in range(SEAM_CANDIDATES)]
         greedy, sampled = amounts[:SEAM_CANDIDATES // 2], amounts[SEAM_CANDIDATES // 2:]
-        for boundary in range(1, len(form.phrases)):
-            step = boundary * form.phrase_bars * bar_steps
-            before = leap_at(tokens, step)
-            span = seam_span(form, boundary, bar_steps)
-            if before is None or before <= SEAM_LEAP or span is None:
-                continue
-            cands = self._windowed(tokens, span, lambda w, k: self._variants(w, k, greedy, rng))
-            cands += self._windowed(tokens, span, lambda w, k: self._variants(w, k, sampled, rng, 0.7))
-            original = tokens.copy()
-            tonal = in_key_share(original[span[0]:span[1]], key)  # a version may not be less in key than the bar
-            cands = [c for c in cands if in_key_share(c[span[0]:span[1]], key) >= tonal]
+        cands = self._windowed(context, span, lambda w, k: self._variants(w, k, greedy, rng))
+        cands += self._windowed(context, span, lambda w, k: self._variants(w, k, sampled, rng, 0.7))
+        tonal = in_key_share(context[span[0]:span[1]], key)
+        cands = [c for c in cands if in_key_share(c[span[0]:span[1]], key) >= tonal]
 
-            def cost(c, span=span, original=original):
-                return (leap_cost(leap_at(c, span[0])) + leap_cost(leap_at(c, span[1]))
-                        - 4.0 * in_key_share(c[span[0]:span[1]], key) + 0.05 * float((c != original).sum()))
+        def cost(c):
+            return (leap_cost(leap_at(c, span[0])) + leap_cost(leap_at(c, span[1]))
+                    - 4.0 * in_key_share(c[span[0]:span[1]], key) + 0.05 * float((c != context).sum()))
 
-            best = min([original, *cands], key=cost)
-            tokens[:] = best
-            done[boundary * form.phrase_bars] = (before, leap_at(tokens, step))
-        return done
+        best = min([context, *cands], key=cost)
+        return best, (before, leap_at(best, seam))
+
+    def _joined(self, form: Form, i: int, tok: np.ndarray, done: list[np.ndarray], bar_steps: int,
+                rng: np.random.Generator, key: tuple[int, str], seams: dict) -> np.ndarray:
+        """New material (phrase ``i``, first heard) joined to its neighbours before anything repeats it, so its
+        repeats carry the joins: its first bar to the phrase before, and, when it ends open and the phrase after
+        it repeats one already written, its last bar to that phrase's first note (``join_bar``)."""
+        ps = len(tok)
+        if i > 0:
+            context = np.concatenate([*done, tok])
+            at = len(context) - ps
+            joined = self.join_bar(context, (at, at + bar_steps), at, rng, key)
+            if joined is not None:
+                tok, seams[i * form.phrase_bars] = joined[0][at:], joined[1]
+        nxt = form.phrases[i + 1] if i + 1 < len(form.phrases) else None
+        if nxt is not None and not nxt.first and form.phrases[i].cadence == OPEN:
+            src = form.source_of(i + 1)
+            head = (tok if src == i else done[src])[:bar_steps]
+            context = np.concatenate([*done, tok, head])
+            end = len(context) - bar_steps
+            joined = self.join_bar(context, (end - bar_steps, end), end, rng, key)
+            if joined is not None:
+                tok, seams[(i + 1) * form.phrase_bars] = joined[0][end - ps:end], joined[1]
+        return tok
 
     # ------------------------------------------------------------------ the whole melody
     def compose(self, raw: Melody, form: Form, seed: int, key: tuple[int, str] | None = None,
@@ -409,11 +404,15 @@ class FormComposer:
         rng = np.random.default_rng([int(seed) & 0x7FFFFFFF, 22])
         done: list[np.ndarray] = []
         cadences: dict[int, str] = {}
+        seams: dict[int, tuple[int, int]] = {}
+        joins = not quick and self.codec is not None and form.phrase_bars >= 2  # a 1-bar phrase is its cadence
         for i, ph in enumerate(form.phrases):
             earlier = [j for j in range(i) if form.phrases[j].name == ph.name
                        and form.phrases[j].cadence == ph.cadence]
             if ph.first:
                 tok = stream[i * ps:(i + 1) * ps].copy()
+                if joins:
+                    tok = self._joined(form, i, tok, done, bar_steps, rng, key, seams)
             elif earlier:  # the same phrase, ending the same way: an exact repeat
                 done.append(done[earlier[-1]].copy())
                 cadences[i] = cadences.get(earlier[-1], "open")
@@ -430,7 +429,6 @@ class FormComposer:
                 cadences[i] = "open"
             done.append(tok)
         tokens = np.concatenate(done)
-        seams = self.smooth_seams(tokens, form, bar_steps, rng, key) if not quick and self.codec is not None else {}
         if len(tokens) and tokens[-1] == NOTE_OFF:
             tokens[-1] = HOLD
         velocity = int(np.median([n.velocity for n in raw.notes])) if raw.notes else 100
