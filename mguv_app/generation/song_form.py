@@ -39,7 +39,10 @@ VARY_CANDIDATES = 4  # versions of a varied half drawn; the most in-key one that
 CADENCE_CANDIDATES = 12  # versions of a phrase's last bar tried for its cadence
 _CADENCE_AMOUNTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
 SEAM_LEAP = 5  # semitones: a leap across a phrase boundary wider than a fourth is smoothed where it may be
-SEAM_CANDIDATES = 12  # versions of the bar beside such a seam tried
+SEAM_CANDIDATES = 24  # versions of the bar beside such a seam tried
+# how far each version's latent moves towards a random point: the phrase model keeps a bar nearly note for note
+# at 0.1, so a seam's versions start further out than a cadence's
+_SEAM_AMOUNTS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
 
 
 @dataclass
@@ -343,7 +346,7 @@ class FormComposer:
         before = leap_at(context, seam)
         if before is None or before <= SEAM_LEAP:
             return None
-        amounts = [_CADENCE_AMOUNTS[i % len(_CADENCE_AMOUNTS)] for i in range(SEAM_CANDIDATES)]
+        amounts = [_SEAM_AMOUNTS[i % len(_SEAM_AMOUNTS)] for i in range(SEAM_CANDIDATES)]
         greedy, sampled = amounts[:SEAM_CANDIDATES // 2], amounts[SEAM_CANDIDATES // 2:]
         cands = self._windowed(context, span, lambda w, k: self._variants(w, k, greedy, rng))
         cands += self._windowed(context, span, lambda w, k: self._variants(w, k, sampled, rng, 0.7))
