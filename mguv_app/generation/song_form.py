@@ -431,9 +431,7 @@ class FormComposer:
             else:
                 cadences[i] = "open"
             done.append(tok)
-        tokens = np.concatenate(done)
-        if len(tokens) and tokens[-1] == NOTE_OFF:
-            tokens[-1] = HOLD
+        tokens = np.concatenate(done)  # as written: a repeat that ends the melody stays its phrase note for note
         velocity = int(np.median([n.velocity for n in raw.notes])) if raw.notes else 100
         out = raw.copy(events_to_notes(tokens, velocity))
         return out, FormReport(form.text, key, cadences, ps, seams)
