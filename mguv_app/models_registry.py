@@ -80,14 +80,7 @@ def bundled_model_dir(time_signature=None) -> Path:
     default = bundled_models_dir() / DEFAULT_BUNDLED
     if time_signature is None:
         return default
-    folders = _bundled_folders()
-    for folder in folders:
-        if folder_writes_meter(folder, time_signature):
-            return folder
-    for folder in folders:
-        if fits_meter(model_steps_per_bar(folder), time_signature):
-            return folder
-    return default
+    return _for_meter(_bundled_folders(), time_signature) or default
 
 
 def folder_writes_meter(folder: Path, time_signature) -> bool:
@@ -114,14 +107,14 @@ def _bundled_folders(role: str = "melody") -> list[Path]:
 def bundled_phrase_model_dir(time_signature=(4, 4)) -> Path | None:
     """The bundled phrase model that writes in ``time_signature`` (``writes_meter``), else one whose bars fit it,
     else None: the melody is then encoded by its melody model alone."""
-    folders = _bundled_folders(PHRASE_ROLE)
-    for folder in folders:
-        if folder_writes_meter(folder, time_signature):
-            return folder
-    for folder in folders:
-        if fits_meter(model_steps_per_bar(folder), time_signature):
-            return folder
-    return None
+    return _for_meter(_bundled_folders(PHRASE_ROLE), time_signature)
+
+
+def _for_meter(folders: list[Path], time_signature) -> Path | None:
+    """The first of ``folders`` that writes ``time_signature`` (``writes_meter``), else the first whose bars fit
+    it (``fits_meter``), else None."""
+    return next((f for f in folders if folder_writes_meter(f, time_signature)), None) or \
+        next((f for f in folders if fits_meter(model_steps_per_bar(f), time_signature)), None)
 
 
 def model_steps_per_bar(folder: Path) -> int:

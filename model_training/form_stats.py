@@ -39,6 +39,7 @@ from pathlib import Path
 import numpy as np
 
 from mguv_app.editing.scales import guess_key
+from mguv_app.generation.song_form import last_onset, leap_at, strong_positions
 from mguv_app.music import PITCH_OFFSET, events_to_notes, melody_to_events
 
 BARS = 16
@@ -98,18 +99,10 @@ def cadence_on_tonic(tokens: np.ndarray) -> bool | None:
 def ending(tokens: np.ndarray, spb: int, compound: bool = False) -> tuple[bool, bool] | None:
     """(the last note starts on a strong beat, a quarter or more follows it before the tokens end: held or
     resting); None without notes. The tokens start on a downbeat."""
-    from mguv_app.generation.song_form import last_onset, strong_positions
-
     at = last_onset(tokens)
     if at is None:
         return None
     return at % spb in strong_positions(spb, compound), len(tokens) - at >= 4
-
-
-def leap_at(tokens: np.ndarray, step: int) -> int | None:
-    from mguv_app.generation.song_form import leap_at as leap
-
-    return leap(tokens, step)
 
 
 def structure(set_tokens: list[np.ndarray], spb: int, compound: bool = False) -> dict:

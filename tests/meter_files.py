@@ -102,6 +102,16 @@ def pickup_tune(path: Path, how: str = "short meter") -> Path:
     return build(path, PICKUPS[how], notes)
 
 
+def built(folder: Path, kind: str) -> Path:
+    """One of the built files in ``folder``: "folk" (3/4 with 2/4 bars), "changes" (4/4 -> 3/4 -> 6/8) or a
+    pickup written one of the ``PICKUPS`` ways."""
+    if kind == "folk":
+        return folk_tune(folder / "folk.mid")
+    if kind == "changes":
+        return changing_meters(folder / "changes.mid")
+    return pickup_tune(folder / "pickup.mid", kind)
+
+
 def ts_events(path) -> list[tuple[int, int, int]]:
     """Every time signature in the file as ``(tick at 480 a quarter, num, den)``, in order."""
     mid = mido.MidiFile(str(path))

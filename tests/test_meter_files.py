@@ -15,6 +15,7 @@ from tests.meter_files import (
     FOLK_TWO_FOUR_BARS,
     PICKUPS,
     Q,
+    built,
     changing_meters,
     chunks,
     folk_tune,
@@ -23,14 +24,6 @@ from tests.meter_files import (
 )
 
 FOLK_CHANGES = [1, 8, 9, 16, 17, 24, 25, 32, 33]  # the bars the folk tune's nine time signatures start
-
-
-def built(tmp_path, kind):
-    if kind == "folk":
-        return folk_tune(tmp_path / "folk.mid")
-    if kind == "changes":
-        return changing_meters(tmp_path / "changes.mid")
-    return pickup_tune(tmp_path / "pickup.mid", kind)
 
 
 KINDS = ["folk", "changes", *PICKUPS]

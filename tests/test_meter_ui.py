@@ -8,20 +8,12 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMenu
 
 from mguv_app.music import read_midi
-from tests.meter_files import PICKUPS, Q, changing_meters, chunks, folk_tune, pickup_tune, ts_events
+from tests.meter_files import PICKUPS, Q, built, changing_meters, chunks, folk_tune, pickup_tune, ts_events
 
 
 @pytest.fixture
 def window(transport_window):
     return transport_window
-
-
-def built(tmp_path, kind):
-    if kind == "folk":
-        return folk_tune(tmp_path / "folk.mid")
-    if kind == "changes":
-        return changing_meters(tmp_path / "changes.mid")
-    return pickup_tune(tmp_path / "pickup.mid", kind)
 
 
 @pytest.mark.parametrize("kind", ["folk", "changes", *PICKUPS])

@@ -11,7 +11,6 @@ Writes ``form.png`` (1280x800, under 300 KB) with the bundled models.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 import time
@@ -21,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from make_generation_shots import save_small  # noqa: E402
+from make_generation_shots import app_window, headless, save_small  # noqa: E402
 
 
 def main() -> int:
@@ -29,20 +28,8 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
     args = ap.parse_args()
-    os.environ.setdefault("MGUV_DATA_DIR", tempfile.mkdtemp(prefix="mguv_shots_"))
-    os.environ.setdefault("MGUV_AUDIO", "none")
-    if not os.environ.get("DISPLAY"):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtWidgets import QApplication
-
-    from ui import app as ui_app
-    from ui.main_window import MainWindow
-
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    window = MainWindow()
-    window.ask_unsaved = lambda parent: "discard"
-    window.ask_restore = lambda parent, rec: False
-    ui_app.attach_panels(window)
+    headless(tempfile.mkdtemp(prefix="mguv_shots_"))
+    app, window = app_window()
     session = window.generation
     window.resize(1280, 800)
     window.show()

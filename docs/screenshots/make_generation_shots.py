@@ -45,6 +45,30 @@ def pick_model(arg: str | None) -> Path:
     return save_model(MusicVAE(ModelConfig()), Path(tempfile.mkdtemp()) / "untrained")
 
 
+def headless(data_dir: str | Path) -> None:
+    """Before Qt and the app are imported: user data in ``data_dir``, no audio device, offscreen without a display."""
+    os.environ.setdefault("MGUV_DATA_DIR", str(data_dir))
+    os.environ.setdefault("MGUV_AUDIO", "none")
+    if not os.environ.get("DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def app_window():
+    """The application and a main window with every panel, as the app builds it, that never asks a question
+    (closing at the end must not ask to save, nor start-up to restore): (app, window)."""
+    from PySide6.QtWidgets import QApplication
+
+    from ui.app import attach_panels
+    from ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    window = MainWindow()
+    window.ask_unsaved = lambda parent: "discard"
+    window.ask_restore = lambda parent, rec: False
+    attach_panels(window)
+    return app, window
+
+
 def spin(app, pred, seconds: float) -> bool:
     """Run the event loop until ``pred()`` holds or ``seconds`` pass; whether it held."""
     end = time.monotonic() + seconds
@@ -74,26 +98,14 @@ def main() -> int:
     ap.add_argument("--model")
     ap.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
     args = ap.parse_args()
-    os.environ.setdefault("MGUV_DATA_DIR", tempfile.mkdtemp(prefix="mguv_shots_"))
-    os.environ.setdefault("MGUV_AUDIO", "none")
-    if not os.environ.get("DISPLAY"):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtWidgets import QApplication
-
-    from mguv_app.engine import TrainedModel
+    headless(tempfile.mkdtemp(prefix="mguv_shots_"))
+    from mguv_app.engine import TrainedModel, default_model_dir
     from ui import app as ui_app
-    from ui.main_window import MainWindow
-
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    from mguv_app.engine import default_model_dir
 
     if args.model or not (default_model_dir() / "config.json").exists():  # else the app's own choice:
         folder = pick_model(args.model)  # the bundled model for the melody's meter
         ui_app._chosen_model_loader = lambda time_signature=None: TrainedModel(folder, device="cpu")
-    window = MainWindow()
-    window.ask_unsaved = lambda parent: "discard"  # closing at the end must not ask
-    window.ask_restore = lambda parent, rec: False
-    ui_app.attach_panels(window)
+    app, window = app_window()
     session = window.generation
     window.resize(1280, 800)
     window.show()

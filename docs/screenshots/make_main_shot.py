@@ -19,7 +19,6 @@ two-bar take on an empty roll and the model's answer after it (Answer Each Take)
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import sys
 import tempfile
@@ -35,27 +34,19 @@ def main() -> int:
     ap.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="mguv_main_shot_"))
-    os.environ.setdefault("MGUV_DATA_DIR", str(tmp / "data"))
-    os.environ.setdefault("MGUV_AUDIO", "none")
-    if not os.environ.get("DISPLAY"):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from make_generation_shots import app_window, headless, save_small, spin
+
+    headless(tmp / "data")
     from make_demo_melody import demo_melody
-    from make_generation_shots import save_small, spin
     from PySide6.QtCore import QPoint, QRect
     from PySide6.QtWidgets import QApplication, QMenu
 
     from mguv_app.music import write_midi
-    from ui.app import attach_panels
-    from ui.main_window import MainWindow
     from ui.piano_roll.chord_menu import set_chord
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
     demo = tmp / "demo.mid"
     write_midi(demo_melody(), demo)
-    window = MainWindow()
-    window.ask_unsaved = lambda parent: "discard"
-    window.ask_restore = lambda parent, rec: False
-    attach_panels(window)
+    app, window = app_window()
     window.resize(1280, 800)
     window.show()
     window.open_path(str(demo))

@@ -15,7 +15,6 @@ dock saying which bars the model keeps as they are. Kept under 300 KB.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 from pathlib import Path
@@ -52,24 +51,14 @@ def main() -> int:
     ap.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="mguv_meter_shot_"))
-    os.environ.setdefault("MGUV_DATA_DIR", str(tmp / "data"))
-    os.environ.setdefault("MGUV_AUDIO", "none")
-    if not os.environ.get("DISPLAY"):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from make_generation_shots import save_small, spin
-    from PySide6.QtWidgets import QApplication
+    from make_generation_shots import app_window, headless, save_small, spin
 
+    headless(tmp / "data")
     from mguv_app.music import write_midi
-    from ui.app import attach_panels
-    from ui.main_window import MainWindow
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
     tune = tmp / "waltz.mid"
     write_midi(waltz(), tune)
-    window = MainWindow()
-    window.ask_unsaved = lambda parent: "discard"
-    window.ask_restore = lambda parent, rec: False
-    attach_panels(window)
+    app, window = app_window()
     window.resize(1400, 860)
     window.show()
     window.open_path(str(tune))

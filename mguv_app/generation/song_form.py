@@ -124,9 +124,6 @@ def nearest_target(pitch: int, targets: set[int]) -> int:
                key=lambda p: (abs(p - pitch), p > pitch))
 
 
-# A closing note is held to the phrase's end, or stops a beat before it: more silence than a beat reads as
-# an empty bar in a 16-bar melody (the card's empty-beat overlap fell from 0.81 to 0.78 with a quarter and
-# three beats of rest), where a whole song's last quarter is followed by the end of the song.
 CLOSING_CHOICE = 0.6  # the spread of the seed's pick among closings that score within it of each other
 
 
@@ -146,6 +143,9 @@ def closings(tokens: np.ndarray, targets: set[int], strong: set[int], bar_steps:
         before = onsets[onsets < at]
         line = int(tokens[before[-1] if before.size else onsets[0]]) - PITCH_OFFSET
         for pitch in target_pitches(line, targets):
+            # held to the end, or stopping a beat before it: more silence than a beat reads as an empty bar in a
+            # 16-bar melody (the card's empty-beat overlap fell from 0.81 to 0.78 with a quarter and three beats
+            # of rest), where a whole song's last quarter is followed by the end of the song
             for length in (None, n - at - beat):
                 if length is not None and length < 4:
                     continue
@@ -315,17 +315,11 @@ class FormComposer:
         n = len(phrase)
         span = (n - bar_steps, n)
         if self._quick:
-            closed = closings(phrase, targets, strong, bar_steps)
-            if closed:
-                return closed[int(np.argmax([score(c) + rng.uniform(0, CLOSING_CHOICE) for c in closed]))], "closed"
-            return move_last_note(phrase, targets, key), "moved"
-        if self.codec is None:
+            cands = []
+        elif self.codec is None:
             cands = self._rewrite_versions(phrase, span, like, CADENCE_CANDIDATES // 2, int(rng.integers(2**31)), 0.8)
         else:
-            amounts = [_CADENCE_AMOUNTS[i % len(_CADENCE_AMOUNTS)] for i in range(CADENCE_CANDIDATES)]
-            greedy = self._windowed(phrase, span, lambda w, k: self._variants(w, k, amounts[:6], rng))
-            sampled = self._windowed(phrase, span, lambda w, k: self._variants(w, k, amounts[6:], rng, 0.7))
-            cands = greedy + sampled
+            cands = self._model_versions(phrase, span, _CADENCE_AMOUNTS, CADENCE_CANDIDATES, rng)
         landed = [c for c in cands if lands(c, targets, strong, bar_steps) and long_enough(c)]
         if landed:
             return max(landed, key=score), "landed"
@@ -334,6 +328,15 @@ class FormComposer:
             scores = [score(c) + rng.uniform(0, CLOSING_CHOICE) for c in closed]
             return closed[int(np.argmax(scores))], "closed"
         return move_last_note(phrase, targets, key), "moved"
+
+    def _model_versions(self, tokens: np.ndarray, span: tuple[int, int], amounts: tuple[float, ...], count: int,
+                        rng: np.random.Generator) -> list[np.ndarray]:
+        """``count`` phrase-model versions of ``tokens`` with ``span`` written anew (``_windowed``), their latents
+        moved by ``amounts`` in turn: the first half decoded greedily, the second sampled at 0.7."""
+        moves = [amounts[i % len(amounts)] for i in range(count)]
+        greedy, sampled = moves[:count // 2], moves[count // 2:]
+        return (self._windowed(tokens, span, lambda w, k: self._variants(w, k, greedy, rng))
+                + self._windowed(tokens, span, lambda w, k: self._variants(w, k, sampled, rng, 0.7)))
 
     def join_bar(self, context: np.ndarray, span: tuple[int, int], seam: int, rng: np.random.Generator,
                  key: tuple[int, str]) -> tuple[np.ndarray, tuple[int, int]] | None:
@@ -346,10 +349,7 @@ class FormComposer:
         before = leap_at(context, seam)
         if before is None or before <= SEAM_LEAP:
             return None
-        amounts = [_SEAM_AMOUNTS[i % len(_SEAM_AMOUNTS)] for i in range(SEAM_CANDIDATES)]
-        greedy, sampled = amounts[:SEAM_CANDIDATES // 2], amounts[SEAM_CANDIDATES // 2:]
-        cands = self._windowed(context, span, lambda w, k: self._variants(w, k, greedy, rng))
-        cands += self._windowed(context, span, lambda w, k: self._variants(w, k, sampled, rng, 0.7))
+        cands = self._model_versions(context, span, _SEAM_AMOUNTS, SEAM_CANDIDATES, rng)
         tonal = in_key_share(context[span[0]:span[1]], key)
         cands = [c for c in cands if in_key_share(c[span[0]:span[1]], key) >= tonal]
 

@@ -49,16 +49,16 @@ def _push_meter(roll: PianoRoll, change) -> bool:
 
 def insert_bars(roll: PianoRoll, index: int, count: int = 1) -> bool:
     """``count`` empty bars before bar ``index``, of its meter: one undo step."""
-    change = roll.doc.plan_insert_bars(index, count)
-    if change.empty:
-        return False
-    roll.undo_stack.push(commands.BarsCommand(roll.doc, change))
-    return True
+    return _push_bars(roll, roll.doc.plan_insert_bars(index, count))
 
 
 def delete_bars(roll: PianoRoll, index: int, count: int = 1) -> bool:
     """Bars ``index`` to ``index + count - 1`` with their notes: one undo step."""
-    change = roll.doc.plan_delete_bars(index, count)
+    return _push_bars(roll, roll.doc.plan_delete_bars(index, count))
+
+
+def _push_bars(roll: PianoRoll, change) -> bool:
+    """A planned bars change as one undo step; False when it changes nothing."""
     if change.empty:
         return False
     roll.undo_stack.push(commands.BarsCommand(roll.doc, change))
